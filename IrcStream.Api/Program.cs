@@ -1,0 +1,9 @@
+var builder = WebApplication.CreateBuilder(args);
+
+var app = builder.Build();
+
+app.MapGet("/healthz", () => TypedResults.Ok("ok"));
+
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,35 @@
+using IrcStream.Domain.Events;
+
+namespace IrcStream.Domain.Connections;
+
+/// <summary>
+/// One IRC connection kept by the gateway for a browser: it connects, registers, answers PING,
+/// reconnects and rejoins on its own, and records everything in <see cref="Events"/>.
+/// </summary>
+public interface IIrcConnection : IAsyncDisposable
+{
+    IrcConnectionOptions Options { get; }
+    EventLog Events { get; }
+    ConnectionState State { get; }
+
+    /// <summary>The nick the server confirmed (001, then NICK changes); the requested one before that.</summary>
+    string? CurrentNick { get; }
+
+    /// <summary>The channels the connection is in, rejoined after every reconnect.</summary>
+    IReadOnlyCollection<string> Channels { get; }
+
+    /// <summary>Begins connecting in the background; returns at once.</summary>
+    void Start();
+
+    /// <summary>Validates every line, then queues all of them in order behind flood control, or none.</summary>
+    SendResult Send(IReadOnlyList<string> lines);
+
+    /// <summary>Sends QUIT with <paramref name="reason"/>, waits briefly for the server, closes, emits CLOSED.</summary>
+    ValueTask CloseAsync(string reason);
+}
+
+/// <summary>Makes connections; the HTTP side depends on this, so tests can give it other connections.</summary>
+public interface IIrcConnectionFactory
+{
+    IIrcConnection Create(IrcConnectionOptions options);
+}

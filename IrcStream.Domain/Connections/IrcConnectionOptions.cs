@@ -1,0 +1,35 @@
+using System.Net;
+
+namespace IrcStream.Domain.Connections;
+
+/// <summary>SASL PLAIN credentials.</summary>
+public sealed record SaslCredentials(string Account, string Password);
+
+/// <summary>What WEBIRC tells the server about the browser: <c>WEBIRC password gateway hostname ip</c>.</summary>
+public sealed record WebircIdentity(string Password, string Gateway, string ClientHost, string ClientAddress);
+
+/// <summary>What one browser asked for: the server and how to register on it.</summary>
+public sealed record IrcConnectionOptions
+{
+    public required string Host { get; init; }
+    public required int Port { get; init; }
+    public bool Tls { get; init; }
+
+    /// <summary>Accept a certificate that fails validation. Off by default; only an explicit per-server setting turns it on.</summary>
+    public bool AcceptInvalidCertificate { get; init; }
+
+    /// <summary>Without a nick the gateway does not register: the client sends NICK/USER itself.</summary>
+    public string? Nick { get; init; }
+    public string? Username { get; init; }
+    public string? Realname { get; init; }
+    public string? Password { get; init; }
+    public SaslCredentials? Sasl { get; init; }
+    public IReadOnlyList<string> Channels { get; init; } = [];
+    public WebircIdentity? Webirc { get; init; }
+
+    /// <summary>
+    /// Checked on every resolved address at connect time (the AllowedServers rule for loopback, private,
+    /// link-local and metadata addresses). Null allows every address.
+    /// </summary>
+    public Func<IPAddress, bool>? IsAddressAllowed { get; init; }
+}

@@ -1,0 +1,19 @@
+namespace IrcStream.Domain.Connections;
+
+public enum SendOutcome
+{
+    /// <summary>Every line was queued.</summary>
+    Queued,
+    /// <summary>A line breaks the protocol; nothing was queued.</summary>
+    Invalid,
+    /// <summary>The socket is not open; nothing was queued.</summary>
+    NotOpen,
+    /// <summary>The outgoing queue has no room for all lines; nothing was queued.</summary>
+    QueueFull,
+}
+
+/// <summary>What became of lines handed to <see cref="IIrcConnection.Send"/>.</summary>
+public sealed record SendResult(SendOutcome Outcome, int Queued = 0, string? Reason = null, int? LineIndex = null)
+{
+    public static SendResult Ok(int queued) => new(SendOutcome.Queued, queued);
+}

@@ -1,0 +1,114 @@
+namespace IrcStream.Domain.Events;
+
+/// <summary>
+/// A connection's events in a ring buffer with rising sequence numbers. Appending is O(1) and never
+/// waits for a reader; readers copy what is retained without a lock and wait for new events on a
+/// shared task, so a slow or stuck reader cannot hold up the writer or other readers.
+/// </summary>
+public sealed class EventLog
+{
+    private readonly GatewayEvent?[] _ring;
+    private readonly Lock _appendLock = new();
+    private readonly TimeProvider _time;
+    private long _lastSeq;
+    private TaskCompletionSource? _nextAppend;
+    private volatile bool _completed;
+
+    public EventLog(int capacity, TimeProvider? time = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        _ring = new GatewayEvent?[capacity];
+        _time = time ?? TimeProvider.System;
+    }
+
+    public int Capacity => _ring.Length;
+
+    /// <summary>The seq of the newest event; 0 when there is none.</summary>
+    public long LastSeq => Volatile.Read(ref _lastSeq);
+
+    /// <summary>The seq of the oldest event still retained (LastSeq + 1 when empty).</summary>
+    public long FirstRetainedSeq => Math.Max(1, LastSeq - _ring.Length + 1);
+
+    /// <summary>True once <see cref="Complete"/> was called: no event will follow.</summary>
+    public bool IsCompleted => _completed;
+
+    /// <summary>Gives the event its seq, stores it and wakes every waiting reader.</summary>
+    public GatewayEvent Append(GatewayEvent gatewayEvent)
+    {
+        ArgumentNullException.ThrowIfNull(gatewayEvent);
+        lock (_appendLock)
+        {
+            var seq = _lastSeq + 1;
+            gatewayEvent.Seq = seq;
+            Volatile.Write(ref _ring[seq % _ring.Length], gatewayEvent);
+            Volatile.Write(ref _lastSeq, seq);
+        }
+        WakeReaders();
+        return gatewayEvent;
+    }
+
+    /// <summary>Marks the log finished (after its last event) and wakes every waiting reader.</summary>
+    public void Complete()
+    {
+        _completed = true;
+        WakeReaders();
+    }
+
+    /// <summary>
+    /// The retained events with seq greater than <paramref name="after"/>, at most <paramref name="max"/>,
+    /// preceded by a <see cref="GapEvent"/> (counted in <paramref name="max"/>) when some of them are no longer retained.
+    /// </summary>
+    public IReadOnlyList<GatewayEvent> ReadAfter(long after, int max = int.MaxValue)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        after = Math.Max(0, after);
+        var last = LastSeq;
+        if (after >= last) return [];
+
+        var result = new List<GatewayEvent>((int)Math.Min(Math.Min(last - after, max), _ring.Length + 1));
+        var next = after + 1;
+        while (next <= last && result.Count < max)
+        {
+            var candidate = Volatile.Read(ref _ring[next % _ring.Length]);
+            if (candidate is not null && candidate.Seq == next)
+            {
+                result.Add(candidate);
+                next++;
+                continue;
+            }
+            // Overwritten by the writer while we read (or never retained): everything up to the oldest retained is a gap.
+            var oldest = Math.Max(next + 1, LastSeq - _ring.Length + 1);
+            if (result.Count > 0) break; // the events read so far are still valid; the reader comes back for the rest
+            result.Add(new GapEvent(next, oldest - 1, _time.GetUtcNow()));
+            next = oldest;
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Completes when an event with seq greater than <paramref name="after"/> exists (true) or the log is
+    /// completed with none (false). No thread is held while waiting.
+    /// </summary>
+    public async ValueTask<bool> WaitForEventsAfterAsync(long after, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (LastSeq > after) return true;
+            if (_completed) return false;
+            var wake = GetWakeTask();
+            if (LastSeq > after) return true;
+            if (_completed) return false;
+            await wake.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private Task GetWakeTask()
+    {
+        var current = Volatile.Read(ref _nextAppend);
+        if (current is not null) return current.Task;
+        var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return (Interlocked.CompareExchange(ref _nextAppend, created, null) ?? created).Task;
+    }
+
+    private void WakeReaders() => Interlocked.Exchange(ref _nextAppend, null)?.TrySetResult();
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every IrcStream test. Installs what the tests need from the system's packages
+# when it is missing (InspIRCd, ngircd, Chromium, docker-compose), then runs the suite
+# and ends with "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")"
+
+need=()
+command -v inspircd >/dev/null 2>&1 || [ -x /usr/sbin/inspircd ] || need+=(inspircd)
+command -v ngircd >/dev/null 2>&1 || [ -x /usr/sbin/ngircd ] || need+=(ngircd)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "Installing test dependencies: ${need[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -q >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q "${need[@]}" >/dev/null || {
+    echo "Could not install ${need[*]}"; echo "0 passed, 1 failed"; exit 1; }
+fi
+# The Debian packages start their own daemons on the default ports; the tests start their own.
+for svc in inspircd ngircd; do
+  command -v systemctl >/dev/null 2>&1 && systemctl stop "$svc" >/dev/null 2>&1 || true
+done
+
+if [ -f docker-compose.yml ] && command -v docker-compose >/dev/null 2>&1; then
+  if ! docker-compose -f docker-compose.yml config -q 2>/tmp/ircstream-compose.err; then
+    compose_failed=1
+    echo "docker-compose config -q failed:"; cat /tmp/ircstream-compose.err
+  fi
+fi
+
+log=$(mktemp)
+dotnet test "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+num() { grep -E "^\s*$1: [0-9]+" "$log" | tail -n 1 | grep -oE '[0-9]+'; }
+passed=$(num succeeded); failed=$(num failed)
+passed=${passed:-0}; failed=${failed:-0}
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+if [ "${compose_failed:-0}" -eq 1 ]; then failed=$((failed + 1)); status=1; fi
+rm -f "$log"
+echo "$passed passed, $failed failed"
+exit "$status"
