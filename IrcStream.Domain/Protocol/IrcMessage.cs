@@ -1,34 +1,63 @@
-using System.Text;
+using System.Diagnostics.CodeAnalysis;
 
 namespace IrcStream.Domain.Protocol;
 
 /// <summary>
-/// One IRC message (modern IRC client protocol with IRCv3 message tags), immutable.
+/// One IRC message (modern IRC client protocol with IRCv3 message tags), immutable, with value equality.
+/// <see cref="ToString"/> gives the wire form, which <see cref="Parse"/> turns back into an equal message.
 /// </summary>
 public sealed class IrcMessage : IEquatable<IrcMessage>
 {
-    private static readonly IReadOnlyDictionary<string, string> NoTags = new Dictionary<string, string>();
+    private static readonly string[] NoParams = [];
 
+    /// <summary>
+    /// Builds a message, copying <paramref name="tags"/> and <paramref name="parameters"/> so later changes to
+    /// them cannot reach it. Only a message the wire can carry is accepted, so that its <see cref="ToString"/>
+    /// parses back to an equal message.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// The command is not ASCII letters or digits; the source contains a space; a tag key is empty or contains
+    /// a space, ';' or '='; or a parameter other than the last is empty, contains a space or begins with ':'.
+    /// </exception>
     public IrcMessage(IReadOnlyDictionary<string, string>? tags, string? source, string command, IReadOnlyList<string> parameters)
     {
         ArgumentException.ThrowIfNullOrEmpty(command);
         ArgumentNullException.ThrowIfNull(parameters);
-        Tags = tags is null || tags.Count == 0 ? NoTags : tags;
+        if (!IrcMessageParser.IsCommand(command))
+            throw new ArgumentException($"The command '{command}' is not ASCII letters or a numeric.", nameof(command));
+        if (source is not null && source.Contains(' '))
+            throw new ArgumentException("The source cannot contain a space.", nameof(source));
+
+        TagTable = CopyTags(tags);
         Source = string.IsNullOrEmpty(source) ? null : source;
-        Command = command.ToUpperInvariant();
+        Command = IrcCommands.Intern(command);
+        Params = CopyParams(parameters);
+    }
+
+    private IrcMessage(IrcTags tags, string? source, string command, string[] parameters)
+    {
+        TagTable = tags;
+        Source = source;
+        Command = command;
         Params = parameters;
     }
 
-    /// <summary>Tag values, unescaped; a tag without a value maps to "".</summary>
-    public IReadOnlyDictionary<string, string> Tags { get; }
+    /// <summary>For the parser, which hands over what it built and has already checked, without copies.</summary>
+    internal static IrcMessage FromParts(IrcTags tags, string? source, string command, string[] parameters) =>
+        new(tags, source, command, parameters);
 
-    /// <summary>The prefix without its leading ':'; null when the line had none.</summary>
+    /// <summary>Tag values, unescaped; a tag without a value (or with an empty one) maps to "".</summary>
+    public IReadOnlyDictionary<string, string> Tags => TagTable;
+
+    internal IrcTags TagTable { get; }
+
+    /// <summary>The prefix without its leading ':'; null when the line had none. See <see cref="IrcSource.Parse"/>.</summary>
     public string? Source { get; }
 
-    /// <summary>The command or numeric, upper-cased.</summary>
+    /// <summary>The command or three-digit numeric, upper-cased.</summary>
     public string Command { get; }
 
-    /// <summary>Every parameter, the trailing one last.</summary>
+    /// <summary>Every parameter, the trailing one last (without its ':').</summary>
     public IReadOnlyList<string> Params { get; }
 
     /// <summary>Parses one line (without CRLF).</summary>
@@ -39,7 +68,8 @@ public sealed class IrcMessage : IEquatable<IrcMessage>
         return IrcMessageParser.Parse(line, out var error) ?? throw new IrcParseException(error!);
     }
 
-    public static bool TryParse(string line, out IrcMessage message)
+    /// <summary>Parses one line (without CRLF); false, never an exception, when it is not an IRC message.</summary>
+    public static bool TryParse(string line, [NotNullWhen(true)] out IrcMessage message)
     {
         message = line is null ? null! : IrcMessageParser.Parse(line, out _)!;
         return message is not null;
@@ -58,9 +88,10 @@ public sealed class IrcMessage : IEquatable<IrcMessage>
         {
             if (Params[i] != other.Params[i]) return false;
         }
-        foreach (var (key, value) in Tags)
+        for (var i = 0; i < TagTable.Count; i++)
         {
-            if (!other.Tags.TryGetValue(key, out var otherValue) || otherValue != value) return false;
+            var (key, value) = TagTable.At(i);
+            if (!other.TagTable.TryGetValue(key, out var otherValue) || otherValue != value) return false;
         }
         return true;
     }
@@ -72,7 +103,36 @@ public sealed class IrcMessage : IEquatable<IrcMessage>
         var hash = new HashCode();
         hash.Add(Command);
         hash.Add(Source);
+        hash.Add(Tags.Count);
         foreach (var p in Params) hash.Add(p);
         return hash.ToHashCode();
+    }
+
+    private static IrcTags CopyTags(IReadOnlyDictionary<string, string>? tags)
+    {
+        if (tags is null || tags.Count == 0) return IrcTags.Empty;
+        var copy = new IrcTags(tags.Count);
+        foreach (var (key, value) in tags)
+        {
+            if (string.IsNullOrEmpty(key) || key.AsSpan().IndexOfAny(" ;=") >= 0)
+                throw new ArgumentException($"The tag key '{key}' is empty or contains a space, ';' or '='.", nameof(tags));
+            copy.Set(key, value ?? string.Empty);
+        }
+        return copy;
+    }
+
+    private static string[] CopyParams(IReadOnlyList<string> parameters)
+    {
+        if (parameters.Count == 0) return NoParams;
+        var copy = new string[parameters.Count];
+        for (var i = 0; i < copy.Length; i++)
+        {
+            var parameter = parameters[i] ?? throw new ArgumentException($"Parameter {i} is null.", nameof(parameters));
+            if (i < copy.Length - 1 && (parameter.Length == 0 || parameter[0] == ':' || parameter.Contains(' ')))
+                throw new ArgumentException(
+                    $"Parameter {i} ('{parameter}') is empty, begins with ':' or contains a space; only the last parameter may.", nameof(parameters));
+            copy[i] = parameter;
+        }
+        return copy;
     }
 }

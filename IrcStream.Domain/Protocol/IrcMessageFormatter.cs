@@ -1,42 +1,75 @@
-using System.Text;
-
 namespace IrcStream.Domain.Protocol;
 
+/// <summary>Writes a message's wire form in one exact-size string.</summary>
 internal static class IrcMessageFormatter
 {
     public static string Format(IrcMessage message)
     {
-        var builder = new StringBuilder(64);
-        if (message.Tags.Count > 0)
+        var length = 0;
+        var tags = message.TagTable;
+        if (tags.Count > 0)
         {
-            builder.Append('@');
-            var first = true;
-            foreach (var (key, value) in message.Tags)
+            length += 1 + tags.Count; // '@', the ';' between tags and the space after them
+            for (var i = 0; i < tags.Count; i++)
             {
-                if (!first) builder.Append(';');
-                first = false;
-                builder.Append(key);
-                if (value.Length > 0)
-                {
-                    builder.Append('=');
-                    IrcTagEscaping.AppendEscaped(builder, value);
-                }
+                var (key, value) = tags.At(i);
+                length += key.Length;
+                if (value.Length > 0) length += 1 + IrcTagEscaping.EscapedLength(value);
             }
-            builder.Append(' ');
         }
-        if (message.Source is not null) builder.Append(':').Append(message.Source).Append(' ');
-        builder.Append(message.Command);
-        for (var i = 0; i < message.Params.Count; i++)
+        if (message.Source is not null) length += message.Source.Length + 2;
+        length += message.Command.Length;
+        var parameters = message.Params;
+        for (var i = 0; i < parameters.Count; i++)
         {
-            var parameter = message.Params[i];
-            builder.Append(' ');
-            var isLast = i == message.Params.Count - 1;
-            if (isLast && NeedsTrailingColon(parameter)) builder.Append(':');
-            builder.Append(parameter);
+            length += 1 + parameters[i].Length;
         }
-        return builder.ToString();
+        var needsColon = parameters.Count > 0 && NeedsTrailingColon(parameters[^1]);
+        if (needsColon) length++;
+
+        return string.Create(length, (message, needsColon), static (span, state) =>
+        {
+            var (message, needsColon) = state;
+            var at = 0;
+            var tags = message.TagTable;
+            if (tags.Count > 0)
+            {
+                span[at++] = '@';
+                for (var t = 0; t < tags.Count; t++)
+                {
+                    var (key, value) = tags.At(t);
+                    if (t > 0) span[at++] = ';';
+                    key.CopyTo(span[at..]);
+                    at += key.Length;
+                    if (value.Length > 0)
+                    {
+                        span[at++] = '=';
+                        at += IrcTagEscaping.WriteEscaped(value, span[at..]);
+                    }
+                }
+                span[at++] = ' ';
+            }
+            if (message.Source is not null)
+            {
+                span[at++] = ':';
+                message.Source.CopyTo(span[at..]);
+                at += message.Source.Length;
+                span[at++] = ' ';
+            }
+            message.Command.CopyTo(span[at..]);
+            at += message.Command.Length;
+            var parameters = message.Params;
+            for (var i = 0; i < parameters.Count; i++)
+            {
+                span[at++] = ' ';
+                if (i == parameters.Count - 1 && needsColon) span[at++] = ':';
+                parameters[i].CopyTo(span[at..]);
+                at += parameters[i].Length;
+            }
+        });
     }
 
+    /// <summary>The last parameter needs its ':' only when it is empty, contains a space or begins with ':'.</summary>
     private static bool NeedsTrailingColon(string parameter) =>
         parameter.Length == 0 || parameter[0] == ':' || parameter.Contains(' ');
 }

@@ -1,29 +1,45 @@
 namespace IrcStream.Domain.Protocol;
 
-/// <summary>A message source: <c>nick!user@host</c>, <c>nick!user</c>, <c>nick@host</c>, <c>nick</c> or a server name.</summary>
+/// <summary>
+/// A message source split into its parts: <c>nick!user@host</c>, <c>nick!user</c>, <c>nick@host</c>,
+/// <c>nick</c>, or a server name (which lands in <see cref="Nick"/>). Nothing is cleaned: formatting and
+/// colour codes in a host (some networks put them in vanity hosts) are kept as they are.
+/// </summary>
 public sealed record IrcSource(string Nick, string? User, string? Host)
 {
+    /// <summary>
+    /// Splits a source at the first '@' (host) and then the first '!' (user), as the ircdocs
+    /// userhost-split cases expect.
+    /// </summary>
+    /// <exception cref="ArgumentException">The source is empty.</exception>
     public static IrcSource Parse(string source)
     {
-        ArgumentNullException.ThrowIfNull(source);
+        ArgumentException.ThrowIfNullOrEmpty(source);
         var span = source.AsSpan();
-        var at = span.IndexOf('@');
         string? host = null;
+        var at = span.IndexOf('@');
         if (at >= 0)
         {
             host = span[(at + 1)..].ToString();
             span = span[..at];
         }
-        var bang = span.IndexOf('!');
         string? user = null;
+        var bang = span.IndexOf('!');
         if (bang >= 0)
         {
             user = span[(bang + 1)..].ToString();
             span = span[..bang];
         }
-        return new IrcSource(span.ToString(), user, host);
+        return new IrcSource(span.Length == source.Length ? source : span.ToString(), user, host);
     }
 
+    /// <summary>
+    /// True for a bare name containing '.', the shape of a server name: nicknames "SHOULD NOT contain any
+    /// dot character ('.')" (Modern IRC, Clients) and networks refuse them.
+    /// </summary>
+    public bool IsServer => User is null && Host is null && Nick.Contains('.');
+
+    /// <summary>The source in its wire form.</summary>
     public override string ToString() =>
         Nick + (User is null ? "" : "!" + User) + (Host is null ? "" : "@" + Host);
 }
