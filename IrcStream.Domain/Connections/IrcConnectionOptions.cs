@@ -11,6 +11,9 @@ public sealed record WebircIdentity(string Password, string Gateway, string Clie
 /// <summary>What one browser asked for: the server and how to register on it.</summary>
 public sealed record IrcConnectionOptions
 {
+    /// <summary>The gateway's id for this connection, as the HTTP side gives it out; used in logs.</summary>
+    public string ConnectionId { get; init; } = "";
+
     public required string Host { get; init; }
     public required int Port { get; init; }
     public bool Tls { get; init; }
