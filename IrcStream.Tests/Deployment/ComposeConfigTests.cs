@@ -1,29 +1,14 @@
+using static IrcStream.Tests.Deployment.ComposeDemo;
+
 namespace IrcStream.Tests.Deployment;
 
 /// <summary>
 /// docker-compose.yml and the InspIRCd config it mounts must agree, or `docker compose up` gives a web client
-/// that cannot reach its IRC server. There is no Docker engine in CI, so the files are read and compared.
+/// that cannot reach its IRC server. There is no Docker engine in CI, so the files are read and compared;
+/// <see cref="DemoIrcServerTests"/> runs the config in a real InspIRCd 3.
 /// </summary>
 public sealed class ComposeConfigTests
 {
-    private static readonly IReadOnlyList<ComposeService> Services = ComposeFile.Load(RepositoryRoot.File("docker-compose.yml"));
-
-    private static ComposeService Gateway => Services.Single(s => s.Build == ".");
-
-    /// <summary>The service that mounts an InspIRCd config from the repository.</summary>
-    private static ComposeService IrcServer => Services.Single(s => s.Volumes.Any(v => v.Contains("inspircd.conf", StringComparison.Ordinal)));
-
-    private static string IrcConfigPathInRepository
-    {
-        get
-        {
-            var mount = IrcServer.Volumes.Single(v => v.Contains("inspircd.conf", StringComparison.Ordinal)).Split(':');
-            return RepositoryRoot.File(mount[0]);
-        }
-    }
-
-    private static IReadOnlyList<InspircdConfigTag> IrcConfig => InspircdConfigFile.Parse(File.ReadAllText(IrcConfigPathInRepository));
-
     [Fact]
     public void GatewayIsBuiltFromTheRepositoryAndPublishedOnPort8080()
     {
@@ -33,10 +18,8 @@ public sealed class ComposeConfigTests
     [Fact]
     public void IrcServerMountsItsConfigOverTheImagesOwn()
     {
-        var mount = IrcServer.Volumes.Single(v => v.Contains("inspircd.conf", StringComparison.Ordinal)).Split(':');
-
-        mount[1].Should().Be("/inspircd/conf/inspircd.conf", "the image starts InspIRCd with that file");
-        File.Exists(IrcConfigPathInRepository).Should().BeTrue("{0} is mounted into the IRC server", mount[0]);
+        IrcConfigMount[1].Should().Be("/inspircd/conf/inspircd.conf", "the image starts InspIRCd with that file");
+        File.Exists(IrcConfigPath).Should().BeTrue("{0} is mounted into the IRC server", IrcConfigMount[0]);
     }
 
     [Fact]
@@ -69,8 +52,7 @@ public sealed class ComposeConfigTests
 
         webirc.Should().ContainSingle();
         webirc[0]["mask"].Should().Be("*", "the gateway's address on the compose network is not known in advance");
-        Gateway.Environment.Should().ContainKey("IrcStream__Webirc__Password")
-            .WhoseValue.Should().NotBeNullOrEmpty().And.Be(webirc[0]["password"]);
+        GatewayWebircPassword.Should().NotBeNullOrEmpty().And.Be(webirc[0]["password"]);
     }
 
     [Fact]
