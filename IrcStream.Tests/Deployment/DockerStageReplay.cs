@@ -13,6 +13,17 @@ public sealed partial class DockerStageReplay : IDisposable
 {
     private static readonly HashSet<string> RecordedOnly = ["USER", "EXPOSE", "HEALTHCHECK", "ENTRYPOINT"];
 
+    /// <summary>
+    /// A build container's MSBuild nodes and compiler server die with it; on this machine they would outlive
+    /// the test, so the replayed RUN steps start none.
+    /// </summary>
+    private static readonly Dictionary<string, string> NoLingeringBuildProcesses = new()
+    {
+        ["MSBUILDDISABLENODEREUSE"] = "1",
+        ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0",
+        ["UseSharedCompilation"] = "false",
+    };
+
     private DockerStageReplay(string root) => Root = root;
 
     /// <summary>The folder that stands for the image's '/'.</summary>
@@ -128,7 +139,9 @@ public sealed partial class DockerStageReplay : IDisposable
     {
         if (command.StartsWith('[')) throw new NotSupportedException($"RUN in exec form is not replayed: {command}");
         var mapped = AbsolutePath().Replace(command, m => Map(m.Value));
-        var result = await ChildProcess.RunAsync("bash", ["-c", mapped], Map(WorkingDirectory), Environment, timeout, cancellationToken);
+        var environment = new Dictionary<string, string>(Environment);
+        foreach (var (name, value) in NoLingeringBuildProcesses) environment.TryAdd(name, value);
+        var result = await ChildProcess.RunAsync("bash", ["-c", mapped], Map(WorkingDirectory), environment, timeout, cancellationToken);
         Log.Add($"RUN {command} (as: {mapped}) exited {result.ExitCode}{System.Environment.NewLine}{result.Output}");
         if (result.ExitCode != 0) throw new InvalidOperationException($"RUN {command} failed with exit code {result.ExitCode}:{System.Environment.NewLine}{result.Output}");
     }
