@@ -16,7 +16,7 @@ public sealed class FakeIrcPeer : IAsyncDisposable
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
-    private readonly List<(string Line, IrcMessage? Message)> _received = [];
+    private readonly List<(string Line, IrcMessage? Message, long Timestamp)> _received = [];
     private readonly HashSet<int> _consumed = [];
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _readLoop;
@@ -35,6 +35,15 @@ public sealed class FakeIrcPeer : IAsyncDisposable
         get
         {
             lock (_gate) return _received.Select(r => r.Line).ToArray();
+        }
+    }
+
+    /// <summary>Every line received so far with its <see cref="System.Diagnostics.Stopwatch"/> timestamp at arrival.</summary>
+    public IReadOnlyList<(string Line, long Timestamp)> ReceivedWithTimes
+    {
+        get
+        {
+            lock (_gate) return _received.Select(r => (r.Line, r.Timestamp)).ToArray();
         }
     }
 
@@ -146,7 +155,7 @@ public sealed class FakeIrcPeer : IAsyncDisposable
         TaskCompletionSource arrived;
         lock (_gate)
         {
-            _received.Add((line, IrcMessage.TryParse(line, out var message) ? message : null));
+            _received.Add((line, IrcMessage.TryParse(line, out var message) ? message : null, System.Diagnostics.Stopwatch.GetTimestamp()));
             arrived = _arrived;
             _arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
