@@ -30,13 +30,15 @@ namespace IrcStream.Domain.Connections;
 /// </remarks>
 public sealed class IrcConnection : IIrcConnection
 {
+    private const string DefaultQuitReason = "Connection closed";
+
     private readonly ILogger _logger;
     private readonly string _endpoint;
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly ReconnectBackoff _backoff;
     private Task? _run;
-    private Task? _close;
+    private TaskCompletionSource? _closed;
     private volatile IrcSession? _session;
     private volatile bool _closing;
     private volatile string? _nick;
@@ -89,7 +91,7 @@ public sealed class IrcConnection : IIrcConnection
     {
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_close is not null, this);
+            ObjectDisposedException.ThrowIf(_closed is not null, this);
             if (_run is not null) return;
             _run = Task.Run(() => RunAsync(_stop.Token));
         }
@@ -119,13 +121,33 @@ public sealed class IrcConnection : IIrcConnection
         return SendResult.Ok(lines.Count);
     }
 
-    public ValueTask CloseAsync(string reason)
+    /// <summary>Closes once; a second call (or <see cref="DisposeAsync"/>) waits for the first to finish.</summary>
+    public async ValueTask CloseAsync(string reason)
     {
-        lock (_gate) _close ??= CloseCoreAsync(reason);
-        return new ValueTask(_close);
+        TaskCompletionSource closed;
+        bool first;
+        lock (_gate)
+        {
+            first = _closed is null;
+            closed = _closed ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _closing = true;
+        }
+        if (!first)
+        {
+            await closed.Task.ConfigureAwait(false);
+            return;
+        }
+        try
+        {
+            await CloseCoreAsync(string.IsNullOrWhiteSpace(reason) ? DefaultQuitReason : reason).ConfigureAwait(false);
+        }
+        finally
+        {
+            closed.SetResult();
+        }
     }
 
-    public ValueTask DisposeAsync() => CloseAsync("Connection closed");
+    public ValueTask DisposeAsync() => CloseAsync(DefaultQuitReason);
 
     internal void AppendMessage(IrcMessage message, DateTimeOffset time) => Events.Append(new MessageEvent(message, time));
 
@@ -235,7 +257,6 @@ public sealed class IrcConnection : IIrcConnection
 
     private async Task CloseCoreAsync(string reason)
     {
-        _closing = true;
         if (_session is { IsOpen: true } session)
         {
             session.Quit(reason);

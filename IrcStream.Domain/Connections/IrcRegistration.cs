@@ -49,6 +49,9 @@ internal sealed class IrcRegistration
     /// <summary>The nick last sent with NICK.</summary>
     public string AttemptedNick { get; private set; }
 
+    /// <summary>True once the server refused <see cref="MaxNickAttempts"/> nicks: the gateway stops changing nick.</summary>
+    public bool GaveUp { get; private set; }
+
     /// <summary>True once the welcome (001) arrived.</summary>
     public bool IsComplete { get; private set; }
 
@@ -180,10 +183,12 @@ internal sealed class IrcRegistration
 
     private void RetryNick(IrcMessage refusal)
     {
+        if (GaveUp) return;
         _nickAttempts++;
         if (_nickAttempts >= MaxNickAttempts)
         {
-            _reportError($"The server refused {_nickAttempts} nicks ({refusal.Params[^1]}); choose another nick.");
+            GaveUp = true;
+            _reportError($"The server refused {_nickAttempts} nicks ({refusal.Params[^1]}); send NICK with another nick.");
             return;
         }
         var requested = _options.Nick!;

@@ -62,8 +62,16 @@ internal sealed class IrcSession
     /// <summary>True once the server welcomed this session (001).</summary>
     public bool Registered { get; private set; }
 
-    /// <summary>Queues QUIT ahead of any user line.</summary>
-    public void Quit(string reason) => SendGatewayLine(new IrcMessage(null, null, "QUIT", [reason]).ToString());
+    /// <summary>Longest QUIT reason sent: well inside the line limit whatever the reason's script.</summary>
+    private const int MaxQuitReasonChars = 120;
+
+    /// <summary>Queues QUIT ahead of any user line; a reason a line cannot carry is cleaned and shortened rather than dropped.</summary>
+    public void Quit(string reason)
+    {
+        var clean = string.Join(' ', reason.Split(['\r', '\n', '\0'], StringSplitOptions.RemoveEmptyEntries));
+        if (clean.Length > MaxQuitReasonChars) clean = clean[..MaxQuitReasonChars];
+        SendGatewayLine(new IrcMessage(null, null, "QUIT", [clean]).ToString());
+    }
 
     public async Task<SessionEnd> RunAsync(CancellationToken stop)
     {
@@ -168,6 +176,8 @@ internal sealed class IrcSession
         {
             registration.Handle(message);
             if (!registration.IsComplete) _owner.SetNick(registration.AttemptedNick);
+            // The gateway found no nick the server takes: let the user's own NICK through instead of holding it forever.
+            if (registration.GaveUp) Outgoing.OpenUserLines();
         }
         if (message.Command == "001" && p.Count > 0 && !Registered) OnWelcome(p[0]);
     }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
+using System.Net;
+using System.Net.Sockets;
 using IrcStream.Domain.Connections;
 using IrcStream.Domain.Events;
 using IrcStream.Tests.Support;
@@ -122,7 +122,7 @@ public sealed class IrcConnectionLifecycleTests
     public async Task AnUntrustedCertificateIsAnErrorThatSaysWhy()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var certificate = SelfSignedCertificate();
+        using var certificate = TestCertificates.SelfSigned("fake.server");
         await using var server = FakeIrcServer.Start(certificate);
         await using var connection = TestConnections.Start(server, "tlsno", configure: o => o with { Tls = true });
 
@@ -137,7 +137,7 @@ public sealed class IrcConnectionLifecycleTests
     public async Task AcceptInvalidCertificateConnectsOverTlsAndRegisters()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var certificate = SelfSignedCertificate();
+        using var certificate = TestCertificates.SelfSigned("fake.server");
         await using var server = FakeIrcServer.Start(certificate);
         await using var connection = TestConnections.Start(server, "tlsyes", configure: o => o with { Tls = true, AcceptInvalidCertificate = true });
         var peer = await server.AcceptAsync(Timeout, ct);
@@ -147,6 +147,45 @@ public sealed class IrcConnectionLifecycleTests
         var connected = await connection.Events.WaitForStatusAsync(IrcStatus.Connected, Timeout, ct);
         connected.Detail.Should().Contain("TLS");
         await connection.Events.WaitForStatusAsync(IrcStatus.Registered, Timeout, ct);
+    }
+
+    [Fact]
+    public async Task AHostNameIsResolvedEveryAddressIsCheckedAndTlsAsksForTheNameBySni()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var certificate = TestCertificates.SelfSigned("localhost");
+        await using var server = FakeIrcServer.Start(certificate);
+        var checkedAddresses = new List<IPAddress>();
+        await using var connection = TestConnections.Start(server, "sni", configure: o => o with
+        {
+            Host = "localhost",
+            Tls = true,
+            AcceptInvalidCertificate = true,
+            IsAddressAllowed = address =>
+            {
+                lock (checkedAddresses) checkedAddresses.Add(address);
+                return address.AddressFamily == AddressFamily.InterNetwork;
+            },
+        });
+
+        await server.AcceptAsync(Timeout, ct);
+
+        await connection.Events.WaitForStatusAsync(IrcStatus.Connected, Timeout, ct);
+        server.ServerNames.Should().Equal("localhost");
+        lock (checkedAddresses) checkedAddresses.Should().Contain(IPAddress.Loopback);
+    }
+
+    [Fact]
+    public async Task ACertificateForAnotherNameIsAnErrorThatSaysSo()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var certificate = TestCertificates.SelfSigned("elsewhere.example");
+        await using var server = FakeIrcServer.Start(certificate);
+        await using var connection = TestConnections.Start(server, "wrongname", configure: o => o with { Host = "localhost", Tls = true });
+
+        var error = await connection.Events.WaitForStatusAsync(IrcStatus.Error, Timeout, ct);
+
+        error.Detail.Should().Contain("issued for another name").And.Contain("not signed by a trusted authority");
     }
 
     [Fact]
@@ -244,17 +283,5 @@ public sealed class IrcConnectionLifecycleTests
 
         result.Outcome.Should().Be(SendOutcome.NotOpen);
         result.Reason.Should().Contain("not open");
-    }
-
-    private static X509Certificate2 SelfSignedCertificate()
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=fake.server", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddIpAddress(System.Net.IPAddress.Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
-        // Through PKCS#12 so the key is usable by SslStream on every platform.
-        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx), null);
     }
 }

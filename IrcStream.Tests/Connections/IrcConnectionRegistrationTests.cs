@@ -91,6 +91,27 @@ public sealed class IrcConnectionRegistrationTests
     }
 
     [Fact]
+    public async Task AfterTenRefusedNicksTheGatewayStopsAndLetsTheUsersOwnNickThrough()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = FakeIrcServer.Start();
+        await using var connection = TestConnections.Start(server, "bad*nick");
+        var peer = await server.AcceptAsync(Timeout, ct);
+
+        for (var i = 0; i < 10; i++)
+        {
+            var nick = await peer.WaitForAsync("NICK", Timeout, ct);
+            await peer.SendLinesAsync(ct, $":fake.server 432 * {nick.Params[0]} :Erroneous nickname");
+        }
+
+        var error = await connection.Events.WaitForStatusAsync(IrcStatus.Error, Timeout, ct);
+        error.Detail.Should().Contain("refused 10 nicks");
+        connection.Send(["NICK goodnick"]).Outcome.Should().Be(SendOutcome.Queued);
+        await peer.WaitForAsync("NICK", Timeout, ct, "goodnick");
+        peer.ReceivedLines.Count(l => l.StartsWith("NICK ", StringComparison.Ordinal)).Should().Be(11);
+    }
+
+    [Fact]
     public async Task AnswersPingWhileRegistering()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -17,6 +17,7 @@ public sealed class FakeIrcServer : IAsyncDisposable
     private readonly X509Certificate2? _certificate;
     private readonly Channel<FakeIrcPeer> _accepted = Channel.CreateUnbounded<FakeIrcPeer>();
     private readonly List<FakeIrcPeer> _peers = [];
+    private readonly List<string?> _serverNames = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _acceptLoop;
     private int _acceptedCount;
@@ -32,6 +33,15 @@ public sealed class FakeIrcServer : IAsyncDisposable
     public string Host => "127.0.0.1";
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>The TLS server names (SNI) clients asked for, in order; null where a client sent none.</summary>
+    public IReadOnlyList<string?> ServerNames
+    {
+        get
+        {
+            lock (_serverNames) return [.. _serverNames];
+        }
+    }
 
     /// <summary>How many connections were accepted so far.</summary>
     public int AcceptedCount => Volatile.Read(ref _acceptedCount);
@@ -81,7 +91,14 @@ public sealed class FakeIrcServer : IAsyncDisposable
                     var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
                     try
                     {
-                        await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _certificate }, _stop.Token);
+                        await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+                        {
+                            ServerCertificateSelectionCallback = (_, serverName) =>
+                            {
+                                lock (_serverNames) _serverNames.Add(string.IsNullOrEmpty(serverName) ? null : serverName);
+                                return _certificate;
+                            },
+                        }, _stop.Token);
                     }
                     catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException)
                     {
