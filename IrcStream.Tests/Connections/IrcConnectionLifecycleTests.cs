@@ -34,17 +34,15 @@ public sealed class IrcConnectionLifecycleTests
     public async Task AServerThatStopsAnsweringPingIsDisconnectedAndReconnected()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var server = FakeIrcServer.Start();
         var settings = TestConnections.Settings with { PingIdle = TimeSpan.FromMilliseconds(300), PingTimeout = TimeSpan.FromMilliseconds(300) };
-        await using var connection = TestConnections.Start(server, "idle", settings);
-        var silent = await server.AcceptAsync(Timeout, ct);
-        await silent.WelcomeAsync(Timeout, ct);
+        await using var fake = await FakeServerConnection.StartAsync("idle", ct, settings, welcome: true);
+        var (connection, silent) = fake;
 
         await silent.WaitForAsync("PING", Timeout, ct);
         var lost = await connection.Events.WaitForStatusAsync(IrcStatus.Disconnected, Timeout, ct);
         lost.Detail.Should().Contain("did not answer PING");
         await connection.Events.WaitForStatusAsync(IrcStatus.Reconnecting, Timeout, ct, after: lost.Seq);
-        var second = await server.AcceptAsync(Timeout, ct);
+        var second = await fake.Server.AcceptAsync(Timeout, ct);
         await second.WelcomeAsync(Timeout, ct);
         await connection.Events.WaitForStatusAsync(IrcStatus.Registered, Timeout, ct, after: lost.Seq);
     }
@@ -53,11 +51,9 @@ public sealed class IrcConnectionLifecycleTests
     public async Task AServerThatAnswersPingStaysConnected()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var server = FakeIrcServer.Start();
         var settings = TestConnections.Settings with { PingIdle = TimeSpan.FromMilliseconds(200), PingTimeout = TimeSpan.FromMilliseconds(400) };
-        await using var connection = TestConnections.Start(server, "alive", settings);
-        var peer = await server.AcceptAsync(Timeout, ct);
-        await peer.WelcomeAsync(Timeout, ct);
+        await using var fake = await FakeServerConnection.StartAsync("alive", ct, settings, welcome: true);
+        var (connection, peer) = fake;
 
         for (var i = 0; i < 3; i++)
         {
@@ -258,11 +254,8 @@ public sealed class IrcConnectionLifecycleTests
     public async Task AQuitTheUserSendsEndsTheConnectionWithoutReconnecting()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var server = FakeIrcServer.Start();
-        await using var connection = TestConnections.Start(server, "leaver");
-        var peer = await server.AcceptAsync(Timeout, ct);
-        await peer.WelcomeAsync(Timeout, ct);
-        await connection.Events.WaitForStatusAsync(IrcStatus.Registered, Timeout, ct);
+        await using var fake = await FakeServerConnection.StartAsync("leaver", ct, welcome: true);
+        var (connection, peer) = fake;
 
         connection.Send(["QUIT :done for today"]).Outcome.Should().Be(SendOutcome.Queued);
         await peer.WaitForAsync("QUIT", Timeout, ct);

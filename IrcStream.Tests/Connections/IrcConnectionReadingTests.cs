@@ -22,10 +22,8 @@ public sealed class IrcConnectionReadingTests
             ":carol!c@h PRIVMSG #chan :third",
         ];
         var payload = Encoding.UTF8.GetBytes(lines[0] + "\r\n" + lines[1] + "\n" + lines[2] + "\r\n");
-        await using var server = FakeIrcServer.Start();
-        await using var connection = TestConnections.Start(server, nick: null);
-        var peer = await server.AcceptAsync(Timeout, ct);
-        await connection.Events.WaitForStatusAsync(IrcStatus.Connected, Timeout, ct);
+        await using var fake = await FakeServerConnection.StartAsync(null, ct);
+        var (connection, peer) = fake;
         var before = DateTimeOffset.UtcNow;
 
         for (var i = 0; i < payload.Length; i++) await peer.SendBytesAsync(payload.AsMemory(i, 1), ct);
@@ -41,9 +39,8 @@ public sealed class IrcConnectionReadingTests
     public async Task InvalidUtf8IsReadAsLatin1()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var server = FakeIrcServer.Start();
-        await using var connection = TestConnections.Start(server, nick: null);
-        var peer = await server.AcceptAsync(Timeout, ct);
+        await using var fake = await FakeServerConnection.StartAsync(null, ct);
+        var (connection, peer) = fake;
 
         byte[] latin1 = [.. ":old!o@h PRIVMSG #c :caf"u8, 0xE9, .. "\r\n"u8];
         await peer.SendBytesAsync(latin1, ct);
@@ -56,9 +53,8 @@ public sealed class IrcConnectionReadingTests
     public async Task AnEndlessLineWithoutLfIsReportedAndTheConnectionGoesOn()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var server = FakeIrcServer.Start();
-        await using var connection = TestConnections.Start(server, nick: null);
-        var peer = await server.AcceptAsync(Timeout, ct);
+        await using var fake = await FakeServerConnection.StartAsync(null, ct);
+        var (connection, peer) = fake;
 
         var chunk = Encoding.ASCII.GetBytes(new string('x', 4096));
         for (var i = 0; i < 64; i++) await peer.SendBytesAsync(chunk, ct);
@@ -75,9 +71,8 @@ public sealed class IrcConnectionReadingTests
     public async Task ALineThatIsNotAnIrcMessageIsAnErrorWithItsTextAndTheConnectionGoesOn()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var server = FakeIrcServer.Start();
-        await using var connection = TestConnections.Start(server, nick: null);
-        var peer = await server.AcceptAsync(Timeout, ct);
+        await using var fake = await FakeServerConnection.StartAsync(null, ct);
+        var (connection, peer) = fake;
 
         await peer.SendLinesAsync(ct, "@only=tags", ":fake.server NOTICE * :still here");
 
@@ -92,10 +87,8 @@ public sealed class IrcConnectionReadingTests
         var ct = TestContext.Current.CancellationToken;
         const int count = 100_000;
         var settings = TestConnections.Settings with { EventBufferSize = 500 };
-        await using var server = FakeIrcServer.Start();
-        await using var connection = TestConnections.Start(server, nick: null, settings);
-        var peer = await server.AcceptAsync(Timeout, ct);
-        await connection.Events.WaitForStatusAsync(IrcStatus.Connected, Timeout, ct);
+        await using var fake = await FakeServerConnection.StartAsync(null, ct, settings: settings);
+        var (connection, peer) = fake;
         var connectedSeq = connection.Events.LastSeq;
 
         var batch = new StringBuilder();

@@ -1,4 +1,3 @@
-using System.Text;
 using IrcStream.Domain.Connections;
 using IrcStream.Domain.Events;
 using IrcStream.Tests.Support;
@@ -14,9 +13,8 @@ public sealed class IrcConnectionRegistrationTests
     public async Task RegistersWithCapLsNickUserThenRequestsOnlyOfferedCapsAndEndsCap()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var server = FakeIrcServer.Start();
-        await using var connection = TestConnections.Start(server, "alice", configure: o => o with { Username = "al", Realname = "Alice Liddell" });
-        var peer = await server.AcceptAsync(Timeout, ct);
+        await using var fake = await FakeServerConnection.StartAsync("alice", ct, configure: o => o with { Username = "al", Realname = "Alice Liddell" });
+        var (connection, peer) = fake;
 
         await peer.WaitForAsync("CAP", Timeout, ct, "LS");
         await peer.WaitForAsync("NICK", Timeout, ct, "alice");
@@ -57,9 +55,8 @@ public sealed class IrcConnectionRegistrationTests
     public async Task ServerWithoutCapRegistersWithoutWaitingForCapLs()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var server = FakeIrcServer.Start();
-        await using var connection = TestConnections.Start(server, "oldie");
-        var peer = await server.AcceptAsync(Timeout, ct);
+        await using var fake = await FakeServerConnection.StartAsync("oldie", ct);
+        var (connection, peer) = fake;
 
         await peer.SendLinesAsync(ct, ":fake.server 421 * CAP :Unknown command");
         await peer.WelcomeAsync(Timeout, ct);
@@ -72,9 +69,8 @@ public sealed class IrcConnectionRegistrationTests
     public async Task NickInUseDuringRegistrationIsRetriedWithAnotherNickUntilAccepted()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var server = FakeIrcServer.Start();
-        await using var connection = TestConnections.Start(server, "taken");
-        var peer = await server.AcceptAsync(Timeout, ct);
+        await using var fake = await FakeServerConnection.StartAsync("taken", ct);
+        var (connection, peer) = fake;
 
         await peer.WaitForAsync("NICK", Timeout, ct, "taken");
         await peer.SendLinesAsync(ct, ":fake.server 433 * taken :Nickname is already in use");
@@ -94,9 +90,8 @@ public sealed class IrcConnectionRegistrationTests
     public async Task AfterTenRefusedNicksTheGatewayStopsAndLetsTheUsersOwnNickThrough()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var server = FakeIrcServer.Start();
-        await using var connection = TestConnections.Start(server, "bad*nick");
-        var peer = await server.AcceptAsync(Timeout, ct);
+        await using var fake = await FakeServerConnection.StartAsync("bad*nick", ct);
+        var (connection, peer) = fake;
 
         for (var i = 0; i < 10; i++)
         {
@@ -115,9 +110,8 @@ public sealed class IrcConnectionRegistrationTests
     public async Task AnswersPingWhileRegistering()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var server = FakeIrcServer.Start();
-        await using var connection = TestConnections.Start(server, "pinged");
-        var peer = await server.AcceptAsync(Timeout, ct);
+        await using var fake = await FakeServerConnection.StartAsync("pinged", ct);
+        var (connection, peer) = fake;
 
         await peer.WaitForAsync("USER", Timeout, ct);
         await peer.SendLinesAsync(ct, "PING :before-welcome 123");
@@ -131,65 +125,61 @@ public sealed class IrcConnectionRegistrationTests
     public async Task SaslPlainLogsInBeforeCapEnd()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var server = FakeIrcServer.Start();
-        await using var connection = TestConnections.Start(server, "sasly", configure: o => o with { Sasl = new SaslCredentials("acct", "s3cret") });
-        var peer = await server.AcceptAsync(Timeout, ct);
+        await using var fake = await FakeServerConnection.StartAsync("sasly", ct, configure: o => o with { Sasl = new SaslCredentials("acct", "s3cret") });
+        var peer = fake.Peer;
 
-        await peer.WaitForAsync("CAP", Timeout, ct, "LS");
-        await peer.SendLinesAsync(ct, ":fake.server CAP * LS :sasl=PLAIN,EXTERNAL message-tags");
-        var request = await peer.WaitForAsync("CAP", Timeout, ct, "REQ");
-        request.Params[^1].Should().Be("message-tags sasl");
-        await peer.SendLinesAsync(ct, ":fake.server CAP * ACK :message-tags sasl");
-        (await peer.WaitForAsync("AUTHENTICATE", Timeout, ct)).Params.Should().Equal("PLAIN");
-        await peer.SendLinesAsync(ct, "AUTHENTICATE +");
-        var credentials = await peer.WaitForAsync("AUTHENTICATE", Timeout, ct);
-        Encoding.UTF8.GetString(Convert.FromBase64String(credentials.Params[0])).Should().Be("acct\0acct\0s3cret");
+        (await peer.NegotiateCapsAsync("sasl=PLAIN,EXTERNAL message-tags", Timeout, ct)).Should().Equal("message-tags", "sasl");
+        (await peer.ReceiveSaslPlainAsync(Timeout, ct)).Should().Be("acct\0acct\0s3cret");
         peer.ReceivedLines.Should().NotContain("CAP END", "CAP END must wait for the SASL result");
         await peer.SendLinesAsync(ct, ":fake.server 900 sasly sasly!u@h acct :You are now logged in as acct", ":fake.server 903 sasly :SASL authentication successful");
         await peer.WaitForAsync("CAP", Timeout, ct, "END");
         await peer.SendLinesAsync(ct, ":fake.server 001 sasly :Welcome");
 
-        await connection.Events.WaitForStatusAsync(IrcStatus.Registered, Timeout, ct);
-        connection.Events.Statuses().Should().NotContain(IrcStatus.Error);
+        await fake.Events.WaitForStatusAsync(IrcStatus.Registered, Timeout, ct);
+        fake.Events.Statuses().Should().NotContain(IrcStatus.Error);
     }
 
     [Fact]
     public async Task SaslFailureIsAnErrorStatusAndRegistrationGoesOn()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var server = FakeIrcServer.Start();
-        await using var connection = TestConnections.Start(server, "saslno", configure: o => o with { Sasl = new SaslCredentials("acct", "wrong") });
-        var peer = await server.AcceptAsync(Timeout, ct);
+        await using var fake = await FakeServerConnection.StartAsync("saslno", ct, configure: o => o with { Sasl = new SaslCredentials("acct", "wrong") });
+        var peer = fake.Peer;
+        await peer.NegotiateCapsAsync("sasl", Timeout, ct);
+        await peer.ReceiveSaslPlainAsync(Timeout, ct);
 
-        await peer.WaitForAsync("CAP", Timeout, ct, "LS");
-        await peer.SendLinesAsync(ct, ":fake.server CAP * LS :sasl");
-        await peer.WaitForAsync("CAP", Timeout, ct, "REQ");
-        await peer.SendLinesAsync(ct, ":fake.server CAP * ACK :sasl");
-        await peer.WaitForAsync("AUTHENTICATE", Timeout, ct);
-        await peer.SendLinesAsync(ct, "AUTHENTICATE +");
-        await peer.WaitForAsync("AUTHENTICATE", Timeout, ct);
         await peer.SendLinesAsync(ct, ":fake.server 904 saslno :SASL authentication failed");
 
-        var error = await connection.Events.WaitForStatusAsync(IrcStatus.Error, Timeout, ct);
+        var error = await fake.Events.WaitForStatusAsync(IrcStatus.Error, Timeout, ct);
         error.Detail.Should().Contain("SASL").And.Contain("acct").And.Contain("authentication failed").And.NotContain("wrong");
         await peer.WaitForAsync("CAP", Timeout, ct, "END");
         await peer.SendLinesAsync(ct, ":fake.server 001 saslno :Welcome");
-        await connection.Events.WaitForStatusAsync(IrcStatus.Registered, Timeout, ct);
+        await fake.Events.WaitForStatusAsync(IrcStatus.Registered, Timeout, ct);
+    }
+
+    [Fact]
+    public async Task SaslRequestedFromAServerWithoutSaslIsAnErrorAndRegistrationGoesOn()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fake = await FakeServerConnection.StartAsync("nosasl", ct, configure: o => o with { Sasl = new SaslCredentials("acct", "pw") });
+
+        (await fake.Peer.NegotiateCapsAsync("message-tags", Timeout, ct)).Should().Equal("message-tags");
+
+        (await fake.Events.WaitForStatusAsync(IrcStatus.Error, Timeout, ct)).Detail.Should().Contain("does not offer SASL");
+        await fake.Peer.WaitForAsync("CAP", Timeout, ct, "END");
+        fake.Peer.ReceivedLines.Should().NotContain(l => l.StartsWith("AUTHENTICATE", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task WithoutANickNothingIsSentAndTheNickIsTrackedFromTheClientsOwnRegistration()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var server = FakeIrcServer.Start();
-        await using var connection = TestConnections.Start(server, nick: null);
-        var peer = await server.AcceptAsync(Timeout, ct);
-        await connection.Events.WaitForStatusAsync(IrcStatus.Connected, Timeout, ct);
+        await using var fake = await FakeServerConnection.StartAsync(null, ct);
+        var (connection, peer) = fake;
         connection.State.Should().Be(ConnectionState.Registering);
 
-        await peer.SendLinesAsync(ct, "PING :probe");
-        await peer.WaitForAsync("PONG", Timeout, ct);
-        peer.ReceivedLines.Should().Equal(["PONG probe"], "the gateway must not register by itself");
+        await peer.SyncAsync(Timeout, ct);
+        peer.ReceivedLines.Should().ContainSingle("the gateway must not register by itself").Which.Should().StartWith("PONG ");
 
         connection.Send(["NICK selfreg", "USER self 0 * :Self"]).Outcome.Should().Be(SendOutcome.Queued);
         await peer.WelcomeAsync(Timeout, ct);

@@ -14,10 +14,8 @@ public sealed class IrcConnectionSendTests
     public async Task ABatchWithALineThatBreaksTheProtocolIsRefusedWholeWithItsIndex()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var server = FakeIrcServer.Start();
-        await using var connection = TestConnections.Start(server, nick: null);
-        var peer = await server.AcceptAsync(Timeout, ct);
-        await connection.Events.WaitForStatusAsync(IrcStatus.Connected, Timeout, ct);
+        await using var fake = await FakeServerConnection.StartAsync(null, ct);
+        var (connection, peer) = fake;
 
         var result = connection.Send(["PRIVMSG #c :fine", "PRIVMSG #c :two\r\nQUIT", "PRIVMSG #c :" + new string('a', 600)]);
 
@@ -37,10 +35,8 @@ public sealed class IrcConnectionSendTests
         var ct = TestContext.Current.CancellationToken;
         // One line may go out, then flood control holds the rest for an hour: the queue only fills.
         var settings = TestConnections.Settings with { SendQueueCapacity = 5, FloodBurst = 1, FloodInterval = TimeSpan.FromHours(1) };
-        await using var server = FakeIrcServer.Start();
-        await using var connection = TestConnections.Start(server, nick: null, settings);
-        var peer = await server.AcceptAsync(Timeout, ct);
-        await connection.Events.WaitForStatusAsync(IrcStatus.Connected, Timeout, ct);
+        await using var fake = await FakeServerConnection.StartAsync(null, ct, settings: settings);
+        var (connection, peer) = fake;
         connection.Send(["PRIVMSG #c :first"]).Outcome.Should().Be(SendOutcome.Queued);
         await peer.WaitForAsync("PRIVMSG", Timeout, ct);
 
@@ -58,10 +54,8 @@ public sealed class IrcConnectionSendTests
         var ct = TestContext.Current.CancellationToken;
         var interval = TimeSpan.FromMilliseconds(300);
         var settings = TestConnections.Settings with { FloodBurst = 3, FloodInterval = interval };
-        await using var server = FakeIrcServer.Start();
-        await using var connection = TestConnections.Start(server, nick: null, settings);
-        var peer = await server.AcceptAsync(Timeout, ct);
-        await connection.Events.WaitForStatusAsync(IrcStatus.Connected, Timeout, ct);
+        await using var fake = await FakeServerConnection.StartAsync(null, ct, settings: settings);
+        var (connection, peer) = fake;
 
         connection.Send([.. Enumerable.Range(1, 6).Select(i => $"PRIVMSG #c :{i}")]).Outcome.Should().Be(SendOutcome.Queued);
 
@@ -80,10 +74,8 @@ public sealed class IrcConnectionSendTests
     {
         var ct = TestContext.Current.CancellationToken;
         var settings = TestConnections.Settings with { FloodBurst = 1, FloodInterval = TimeSpan.FromHours(1) };
-        await using var server = FakeIrcServer.Start();
-        await using var connection = TestConnections.Start(server, nick: null, settings);
-        var peer = await server.AcceptAsync(Timeout, ct);
-        await connection.Events.WaitForStatusAsync(IrcStatus.Connected, Timeout, ct);
+        await using var fake = await FakeServerConnection.StartAsync(null, ct, settings: settings);
+        var (connection, peer) = fake;
         connection.Send(["PRIVMSG #c :1", "PRIVMSG #c :2", "PRIVMSG #c :3"]).Outcome.Should().Be(SendOutcome.Queued);
         await peer.WaitForAsync("PRIVMSG", Timeout, ct);
 
@@ -97,14 +89,12 @@ public sealed class IrcConnectionSendTests
     public async Task UserLinesWaitForTheWelcomeWhenTheGatewayRegisters()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var server = FakeIrcServer.Start();
-        await using var connection = TestConnections.Start(server, "patient");
-        var peer = await server.AcceptAsync(Timeout, ct);
+        await using var fake = await FakeServerConnection.StartAsync("patient", ct);
+        var (connection, peer) = fake;
         await peer.WaitForAsync("USER", Timeout, ct);
 
         connection.Send(["JOIN #early"]).Outcome.Should().Be(SendOutcome.Queued);
-        await peer.SendLinesAsync(ct, "PING :sync");
-        await peer.WaitForAsync("PONG", Timeout, ct);
+        await peer.SyncAsync(Timeout, ct);
         peer.ReceivedLines.Should().NotContain("JOIN #early");
         await peer.SendLinesAsync(ct, ":fake.server 001 patient :Welcome");
 
@@ -115,11 +105,8 @@ public sealed class IrcConnectionSendTests
     public async Task WithoutEchoMessageTheGatewayRecordsTheUsersOwnMessagesOnceWithItsSource()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var server = FakeIrcServer.Start();
-        await using var connection = TestConnections.Start(server, "me");
-        var peer = await server.AcceptAsync(Timeout, ct);
-        await peer.WelcomeAsync(Timeout, ct);
-        await connection.Events.WaitForStatusAsync(IrcStatus.Registered, Timeout, ct);
+        await using var fake = await FakeServerConnection.StartAsync("me", ct, welcome: true);
+        var (connection, peer) = fake;
 
         connection.Send(["@+draft/reply=x1 PRIVMSG #c :hello there", "JOIN #c"]).Outcome.Should().Be(SendOutcome.Queued);
         var own = await connection.Events.WaitForMessageAsync(m => m.Command == "PRIVMSG", "the own PRIVMSG", Timeout, ct);
@@ -135,8 +122,7 @@ public sealed class IrcConnectionSendTests
         notice.Message.Source.Should().Be("me!~me@gateway.example");
 
         await peer.WaitForAsync("NOTICE", Timeout, ct);
-        await peer.SendLinesAsync(ct, "PING :sync");
-        await peer.WaitForAsync("PONG", Timeout, ct);
+        await peer.SyncAsync(Timeout, ct);
         connection.Events.ReadAfter(0).OfType<MessageEvent>().Count(m => m.Message.Command is "PRIVMSG" or "NOTICE").Should().Be(2);
     }
 
@@ -144,9 +130,8 @@ public sealed class IrcConnectionSendTests
     public async Task WithEchoMessageOnlyTheServersEchoIsRecorded()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var server = FakeIrcServer.Start();
-        await using var connection = TestConnections.Start(server, "echoer");
-        var peer = await server.AcceptAsync(Timeout, ct);
+        await using var fake = await FakeServerConnection.StartAsync("echoer", ct);
+        var (connection, peer) = fake;
         await peer.WaitForAsync("CAP", Timeout, ct, "LS");
         await peer.SendLinesAsync(ct, ":fake.server CAP * LS :echo-message");
         await peer.WaitForAsync("CAP", Timeout, ct, "REQ");
@@ -157,8 +142,8 @@ public sealed class IrcConnectionSendTests
 
         connection.Send(["PRIVMSG #c :echo me"]);
         await peer.WaitForAsync("PRIVMSG", Timeout, ct);
-        await peer.SendLinesAsync(ct, "@time=2026-11-25T17:00:00.000Z :echoer!e@h PRIVMSG #c :echo me", "PING :sync");
-        await peer.WaitForAsync("PONG", Timeout, ct);
+        await peer.SendLinesAsync(ct, "@time=2026-11-25T17:00:00.000Z :echoer!e@h PRIVMSG #c :echo me");
+        await peer.SyncAsync(Timeout, ct);
 
         var privmsgs = connection.Events.ReadAfter(0).OfType<MessageEvent>().Where(m => m.Message.Command == "PRIVMSG").ToArray();
         privmsgs.Should().ContainSingle().Which.Message.Source.Should().Be("echoer!e@h");

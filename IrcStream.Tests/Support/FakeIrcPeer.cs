@@ -112,6 +112,37 @@ public sealed class FakeIrcPeer : IAsyncDisposable
         return nick;
     }
 
+    /// <summary>
+    /// Plays CAP negotiation: waits for CAP LS, offers <paramref name="offered"/>, acknowledges whatever the
+    /// client requests and returns the requested caps.
+    /// </summary>
+    public async Task<string[]> NegotiateCapsAsync(string offered, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await WaitForAsync("CAP", timeout, cancellationToken, "LS");
+        await SendLinesAsync(cancellationToken, $":fake.server CAP * LS :{offered}");
+        var request = await WaitForAsync("CAP", timeout, cancellationToken, "REQ");
+        await SendLinesAsync(cancellationToken, $":fake.server CAP * ACK :{request.Params[^1]}");
+        return request.Params[^1].Split(' ');
+    }
+
+    /// <summary>Plays the server's side of SASL PLAIN up to the result: returns the decoded credentials the client sent.</summary>
+    public async Task<string> ReceiveSaslPlainAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var mechanism = await WaitForAsync("AUTHENTICATE", timeout, cancellationToken);
+        if (mechanism.Params[0] != "PLAIN") throw new InvalidOperationException($"The client asked for SASL {mechanism.Params[0]}, not PLAIN.");
+        await SendLinesAsync(cancellationToken, "AUTHENTICATE +");
+        var credentials = await WaitForAsync("AUTHENTICATE", timeout, cancellationToken);
+        return Encoding.UTF8.GetString(Convert.FromBase64String(credentials.Params[0]));
+    }
+
+    /// <summary>Sends PING and waits for its PONG: everything the client sent before answering has arrived.</summary>
+    public async Task SyncAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var token = "sync-" + Guid.NewGuid().ToString("N")[..8];
+        await SendLinesAsync(cancellationToken, $"PING :{token}");
+        await WaitForAsync(m => m.Command == "PONG" && m.Params[^1] == token, timeout, cancellationToken);
+    }
+
     /// <summary>Closes the connection from the server's side.</summary>
     public async ValueTask DisposeAsync()
     {
