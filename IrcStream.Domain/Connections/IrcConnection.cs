@@ -19,7 +19,7 @@ namespace IrcStream.Domain.Connections;
 /// then can the user talk on IRC; lines can be sent in either state. <see cref="ConnectionState.Reconnecting"/>
 /// while waiting to try again after a loss or a failed attempt; <see cref="ConnectionState.Disconnected"/> when
 /// lost for good (the server's address is not allowed, or the user sent QUIT); <see cref="ConnectionState.Closed"/>
-/// after <see cref="CloseAsync"/> or <see cref="DisposeAsync"/>.
+/// after <see cref="CloseAsync"/> or <see cref="DisposeAsync"/>. A connection not yet started is <c>Disconnected</c>.
 /// </para>
 /// <para>
 /// A server whose resolved addresses are all refused by <see cref="IrcConnectionOptions.IsAddressAllowed"/> is not
@@ -115,6 +115,8 @@ public sealed class IrcConnection : IIrcConnection
         for (var i = 0; i < lines.Count; i++) outgoing[i] = new OutgoingLine(lines[i], FromUser: true, IrcMessage.Parse(lines[i]));
         if (!session.Outgoing.TryEnqueueUser(outgoing))
         {
+            // The socket ended between the check above and now: that is not a full queue.
+            if (!session.IsOpen) return new SendResult(SendOutcome.NotOpen, Reason: $"The connection to {_endpoint} was lost; send the lines once it is connected again.");
             return new SendResult(SendOutcome.QueueFull,
                 Reason: $"The outgoing queue has no room for {lines.Count} more lines (it holds at most {Settings.SendQueueCapacity} waiting for flood control); send them again in a few seconds.");
         }

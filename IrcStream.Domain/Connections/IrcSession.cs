@@ -22,6 +22,9 @@ internal sealed class IrcSession
     /// <summary>One socket write holds at most this much, so a long queue is written in a few large writes.</summary>
     private const int WriteBatchBytes = 16 * 1024;
 
+    /// <summary>Longest QUIT reason sent: well inside the line limit whatever the reason's script.</summary>
+    private const int MaxQuitReasonChars = 120;
+
     private readonly IrcConnection _owner;
     private readonly Stream _stream;
     private readonly IrcEngineSettings _settings;
@@ -61,9 +64,6 @@ internal sealed class IrcSession
 
     /// <summary>True once the server welcomed this session (001).</summary>
     public bool Registered { get; private set; }
-
-    /// <summary>Longest QUIT reason sent: well inside the line limit whatever the reason's script.</summary>
-    private const int MaxQuitReasonChars = 120;
 
     /// <summary>Queues QUIT ahead of any user line; a reason a line cannot carry is cleaned and shortened rather than dropped.</summary>
     public void Quit(string reason)
@@ -203,7 +203,6 @@ internal sealed class IrcSession
     private async Task<SessionEnd> WriteLoopAsync(CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>(WriteBatchBytes);
-        var written = new List<OutgoingLine>();
         try
         {
             while (true)
@@ -212,15 +211,14 @@ internal sealed class IrcSession
                 do
                 {
                     Encode(line.Text, buffer);
-                    written.Add(line);
+                    // Recorded as the line goes out, so the log has it before any reply the server sends to it.
+                    RecordUserLine(line);
                 }
                 while (buffer.WrittenCount < WriteBatchBytes && Outgoing.TryTakeNow(out line));
 
                 await _stream.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
                 await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
                 buffer.ResetWrittenCount();
-                foreach (var sent in written) AfterWrite(sent);
-                written.Clear();
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -244,9 +242,9 @@ internal sealed class IrcSession
 
     /// <summary>
     /// The user's PRIVMSG and NOTICE go into the log as the server would echo them, unless the server does
-    /// echo them (echo-message), so each appears exactly once.
+    /// echo them (echo-message), so each appears exactly once. A user's QUIT means the user wants to leave.
     /// </summary>
-    private void AfterWrite(OutgoingLine line)
+    private void RecordUserLine(OutgoingLine line)
     {
         if (!line.FromUser) return;
         if (line.Message is { Command: "QUIT" }) _userQuit = true;

@@ -31,6 +31,27 @@ public sealed class IrcConnectionLifecycleTests
     }
 
     [Fact]
+    public async Task AListenerWhoseBacklogIsFullIsAConnectTimeout()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // With a backlog of 0 Linux queues one connection; nobody accepts it, so the kernel drops the next SYNs.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(0);
+        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        using var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await filler.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), ct);
+        var settings = TestConnections.Settings with { ConnectTimeout = TimeSpan.FromMilliseconds(500) };
+        await using var connection = TestConnections.Create("127.0.0.1", port, "stuck", settings);
+
+        connection.Start();
+
+        var timeout = await connection.Events.WaitForStatusAsync(IrcStatus.ConnectTimeout, Timeout, ct);
+        timeout.Detail.Should().Be($"No connection to 127.0.0.1:{port} within 0.5 s.");
+        await connection.Events.WaitForStatusAsync(IrcStatus.Reconnecting, Timeout, ct, after: timeout.Seq);
+    }
+
+    [Fact]
     public async Task AServerThatStopsAnsweringPingIsDisconnectedAndReconnected()
     {
         var ct = TestContext.Current.CancellationToken;
