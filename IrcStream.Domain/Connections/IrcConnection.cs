@@ -248,7 +248,8 @@ public sealed class IrcConnection : IIrcConnection
             _session = null;
         }
         if (session.Registered) _backoff.Reset();
-        if (!stop.IsCancellationRequested && !_closing)
+        // A loss that ends the connection for good is reported once, by the run loop ("Not reconnecting: ...").
+        if (!stop.IsCancellationRequested && !_closing && end.Reconnect)
         {
             IrcConnectionLog.Disconnected(_logger, Options.ConnectionId, _endpoint, end.Detail);
             SetState(ConnectionState.Disconnected);

@@ -283,9 +283,9 @@ public sealed class IrcConnectionLifecycleTests
         await peer.DisposeAsync();
 
         var gaveUp = await connection.Events.WaitForStatusAsync(IrcStatus.Disconnected, Timeout, ct);
-        gaveUp.Detail.Should().Contain("QUIT");
+        gaveUp.Detail.Should().Be("Not reconnecting: The user sent QUIT.");
         connection.State.Should().Be(ConnectionState.Disconnected);
-        connection.Events.Statuses()[^1].Should().Be(IrcStatus.Disconnected);
+        connection.Events.Statuses().Should().Equal(IrcStatus.Connecting, IrcStatus.Connected, IrcStatus.Registered, IrcStatus.Disconnected);
     }
 
     [Fact]
