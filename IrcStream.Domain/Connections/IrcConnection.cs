@@ -52,6 +52,7 @@ public sealed class IrcConnection : IIrcConnection
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Host);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Port, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Port, 65535);
+        Validate(settings);
         Options = options;
         Settings = settings;
         _logger = logger ?? NullLogger<IrcConnection>.Instance;
@@ -282,6 +283,20 @@ public sealed class IrcConnection : IIrcConnection
         Emit(IrcStatus.Closed, reason);
         Events.Complete();
         _stop.Dispose();
+    }
+
+    /// <summary>A setting no connection could work with fails here, when the gateway creates the connection, not later in its background loop.</summary>
+    private static void Validate(IrcEngineSettings settings)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.EventBufferSize, 1, nameof(settings.EventBufferSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.FloodBurst, 1, nameof(settings.FloodBurst));
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.SendQueueCapacity, 1, nameof(settings.SendQueueCapacity));
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.FloodInterval, TimeSpan.Zero, nameof(settings.FloodInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.ReconnectDelay, TimeSpan.Zero, nameof(settings.ReconnectDelay));
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.QuitWait, TimeSpan.Zero, nameof(settings.QuitWait));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(settings.ConnectTimeout, TimeSpan.Zero, nameof(settings.ConnectTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(settings.PingIdle, TimeSpan.Zero, nameof(settings.PingIdle));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(settings.PingTimeout, TimeSpan.Zero, nameof(settings.PingTimeout));
     }
 
     private void SetState(ConnectionState state)

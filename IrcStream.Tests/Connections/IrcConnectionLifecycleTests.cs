@@ -288,6 +288,25 @@ public sealed class IrcConnectionLifecycleTests
         connection.Events.Statuses().Should().Equal(IrcStatus.Connecting, IrcStatus.Connected, IrcStatus.Registered, IrcStatus.Disconnected);
     }
 
+    public static TheoryData<string, IrcEngineSettings> UnusableSettings => new()
+    {
+        { "FloodBurst", TestConnections.Settings with { FloodBurst = 0 } },
+        { "SendQueueCapacity", TestConnections.Settings with { SendQueueCapacity = 0 } },
+        { "EventBufferSize", TestConnections.Settings with { EventBufferSize = 0 } },
+        { "ConnectTimeout", TestConnections.Settings with { ConnectTimeout = TimeSpan.Zero } },
+        { "PingIdle", TestConnections.Settings with { PingIdle = TimeSpan.Zero } },
+        { "ReconnectDelay", TestConnections.Settings with { ReconnectDelay = TimeSpan.FromSeconds(-1) } },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnusableSettings))]
+    public void SettingsNoConnectionCouldWorkWithAreRefusedWhenItIsCreated(string name, IrcEngineSettings settings)
+    {
+        var create = () => TestConnections.Create("127.0.0.1", 6667, "x", settings);
+
+        create.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be(name);
+    }
+
     [Fact]
     public async Task SendBeforeTheSocketIsOpenIsNotOpen()
     {
