@@ -42,11 +42,14 @@ public sealed class Browser : IDisposable
     }
 
     /// <summary>Opens the SSE stream (asserting 200) and returns a reader of its items.</summary>
-    public async Task<EventStreamReader> OpenEventsAsync(string id, long? lastEventId = null, CancellationToken cancellationToken = default)
+    public Task<EventStreamReader> OpenEventsAsync(string id, long? lastEventId = null) => OpenEventsUntilAsync(id, lastEventId, Token);
+
+    /// <summary>Like <see cref="OpenEventsAsync"/>; cancelling <paramref name="cancellationToken"/> cuts the stream as a browser tab closing would.</summary>
+    public async Task<EventStreamReader> OpenEventsUntilAsync(string id, long? lastEventId, CancellationToken cancellationToken)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, $"/api/connections/{id}/events");
         if (lastEventId is { } last) request.Headers.Add("Last-Event-ID", last.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var token = cancellationToken == default ? Token : cancellationToken;
+        var token = cancellationToken;
         var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token);
         if (response.StatusCode != HttpStatusCode.OK)
         {
