@@ -65,6 +65,9 @@ public sealed class GatewayHost : IAsyncDisposable
         return browser;
     }
 
+    /// <summary>Stops the gateway as SIGTERM does (host stopping, then stopped).</summary>
+    public async Task StopAsync() => await _factory.DisposeAsync();
+
     public async ValueTask DisposeAsync()
     {
         lock (_browsers)
