@@ -28,8 +28,9 @@ internal static class EventStream
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var first = true;
+        var stopping = false;
         Task<bool>? waiting = null;
-        while (!cancellationToken.IsCancellationRequested)
+        while (true)
         {
             // Read completion before the events: Complete follows the last append, so nothing can be missed.
             var completed = log.IsCompleted;
@@ -45,7 +46,8 @@ internal static class EventStream
                 after = gatewayEvent.Seq;
             }
             if (batch.Count > 0) continue;
-            if (completed) yield break;
+            // A stop (shutdown) may overtake the CLOSED event it caused: the read above drained it first.
+            if (completed || stopping) yield break;
 
             if (first)
             {
@@ -56,12 +58,12 @@ internal static class EventStream
 
             waiting ??= log.WaitForEventsAfterAsync(after, cancellationToken).AsTask();
             var outcome = await WaitAsync(waiting, keepAliveInterval, cancellationToken);
-            if (outcome == WaitOutcome.Cancelled) yield break;
             if (outcome == WaitOutcome.Idle)
             {
                 yield return KeepAlive(null);
                 continue;
             }
+            stopping = outcome == WaitOutcome.Cancelled;
             waiting = null;
         }
     }
