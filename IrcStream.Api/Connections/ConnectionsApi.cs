@@ -85,12 +85,17 @@ public static class ConnectionsApi
                 return TooManyConnections(max);
             case Session.AddOutcome.Ended:
                 _ = connection.DisposeAsync().AsTask();
-                return TypedResults.Problem(
-                    title: "Session ended",
-                    detail: "Your session ended while the connection was being opened. Send the request again to open it in a new session.",
-                    statusCode: StatusCodes.Status409Conflict);
+                return SessionEnded();
         }
-        connection.Start();
+        try
+        {
+            connection.Start();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The session expired between the add and the start, and its connections were closed.
+            return SessionEnded();
+        }
         var dto = ConnectionDto.From(connection);
         return TypedResults.Created($"/api/connections/{dto.Id}", dto);
     }
@@ -151,6 +156,11 @@ public static class ConnectionsApi
                 statusCode: StatusCodes.Status429TooManyRequests),
         };
     }
+
+    private static ProblemHttpResult SessionEnded() => TypedResults.Problem(
+        title: "Session ended",
+        detail: "Your session ended while the connection was being opened. Send the request again to open it in a new session.",
+        statusCode: StatusCodes.Status409Conflict);
 
     private static ProblemHttpResult TooManyConnections(int max) => TypedResults.Problem(
         title: "Too many connections",

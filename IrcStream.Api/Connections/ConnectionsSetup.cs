@@ -21,7 +21,8 @@ public static class ConnectionsSetup
         EventBufferSize = options.EventBufferSize,
         ConnectTimeout = options.ConnectTimeout,
         ReconnectDelay = options.ReconnectDelay,
-        MaxReconnectDelay = options.ReconnectDelay > new IrcEngineSettings().MaxReconnectDelay ? options.ReconnectDelay : new IrcEngineSettings().MaxReconnectDelay,
+        // The engine grows the delay on repeated failures; the configured delay must never exceed its ceiling.
+        MaxReconnectDelay = TimeSpan.FromTicks(Math.Max(options.ReconnectDelay.Ticks, new IrcEngineSettings().MaxReconnectDelay.Ticks)),
         FloodBurst = options.Flood.Burst,
         FloodInterval = options.Flood.Interval,
         Time = time,

@@ -112,7 +112,8 @@ public sealed class StreamingApiTests
             for (var i = 0; i < total; i++)
             {
                 fake.Receive($"PRIVMSG #flow :{i}");
-                if (i % 10 == 0) await Task.Yield();
+                // Paced, so the reader's disconnects fall both in bursts and in quiet moments.
+                if (i % 5 == 0) await Task.Delay(1, producing.Token);
             }
         }, producing.Token);
 
