@@ -3,9 +3,10 @@ using IrcStream.Domain.Connections;
 namespace IrcStream.Api.Sessions;
 
 /// <summary>
-/// One browser's session: its IRC connections and the idle clock. The clock is a timer, not the cache's
-/// lazy check, so an idle session ends on time even when no request touches the cache; while a stream or
-/// poll is open (<see cref="BeginActivity"/>) the session counts as in use.
+/// One browser's session: its IRC connections and its sliding idle clock. The clock is a timer rather than the
+/// cache's lazy sliding check, so an idle session ends on time even when no request touches the cache, and a
+/// session with an open stream or a waiting poll (<see cref="BeginActivity"/>) never expires under it, however
+/// late a timer runs on a busy machine.
 /// </summary>
 internal sealed class Session : IDisposable
 {
@@ -14,18 +15,16 @@ internal sealed class Session : IDisposable
     private readonly CancellationTokenSource _expire = new();
     private readonly TimeSpan _idleTimeout;
     private readonly TimeProvider _time;
-    private readonly Action<Session> _refreshCache;
     private readonly ITimer _idleTimer;
     private long _lastActivity;
     private int _activeRequests;
     private bool _ended;
 
-    public Session(string id, TimeSpan idleTimeout, TimeProvider time, Action<Session> refreshCache)
+    public Session(string id, TimeSpan idleTimeout, TimeProvider time)
     {
         Id = id;
         _idleTimeout = idleTimeout;
         _time = time;
-        _refreshCache = refreshCache;
         _lastActivity = time.GetTimestamp();
         _idleTimer = time.CreateTimer(static state => ((Session)state!).CheckIdle(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
@@ -37,7 +36,19 @@ internal sealed class Session : IDisposable
 
     public void StartIdleClock() => Schedule(_idleTimeout);
 
-    public void Touch() => Interlocked.Exchange(ref _lastActivity, _time.GetTimestamp());
+    /// <summary>Restarts the idle clock; false when the timeout has already passed (its timer just has not fired yet).</summary>
+    public bool TryTouch()
+    {
+        if (Volatile.Read(ref _activeRequests) == 0 && _time.GetElapsedTime(Interlocked.Read(ref _lastActivity)) >= _idleTimeout)
+        {
+            Expire();
+            return false;
+        }
+        Touch();
+        return true;
+    }
+
+    private void Touch() => Interlocked.Exchange(ref _lastActivity, _time.GetTimestamp());
 
     /// <summary>Keeps the session alive until the returned scope is disposed (an open stream or a waiting poll).</summary>
     public ActivityScope BeginActivity()
@@ -113,19 +124,29 @@ internal sealed class Session : IDisposable
         }
         if (Volatile.Read(ref _activeRequests) > 0)
         {
-            // The cache's own sliding expiration must not run out under an open stream either.
-            _refreshCache(this);
-            Touch();
-            Schedule(_idleTimeout / 2);
+            // In use: the clock restarts when the last stream or poll ends; look again in a while meanwhile.
+            Schedule(_idleTimeout);
             return;
         }
         var idle = _time.GetElapsedTime(Interlocked.Read(ref _lastActivity));
         if (idle >= _idleTimeout)
         {
-            _expire.Cancel();
+            Expire();
             return;
         }
         Schedule(_idleTimeout - idle);
+    }
+
+    private void Expire()
+    {
+        try
+        {
+            _expire.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already evicted and disposed.
+        }
     }
 
     private void Schedule(TimeSpan due)
@@ -144,9 +165,9 @@ internal sealed class Session : IDisposable
     {
         public void Dispose()
         {
-            session._refreshCache(session);
             session.Touch();
             Interlocked.Decrement(ref session._activeRequests);
+            session.Schedule(session._idleTimeout);
         }
     }
 }

@@ -9,9 +9,10 @@ using Microsoft.Extensions.Primitives;
 namespace IrcStream.Api.Sessions;
 
 /// <summary>
-/// Sessions in <see cref="IMemoryCache"/> keyed by the <c>ircstream_session</c> cookie, with sliding expiration.
-/// Each entry also expires on its session's idle timer, so expiry is prompt; the eviction callback only hands the
-/// connections to <see cref="ConnectionCloser"/>, which closes them outside the cache's callback.
+/// Sessions in <see cref="IMemoryCache"/> keyed by the <c>ircstream_session</c> cookie. The sliding expiration is
+/// the session's own idle clock, attached to the entry as a <see cref="CancellationChangeToken"/>, so the entry
+/// expires on time without anyone touching the cache. The eviction callback only hands the connections to
+/// <see cref="ConnectionCloser"/>, which closes them outside the cache's callback.
 /// </summary>
 internal sealed class SessionStore(
     IMemoryCache cache,
@@ -34,9 +35,9 @@ internal sealed class SessionStore(
     {
         if (context.Request.Cookies.TryGetValue(CookieName, out var id)
             && id is not null && id.Length == IdLength
-            && cache.TryGetValue(id, out Session? existing) && existing is not null)
+            && cache.TryGetValue(id, out Session? existing) && existing is not null
+            && existing.TryTouch())
         {
-            existing.Touch();
             return existing;
         }
         var session = Create();
@@ -54,11 +55,10 @@ internal sealed class SessionStore(
     private Session Create()
     {
         var idleTimeout = options.Value.SessionIdleTimeout;
-        var session = new Session(NewId(), idleTimeout, time, RefreshCacheEntry);
+        var session = new Session(NewId(), idleTimeout, time);
         using (var entry = cache.CreateEntry(session.Id))
         {
             entry.Value = session;
-            entry.SlidingExpiration = idleTimeout;
             entry.AddExpirationToken(new CancellationChangeToken(session.Expired));
             entry.RegisterPostEvictionCallback(static (_, value, reason, state) => ((SessionStore)state!).OnEvicted((Session)value!, reason), this);
         }
@@ -67,8 +67,6 @@ internal sealed class SessionStore(
         logger.LogDebug("Session started");
         return session;
     }
-
-    private void RefreshCacheEntry(Session session) => cache.TryGetValue(session.Id, out _);
 
     private void OnEvicted(Session session, EvictionReason reason)
     {

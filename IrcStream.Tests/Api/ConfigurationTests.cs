@@ -1,7 +1,9 @@
 using System.Net;
 using IrcStream.Api.Configuration;
 using IrcStream.Tests.Api.Support;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace IrcStream.Tests.Api;
@@ -44,10 +46,29 @@ public sealed class ConfigurationTests
     [InlineData("IrcStream:TrustedNetworks:0", "10.0.0.0/99", "IrcStream:TrustedNetworks:0")]
     [InlineData("IrcStream:Webirc:Gateway", "my gateway", "IrcStream:Webirc:Gateway")]
     [InlineData("IrcStream:KeepAliveInterval", "soon", "IrcStream:KeepAliveInterval")]
-    public void ABadValueStopsTheGatewayNamingTheKey(string key, string value, string named)
+    public async Task ABadValueStopsTheGatewayNamingTheKey(string key, string value, string named)
     {
-        var start = () => GatewayHost.Start(new Dictionary<string, string?> { [key] = value });
-        start.Should().Throw<Exception>().Where(e => (e.ToString()).Contains(named, StringComparison.Ordinal));
+        // A host of its own rather than WebApplicationFactory, which can hide a start-up failure behind its own
+        // ObjectDisposedException when several factories start at once.
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { [key] = value });
+        builder.Services.AddIrcStreamOptions(builder.Configuration);
+        using var host = builder.Build();
+
+        var start = () => host.StartAsync(TestContext.Current.CancellationToken);
+        (await start.Should().ThrowAsync<Exception>()).Which.Message.Should().Contain(named);
+    }
+
+    [Fact]
+    public async Task TheShippedAppsettingsStartsCleanly()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false);
+        builder.Services.AddIrcStreamOptions(builder.Configuration);
+        using var host = builder.Build();
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        await host.StopAsync(TestContext.Current.CancellationToken);
     }
 
     [Fact]

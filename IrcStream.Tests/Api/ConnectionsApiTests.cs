@@ -11,19 +11,14 @@ public sealed class ConnectionsApiTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private static async Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> PostJsonAsync(Browser browser, string path, string json)
-    {
-        var response = await browser.Http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"), Token);
-        var text = await response.Content.ReadAsStringAsync(Token);
-        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone(), response);
-    }
+    private static Task<HttpResponseMessage> PostJsonAsync(Browser browser, string json) =>
+        browser.Http.PostAsync("/api/connections", new StringContent(json, Encoding.UTF8, "application/json"), Token);
 
-    private static void ShouldBeProblem(HttpResponseMessage response, JsonElement body, HttpStatusCode status)
+    private static async Task<(HttpResponseMessage Response, JsonElement Body)> CreateAsync(Browser browser, string json)
     {
-        response.StatusCode.Should().Be(status, body.ToString());
-        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
-        body.GetProperty("title").GetString().Should().NotBeNullOrEmpty();
-        body.GetProperty("detail").GetString().Should().NotBeNullOrEmpty();
+        var response = await PostJsonAsync(browser, json);
+        var text = await response.Content.ReadAsStringAsync(Token);
+        return (response, JsonDocument.Parse(text).RootElement.Clone());
     }
 
     [Fact]
@@ -32,10 +27,10 @@ public sealed class ConnectionsApiTests
         await using var host = GatewayHost.Start();
         var browser = host.NewBrowser();
 
-        var (status, body, response) = await PostJsonAsync(browser, "/api/connections",
+        var (response, body) = await CreateAsync(browser,
             """{"server":"127.0.0.1:6697","tls":true,"nick":"alice","username":"al","realname":"Alice A","password":"pw","sasl":{"account":"alice","password":"s3 cret"},"channels":["#ircstream","#test"]}""");
 
-        status.Should().Be(HttpStatusCode.Created, body.ToString());
+        response.StatusCode.Should().Be(HttpStatusCode.Created, body.ToString());
         var id = body.GetProperty("id").GetString()!;
         response.Headers.Location!.ToString().Should().Be($"/api/connections/{id}");
         id.Should().MatchRegex("^[A-Za-z0-9_-]{16,}$");
@@ -66,8 +61,8 @@ public sealed class ConnectionsApiTests
     {
         await using var host = GatewayHost.Start(new Dictionary<string, string?> { ["IrcStream:AllowedServers:2"] = "[::1]:*" });
         var browser = host.NewBrowser();
-        var (status, body, _) = await PostJsonAsync(browser, "/api/connections", JsonSerializer.Serialize(new { server, tls }));
-        status.Should().Be(HttpStatusCode.Created, body.ToString());
+        var (response, body) = await CreateAsync(browser, JsonSerializer.Serialize(new { server, tls }));
+        response.StatusCode.Should().Be(HttpStatusCode.Created, body.ToString());
         body.GetProperty("server").GetString().Should().Be(expected);
         body.GetProperty("nick").ValueKind.Should().Be(JsonValueKind.Null);
     }
@@ -97,8 +92,8 @@ public sealed class ConnectionsApiTests
     {
         await using var host = GatewayHost.Start();
         var browser = host.NewBrowser();
-        var (_, body, response) = await PostJsonAsync(browser, "/api/connections", json);
-        ShouldBeProblem(response, body, HttpStatusCode.BadRequest);
+        using var response = await PostJsonAsync(browser, json);
+        var body = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         body.GetProperty("errors").TryGetProperty(field, out var messages).Should().BeTrue(body.ToString());
         messages.EnumerateArray().Should().NotBeEmpty();
         host.Fakes!.Created.Should().BeEmpty();
@@ -112,8 +107,8 @@ public sealed class ConnectionsApiTests
     {
         await using var host = GatewayHost.Start();
         var browser = host.NewBrowser();
-        var (_, body, response) = await PostJsonAsync(browser, "/api/connections", json);
-        ShouldBeProblem(response, body, HttpStatusCode.BadRequest);
+        using var response = await PostJsonAsync(browser, json);
+        var body = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
     }
 
     [Theory]
@@ -123,8 +118,8 @@ public sealed class ConnectionsApiTests
     {
         await using var host = GatewayHost.Start();
         var browser = host.NewBrowser();
-        var (_, body, response) = await PostJsonAsync(browser, "/api/connections", JsonSerializer.Serialize(new { server }));
-        ShouldBeProblem(response, body, HttpStatusCode.Forbidden);
+        using var response = await PostJsonAsync(browser, JsonSerializer.Serialize(new { server }));
+        var body = await response.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
         host.Fakes!.Created.Should().BeEmpty();
     }
 
@@ -140,8 +135,8 @@ public sealed class ConnectionsApiTests
 
         foreach (var internalServer in new[] { "127.0.0.1:6667", "10.1.2.3:6667", "169.254.169.254:6667", "192.168.1.1:6667", "[::1]:6667", "[fe80::1]:6667" })
         {
-            var (_, body, response) = await PostJsonAsync(browser, "/api/connections", JsonSerializer.Serialize(new { server = internalServer }));
-            ShouldBeProblem(response, body, HttpStatusCode.Forbidden);
+            using var response = await PostJsonAsync(browser, JsonSerializer.Serialize(new { server = internalServer }));
+            var body = await response.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
         }
 
         var id = await browser.ConnectAsync("irc.example.net:7000");
@@ -182,8 +177,7 @@ public sealed class ConnectionsApiTests
         foreach (var path in new[] { $"/api/connections/{b1}", $"/api/connections/{b1}/poll?timeout=0", $"/api/connections/{b1}/events" })
         {
             using var response = await alice.Http.GetAsync(path, Token);
-            var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Token)).RootElement;
-            ShouldBeProblem(response, body, HttpStatusCode.NotFound);
+            await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
         }
         using (var lines = await alice.PostLinesAsync(b1, "PRIVMSG #x :hi"))
             lines.StatusCode.Should().Be(HttpStatusCode.NotFound);
@@ -226,8 +220,8 @@ public sealed class ConnectionsApiTests
         var browser = host.NewBrowser();
         await browser.ConnectAsync();
         var second = await browser.ConnectAsync();
-        var (_, body, response) = await PostJsonAsync(browser, "/api/connections", """{"server":"127.0.0.1:6667"}""");
-        ShouldBeProblem(response, body, (HttpStatusCode)429);
+        using var response = await PostJsonAsync(browser, """{"server":"127.0.0.1:6667"}""");
+        var body = await response.ShouldBeProblemAsync((HttpStatusCode)429);
 
         using (await browser.Http.DeleteAsync($"/api/connections/{second}", Token)) { }
         await browser.ConnectAsync();
@@ -245,8 +239,8 @@ public sealed class ConnectionsApiTests
         });
         // New sessions each time: dropping the cookie must not get around the limit.
         for (var i = 0; i < 3; i++) await host.NewBrowser().ConnectAsync();
-        var (_, body, response) = await PostJsonAsync(host.NewBrowser(), "/api/connections", """{"server":"127.0.0.1:6667"}""");
-        ShouldBeProblem(response, body, (HttpStatusCode)429);
+        using var response = await PostJsonAsync(host.NewBrowser(), """{"server":"127.0.0.1:6667"}""");
+        var body = await response.ShouldBeProblemAsync((HttpStatusCode)429);
         response.Headers.RetryAfter.Should().NotBeNull();
     }
 
@@ -260,7 +254,7 @@ public sealed class ConnectionsApiTests
         using var evil = new HttpRequestMessage(HttpMethod.Post, "/api/connections") { Content = JsonContent.Create(new { server = "127.0.0.1:6667" }) };
         evil.Headers.Add("Origin", "https://evil.example");
         using var refused = await browser.Http.SendAsync(evil, Token);
-        ShouldBeProblem(refused, JsonDocument.Parse(await refused.Content.ReadAsStringAsync(Token)).RootElement, HttpStatusCode.Forbidden);
+        await refused.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
         host.Fakes!.Created.Should().BeEmpty();
 
         using var good = new HttpRequestMessage(HttpMethod.Post, "/api/connections") { Content = JsonContent.Create(new { server = "127.0.0.1:6667" }) };
@@ -291,7 +285,7 @@ public sealed class ConnectionsApiTests
         var lines = Enumerable.Range(0, 200).Select(i => "PRIVMSG #a :" + new string('x', 400)).ToArray();
 
         using var sized = await browser.Http.PostAsJsonAsync($"/api/connections/{id}/lines", new { lines }, Token);
-        ShouldBeProblem(sized, JsonDocument.Parse(await sized.Content.ReadAsStringAsync(Token)).RootElement, HttpStatusCode.RequestEntityTooLarge);
+        await sized.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
 
         // Chunked, so the limit is found while reading rather than from Content-Length.
         var json = JsonSerializer.Serialize(new { lines });
@@ -302,7 +296,7 @@ public sealed class ConnectionsApiTests
         chunked.Content.Headers.ContentType = new("application/json");
         chunked.Headers.TransferEncodingChunked = true;
         using var streamed = await browser.Http.SendAsync(chunked, Token);
-        ShouldBeProblem(streamed, JsonDocument.Parse(await streamed.Content.ReadAsStringAsync(Token)).RootElement, HttpStatusCode.RequestEntityTooLarge);
+        await streamed.ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge);
         host.Fakes![id].SentLines.Should().BeEmpty();
     }
 
@@ -311,7 +305,6 @@ public sealed class ConnectionsApiTests
     {
         await using var host = GatewayHost.Start();
         using var response = await host.NewBrowser().Http.GetAsync("/api/nothing-here", Token);
-        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
-        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        await response.ShouldBeProblemAsync(HttpStatusCode.NotFound);
     }
 }

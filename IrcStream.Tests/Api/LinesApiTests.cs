@@ -48,9 +48,7 @@ public sealed class LinesApiTests
         var id = await browser.ConnectAsync();
 
         using var response = await browser.PostLinesAsync(id, "PRIVMSG #a :fine", "NOTICE #a :also fine", bad, "PRIVMSG #a :after");
-        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
-        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
-        var body = await BodyAsync(response);
+        var body = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         body.GetProperty("errors").TryGetProperty("lines[2]", out _).Should().BeTrue(body.ToString());
         body.GetProperty("detail").GetString().Should().Contain("2");
         host.Fakes![id].SentLines.Should().BeEmpty();
@@ -81,8 +79,7 @@ public sealed class LinesApiTests
         var browser = host.NewBrowser();
         var id = await browser.ConnectAsync();
         using var response = await browser.Http.PostAsync($"/api/connections/{id}/lines", new StringContent(json, Encoding.UTF8, "application/json"), Token);
-        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
-        (await BodyAsync(response)).GetProperty("detail").GetString().Should().NotBeNullOrEmpty();
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
         host.Fakes![id].SentLines.Should().BeEmpty();
     }
 
@@ -95,8 +92,7 @@ public sealed class LinesApiTests
         host.Fakes![id].State = ConnectionState.Reconnecting;
 
         using var response = await browser.PostLinesAsync(id, "PRIVMSG #a :hi");
-        response.StatusCode.Should().Be(HttpStatusCode.Conflict);
-        (await BodyAsync(response)).GetProperty("detail").GetString().Should().NotBeNullOrEmpty();
+        await response.ShouldBeProblemAsync(HttpStatusCode.Conflict);
         (await browser.Http.GetFromJsonAsync<JsonElement>($"/api/connections/{id}", Token)).GetProperty("state").GetString().Should().Be("reconnecting");
     }
 
@@ -109,8 +105,7 @@ public sealed class LinesApiTests
         host.Fakes![id].QueueCapacity = 3;
 
         using var response = await browser.PostLinesAsync(id, "PRIVMSG #a :1", "PRIVMSG #a :2", "PRIVMSG #a :3", "PRIVMSG #a :4");
-        response.StatusCode.Should().Be((HttpStatusCode)429);
-        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        await response.ShouldBeProblemAsync((HttpStatusCode)429);
         host.Fakes[id].SentLines.Should().BeEmpty();
     }
 }

@@ -93,8 +93,7 @@ public sealed class StreamingApiTests
         var browser = host.NewBrowser();
         var id = await browser.ConnectAsync();
         using var response = await browser.Http.GetAsync($"/api/connections/{id}/events?lastEventId=abc", Token);
-        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
-        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
     }
 
     [Fact]
@@ -282,9 +281,7 @@ public sealed class StreamingApiTests
         var browser = host.NewBrowser();
         var id = await browser.ConnectAsync();
         using var response = await browser.Http.GetAsync($"/api/connections/{id}/poll?{query}", Token);
-        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
-        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
-        JsonDocument.Parse(await response.Content.ReadAsStringAsync(Token)).RootElement.GetProperty("detail").GetString().Should().NotBeNullOrEmpty();
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
     }
 
     [Fact]
