@@ -301,6 +301,15 @@ public sealed class ConnectionsApiTests
     }
 
     [Fact]
+    public async Task ABodyThatIsNotJsonIs415Problem()
+    {
+        await using var host = GatewayHost.Start();
+        using var response = await host.NewBrowser().Http.PostAsync("/api/connections", new StringContent("server=127.0.0.1:6667", Encoding.UTF8, "text/plain"), Token);
+        await response.ShouldBeProblemAsync(HttpStatusCode.UnsupportedMediaType);
+        host.Fakes!.Created.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task UnknownRouteIsProblemJson()
     {
         await using var host = GatewayHost.Start();
