@@ -1,6 +1,6 @@
 namespace IrcStream.Benchmarks.Load;
 
-/// <summary><c>load</c> mode: runs the baseline scenario, prints a table, writes JSON.</summary>
+/// <summary><c>load</c> mode: runs the chosen scenarios, prints a table for each, writes JSON.</summary>
 public static class LoadCommand
 {
     public const string Name = "load";
@@ -11,6 +11,10 @@ public static class LoadCommand
         {
             await output.WriteLineAsync(LoadOptions.Usage);
             return 0;
+        }
+        if (args.Count > 0 && args[0] == GatewayProcess.ChildMode)
+        {
+            return await LoadGateway.RunChildAsync(args.Skip(1).ToArray(), Console.In, output);
         }
         LoadOptions options;
         try
@@ -23,6 +27,34 @@ public static class LoadCommand
             return 2;
         }
 
+        var directory = Path.GetDirectoryName(Path.GetFullPath(options.JsonPath))!;
+        Directory.CreateDirectory(directory);
+        double? baselineRate = null;
+        foreach (var scenario in options.Scenarios)
+        {
+            if (scenario == BaselineScenario.Name)
+            {
+                var baseline = await RunBaselineAsync(options, cancellationToken);
+                baselineRate = baseline.MedianMessagesPerSecond;
+                await WriteAsync(output, baseline.ToTable(), baseline.ToJson(), Path.GetFullPath(options.JsonPath), cancellationToken);
+                continue;
+            }
+            foreach (var transport in options.Transports)
+            {
+                var report = scenario switch
+                {
+                    FirehoseScenario.Name => await FirehoseScenario.RunAsync(options, transport, baselineRate, cancellationToken),
+                    FanInScenario.Name => await FanInScenario.RunAsync(options, transport, cancellationToken),
+                    _ => await DensityScenario.RunAsync(options, transport, cancellationToken),
+                };
+                await WriteAsync(output, report.ToTable(), report.ToJson(), Path.Combine(directory, report.Scenario + ".json"), cancellationToken);
+            }
+        }
+        return 0;
+    }
+
+    private static async Task<LoadReport> RunBaselineAsync(LoadOptions options, CancellationToken cancellationToken)
+    {
         for (var warmup = 1; warmup <= options.WarmupRuns; warmup++)
         {
             await BaselineScenario.RunOnceAsync(-warmup, options.Messages, options.RunTimeout, cancellationToken);
@@ -32,13 +64,14 @@ public static class LoadCommand
         {
             runs.Add(await BaselineScenario.RunOnceAsync(run, options.Messages, options.RunTimeout, cancellationToken));
         }
+        return LoadReport.From(BaselineScenario.Name, BaselineScenario.Description, BaselineScenario.Line, options.Messages, options.WarmupRuns, runs);
+    }
 
-        var report = LoadReport.From(BaselineScenario.Name, BaselineScenario.Description, BaselineScenario.Line, options.Messages, options.WarmupRuns, runs);
-        await output.WriteAsync(report.ToTable());
-        var directory = Path.GetDirectoryName(Path.GetFullPath(options.JsonPath));
-        if (directory is not null) Directory.CreateDirectory(directory);
-        await File.WriteAllTextAsync(options.JsonPath, report.ToJson(), cancellationToken);
-        await output.WriteLineAsync($"\nWrote {Path.GetFullPath(options.JsonPath)}");
-        return 0;
+    private static async Task WriteAsync(TextWriter output, string table, string json, string path, CancellationToken cancellationToken)
+    {
+        await output.WriteAsync(table);
+        await File.WriteAllTextAsync(path, json, cancellationToken);
+        await output.WriteLineAsync($"\nWrote {path}\n");
+        await output.FlushAsync(cancellationToken);
     }
 }

@@ -3,29 +3,66 @@ using System.Globalization;
 namespace IrcStream.Benchmarks.Load;
 
 /// <summary>The command line of <c>load</c> mode, bounded so that a run always ends.</summary>
-public sealed record LoadOptions(int Messages, int Runs, int WarmupRuns, TimeSpan RunTimeout, string JsonPath)
+public sealed record LoadOptions(
+    int Messages,
+    int Runs,
+    int WarmupRuns,
+    TimeSpan RunTimeout,
+    string JsonPath,
+    IReadOnlyList<string> Scenarios,
+    IReadOnlyList<Transport> Transports,
+    int FirehoseMessages,
+    int Sessions,
+    int DensitySessions,
+    int Duration)
 {
     public const int MaxMessages = 100_000_000;
     public const int MaxRuns = 100;
+    public const int MaxSessions = 100_000;
+    public const int MaxDuration = 600;
+
+    /// <summary>Every scenario, in the order <c>--scenario all</c> runs them.</summary>
+    public static readonly IReadOnlyList<string> AllScenarios =
+        [BaselineScenario.Name, FirehoseScenario.Name, FanInScenario.Name, DensityScenario.Name];
 
     public static LoadOptions Default { get; } = new(
         Messages: 1_000_000,
         Runs: 5,
         WarmupRuns: 1,
         RunTimeout: TimeSpan.FromSeconds(60),
-        JsonPath: Path.Combine("BenchmarkDotNet.Artifacts", "load", "baseline.json"));
+        JsonPath: Path.Combine("BenchmarkDotNet.Artifacts", "load", "baseline.json"),
+        Scenarios: [BaselineScenario.Name],
+        Transports: [Transport.Sse, Transport.Poll],
+        FirehoseMessages: 200_000,
+        Sessions: 1000,
+        DensitySessions: 1000,
+        Duration: 10);
 
     public const string Usage = """
         dotnet run -c Release --project IrcStream.Benchmarks -- load [options]
 
-        Baseline scenario: an in-process IRC line pump on 127.0.0.1 writes N tagged PRIVMSG lines as fast as
-        it can to a plain TCP client that frames and parses them; reports messages/s over several runs.
+        Scenarios (issue #7); all traffic stays on 127.0.0.1, the gateway runs in a child process on Kestrel:
+          baseline   an in-process IRC line pump writes N tagged PRIVMSGs to a plain TCP client that frames and
+                     parses them: the ceiling for what the gateway adds
+          firehose   pump -> gateway -> one reader: messages/s end to end, gateway CPU and allocations per message
+          fanin      K sessions, 1 line/s each: send-to-receive latency p50/p99/p99.9, gateway CPU
+          density    K idle sessions: gateway heap, RSS and open files per session
 
-          --messages N     lines per run (default 1000000, at most 100000000)
-          --runs N         measured runs (default 5, at most 100)
-          --warmup N       unmeasured runs first (default 1)
-          --timeout S      seconds one run may take before the harness gives up (default 60)
-          --json PATH      where to write the results (default BenchmarkDotNet.Artifacts/load/baseline.json)
+          --scenario LIST      comma-separated scenarios, or all (default baseline)
+          --transport T        sse, poll or both: the readers of firehose, fanin and density (default both)
+          --messages N         baseline lines per run (default 1000000, at most 100000000)
+          --firehose-messages N  firehose lines per run (default 200000, at most 100000000)
+          --sessions K         fanin sessions (default 1000, at most 100000)
+          --density-sessions K density sessions (default 1000, at most 100000)
+          --duration S         fanin seconds per run (default 10, at most 600)
+          --runs N             measured runs of each scenario (default 5, at most 100)
+          --warmup N           unmeasured runs first (default 1)
+          --timeout S          seconds one run may take before the harness gives up (default 60)
+          --json PATH          baseline results (default BenchmarkDotNet.Artifacts/load/baseline.json); the
+                               other scenarios write <scenario>-<transport>.json next to it
+
+        Each session holds 4 open files in this machine's processes (2 in the gateway, 2 on the client side):
+        raise the limit for thousands of sessions, e.g. ulimit -n 65536 before dotnet run.
         """;
 
     /// <exception cref="ArgumentException">An option is unknown, lacks its value, or is out of range; the message says which.</exception>
@@ -44,11 +81,35 @@ public sealed record LoadOptions(int Messages, int Runs, int WarmupRuns, TimeSpa
                 "--warmup" => options with { WarmupRuns = Int(name, value, 0, MaxRuns) },
                 "--timeout" => options with { RunTimeout = TimeSpan.FromSeconds(Int(name, value, 1, 3600)) },
                 "--json" => options with { JsonPath = value },
+                "--scenario" => options with { Scenarios = ScenarioList(value) },
+                "--transport" => options with { Transports = TransportList(value) },
+                "--firehose-messages" => options with { FirehoseMessages = Int(name, value, 1, MaxMessages) },
+                "--sessions" => options with { Sessions = Int(name, value, 1, MaxSessions) },
+                "--density-sessions" => options with { DensitySessions = Int(name, value, 1, MaxSessions) },
+                "--duration" => options with { Duration = Int(name, value, 1, MaxDuration) },
                 _ => throw new ArgumentException($"Unknown option {name}.\n\n{Usage}"),
             };
         }
         return options;
     }
+
+    private static IReadOnlyList<string> ScenarioList(string value)
+    {
+        if (value == "all") return AllScenarios;
+        var names = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (names.Length == 0 || names.Any(n => !AllScenarios.Contains(n)))
+            throw new ArgumentException($"--scenario takes all or a comma-separated list of {string.Join(", ", AllScenarios)}, not '{value}'.");
+        // Run them in the canonical order, so the baseline (the ratio's denominator) always comes first.
+        return AllScenarios.Where(names.Contains).ToArray();
+    }
+
+    private static IReadOnlyList<Transport> TransportList(string value) => value switch
+    {
+        "sse" => [Transport.Sse],
+        "poll" => [Transport.Poll],
+        "both" => [Transport.Sse, Transport.Poll],
+        _ => throw new ArgumentException($"--transport takes sse, poll or both, not '{value}'."),
+    };
 
     private static int Int(string name, string value, int min, int max) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max

@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace IrcStream.Benchmarks.Load;
+
+/// <summary>
+/// Density: K idle sessions, each with an IRC connection and an open reader, on a fresh gateway per run. The
+/// gateway's heap (after a full, compacting GC), its working set and its open files are sampled before the
+/// sessions open and once they are all registered and settled; the differences, divided by K, are the cost of
+/// one idle session.
+/// </summary>
+public static class DensityScenario
+{
+    public const string Name = "density";
+
+    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
+
+    public static async Task<ScenarioReport> RunAsync(LoadOptions options, Transport transport, CancellationToken cancellationToken)
+    {
+        var sessions = options.DensitySessions;
+        var runs = new List<ScenarioRun>();
+        for (var run = 1; run <= options.Runs; run++)
+        {
+            await using var rig = await GatewayRig.StartAsync(1000, cancellationToken);
+            // Warm the gateway's code paths with one session, so the baseline sample is not a cold process.
+            await rig.OpenAsync(transport, static _ => true, cancellationToken);
+            var before = await rig.Gateway.MeasureAsync(collect: true, cancellationToken);
+            var load = ScenarioReport.ReadLoadAverage();
+            var opening = Stopwatch.StartNew();
+            await rig.OpenManyAsync(sessions, transport, static _ => true, cancellationToken);
+            opening.Stop();
+            await Task.Delay(Settle, cancellationToken);
+            var after = await rig.Gateway.MeasureAsync(collect: true, cancellationToken);
+            runs.Add(new ScenarioRun(run, new Dictionary<string, double>
+            {
+                ["heap B/session"] = (double)(after.HeapBytes - before.HeapBytes) / sessions,
+                ["RSS B/session"] = (double)(after.WorkingSetBytes - before.WorkingSetBytes) / sessions,
+                ["gateway fds/session"] = (double)(after.OpenFiles - before.OpenFiles) / sessions,
+                ["gateway fds"] = after.OpenFiles,
+                ["gateway RSS MB"] = after.WorkingSetBytes / 1e6,
+                ["sessions/s opened"] = sessions / opening.Elapsed.TotalSeconds,
+                [ScenarioReport.LoadAverage] = load,
+            }));
+        }
+        var parameters = new Dictionary<string, string>
+        {
+            ["sessions"] = sessions.ToString(CultureInfo.InvariantCulture),
+            ["transport"] = FirehoseScenario.Label(transport),
+            ["gcServer"] = "false",
+        };
+        return ScenarioReport.From($"{Name}-{transport.ToString().ToLowerInvariant()}",
+            $"{sessions} idle sessions, each an IRC connection + an open {FirehoseScenario.Label(transport)} reader: gateway memory and files per session",
+            parameters, runs, baselineRate: null);
+    }
+}

@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+
+namespace IrcStream.Benchmarks.Load;
+
+/// <summary>
+/// The harness's handle on a gateway running in a child process (this same program in <c>gateway-child</c>
+/// mode): its address, and samples of its CPU, memory and open files on demand. Disposing stops it.
+/// </summary>
+public sealed class GatewayProcess : IAsyncDisposable
+{
+    public const string ChildMode = "gateway-child";
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly Process _process;
+    private readonly SemaphoreSlim _asking = new(1, 1);
+    private readonly Channel<GatewayStats> _answers = Channel.CreateUnbounded<GatewayStats>();
+    private readonly Task _draining;
+
+    private GatewayProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        _draining = DrainAsync();
+    }
+
+    /// <summary>Reads the child's stdout all the time, so its log lines can never fill the pipe and stall it.</summary>
+    private async Task DrainAsync()
+    {
+        while (await _process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            if (line.StartsWith("stats ", StringComparison.Ordinal)) _answers.Writer.TryWrite(GatewayStats.Parse(line));
+            else await Console.Error.WriteLineAsync($"[gateway] {line}");
+        }
+        _answers.Writer.TryComplete();
+    }
+
+    public Uri BaseAddress { get; }
+
+    public int ProcessId => _process.Id;
+
+    /// <summary>Settings every harness gateway gets: the pump's address allowed, creation limits out of the way, quiet logs.</summary>
+    public static Dictionary<string, string?> HarnessSettings(int eventBufferSize) => new()
+    {
+        ["IrcStream:AllowedServers:0"] = "127.0.0.1:*",
+        ["IrcStream:ConnectionRateLimit:PermitLimit"] = "1000000",
+        ["IrcStream:EventBufferSize"] = eventBufferSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["IrcStream:Flood:Burst"] = "100",
+        ["Logging:LogLevel:Default"] = "Warning",
+        ["Logging:LogLevel:IrcStream"] = "Error",
+    };
+
+    public static async Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath ?? throw new InvalidOperationException("No process path to start the gateway from."))
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = false,
+            UseShellExecute = false,
+        };
+        // Run as "dotnet IrcStream.Benchmarks.dll" when that is how the harness itself was started.
+        if (Path.GetFileNameWithoutExtension(start.FileName) == "dotnet") start.ArgumentList.Add(typeof(GatewayProcess).Assembly.Location);
+        start.ArgumentList.Add(LoadCommand.Name);
+        start.ArgumentList.Add(ChildMode);
+        foreach (var (key, value) in settings) start.ArgumentList.Add($"{key}={value}");
+        start.Environment["DOTNET_gcServer"] = "0";
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("The gateway process did not start.");
+        try
+        {
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            limit.CancelAfter(StartTimeout);
+            while (true)
+            {
+                var line = await process.StandardOutput.ReadLineAsync(limit.Token)
+                    ?? throw new InvalidOperationException($"The gateway process exited before listening (exit code {(process.WaitForExit(5000) ? process.ExitCode : -1)}).");
+                if (line.StartsWith("listening ", StringComparison.Ordinal)) return new GatewayProcess(process, new Uri(line["listening ".Length..]));
+            }
+        }
+        catch
+        {
+            process.Kill(entireProcessTree: true);
+            process.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A sample of the gateway process; with <paramref name="collect"/>, after a full garbage collection.</summary>
+    public async Task<GatewayStats> MeasureAsync(bool collect, CancellationToken cancellationToken)
+    {
+        await _asking.WaitAsync(cancellationToken);
+        try
+        {
+            await _process.StandardInput.WriteLineAsync(collect ? "stats-gc" : "stats");
+            await _process.StandardInput.FlushAsync(cancellationToken);
+            return await _answers.Reader.ReadAsync(cancellationToken);
+        }
+        finally
+        {
+            _asking.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _process.StandardInput.WriteLineAsync("exit");
+            await _process.StandardInput.FlushAsync();
+            using var limit = new CancellationTokenSource(StopTimeout);
+            await _process.WaitForExitAsync(limit.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        await _draining;
+        _process.Dispose();
+        _asking.Dispose();
+    }
+}
