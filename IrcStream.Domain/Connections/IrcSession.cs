@@ -202,23 +202,31 @@ internal sealed class IrcSession
 
     private async Task<SessionEnd> WriteLoopAsync(CancellationToken cancellationToken)
     {
-        var buffer = new ArrayBufferWriter<byte>(WriteBatchBytes);
         try
         {
             while (true)
             {
                 var line = await Outgoing.TakeAsync(cancellationToken).ConfigureAwait(false);
-                do
+                // Rented per batch, not held: an idle connection (most of them) keeps no write buffer.
+                var buffer = ArrayPool<byte>.Shared.Rent(WriteBatchBytes);
+                var written = 0;
+                try
                 {
-                    Encode(line.Text, buffer);
-                    // Recorded as the line goes out, so the log has it before any reply the server sends to it.
-                    RecordUserLine(line);
-                }
-                while (buffer.WrittenCount < WriteBatchBytes && Outgoing.TryTakeNow(out line));
+                    do
+                    {
+                        Encode(line.Text, ref buffer, ref written);
+                        // Recorded as the line goes out, so the log has it before any reply the server sends to it.
+                        RecordUserLine(line);
+                    }
+                    while (written < WriteBatchBytes && Outgoing.TryTakeNow(out line));
 
-                await _stream.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-                await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-                buffer.ResetWrittenCount();
+                    await _stream.WriteAsync(buffer.AsMemory(0, written), cancellationToken).ConfigureAwait(false);
+                    await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -231,13 +239,20 @@ internal sealed class IrcSession
         }
     }
 
-    private static void Encode(string text, ArrayBufferWriter<byte> buffer)
+    /// <summary>Appends the line and CR-LF at <paramref name="written"/>, swapping in a larger pooled buffer when it does not fit.</summary>
+    private static void Encode(string text, ref byte[] buffer, ref int written)
     {
-        var span = buffer.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length) + 2);
-        var length = Encoding.UTF8.GetBytes(text, span);
-        span[length++] = (byte)'\r';
-        span[length++] = (byte)'\n';
-        buffer.Advance(length);
+        var needed = written + Encoding.UTF8.GetByteCount(text) + 2;
+        if (needed > buffer.Length)
+        {
+            var larger = ArrayPool<byte>.Shared.Rent(needed);
+            buffer.AsSpan(0, written).CopyTo(larger);
+            ArrayPool<byte>.Shared.Return(buffer);
+            buffer = larger;
+        }
+        written += Encoding.UTF8.GetBytes(text, buffer.AsSpan(written));
+        buffer[written++] = (byte)'\r';
+        buffer[written++] = (byte)'\n';
     }
 
     /// <summary>
