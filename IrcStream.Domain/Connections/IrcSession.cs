@@ -103,7 +103,8 @@ internal sealed class IrcSession
 
     private async Task<SessionEnd> ReadLoopAsync(CancellationToken cancellationToken)
     {
-        var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true));
+        // Zero-byte reads: an idle connection waits for data without holding a rented read buffer.
+        var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true, useZeroByteReads: true));
         var framer = new IrcLineFramer();
         try
         {
