@@ -3,11 +3,15 @@ namespace IrcStream.Domain.Events;
 /// <summary>
 /// A connection's events in a ring buffer with rising sequence numbers. Appending is O(1) and never
 /// waits for a reader; readers copy what is retained without a lock and wait for new events on a
-/// shared task, so a slow or stuck reader cannot hold up the writer or other readers.
+/// shared task, so a slow or stuck reader cannot hold up the writer or other readers. The ring starts small
+/// and doubles up to its capacity as events arrive, so a quiet connection does not hold a full-size ring.
 /// </summary>
 public sealed class EventLog
 {
-    private readonly GatewayEvent?[] _ring;
+    private const int InitialRing = 16;
+
+    private readonly int _capacity;
+    private GatewayEvent?[] _ring;
     private readonly Lock _appendLock = new();
     private readonly TimeProvider _time;
     private long _lastSeq;
@@ -17,17 +21,18 @@ public sealed class EventLog
     public EventLog(int capacity, TimeProvider? time = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        _ring = new GatewayEvent?[capacity];
+        _capacity = capacity;
+        _ring = new GatewayEvent?[Math.Min(capacity, InitialRing)];
         _time = time ?? TimeProvider.System;
     }
 
-    public int Capacity => _ring.Length;
+    public int Capacity => _capacity;
 
     /// <summary>The seq of the newest event; 0 when there is none.</summary>
     public long LastSeq => Volatile.Read(ref _lastSeq);
 
     /// <summary>The seq of the oldest event still retained (LastSeq + 1 when empty).</summary>
-    public long FirstRetainedSeq => Math.Max(1, LastSeq - _ring.Length + 1);
+    public long FirstRetainedSeq => Math.Max(1, LastSeq - _capacity + 1);
 
     /// <summary>True once <see cref="Complete"/> was called: no event will follow.</summary>
     public bool IsCompleted => _completed;
@@ -40,11 +45,26 @@ public sealed class EventLog
         {
             var seq = _lastSeq + 1;
             gatewayEvent.Seq = seq;
-            Volatile.Write(ref _ring[seq % _ring.Length], gatewayEvent);
+            var ring = _ring;
+            if (seq > ring.Length && ring.Length < _capacity) ring = Grow(ring, seq);
+            Volatile.Write(ref ring[seq % ring.Length], gatewayEvent);
             Volatile.Write(ref _lastSeq, seq);
         }
         WakeReaders();
         return gatewayEvent;
+    }
+
+    /// <summary>
+    /// A ring twice as large (at most the capacity) holding every event so far; the ring has not wrapped yet,
+    /// since it grows before seq passes its length. Published before the seq that needs it, so a reader that
+    /// sees that seq also sees this ring; a reader still on the old ring finds it unchanged from then on.
+    /// </summary>
+    private GatewayEvent?[] Grow(GatewayEvent?[] ring, long seq)
+    {
+        var larger = new GatewayEvent?[Math.Min(_capacity, ring.Length * 2)];
+        for (var s = 1L; s < seq; s++) larger[s % larger.Length] = ring[s % ring.Length];
+        Volatile.Write(ref _ring, larger);
+        return larger;
     }
 
     /// <summary>Marks the log finished (after its last event) and wakes every waiting reader.</summary>
@@ -64,12 +84,14 @@ public sealed class EventLog
         after = Math.Max(0, after);
         var last = LastSeq;
         if (after >= last) return [];
+        // Read after LastSeq: this ring holds every retained event up to last (see Grow).
+        var ring = Volatile.Read(ref _ring);
 
-        var result = new List<GatewayEvent>((int)Math.Min(Math.Min(last - after, max), _ring.Length + 1));
+        var result = new List<GatewayEvent>((int)Math.Min(Math.Min(last - after, max), _capacity + 1));
         var next = after + 1;
         while (next <= last && result.Count < max)
         {
-            var candidate = Volatile.Read(ref _ring[next % _ring.Length]);
+            var candidate = Volatile.Read(ref ring[next % ring.Length]);
             if (candidate is not null && candidate.Seq == next)
             {
                 result.Add(candidate);
@@ -77,7 +99,7 @@ public sealed class EventLog
                 continue;
             }
             // Overwritten by the writer while we read (or never retained): everything up to the oldest retained is a gap.
-            var oldest = Math.Max(next + 1, LastSeq - _ring.Length + 1);
+            var oldest = Math.Max(next + 1, LastSeq - _capacity + 1);
             if (result.Count > 0) break; // the events read so far are still valid; the reader comes back for the rest
             result.Add(new GapEvent(next, oldest - 1, _time.GetUtcNow()));
             next = oldest;
