@@ -33,6 +33,10 @@ public sealed class LoadGateway : IAsyncDisposable
 
     public static LoadGateway Start(IReadOnlyDictionary<string, string?> settings)
     {
+        // The gateway's content root is this program's own directory (appsettings.json is copied there), so the
+        // harness runs from any copy of its build output, not only next to the source tree.
+        var contentRootKey = "ASPNETCORE_TEST_CONTENTROOT_" + typeof(Program).Assembly.GetName().Name!.Replace('.', '_');
+        Environment.SetEnvironmentVariable(contentRootKey, AppContext.BaseDirectory);
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
             web.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings));
