@@ -1,13 +1,13 @@
-using System.Globalization;
-using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using IrcStream.Domain.Events;
 
 namespace IrcStream.Api.Streaming;
 
+/// <summary>One item of an event stream: a gateway event, or a keepalive when <see cref="Event"/> is null; the first carries the retry hint.</summary>
+internal readonly record struct StreamItem(GatewayEvent? Event, TimeSpan? ReconnectionInterval);
+
 /// <summary>
-/// A connection's events as SSE items: what is retained after the resume point (a gap first when some of it is
+/// A connection's events as stream items: what is retained after the resume point (a gap first when some of it is
 /// gone), then live events as the log wakes the reader, a keepalive while idle, and the end once the log completes.
 /// </summary>
 internal static class EventStream
@@ -17,14 +17,14 @@ internal static class EventStream
     /// <summary>Sent with the first item so browsers come back quickly after a dropped stream (their default is ~3 s).</summary>
     public static readonly TimeSpan ReconnectionInterval = TimeSpan.FromSeconds(1);
 
-    private const int ReadBatch = 256;
-    private const string KeepAliveData = "{}";
+    public const string KeepAliveData = "{}";
 
-    public static async IAsyncEnumerable<SseItem<string>> ReadAsync(
+    private const int ReadBatch = 256;
+
+    public static async IAsyncEnumerable<StreamItem> ReadAsync(
         EventLog log,
         long after,
         TimeSpan keepAliveInterval,
-        JsonSerializerOptions json,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var first = true;
@@ -37,11 +37,7 @@ internal static class EventStream
             var batch = log.ReadAfter(after, ReadBatch);
             foreach (var gatewayEvent in batch)
             {
-                yield return new SseItem<string>(JsonSerializer.Serialize(gatewayEvent, json), gatewayEvent.Type)
-                {
-                    EventId = gatewayEvent.Seq.ToString(CultureInfo.InvariantCulture),
-                    ReconnectionInterval = first ? ReconnectionInterval : null,
-                };
+                yield return new StreamItem(gatewayEvent, first ? ReconnectionInterval : null);
                 first = false;
                 after = gatewayEvent.Seq;
             }
@@ -68,8 +64,7 @@ internal static class EventStream
         }
     }
 
-    private static SseItem<string> KeepAlive(TimeSpan? reconnectionInterval) =>
-        new(KeepAliveData, KeepAliveType) { ReconnectionInterval = reconnectionInterval };
+    private static StreamItem KeepAlive(TimeSpan? reconnectionInterval) => new(null, reconnectionInterval);
 
     private enum WaitOutcome { Woken, Idle, Cancelled }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.ServerSentEvents;
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Connections;
 using IrcStream.Api.Http;
@@ -35,7 +34,7 @@ public static class StreamingApi
         return group;
     }
 
-    internal static Results<ServerSentEventsResult<string>, ValidationProblem, ProblemHttpResult> Events(
+    internal static Results<EventStreamResult, ValidationProblem, ProblemHttpResult> Events(
         string id,
         string? lastEventId,
         HttpContext http,
@@ -65,8 +64,8 @@ public static class StreamingApi
         var activity = session.BeginActivity();
         response.RegisterForDispose(stop);
         response.RegisterForDispose(activity);
-        var items = EventStream.ReadAsync(connection.Events, after, options.Value.KeepAliveInterval, json.Value.SerializerOptions, stop.Token);
-        return TypedResults.ServerSentEvents(items);
+        var items = EventStream.ReadAsync(connection.Events, after, options.Value.KeepAliveInterval, stop.Token);
+        return new EventStreamResult(items, json.Value.SerializerOptions);
     }
 
     internal static async Task<Results<Ok<IReadOnlyList<GatewayEvent>>, ValidationProblem, ProblemHttpResult>> Poll(
