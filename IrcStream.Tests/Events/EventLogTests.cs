@@ -21,6 +21,25 @@ public sealed class EventLogTests
         log.ReadAfter(-3).Should().HaveCount(5);
     }
 
+    [Theory]
+    [InlineData(1000)]
+    [InlineData(100)]
+    [InlineData(17)]
+    public void ReadersSeeEveryEventWhileTheRingGrowsToItsCapacityAndThenWraps(int capacity)
+    {
+        var log = new EventLog(capacity);
+        for (var i = 1; i <= capacity + 10; i++)
+        {
+            log.Append(Status(i));
+            log.ReadAfter(i - 1).Select(e => e.Seq).Should().Equal(i);
+            log.ReadAfter(0).First().Should().Match<GatewayEvent>(e => i <= capacity ? e.Seq == 1 : e is GapEvent);
+        }
+
+        log.Capacity.Should().Be(capacity);
+        log.FirstRetainedSeq.Should().Be(11);
+        log.ReadAfter(10).Select(e => e.Seq).Should().Equal(Enumerable.Range(11, capacity).Select(s => (long)s));
+    }
+
     [Fact]
     public void AnEmptyLogHasNothingToRead()
     {
