@@ -87,7 +87,7 @@ public sealed record ScenarioReport(
         text.AppendLine("| --- | ---: | ---: | ---: | ---: |");
         foreach (var s in Spread)
         {
-            text.AppendLine(c, $"| {s.Metric} | {Format(s.Min)} | {Format(s.Median)} | {Format(s.Max)} | {(s.MedianToBaseline is { } r ? r.ToString("P1", c) : "")} |");
+            text.AppendLine(c, $"| {s.Metric} | {Format(s.Min)} | {Format(s.Median)} | {Format(s.Max)} | {(s.MedianToBaseline is { } r ? (r * 100).ToString("0.0", c) + "%" : "")} |");
         }
         return text.ToString();
     }
