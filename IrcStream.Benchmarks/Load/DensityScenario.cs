@@ -29,7 +29,11 @@ public static class DensityScenario
             var opening = Stopwatch.StartNew();
             await rig.OpenManyAsync(sessions, transport, static _ => true, cancellationToken);
             opening.Stop();
+            var settling = await rig.Gateway.MeasureAsync(collect: false, cancellationToken);
+            var settle = Stopwatch.StartNew();
             await Task.Delay(Settle, cancellationToken);
+            var settled = await rig.Gateway.MeasureAsync(collect: false, cancellationToken);
+            settle.Stop();
             var after = await rig.Gateway.MeasureAsync(collect: true, cancellationToken);
             runs.Add(new ScenarioRun(run, new Dictionary<string, double>
             {
@@ -37,6 +41,8 @@ public static class DensityScenario
                 ["RSS B/session"] = (double)(after.WorkingSetBytes - before.WorkingSetBytes) / sessions,
                 ["gateway fds/session"] = (double)(after.OpenFiles - before.OpenFiles) / sessions,
                 ["gateway fds"] = after.OpenFiles,
+                // What the idle sessions cost the gateway while nothing happens (timers, the process's own upkeep).
+                ["idle CPU %"] = (settled.CpuSeconds - settling.CpuSeconds) / settle.Elapsed.TotalSeconds * 100,
                 ["gateway RSS MB"] = after.WorkingSetBytes / 1e6,
                 ["sessions/s opened"] = sessions / opening.Elapsed.TotalSeconds,
                 [ScenarioReport.LoadAverage] = load,
