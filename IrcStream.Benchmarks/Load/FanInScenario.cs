@@ -39,6 +39,7 @@ public static class FanInScenario
             Volatile.Write(ref window, current);
             var load = ScenarioReport.ReadLoadAverage();
             var before = await rig.Gateway.MeasureAsync(collect: false, cancellationToken);
+            var harnessBefore = HarnessCpuSeconds();
             var clock = Stopwatch.StartNew();
             var sent = await SendForAsync(open, TimeSpan.FromSeconds(options.Duration), cancellationToken);
             var sending = clock.Elapsed;
@@ -46,6 +47,7 @@ public static class FanInScenario
             while (current.Received < sent && drained.Elapsed < Drain) await Task.Delay(20, cancellationToken);
             var after = await rig.Gateway.MeasureAsync(collect: false, cancellationToken);
             clock.Stop();
+            var harnessCpu = HarnessCpuSeconds() - harnessBefore;
             if (run < 1) continue;
 
             var latencies = current.Latencies.Sorted();
@@ -60,6 +62,10 @@ public static class FanInScenario
                 ["max ms"] = latencies.Length > 0 ? latencies[^1] : double.NaN,
                 ["gateway CPU %"] = cpu / clock.Elapsed.TotalSeconds * 100,
                 ["gateway CPU s/100k"] = cpu / Math.Max(1, current.Received) * 100_000,
+                // The pump and the readers, on the same 2 cores: what the gateway competes with besides other users.
+                ["harness CPU %"] = harnessCpu / clock.Elapsed.TotalSeconds * 100,
+                ["gateway gen1 GCs"] = after.Gen1 - before.Gen1,
+                ["gateway gen2 GCs"] = after.Gen2 - before.Gen2,
                 [ScenarioReport.LoadAverage] = load,
             }));
         }
@@ -73,7 +79,7 @@ public static class FanInScenario
             ["openingSeconds"] = opening.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture),
         };
         return ScenarioReport.From($"{Name}-{transport.ToString().ToLowerInvariant()}",
-            $"{sessions} sessions, each an IRC connection + a {FirehoseScenario.Label(transport)} reader, 1 line/s each; send-to-receive latency",
+            $"{sessions} sessions, each an IRC connection + {FirehoseScenario.WithArticle(transport)} reader, 1 line/s each; send-to-receive latency",
             parameters, runs, baselineRate: null);
     }
 
@@ -94,6 +100,12 @@ public static class FanInScenario
             }
         }
         return sent;
+    }
+
+    public static double HarnessCpuSeconds()
+    {
+        using var process = Process.GetCurrentProcess();
+        return process.TotalProcessorTime.TotalSeconds;
     }
 
     /// <summary>A PRIVMSG whose text is <see cref="EventData.TimedPrefix"/> and the send timestamp.</summary>

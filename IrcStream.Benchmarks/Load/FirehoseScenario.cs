@@ -19,6 +19,8 @@ public static class FirehoseScenario
 
     public static string Label(Transport transport) => transport == Transport.Sse ? "SSE" : "long-poll";
 
+    public static string WithArticle(Transport transport) => transport == Transport.Sse ? "an SSE" : "a long-poll";
+
     public static async Task<ScenarioReport> RunAsync(LoadOptions options, Transport transport, double? baselineRate, CancellationToken cancellationToken)
     {
         var messages = options.FirehoseMessages;
@@ -56,6 +58,7 @@ public static class FirehoseScenario
 
         var load = ScenarioReport.ReadLoadAverage();
         var before = await rig.Gateway.MeasureAsync(collect: false, limit.Token);
+        var harnessBefore = FanInScenario.HarnessCpuSeconds();
         var clock = Stopwatch.StartNew();
         try
         {
@@ -68,6 +71,7 @@ public static class FirehoseScenario
             throw new TimeoutException($"A firehose run did not finish within {timeout.TotalSeconds:0} s ({delivered} of {messages} lines arrived); lower --firehose-messages or raise --timeout.");
         }
         clock.Stop();
+        var harnessCpu = FanInScenario.HarnessCpuSeconds() - harnessBefore;
         var after = await rig.Gateway.MeasureAsync(collect: false, cancellationToken);
         await rig.CloseAsync(open, cancellationToken);
 
@@ -79,6 +83,7 @@ public static class FirehoseScenario
             ["dropped"] = dropped,
             ["gateway CPU s/100k"] = cpu / Math.Max(1, delivered) * 100_000,
             ["gateway CPU %"] = cpu / clock.Elapsed.TotalSeconds * 100,
+            ["harness CPU %"] = harnessCpu / clock.Elapsed.TotalSeconds * 100,
             ["gateway alloc B/msg"] = (double)(after.AllocatedBytes - before.AllocatedBytes) / Math.Max(1, delivered),
             ["gateway gen0 GCs"] = after.Gen0 - before.Gen0,
             ["gateway gen2 GCs"] = after.Gen2 - before.Gen2,
