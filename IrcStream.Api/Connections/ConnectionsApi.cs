@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using IrcStream.Api.Configuration;
+using IrcStream.Api.Diagnostics;
 using IrcStream.Api.Http;
 using IrcStream.Api.Sessions;
 using IrcStream.Domain.Connections;
@@ -36,7 +37,8 @@ public static class ConnectionsApi
         HttpContext http,
         ServerPolicy policy,
         IOptions<IrcStreamOptions> options,
-        [FromServices] IIrcConnectionFactory factory)
+        [FromServices] IIrcConnectionFactory factory,
+        ILoggerFactory loggers)
     {
         if (request is null)
         {
@@ -96,6 +98,8 @@ public static class ConnectionsApi
             // The session expired between the add and the start, and its connections were closed.
             return SessionEnded();
         }
+        GatewayLog.ConnectionCreated(loggers.CreateLogger(typeof(ConnectionsApi)), connection.Options.ConnectionId, endpoint.ToString(),
+            connection.Options.Tls, !string.IsNullOrEmpty(connection.Options.Nick), GatewayLog.SessionTag(session.Id));
         var dto = ConnectionDto.From(connection);
         return TypedResults.Created($"/api/connections/{dto.Id}", dto);
     }
@@ -133,12 +137,14 @@ public static class ConnectionsApi
         }
         if (errors.Count > 0)
         {
+            ApiMetrics.LinesRefused(lines.Count, SendOutcome.Invalid);
             var first = errors.First();
             return Problems.Invalid(errors, "A line cannot be sent",
                 $"Line {first.Key[6..^1]} is refused: {first.Value[0]} Nothing of this request was sent; fix the line and send them again.");
         }
 
         var result = connection.Send(lines.Select(l => l!).ToArray());
+        if (result.Outcome != SendOutcome.Queued) ApiMetrics.LinesRefused(lines.Count, result.Outcome);
         return result.Outcome switch
         {
             SendOutcome.Queued => TypedResults.Accepted((string?)null, new LinesQueued(result.Queued)),
