@@ -9,7 +9,8 @@ public static class ConfigurationSetup
     public static IServiceCollection AddIrcStreamOptions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<IrcStreamOptions>()
-            .Bind(configuration.GetSection(IrcStreamOptions.SectionName))
+            // A misspelt key stops the gateway too, instead of leaving its setting at the default unnoticed.
+            .Bind(configuration.GetSection(IrcStreamOptions.SectionName), binder => binder.ErrorOnUnknownConfiguration = true)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<IrcStreamOptions>, IrcStreamOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);

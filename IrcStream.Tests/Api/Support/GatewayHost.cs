@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace IrcStream.Tests.Api.Support;
 
@@ -48,6 +49,8 @@ public sealed class GatewayHost : IAsyncDisposable
 
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
+            // WebApplicationFactory defaults to Development; tests start from the shipped settings, not appsettings.Development.json.
+            web.UseEnvironment(Environments.Production);
             web.ConfigureAppConfiguration(config => config.AddInMemoryCollection(all));
             if (fakes is not null) web.ConfigureTestServices(services => services.AddSingleton<IIrcConnectionFactory>(fakes));
         });
