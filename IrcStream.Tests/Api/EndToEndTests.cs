@@ -64,9 +64,7 @@ public sealed class EndToEndTests(InspircdFixture irc)
         await WaitForAsync(aliceStream, "alice's JOIN", e => IsMessage(e, "JOIN", aliceNick, channel));
         await WaitForAsync(bobStream, "bob's JOIN", e => IsMessage(e, "JOIN", bobNick, channel));
 
-        await using var carol = await RawIrcClient.ConnectAsync(server.Host, server.Port, RawIrcClient.UniqueNick("ca"), Token);
-        await carol.SendAsync($"JOIN {channel}", Token);
-        await carol.WaitForAsync(m => m.Command == "366", Patience, Token);
+        await using var carol = await IrcWatcher.JoinAsync(server, channel, Patience, Token);
         await WaitForAsync(aliceStream, "carol's JOIN", e => IsMessage(e, "JOIN", carol.Nick, channel));
 
         var state = await alice.Http.GetFromJsonAsync<JsonElement>($"/api/connections/{aliceId}", Token);
@@ -107,7 +105,7 @@ public sealed class EndToEndTests(InspircdFixture irc)
             delete.StatusCode.Should().Be(HttpStatusCode.NoContent);
         await WaitForAsync(aliceStream, "CLOSED", e => e.GetProperty("type").GetString() == "status" && e.GetProperty("status").GetString() == IrcStatus.Closed);
         (await aliceStream.NextEventAsync()).Should().BeNull("alice's stream ends with CLOSED");
-        var quit = await carol.WaitForAsync(m => m.Command == "QUIT" && (m.Source ?? "").StartsWith(aliceNick + "!", StringComparison.OrdinalIgnoreCase), Patience, Token);
+        var quit = await carol.WaitForAsync(IrcWatcher.From("QUIT", aliceNick), Patience, Token);
         carol.Received.Should().NotContain(m => m.Command == "PRIVMSG" && m.Params.Contains("one"), "nothing of the refused request reached IRC");
         quit.Should().NotBeNull();
         using var gone = await alice.Http.GetAsync($"/api/connections/{aliceId}", Token);
@@ -125,16 +123,14 @@ public sealed class EndToEndTests(InspircdFixture irc)
         }, realEngine: true);
         var channel = "#" + RawIrcClient.UniqueNick("idle");
         var nick = RawIrcClient.UniqueNick("id");
-        await using var carol = await RawIrcClient.ConnectAsync(server.Host, server.Port, RawIrcClient.UniqueNick("ca"), Token);
-        await carol.SendAsync($"JOIN {channel}", Token);
-        await carol.WaitForAsync(m => m.Command == "366", Patience, Token);
+        await using var carol = await IrcWatcher.JoinAsync(server, channel, Patience, Token);
 
         var browser = host.NewBrowser();
         await browser.ConnectAsync($"127.0.0.1:{server.Port}", nick, [channel]);
-        await carol.WaitForAsync(m => m.Command == "JOIN" && (m.Source ?? "").StartsWith(nick + "!", StringComparison.OrdinalIgnoreCase), Patience, Token);
+        await carol.WaitForAsync(IrcWatcher.From("JOIN", nick), Patience, Token);
 
         // No request from here on: the session's idle clock alone must end it and QUIT its connection.
-        var quit = await carol.WaitForAsync(m => m.Command == "QUIT" && (m.Source ?? "").StartsWith(nick + "!", StringComparison.OrdinalIgnoreCase), Patience, Token);
+        var quit = await carol.WaitForAsync(IrcWatcher.From("QUIT", nick), Patience, Token);
         quit.Params[^1].Should().Contain("Session expired");
     }
 

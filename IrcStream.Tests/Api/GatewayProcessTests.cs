@@ -25,13 +25,11 @@ public sealed class GatewayProcessTests(InspircdFixture irc)
         var channel = "#" + RawIrcClient.UniqueNick("term");
         var nick = RawIrcClient.UniqueNick("gw");
 
-        await using var carol = await RawIrcClient.ConnectAsync(server.Host, server.Port, RawIrcClient.UniqueNick("ca"), Token);
-        await carol.SendAsync($"JOIN {channel}", Token);
-        await carol.WaitForAsync(m => m.Command == "366", Patience, Token);
+        await using var carol = await IrcWatcher.JoinAsync(server, channel, Patience, Token);
 
         var id = await browser.ConnectAsync($"127.0.0.1:{server.Port}", nick, [channel]);
         await using var stream = await browser.OpenEventsAsync(id);
-        await carol.WaitForAsync(m => m.Command == "JOIN" && (m.Source ?? "").StartsWith(nick + "!", StringComparison.OrdinalIgnoreCase), Patience, Token);
+        await carol.WaitForAsync(IrcWatcher.From("JOIN", nick), Patience, Token);
 
         var clock = Stopwatch.StartNew();
         gateway.Terminate();
@@ -43,7 +41,7 @@ public sealed class GatewayProcessTests(InspircdFixture irc)
             if (json.GetProperty("type").GetString() == "status" && json.GetProperty("status").GetString() == IrcStatus.Closed) closed = true;
         }
         closed.Should().BeTrue($"the stream ends with CLOSED. Gateway output:{Environment.NewLine}{gateway.Output}");
-        await carol.WaitForAsync(m => m.Command == "QUIT" && (m.Source ?? "").StartsWith(nick + "!", StringComparison.OrdinalIgnoreCase), Patience, Token);
+        await carol.WaitForAsync(IrcWatcher.From("QUIT", nick), Patience, Token);
         var exitCode = await gateway.WaitForExitAsync(TimeSpan.FromSeconds(10), Token);
         clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(8), "the gateway exits within a few seconds of SIGTERM");
         exitCode.Should().Be(0, gateway.Output);
