@@ -1,5 +1,6 @@
 using System.Net;
 using IrcStream.Api.Configuration;
+using IrcStream.Domain.Connections;
 using IrcStream.Tests.Api.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,6 +35,26 @@ public sealed class ConfigurationTests
         options.Flood.Interval.Should().Be(TimeSpan.FromSeconds(2));
         options.Webirc.Password.Should().BeNull();
         options.Webirc.Gateway.Should().Be("ircstream");
+    }
+
+    [Fact]
+    public async Task TheEngineGetsItsSettingsFromTheIrcStreamSection()
+    {
+        await using var host = GatewayHost.Start(new Dictionary<string, string?>
+        {
+            ["IrcStream:EventBufferSize"] = "77",
+            ["IrcStream:ConnectTimeout"] = "00:00:07",
+            ["IrcStream:ReconnectDelay"] = "00:00:03",
+            ["IrcStream:Flood:Burst"] = "9",
+            ["IrcStream:Flood:Interval"] = "00:00:00.250",
+        });
+        var settings = host.Services.GetRequiredService<IrcEngineSettings>();
+        settings.EventBufferSize.Should().Be(77);
+        settings.ConnectTimeout.Should().Be(TimeSpan.FromSeconds(7));
+        settings.ReconnectDelay.Should().Be(TimeSpan.FromSeconds(3));
+        settings.MaxReconnectDelay.Should().BeGreaterThanOrEqualTo(settings.ReconnectDelay);
+        settings.FloodBurst.Should().Be(9);
+        settings.FloodInterval.Should().Be(TimeSpan.FromMilliseconds(250));
     }
 
     [Theory]
@@ -82,7 +103,7 @@ public sealed class ConfigurationTests
         var browser = host.NewBrowser();
         browser.Http.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.7");
         var id = await browser.ConnectAsync();
-        host.Fakes![id].Options.Webirc.Should().Be(new Domain.Connections.WebircIdentity("hunter2", "ircstream", "203.0.113.7", "203.0.113.7"));
+        host.Fakes![id].Options.Webirc.Should().Be(new WebircIdentity("hunter2", "ircstream", "203.0.113.7", "203.0.113.7"));
     }
 
     [Fact]
