@@ -21,9 +21,14 @@ public sealed class GatewayLoggingTests
         const string saslSecret = "saslpw-K9v4";
         const string outgoing = "outgoing-text-M3p8";
         const string incoming = "incoming-text-Z5w1";
+        const string webircPassword = "webirc-R2t6";
         var logs = new CapturingLoggerProvider();
         await using var server = FakeIrcServer.Start();
-        await using var host = GatewayHost.Start(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Trace" }, realEngine: true,
+        await using var host = GatewayHost.Start(new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "Trace",
+            ["IrcStream:Webirc:Password"] = webircPassword,
+        }, realEngine: true,
             services: services => services.AddSingleton<ILoggerProvider>(logs));
         var browser = host.NewBrowser();
 
@@ -38,6 +43,7 @@ public sealed class GatewayLoggingTests
         var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync(Token)).RootElement.GetProperty("id").GetString()!;
 
         var peer = await server.AcceptAsync(Patience, Token);
+        (await peer.WaitForAsync("WEBIRC", Patience, Token)).Params[0].Should().Be(webircPassword);
         (await peer.WaitForAsync("PASS", Patience, Token)).Params[0].Should().Be(password);
         await peer.NegotiateCapsAsync("sasl", Patience, Token);
         (await peer.ReceiveSaslPlainAsync(Patience, Token)).Should().EndWith(saslSecret);
@@ -50,16 +56,14 @@ public sealed class GatewayLoggingTests
             (await browser.PostLinesAsync(id, $"PRIVMSG #c :{outgoing}")).StatusCode.Should().Be(HttpStatusCode.Accepted);
             await peer.WaitForAsync(m => m.Command == "PRIVMSG" && m.Params[^1] == outgoing, Patience, Token);
             await peer.SendLinesAsync(Token, $":bob!b@h PRIVMSG logme :{incoming}");
-            while (!(await stream.NextEventAsync(Patience))!.Value.Data.Contains(incoming))
-            {
-            }
+            await ReadUntilAsync(stream, incoming);
         }
         (await browser.Http.DeleteAsync($"/api/connections/{id}", Token)).StatusCode.Should().Be(HttpStatusCode.NoContent);
 
         var lines = await LinesUntilAsync(logs, $"Event stream of connection {id} closed");
         var shown = lines.Where(e => e.Level >= LogLevel.Information).Select(e => $"{e.Level} {e.Category}: {e.Text}").ToArray();
         var all = string.Join(Environment.NewLine, shown);
-        foreach (var secret in new[] { password, saslSecret, outgoing, incoming })
+        foreach (var secret in new[] { password, saslSecret, webircPassword, outgoing, incoming })
             shown.Should().NotContain(line => line.Contains(secret), $"'{secret}' must not be logged at Information or above:{Environment.NewLine}{all}");
 
         foreach (var step in new[]
@@ -76,6 +80,17 @@ public sealed class GatewayLoggingTests
             shown.Should().ContainSingle(line => line.Contains(step), $"the log should say '{step}' once:{Environment.NewLine}{all}");
         }
         shown.Should().Contain(line => line.Contains("Session ") && line.Contains(" started"), all);
+    }
+
+    private static async Task ReadUntilAsync(EventStreamReader stream, string text)
+    {
+        var seen = new List<string>();
+        while (await stream.NextEventAsync(Patience) is { } item)
+        {
+            if (item.Data.Contains(text, StringComparison.Ordinal)) return;
+            seen.Add(item.Data);
+        }
+        throw new InvalidOperationException($"The stream ended before '{text}'; saw {string.Join(" | ", seen)}");
     }
 
     /// <summary>The stream's closing line is written when the server notices the client left: wait for it, bounded.</summary>
