@@ -1,5 +1,6 @@
 using System.Net;
 using IrcStream.Api.Configuration;
+using IrcStream.Api.Http;
 using IrcStream.Api.Sessions;
 using IrcStream.Domain.Diagnostics;
 using Microsoft.Extensions.Options;
@@ -41,17 +42,8 @@ public static class MetricsSetup
                 await next(context);
                 return;
             }
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails =
-                {
-                    Status = StatusCodes.Status403Forbidden,
-                    Title = "Metrics not served to this address",
-                    Detail = $"The gateway serves {Path} only to the addresses in IrcStream:Metrics:AllowedAddresses (loopback when unset). Scrape from one of them, or ask the operator to add yours.",
-                },
-            });
+            await Problems.WriteAsync(context, StatusCodes.Status403Forbidden, "Metrics not served to this address",
+                $"The gateway serves {Path} only to the addresses in IrcStream:Metrics:AllowedAddresses (loopback when unset). Scrape from one of them, or ask the operator to add yours.");
         }), optionsName: null);
     }
 

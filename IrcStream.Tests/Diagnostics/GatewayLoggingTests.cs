@@ -56,7 +56,7 @@ public sealed class GatewayLoggingTests
             (await browser.PostLinesAsync(id, $"PRIVMSG #c :{outgoing}")).StatusCode.Should().Be(HttpStatusCode.Accepted);
             await peer.WaitForAsync(m => m.Command == "PRIVMSG" && m.Params[^1] == outgoing, Patience, Token);
             await peer.SendLinesAsync(Token, $":bob!b@h PRIVMSG logme :{incoming}");
-            await ReadUntilAsync(stream, incoming);
+            await stream.ReadUntilAsync(incoming, Patience);
         }
         (await browser.Http.DeleteAsync($"/api/connections/{id}", Token)).StatusCode.Should().Be(HttpStatusCode.NoContent);
 
@@ -82,16 +82,6 @@ public sealed class GatewayLoggingTests
         shown.Should().Contain(line => line.Contains("Session ") && line.Contains(" started"), all);
     }
 
-    private static async Task ReadUntilAsync(EventStreamReader stream, string text)
-    {
-        var seen = new List<string>();
-        while (await stream.NextEventAsync(Patience) is { } item)
-        {
-            if (item.Data.Contains(text, StringComparison.Ordinal)) return;
-            seen.Add(item.Data);
-        }
-        throw new InvalidOperationException($"The stream ended before '{text}'; saw {string.Join(" | ", seen)}");
-    }
 
     /// <summary>The stream's closing line is written when the server notices the client left: wait for it, bounded.</summary>
     private static async Task<IReadOnlyList<(string Category, LogLevel Level, string Text)>> LinesUntilAsync(CapturingLoggerProvider logs, string text)
