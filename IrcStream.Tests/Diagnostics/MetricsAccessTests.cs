@@ -65,6 +65,17 @@ public sealed class MetricsAccessTests
         failure.Message.Should().Contain(key).And.Contain(value).And.Contain(accepts);
     }
 
+    [Theory]
+    [InlineData("IrcStream:AllowedServers")]
+    [InlineData("IrcStream:Metrics:AllowedAddresses")]
+    public async Task AListGivenAsOneValueStopsTheGatewayNamingTheIndexedForm(string key)
+    {
+        using var host = OptionsHost(new Dictionary<string, string?> { [key] = "irc.example.net:6667" });
+        var start = () => host.StartAsync(Token);
+        (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Message.Should()
+            .Contain($"{key} is a list but was given one value ('irc.example.net:6667')").And.Contain(key.Replace(":", "__") + "__0");
+    }
+
     [Fact]
     public async Task AMisspeltKeyStopsTheGatewayNamingIt()
     {
