@@ -131,16 +131,17 @@ public static class ConnectionsApi
         }
 
         var errors = new Dictionary<string, string[]>();
+        string? firstRefusal = null;
         for (var i = 0; i < lines.Count; i++)
         {
-            if (OutgoingLineRules.Validate(lines[i]) is { } reason) errors[$"lines[{i}]"] = [reason];
+            if (OutgoingLineRules.Validate(lines[i]) is not { } reason) continue;
+            errors[LineField(i)] = [reason];
+            firstRefusal ??= LineRefused(i, reason);
         }
-        if (errors.Count > 0)
+        if (firstRefusal is not null)
         {
             ApiMetrics.LinesRefused(lines.Count, SendOutcome.Invalid);
-            var first = errors.First();
-            return Problems.Invalid(errors, "A line cannot be sent",
-                $"Line {first.Key[6..^1]} is refused: {first.Value[0]} Nothing of this request was sent; fix the line and send them again.");
+            return Problems.Invalid(errors, "A line cannot be sent", firstRefusal);
         }
 
         var result = connection.Send(lines.Select(l => l!).ToArray());
@@ -149,9 +150,9 @@ public static class ConnectionsApi
         {
             SendOutcome.Queued => TypedResults.Accepted((string?)null, new LinesQueued(result.Queued)),
             SendOutcome.Invalid => Problems.Invalid(
-                new() { [$"lines[{result.LineIndex ?? 0}]"] = [result.Reason ?? "The line breaks the IRC protocol."] },
+                new() { [LineField(result.LineIndex ?? 0)] = [result.Reason ?? "The line breaks the IRC protocol."] },
                 "A line cannot be sent",
-                $"Line {result.LineIndex ?? 0} is refused: {result.Reason} Nothing of this request was sent; fix the line and send them again."),
+                LineRefused(result.LineIndex ?? 0, result.Reason ?? "The line breaks the IRC protocol.")),
             SendOutcome.NotOpen => TypedResults.Problem(
                 title: "Not connected",
                 detail: "The connection to the IRC server is not open right now (it is connecting, reconnecting or closed). Wait for its CONNECTED status event and send the lines again.",
@@ -162,6 +163,12 @@ public static class ConnectionsApi
                 statusCode: StatusCodes.Status429TooManyRequests),
         };
     }
+
+    private static string LineField(int index) => $"lines[{index}]";
+
+    /// <summary>Names the line both ways: by its index in <c>errors</c> and by its place for a person reading the detail.</summary>
+    private static string LineRefused(int index, string reason) =>
+        $"{LineField(index)} (line {index + 1} of the request) is refused: {reason} Nothing of this request was sent; fix the line and send them again.";
 
     private static ProblemHttpResult SessionEnded() => TypedResults.Problem(
         title: "Session ended",

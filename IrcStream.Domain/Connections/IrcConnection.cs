@@ -95,6 +95,8 @@ public sealed class IrcConnection : IIrcConnection
         {
             ObjectDisposedException.ThrowIf(_closed is not null, this);
             if (_run is not null) return;
+            // Said at once, so whoever started it (the create route's answer) reports "connecting", not "disconnected".
+            SetState(ConnectionState.Connecting);
             _run = Task.Run(() => RunAsync(_stop.Token));
         }
     }
