@@ -1,10 +1,5 @@
 using System.Net;
-using IrcStream.Api.Configuration;
 using IrcStream.Tests.Api.Support;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace IrcStream.Tests.Diagnostics;
 
@@ -50,59 +45,5 @@ public sealed class MetricsAccessTests
             ["IrcStream:Metrics:AllowedAddresses:1"] = "127.0.0.1",
         });
         (await MetricsScrape.ReadAsync(host.NewBrowser().Http)).Has("ircstream_sessions").Should().BeTrue();
-    }
-
-    [Theory]
-    [InlineData("IrcStream:Metrics:AllowedAddresses:0", "10.0.0.0/33", "it accepts an IP like 10.0.0.5 or CIDR like 10.0.0.0/8")]
-    [InlineData("IrcStream:Metrics:AllowedAddresses:0", "prometheus", "it accepts an IP like 10.0.0.5 or CIDR like 10.0.0.0/8")]
-    [InlineData("IrcStream:ReconnectDelay", "-00:00:01", "it accepts a duration (hh:mm:ss) from 00:00:00 to 1.00:00:00")]
-    [InlineData("IrcStream:Flood:Burst", "0", "it accepts a whole number from 1 to 1000")]
-    public async Task ABadSettingStopsTheGatewayNamingTheKeyAndWhatItAccepts(string key, string value, string accepts)
-    {
-        using var host = OptionsHost(new Dictionary<string, string?> { [key] = value });
-        var start = () => host.StartAsync(Token);
-        var failure = (await start.Should().ThrowAsync<OptionsValidationException>()).Which;
-        failure.Message.Should().Contain(key).And.Contain(value).And.Contain(accepts);
-    }
-
-    [Theory]
-    [InlineData("IrcStream:AllowedServers")]
-    [InlineData("IrcStream:Metrics:AllowedAddresses")]
-    public async Task AListGivenAsOneValueStopsTheGatewayNamingTheIndexedForm(string key)
-    {
-        using var host = OptionsHost(new Dictionary<string, string?> { [key] = "irc.example.net:6667" });
-        var start = () => host.StartAsync(Token);
-        (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Message.Should()
-            .Contain($"{key} is a list but was given one value ('irc.example.net:6667')").And.Contain(key.Replace(":", "__") + "__0");
-    }
-
-    [Fact]
-    public async Task AMisspeltKeyStopsTheGatewayNamingIt()
-    {
-        using var host = OptionsHost(new Dictionary<string, string?> { ["IrcStream:ReconectDelay"] = "00:00:05" });
-        var start = () => host.StartAsync(Token);
-        (await start.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("'ReconectDelay'");
-    }
-
-    [Fact]
-    public async Task TheDevelopmentSettingsStartAndAllowALocalServerWithAShortReconnect()
-    {
-        using var host = OptionsHost([], "appsettings.Development.json");
-        await host.StartAsync(Token);
-        var options = host.Services.GetRequiredService<IOptions<IrcStreamOptions>>().Value;
-        options.AllowedServers.Should().Contain(["localhost:6667", "localhost:6697"]);
-        options.ReconnectDelay.Should().BeLessThan(TimeSpan.FromSeconds(10));
-        await host.StopAsync(Token);
-    }
-
-    /// <summary>The shipped settings files plus <paramref name="overrides"/>, with the gateway's options registration.</summary>
-    private static IHost OptionsHost(Dictionary<string, string?> overrides, params string[] extraFiles)
-    {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false);
-        foreach (var file in extraFiles) builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, file), optional: false);
-        builder.Configuration.AddInMemoryCollection(overrides);
-        builder.Services.AddIrcStreamOptions(builder.Configuration);
-        return builder.Build();
     }
 }
