@@ -119,7 +119,7 @@ public static class ConnectionsApi
         return TypedResults.NoContent();
     }
 
-    internal static Results<Accepted<LinesQueued>, ValidationProblem, ProblemHttpResult> SendLines(string id, LinesRequest? request, HttpContext http)
+    internal static Results<Accepted<LinesQueued>, ValidationProblem, ProblemHttpResult> SendLines(string id, LinesRequest? request, HttpContext http, ILoggerFactory loggers)
     {
         if (http.GetSession().Find(id) is not { } connection) return Problems.ConnectionNotFound(id);
         if (request?.Lines is not { Count: > 0 } lines)
@@ -140,12 +140,12 @@ public static class ConnectionsApi
         }
         if (firstRefusal is not null)
         {
-            ApiMetrics.LinesRefused(lines.Count, SendOutcome.Invalid);
+            ApiMetrics.LinesRefused(loggers.CreateLogger(typeof(ConnectionsApi)), id, lines.Count, SendOutcome.Invalid);
             return Problems.Invalid(errors, "A line cannot be sent", firstRefusal);
         }
 
         var result = connection.Send(lines.Select(l => l!).ToArray());
-        if (result.Outcome != SendOutcome.Queued) ApiMetrics.LinesRefused(lines.Count, result.Outcome);
+        if (result.Outcome != SendOutcome.Queued) ApiMetrics.LinesRefused(loggers.CreateLogger(typeof(ConnectionsApi)), id, lines.Count, result.Outcome);
         return result.Outcome switch
         {
             SendOutcome.Queued => TypedResults.Accepted((string?)null, new LinesQueued(result.Queued)),

@@ -75,8 +75,13 @@ internal static class ApiMetrics
         if (gaps > 0) Gaps.Add(gaps, new TagList { { "transport", transport } });
     }
 
-    public static void LinesRefused(int count, SendOutcome outcome) =>
-        Refused.Add(count, new TagList { { "reason", Reason(outcome) } });
+    /// <summary>Counts a refused request's lines, and says why at Debug (never what the lines say).</summary>
+    public static void LinesRefused(ILogger logger, string connectionId, int count, SendOutcome outcome)
+    {
+        var reason = Reason(outcome);
+        Refused.Add(count, new TagList { { "reason", reason } });
+        GatewayLog.LinesRefused(logger, connectionId, count, reason);
+    }
 
     private static string Reason(SendOutcome outcome) => outcome switch
     {

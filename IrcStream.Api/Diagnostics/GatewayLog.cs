@@ -22,6 +22,9 @@ internal static partial class GatewayLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId} to {Endpoint} closing: {Reason}")]
     public static partial void ConnectionClosing(ILogger logger, string connectionId, string endpoint, string reason);
 
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {ConnectionId} refused {Count} lines: {Reason}")]
+    public static partial void LinesRefused(ILogger logger, string connectionId, int count, string reason);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Event stream of connection {ConnectionId} opened after seq {After}")]
     public static partial void StreamOpened(ILogger logger, string connectionId, long after);
 

@@ -22,6 +22,7 @@ public sealed class GatewayLoggingTests
         const string outgoing = "outgoing-text-M3p8";
         const string incoming = "incoming-text-Z5w1";
         const string webircPassword = "webirc-R2t6";
+        const string refused = "refused-text-J4n9";
         var logs = new CapturingLoggerProvider();
         await using var server = FakeIrcServer.Start();
         await using var host = GatewayHost.Start(new Dictionary<string, string?>
@@ -55,6 +56,7 @@ public sealed class GatewayLoggingTests
         {
             (await browser.PostLinesAsync(id, $"PRIVMSG #c :{outgoing}")).StatusCode.Should().Be(HttpStatusCode.Accepted);
             await peer.WaitForAsync(m => m.Command == "PRIVMSG" && m.Params[^1] == outgoing, Patience, Token);
+            (await browser.PostLinesAsync(id, $"PRIVMSG #c :{refused}\r")).StatusCode.Should().Be(HttpStatusCode.BadRequest);
             await peer.SendLinesAsync(Token, $":bob!b@h PRIVMSG logme :{incoming}");
             await stream.ReadUntilAsync(incoming, Patience);
         }
@@ -80,6 +82,10 @@ public sealed class GatewayLoggingTests
             shown.Should().ContainSingle(line => line.Contains(step), $"the log should say '{step}' once:{Environment.NewLine}{all}");
         }
         shown.Should().Contain(line => line.Contains("Session ") && line.Contains(" started"), all);
+
+        // Below Information too, a refused line is counted and explained, never quoted.
+        lines.Should().Contain(e => e.Level == LogLevel.Debug && e.Text == $"Connection {id} refused 1 lines: invalid");
+        lines.Should().NotContain(e => e.Text.Contains(refused), "a refused line's text is not logged at any level");
     }
 
 
