@@ -22,11 +22,11 @@ public static class MetricsSetup
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("ircstream"))
             .WithMetrics(metrics => metrics
-            .AddMeter(GatewayMetrics.MeterName)
-            .AddAspNetCoreInstrumentation()
-            .AddRuntimeInstrumentation()
-            // Each scrape sees the values of that moment: Prometheus scrapes every few seconds at most anyway.
-            .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
+                .AddMeter(GatewayMetrics.MeterName)
+                .AddAspNetCoreInstrumentation()
+                .AddRuntimeInstrumentation()
+                // Each scrape sees the values of that moment: Prometheus scrapes every few seconds at most anyway.
+                .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
         services.AddHostedService<SessionGauges>();
         services.AddSingleton<StreamTelemetry>();
         return services;
@@ -48,7 +48,7 @@ public static class MetricsSetup
     }
 
     private static IPNetwork[] Allowed(MetricsOptions options) => options.AllowedAddresses.Count == 0
-        ? [new IPNetwork(IPAddress.Loopback, 8), new IPNetwork(IPAddress.IPv6Loopback, 128)]
+        ? [IPNetwork.Parse("127.0.0.0/8"), IPNetwork.Parse("::1/128")]
         : options.AllowedAddresses.Select(AddressRange.Parse).ToArray();
 
     /// <summary>Puts this host's sessions in the session and connection gauges while it runs.</summary>
