@@ -1,5 +1,6 @@
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Connections;
+using IrcStream.Api.Diagnostics;
 using IrcStream.Api.Http;
 using IrcStream.Api.Sessions;
 using IrcStream.Api.Streaming;
@@ -13,6 +14,7 @@ builder.Services.AddConnectionRateLimit();
 builder.Services.AddSessions();
 builder.Services.AddIrcConnections();
 builder.Services.AddStreaming();
+builder.Services.AddGatewayMetrics();
 
 var app = builder.Build();
 
@@ -24,6 +26,7 @@ app.UseRateLimiter();
 app.MapGet("/healthz", () => TypedResults.Ok("ok"));
 app.MapConnectionsApi();
 app.MapStreamingApi();
+app.MapGatewayMetrics();
 
 app.Run();
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using IrcStream.Api.Configuration;
+using IrcStream.Api.Diagnostics;
 using IrcStream.Api.Http;
 using IrcStream.Api.Sessions;
 using IrcStream.Domain.Connections;
@@ -36,7 +37,8 @@ public static class ConnectionsApi
         HttpContext http,
         ServerPolicy policy,
         IOptions<IrcStreamOptions> options,
-        [FromServices] IIrcConnectionFactory factory)
+        [FromServices] IIrcConnectionFactory factory,
+        ILoggerFactory loggers)
     {
         if (request is null)
         {
@@ -96,6 +98,8 @@ public static class ConnectionsApi
             // The session expired between the add and the start, and its connections were closed.
             return SessionEnded();
         }
+        GatewayLog.ConnectionCreated(loggers.CreateLogger(typeof(ConnectionsApi)), connection.Options.ConnectionId, endpoint.ToString(),
+            connection.Options.Tls, !string.IsNullOrEmpty(connection.Options.Nick), GatewayLog.SessionTag(session.Id));
         var dto = ConnectionDto.From(connection);
         return TypedResults.Created($"/api/connections/{dto.Id}", dto);
     }
@@ -115,7 +119,7 @@ public static class ConnectionsApi
         return TypedResults.NoContent();
     }
 
-    internal static Results<Accepted<LinesQueued>, ValidationProblem, ProblemHttpResult> SendLines(string id, LinesRequest? request, HttpContext http)
+    internal static Results<Accepted<LinesQueued>, ValidationProblem, ProblemHttpResult> SendLines(string id, LinesRequest? request, HttpContext http, ILoggerFactory loggers)
     {
         if (http.GetSession().Find(id) is not { } connection) return Problems.ConnectionNotFound(id);
         if (request?.Lines is not { Count: > 0 } lines)
@@ -127,25 +131,28 @@ public static class ConnectionsApi
         }
 
         var errors = new Dictionary<string, string[]>();
+        string? firstRefusal = null;
         for (var i = 0; i < lines.Count; i++)
         {
-            if (OutgoingLineRules.Validate(lines[i]) is { } reason) errors[$"lines[{i}]"] = [reason];
+            if (OutgoingLineRules.Validate(lines[i]) is not { } reason) continue;
+            errors[LineField(i)] = [reason];
+            firstRefusal ??= LineRefused(i, reason);
         }
-        if (errors.Count > 0)
+        if (firstRefusal is not null)
         {
-            var first = errors.First();
-            return Problems.Invalid(errors, "A line cannot be sent",
-                $"Line {first.Key[6..^1]} is refused: {first.Value[0]} Nothing of this request was sent; fix the line and send them again.");
+            ApiMetrics.LinesRefused(loggers.CreateLogger(typeof(ConnectionsApi)), id, lines.Count, SendOutcome.Invalid);
+            return Problems.Invalid(errors, "A line cannot be sent", firstRefusal);
         }
 
         var result = connection.Send(lines.Select(l => l!).ToArray());
+        if (result.Outcome != SendOutcome.Queued) ApiMetrics.LinesRefused(loggers.CreateLogger(typeof(ConnectionsApi)), id, lines.Count, result.Outcome);
         return result.Outcome switch
         {
             SendOutcome.Queued => TypedResults.Accepted((string?)null, new LinesQueued(result.Queued)),
             SendOutcome.Invalid => Problems.Invalid(
-                new() { [$"lines[{result.LineIndex ?? 0}]"] = [result.Reason ?? "The line breaks the IRC protocol."] },
+                new() { [LineField(result.LineIndex ?? 0)] = [result.Reason ?? "The line breaks the IRC protocol."] },
                 "A line cannot be sent",
-                $"Line {result.LineIndex ?? 0} is refused: {result.Reason} Nothing of this request was sent; fix the line and send them again."),
+                LineRefused(result.LineIndex ?? 0, result.Reason ?? "The line breaks the IRC protocol.")),
             SendOutcome.NotOpen => TypedResults.Problem(
                 title: "Not connected",
                 detail: "The connection to the IRC server is not open right now (it is connecting, reconnecting or closed). Wait for its CONNECTED status event and send the lines again.",
@@ -156,6 +163,12 @@ public static class ConnectionsApi
                 statusCode: StatusCodes.Status429TooManyRequests),
         };
     }
+
+    private static string LineField(int index) => $"lines[{index}]";
+
+    /// <summary>Names the line both ways: by its index in <c>errors</c> and by its place for a person reading the detail.</summary>
+    private static string LineRefused(int index, string reason) =>
+        $"{LineField(index)} (line {index + 1} of the request) is refused: {reason} Nothing of this request was sent; fix the line and send them again.";
 
     private static ProblemHttpResult SessionEnded() => TypedResults.Problem(
         title: "Session ended",

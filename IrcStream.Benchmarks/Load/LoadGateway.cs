@@ -1,16 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using IrcStream.Domain.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Hosting;
 
 namespace IrcStream.Benchmarks.Load;
 
@@ -39,10 +36,9 @@ public sealed class LoadGateway : IAsyncDisposable
         Environment.SetEnvironmentVariable(contentRootKey, AppContext.BaseDirectory);
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
+            // As deployed: appsettings.json without the Development overrides.
+            web.UseEnvironment(Environments.Production);
             web.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings));
-            // The API registers the engine's factory once it ships it; until then the harness does, with the same settings.
-            web.ConfigureTestServices(services => services.TryAddSingleton<IIrcConnectionFactory>(sp =>
-                new IrcConnectionFactory(sp.GetRequiredService<IrcEngineSettings>(), sp.GetService<ILoggerFactory>())));
         });
         factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         factory.StartServer();

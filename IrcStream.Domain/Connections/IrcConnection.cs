@@ -1,3 +1,4 @@
+using IrcStream.Domain.Diagnostics;
 using IrcStream.Domain.Events;
 using IrcStream.Domain.Protocol;
 using Microsoft.Extensions.Logging;
@@ -94,6 +95,8 @@ public sealed class IrcConnection : IIrcConnection
         {
             ObjectDisposedException.ThrowIf(_closed is not null, this);
             if (_run is not null) return;
+            // Said at once, so whoever started it (the create route's answer) reports "connecting", not "disconnected".
+            SetState(ConnectionState.Connecting);
             _run = Task.Run(() => RunAsync(_stop.Token));
         }
     }
@@ -197,6 +200,7 @@ public sealed class IrcConnection : IIrcConnection
                     return;
                 }
                 var delay = _backoff.NextDelay();
+                GatewayMetrics.ReconnectScheduled();
                 SetState(ConnectionState.Reconnecting);
                 IrcConnectionLog.Reconnecting(_logger, Options.ConnectionId, _endpoint, delay, _backoff.Failures);
                 Emit(IrcStatus.Reconnecting, $"Reconnecting to {_endpoint} in {delay.TotalSeconds:0.###} s.");

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Text;
+using IrcStream.Domain.Diagnostics;
 using IrcStream.Domain.Events;
 using IrcStream.Domain.Protocol;
 
@@ -151,6 +152,7 @@ internal sealed class IrcSession
             return;
         }
         _owner.AppendMessage(message, EventTime(message));
+        GatewayMetrics.EventReceived();
 
         var nick = _owner.CurrentNick;
         var fromSelf = message.Source is { } source && nick is not null && IsFrom(source, nick);
@@ -213,16 +215,20 @@ internal sealed class IrcSession
                 var written = 0;
                 try
                 {
+                    int fromUser = 0, fromGateway = 0;
                     do
                     {
                         Encode(line.Text, ref buffer, ref written);
                         // Recorded as the line goes out, so the log has it before any reply the server sends to it.
                         RecordUserLine(line);
+                        if (line.FromUser) fromUser++;
+                        else fromGateway++;
                     }
                     while (written < WriteBatchBytes && Outgoing.TryTakeNow(out line));
 
                     await _stream.WriteAsync(buffer.AsMemory(0, written), cancellationToken).ConfigureAwait(false);
                     await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    GatewayMetrics.LinesWritten(fromUser, fromGateway);
                 }
                 finally
                 {

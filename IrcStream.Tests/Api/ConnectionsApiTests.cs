@@ -221,11 +221,13 @@ public sealed class ConnectionsApiTests
         await browser.ConnectAsync();
         var second = await browser.ConnectAsync();
         using var response = await PostJsonAsync(browser, """{"server":"127.0.0.1:6667"}""");
-        var body = await response.ShouldBeProblemAsync((HttpStatusCode)429);
+        await response.ShouldBeProblemAsync((HttpStatusCode)429);
+        host.Fakes!.Created.Should().HaveCount(2, "the refused request made no connection");
 
-        using (await browser.Http.DeleteAsync($"/api/connections/{second}", Token)) { }
+        // Closing one makes room again; another session has its own cap.
+        using (var deleted = await browser.Http.DeleteAsync($"/api/connections/{second}", Token))
+            deleted.StatusCode.Should().Be(HttpStatusCode.NoContent);
         await browser.ConnectAsync();
-        host.NewBrowser().Should().NotBeNull();
         await host.NewBrowser().ConnectAsync();
     }
 

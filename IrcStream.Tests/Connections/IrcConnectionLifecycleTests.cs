@@ -13,6 +13,24 @@ public sealed class IrcConnectionLifecycleTests
     private static readonly TimeSpan Timeout = TestConnections.Timeout;
 
     [Fact]
+    public async Task AConnectionIsConnectingAsSoonAsItIsStarted()
+    {
+        // A listener whose backlog is full: the TCP connect cannot finish, so no later state can overtake the read.
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(0);
+        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        using var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await filler.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), TestContext.Current.CancellationToken);
+        await using var connection = TestConnections.Create("127.0.0.1", port, "early");
+        connection.State.Should().Be(ConnectionState.Disconnected, "a connection not yet started is down");
+
+        connection.Start();
+
+        connection.State.Should().Be(ConnectionState.Connecting, "the create route answers with the state right after Start");
+    }
+
+    [Fact]
     public async Task AServerThatNeverCompletesTheConnectIsAConnectTimeoutAndIsRetried()
     {
         var ct = TestContext.Current.CancellationToken;
