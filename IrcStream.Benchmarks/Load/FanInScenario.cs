@@ -40,6 +40,7 @@ public static class FanInScenario
             var load = ScenarioReport.ReadLoadAverage();
             var before = await rig.Gateway.MeasureAsync(collect: false, cancellationToken);
             var harnessBefore = HarnessCpuSeconds();
+            var harnessPauseBefore = GC.GetTotalPauseDuration();
             var clock = Stopwatch.StartNew();
             var sent = await SendForAsync(open, TimeSpan.FromSeconds(options.Duration), cancellationToken);
             var sending = clock.Elapsed;
@@ -48,6 +49,7 @@ public static class FanInScenario
             var after = await rig.Gateway.MeasureAsync(collect: false, cancellationToken);
             clock.Stop();
             var harnessCpu = HarnessCpuSeconds() - harnessBefore;
+            var harnessPause = GC.GetTotalPauseDuration() - harnessPauseBefore;
             if (run < 1) continue;
 
             var latencies = current.Latencies.Sorted();
@@ -66,6 +68,9 @@ public static class FanInScenario
                 ["harness CPU %"] = harnessCpu / clock.Elapsed.TotalSeconds * 100,
                 ["gateway gen1 GCs"] = after.Gen1 - before.Gen1,
                 ["gateway gen2 GCs"] = after.Gen2 - before.Gen2,
+                // GC pauses stop every thread of a process: in the gateway they delay lines, in the harness their receipt.
+                ["gateway GC pause ms"] = after.GcPauseMilliseconds - before.GcPauseMilliseconds,
+                ["harness GC pause ms"] = harnessPause.TotalMilliseconds,
                 [ScenarioReport.LoadAverage] = load,
             }));
         }

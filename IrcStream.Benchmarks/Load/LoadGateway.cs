@@ -62,7 +62,8 @@ public sealed class LoadGateway : IAsyncDisposable
             process.WorkingSet64,
             GC.GetTotalAllocatedBytes(precise: false),
             OpenFiles(),
-            GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+            GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
+            GC.GetTotalPauseDuration().TotalMilliseconds);
     }
 
     private static int OpenFiles()
@@ -113,21 +114,21 @@ public sealed class LoadGateway : IAsyncDisposable
     }
 }
 
-/// <summary>One sample of the gateway process: cumulative CPU seconds and allocations, current heap, RSS and open files.</summary>
-public sealed record GatewayStats(double CpuSeconds, long HeapBytes, long WorkingSetBytes, long AllocatedBytes, int OpenFiles, int Gen0, int Gen1, int Gen2)
+/// <summary>One sample of the gateway process: cumulative CPU seconds, allocations, collections and GC pause time; current heap, RSS and open files.</summary>
+public sealed record GatewayStats(double CpuSeconds, long HeapBytes, long WorkingSetBytes, long AllocatedBytes, int OpenFiles, int Gen0, int Gen1, int Gen2, double GcPauseMilliseconds)
 {
     private static readonly CultureInfo C = CultureInfo.InvariantCulture;
 
     public string ToLine() => string.Join(' ', "stats",
         CpuSeconds.ToString("R", C), HeapBytes.ToString(C), WorkingSetBytes.ToString(C), AllocatedBytes.ToString(C),
-        OpenFiles.ToString(C), Gen0.ToString(C), Gen1.ToString(C), Gen2.ToString(C));
+        OpenFiles.ToString(C), Gen0.ToString(C), Gen1.ToString(C), Gen2.ToString(C), GcPauseMilliseconds.ToString("R", C));
 
     public static GatewayStats Parse(string line)
     {
         var f = line.Split(' ');
-        if (f.Length != 9 || f[0] != "stats") throw new FormatException($"Not a stats line: '{line}'.");
+        if (f.Length != 10 || f[0] != "stats") throw new FormatException($"Not a stats line: '{line}'.");
         return new GatewayStats(
             double.Parse(f[1], C), long.Parse(f[2], C), long.Parse(f[3], C), long.Parse(f[4], C),
-            int.Parse(f[5], C), int.Parse(f[6], C), int.Parse(f[7], C), int.Parse(f[8], C));
+            int.Parse(f[5], C), int.Parse(f[6], C), int.Parse(f[7], C), int.Parse(f[8], C), double.Parse(f[9], C));
     }
 }

@@ -83,7 +83,7 @@ public sealed class GatewayLoadHarnessTests
     [Fact]
     public void GatewayStatsSurviveTheTripThroughTheChildProcessLine()
     {
-        var stats = new GatewayStats(1.25, 1_000_000, 2_000_000, 3_000_000_000, 42, 7, 3, 1);
+        var stats = new GatewayStats(1.25, 1_000_000, 2_000_000, 3_000_000_000, 42, 7, 3, 1, 12.5);
 
         GatewayStats.Parse(stats.ToLine()).Should().Be(stats);
     }
