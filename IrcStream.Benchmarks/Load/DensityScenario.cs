@@ -55,7 +55,7 @@ public static class DensityScenario
         {
             ["sessions"] = sessions.ToString(CultureInfo.InvariantCulture),
             ["transport"] = FirehoseScenario.Label(transport),
-            ["gcServer"] = "false",
+            ["gcServer"] = "true",
         };
         return ScenarioReport.From($"{Name}-{transport.ToString().ToLowerInvariant()}",
             $"{sessions} idle sessions, each an IRC connection + an open {FirehoseScenario.Label(transport)} reader: gateway memory and files per session",

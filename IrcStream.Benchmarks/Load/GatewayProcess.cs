@@ -65,7 +65,10 @@ public sealed class GatewayProcess : IAsyncDisposable
         start.ArgumentList.Add(LoadCommand.Name);
         start.ArgumentList.Add(ChildMode);
         foreach (var (key, value) in settings) start.ArgumentList.Add($"{key}={value}");
-        start.Environment["DOTNET_gcServer"] = "0";
+        // As deployed: the Api's runtimeconfig.json (Web SDK) asks for the server GC and invariant globalization;
+        // this program's own runtimeconfig does not, so the child is told explicitly.
+        start.Environment["DOTNET_gcServer"] = "1";
+        start.Environment["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1";
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("The gateway process did not start.");
         try
