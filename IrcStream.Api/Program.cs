@@ -1,6 +1,8 @@
 var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddWebClient();
 
 var app = builder.Build();
+app.UseWebClient();
 
 app.MapGet("/healthz", () => TypedResults.Ok("ok"));
 

@@ -1,0 +1,149 @@
+// One connection's event feed: Server-Sent Events while they work, long-poll when EventSource is missing,
+// forced (?transport=poll) or keeps failing. Both hand over events in seq order; the model drops any
+// event at or below the last seq it applied, so a resent event never shows twice.
+
+import { api } from './api.js';
+
+/** SSE errors in a row, without an event in between, after which the feed falls back to long-poll. */
+export const SSE_FAILURES_BEFORE_POLL = 4;
+
+/** Seconds one poll waits on the gateway for an event (the contract caps it at 60). */
+export const POLL_TIMEOUT_SECONDS = 25;
+
+const MAX_RETRY_DELAY_MS = 15000;
+
+export class EventFeed {
+  /**
+   * @param {string} id connection id
+   * @param {object} options
+   *   lastSeq(): the last seq applied (where a reopened stream resumes)
+   *   onEvent(event): called for every event with a seq, in order
+   *   onTransport(name): 'sse' | 'poll' | 'retrying' | 'ended'
+   *   onGone(): the gateway no longer knows the connection (404)
+   *   transport: 'auto' | 'poll'
+   */
+  constructor(id, { lastSeq, onEvent, onTransport, onGone, transport = 'auto' }) {
+    this.id = id;
+    this.lastSeq = lastSeq;
+    this.onEvent = onEvent;
+    this.onTransport = onTransport ?? (() => {});
+    this.onGone = onGone ?? (() => {});
+    this.mode = transport === 'poll' || typeof EventSource === 'undefined' ? 'poll' : 'sse';
+    this.source = null;
+    this.pollAbort = null;
+    this.failures = 0;
+    this.stopped = false;
+    this.retryTimer = 0;
+  }
+
+  start() {
+    if (this.mode === 'sse') this.openSse();
+    else this.pollLoop();
+  }
+
+  /** Ends the feed for good (connection closed or removed). */
+  stop() {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.source?.close();
+    this.source = null;
+    this.pollAbort?.abort();
+    this.onTransport('ended');
+  }
+
+  /** Drops the current stream and opens a new one from the last seq (after the network came back). */
+  reopen() {
+    if (this.stopped || this.mode !== 'sse') return;
+    clearTimeout(this.retryTimer);
+    this.source?.close();
+    this.openSse();
+  }
+
+  deliver(event) {
+    if (this.stopped || typeof event?.seq !== 'number') return;
+    this.failures = 0;
+    this.onEvent(event);
+    if (event.type === 'status' && event.status === 'CLOSED') this.stop();
+  }
+
+  openSse() {
+    // The browser resends Last-Event-ID on its own reconnects; a stream opened here resumes by query.
+    const source = new EventSource(api.eventsUrl(this.id, this.lastSeq()));
+    this.source = source;
+    const handle = (message) => {
+      if (this.source !== source) return;
+      let event;
+      try {
+        event = JSON.parse(message.data);
+      } catch {
+        return;
+      }
+      this.deliver(event);
+    };
+    for (const type of ['message', 'status', 'gap']) source.addEventListener(type, handle);
+    source.addEventListener('open', () => {
+      if (this.source === source) this.onTransport('sse');
+    });
+    source.addEventListener('error', () => {
+      if (this.source !== source || this.stopped) return;
+      this.failures += 1;
+      if (this.failures >= SSE_FAILURES_BEFORE_POLL) {
+        source.close();
+        this.source = null;
+        this.mode = 'poll';
+        this.pollLoop();
+        return;
+      }
+      this.onTransport('retrying');
+      if (source.readyState === EventSource.CLOSED) {
+        // The browser gave up (an HTTP error): find out whether the connection still exists, then reopen.
+        this.source = null;
+        this.checkThenRetry(() => this.openSse());
+      }
+    });
+  }
+
+  async checkThenRetry(retry) {
+    try {
+      await api.getConnection(this.id);
+    } catch (error) {
+      if (error.status === 404) {
+        this.stopped = true;
+        this.onTransport('ended');
+        this.onGone();
+        return;
+      }
+    }
+    if (this.stopped) return;
+    const delay = Math.min(MAX_RETRY_DELAY_MS, 500 * 2 ** Math.min(this.failures, 5));
+    this.retryTimer = setTimeout(() => {
+      if (!this.stopped) retry();
+    }, delay);
+  }
+
+  async pollLoop() {
+    this.onTransport('poll');
+    while (!this.stopped) {
+      this.pollAbort = new AbortController();
+      try {
+        const events = await api.poll(this.id, this.lastSeq(), POLL_TIMEOUT_SECONDS, this.pollAbort.signal);
+        if (this.failures > 0) this.onTransport('poll');
+        this.failures = 0;
+        for (const event of events ?? []) this.deliver(event);
+      } catch (error) {
+        if (this.stopped || error.name === 'AbortError') return;
+        if (error.status === 404) {
+          this.stopped = true;
+          this.onTransport('ended');
+          this.onGone();
+          return;
+        }
+        this.failures += 1;
+        this.onTransport('retrying');
+        await new Promise((resolve) => {
+          this.retryTimer = setTimeout(resolve, Math.min(MAX_RETRY_DELAY_MS, 500 * 2 ** Math.min(this.failures, 5)));
+        });
+      }
+    }
+  }
+}
