@@ -335,6 +335,13 @@ dialog.addEventListener('cancel', (event) => {
   if (model.connections.size === 0) event.preventDefault();
 });
 $('new-connection').addEventListener('click', openConnectDialog);
+/** Port 6697 is IRC over TLS by convention (and the contract's default with tls), 6667 plain. */
+function matchTlsToPort() {
+  const port = /:(\d+)$/.exec(form.elements.server.value.trim())?.[1];
+  if (port === '6697') form.elements.tls.checked = true;
+  if (port === '6667') form.elements.tls.checked = false;
+}
+form.elements.server.addEventListener('change', matchTlsToPort);
 $('connect-tls').addEventListener('change', (event) => {
   const server = form.elements.server;
   if (/:(6667|6697)$/.test(server.value)) server.value = server.value.replace(/:\d+$/, event.target.checked ? ':6697' : ':6667');
@@ -351,7 +358,10 @@ async function loadConfig() {
     const hint = $('allowed-hint');
     hint.textContent = servers.length > 0 ? `This gateway connects to: ${servers.join(', ')}` : '';
     hint.hidden = servers.length === 0;
-    if (!form.elements.server.value && concrete.length > 0) form.elements.server.value = concrete[0];
+    if (!form.elements.server.value && concrete.length > 0) {
+      form.elements.server.value = concrete[0];
+      matchTlsToPort();
+    }
     if (patterns.length > 0 && concrete.length === 0) form.elements.server.placeholder = patterns[0].replace('*', 'irc');
   } catch {
     // The form works without the list; the gateway still says which servers it refuses.

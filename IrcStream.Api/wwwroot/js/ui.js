@@ -27,7 +27,7 @@ export function displayState(state) {
   return state === 'connected' ? 'registered' : STATE_WORDS[state] ?? state;
 }
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 const fullTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 
 function element(tag, className, text) {
@@ -278,6 +278,7 @@ export class View {
       topic.replaceChildren();
       badge.textContent = '';
       badge.dataset.state = '';
+      this.$('transport-state').hidden = true;
       return;
     }
     const connection = buffer.connection;
@@ -286,11 +287,13 @@ export class View {
     else if (buffer.kind === 'query') topic.replaceChildren(document.createTextNode('Private conversation'));
     else topic.replaceChildren(document.createTextNode(`${connection.server}${connection.tls ? ' (TLS)' : ''} as ${connection.nick || '…'}`));
     const state = displayState(connection.state);
-    const transport = connection.transport === 'poll' ? ' · polling' : connection.transport === 'retrying' ? ' · stream lost, retrying' : '';
-    badge.textContent = state + transport;
+    badge.textContent = state;
     badge.dataset.state = state;
-    badge.dataset.transport = connection.transport;
     badge.title = connection.statusDetail || state;
+    const transport = this.$('transport-state');
+    transport.textContent = connection.transport === 'poll' ? 'polling' : connection.transport === 'retrying' ? 'reconnecting to the gateway…' : '';
+    transport.hidden = !transport.textContent;
+    badge.dataset.transport = connection.transport;
   }
 
   renderNicks() {
@@ -300,7 +303,10 @@ export class View {
     this.nicklist.hidden = !isChannel || this.nicklistHidden;
     if (!isChannel) return;
     const users = buffer.sortedUsers();
-    this.$('nick-count').textContent = `${users.length} ${users.length === 1 ? 'person' : 'people'}`;
+    const count = `${users.length} ${users.length === 1 ? 'person' : 'people'}`;
+    this.$('nick-count').textContent = count;
+    this.$('toggle-nicks').textContent = count;
+    this.$('toggle-nicks').setAttribute('aria-expanded', String(!this.nicklistHidden));
     const fragment = document.createDocumentFragment();
     for (const user of users) {
       const item = element('li', 'nick-item');
