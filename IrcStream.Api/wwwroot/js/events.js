@@ -121,15 +121,24 @@ export class EventFeed {
     }, delay);
   }
 
+  pause(ms) {
+    return new Promise((resolve) => {
+      this.retryTimer = setTimeout(resolve, ms);
+    });
+  }
+
   async pollLoop() {
     this.onTransport('poll');
     while (!this.stopped) {
       this.pollAbort = new AbortController();
       try {
+        const asked = Date.now();
         const events = await api.poll(this.id, this.lastSeq(), POLL_TIMEOUT_SECONDS, this.pollAbort.signal);
         if (this.failures > 0) this.onTransport('poll');
         this.failures = 0;
         for (const event of events ?? []) this.deliver(event);
+        // An empty answer long before the timeout (a closing connection) must not turn into a busy loop.
+        if ((events ?? []).length === 0 && Date.now() - asked < 1000 && !this.stopped) await this.pause(1000);
       } catch (error) {
         if (this.stopped || error.name === 'AbortError') return;
         if (error.status === 404) {
@@ -140,9 +149,7 @@ export class EventFeed {
         }
         this.failures += 1;
         this.onTransport('retrying');
-        await new Promise((resolve) => {
-          this.retryTimer = setTimeout(resolve, Math.min(MAX_RETRY_DELAY_MS, 500 * 2 ** Math.min(this.failures, 5)));
-        });
+        await this.pause(Math.min(MAX_RETRY_DELAY_MS, 500 * 2 ** Math.min(this.failures, 5)));
       }
     }
   }
