@@ -24,12 +24,16 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public IServiceProvider Services => _factory.Services;
 
-    /// <summary>Starts the gateway with <paramref name="settings"/> (configuration keys such as <c>IrcStream:AllowedServers:0</c>).</summary>
-    public static GatewayHost Start(IReadOnlyDictionary<string, string?> settings)
+    /// <summary>
+    /// Starts the gateway with <paramref name="settings"/> (configuration keys such as <c>IrcStream:AllowedServers:0</c>)
+    /// and, when given, <paramref name="cutter"/> in front of its pipeline.
+    /// </summary>
+    public static GatewayHost Start(IReadOnlyDictionary<string, string?> settings, EventStreamCutter? cutter = null)
     {
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             foreach (var (key, value) in settings) builder.UseSetting(key, value);
+            if (cutter is not null) builder.ConfigureServices(services => services.AddSingleton<IStartupFilter>(cutter));
         });
         factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         factory.StartServer();

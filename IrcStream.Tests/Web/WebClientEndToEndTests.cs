@@ -15,6 +15,7 @@ public sealed class WebClientEndToEndTests(BrowserFixture browser, InspircdFixtu
     private static readonly TimeSpan IrcTimeout = TimeSpan.FromSeconds(20);
 
     private readonly List<IAsyncDisposable> _disposables = [];
+    private readonly EventStreamCutter _cutter = new();
     private GatewayHost? _gateway;
 
     private GatewayHost Gateway => _gateway ?? throw new InvalidOperationException("The gateway is not started.");
@@ -30,7 +31,7 @@ public sealed class WebClientEndToEndTests(BrowserFixture browser, InspircdFixtu
             ["IrcStream:AllowedServers:0"] = Server,
             ["IrcStream:AllowedServers:1"] = "127.0.0.1:6667",
             ["Logging:LogLevel:Default"] = "Warning",
-        });
+        }, _cutter);
         return ValueTask.CompletedTask;
     }
 
@@ -155,7 +156,7 @@ public sealed class WebClientEndToEndTests(BrowserFixture browser, InspircdFixtu
         await Expect(formatted.Locator(".f-italic")).ToHaveTextAsync("italic");
         await Expect(formatted.Locator(".f-underline")).ToHaveTextAsync("under");
         await Expect(formatted.Locator(".f-mono")).ToHaveTextAsync("mono");
-        var red = formatted.Locator("span", new() { HasText = "red on black" });
+        var red = formatted.Locator(".text span", new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^red on black$") });
         await Expect(red).ToHaveCSSAsync("color", "rgb(255, 0, 0)");
         await Expect(red).ToHaveCSSAsync("background-color", "rgb(0, 0, 0)");
 
@@ -230,8 +231,10 @@ public sealed class WebClientEndToEndTests(BrowserFixture browser, InspircdFixtu
         await Expect(client.Line("online 1")).ToHaveCountAsync(1);
         var streamsBefore = client.Requests.Count(IsEventStream);
 
+        // The network goes: the open stream breaks and nothing new gets through until it is back.
         await client.Context.SetOfflineAsync(true);
-        await Expect(client.Page.Locator("#transport-state")).ToBeVisibleAsync();
+        _cutter.CutAll().Should().Be(1);
+        await Expect(client.Page.Locator("#transport-state")).ToHaveTextAsync("reconnecting to the gateway…");
         for (var i = 1; i <= 5; i++) await other.SendAsync($"PRIVMSG {channel} :while offline {i}", Token);
         await other.SendAsync("PING :sync", Token);
         await other.WaitForAsync(m => m.Command == "PONG" && m.Params[^1] == "sync", IrcTimeout, Token);
@@ -243,6 +246,8 @@ public sealed class WebClientEndToEndTests(BrowserFixture browser, InspircdFixtu
         await Expect(client.Line("online 2")).ToHaveCountAsync(1);
         await Expect(client.Line("online 1")).ToHaveCountAsync(1);
         client.Requests.Count(IsEventStream).Should().BeGreaterThan(streamsBefore, "the lost stream was opened again");
+        var lines = await client.Page.Locator("#messages .line .text").AllTextContentsAsync();
+        lines.Should().OnlyHaveUniqueItems();
         await client.ScreenshotAsync("after-network-loss");
     }
 
@@ -329,5 +334,5 @@ public sealed class WebClientEndToEndTests(BrowserFixture browser, InspircdFixtu
         await client.ScreenshotAsync("two-connections");
     }
 
-    private static bool IsEventStream(string url) => url.Contains("/events", StringComparison.Ordinal);
+    private static bool IsEventStream(string url) => System.Text.RegularExpressions.Regex.IsMatch(url, "/api/connections/[^/]+/events");
 }
