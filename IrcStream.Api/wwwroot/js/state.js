@@ -94,6 +94,8 @@ export class Connection {
     this.statusDetail = '';
     this.isupport = defaultIsupport();
     this.lastSeq = 0;
+    /** Events up to here happened before this page loaded (a replay): they are history, not unread. */
+    this.historySeq = info.lastSeq ?? 0;
     this.transport = '';
     /** The buffer the user is looking at (WHOIS replies go there); set by the UI. */
     this.activeKey = '';
@@ -154,6 +156,7 @@ export class Model {
     /** id -> Connection, in the order they were added */
     this.connections = new Map();
     this.listeners = new Set();
+    this.replaying = false;
   }
 
   on(listener) {
@@ -187,6 +190,7 @@ export class Model {
     if (typeof event.seq !== 'number') return false;
     if (event.seq <= connection.lastSeq) return false;
     connection.lastSeq = event.seq;
+    this.replaying = event.seq <= connection.historySeq;
     const time = event.time ? new Date(event.time) : new Date();
     switch (event.type) {
       case 'status': this.applyStatus(connection, event, time); break;
@@ -446,6 +450,7 @@ export class Model {
   }
 
   countUnread(buffer, mention) {
+    if (this.replaying) return;
     buffer.unread += 1;
     if (mention) buffer.mentions += 1;
     this.emit('unread', { buffer });
