@@ -41,9 +41,9 @@ public sealed class WebClientEndToEndTests(BrowserFixture browser, InspircdFixtu
         if (_gateway is not null) await _gateway.DisposeAsync();
     }
 
-    private async Task<ClientPage> OpenClientAsync(string query = "")
+    private async Task<ClientPage> OpenClientAsync(string query = "", string? beforeLoad = null)
     {
-        var client = await ClientPage.OpenAsync(browser.Browser, Gateway.BaseAddress, query);
+        var client = await ClientPage.OpenAsync(browser.Browser, Gateway.BaseAddress, query, beforeLoad);
         _disposables.Add(client);
         return client;
     }
@@ -277,6 +277,71 @@ public sealed class WebClientEndToEndTests(BrowserFixture browser, InspircdFixtu
         client.Requests.Should().NotContain(url => IsEventStream(url));
         await client.ScreenshotAsync("long-poll");
         client.PageErrors.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task WithoutEventSourceTheClientPolls()
+    {
+        var channel = UniqueChannel();
+        var other = await OtherPersonAsync("ivan", channel);
+        var client = await OpenClientAsync(beforeLoad: "delete window.EventSource;");
+        await client.ConnectAsync(Server, RawIrcClient.UniqueNick("me"), channel);
+        await Expect(client.Page.Locator("#transport-state")).ToHaveTextAsync("polling");
+
+        await other.SendAsync($"PRIVMSG {channel} :no EventSource here", Token);
+        await Expect(client.Line("no EventSource here")).ToHaveCountAsync(1);
+        client.Requests.Should().NotContain(url => IsEventStream(url));
+    }
+
+    [Fact]
+    public async Task AStreamThatKeepsFailingGivesWayToLongPoll()
+    {
+        var channel = UniqueChannel();
+        var other = await OtherPersonAsync("judy", channel);
+        var client = await OpenClientAsync();
+        var refused = 0;
+        await client.Page.RouteAsync("**/api/connections/*/events*", route =>
+        {
+            Interlocked.Increment(ref refused);
+            return route.FulfillAsync(new() { Status = 502, ContentType = "text/plain", Body = "a proxy that breaks streams" });
+        });
+        await client.ConnectAsync(Server, RawIrcClient.UniqueNick("me"), channel);
+        await Expect(client.Page.Locator("#transport-state")).ToHaveTextAsync("polling");
+
+        await other.SendAsync($"PRIVMSG {channel} :through the fallback", Token);
+        await Expect(client.Line("through the fallback")).ToHaveCountAsync(1);
+        await client.TypeAsync("answer through the fallback");
+        await ReceivedAsync(other, "PRIVMSG", "answer through the fallback");
+        await Expect(client.Line("answer through the fallback")).ToHaveCountAsync(1);
+        Volatile.Read(ref refused).Should().BeGreaterThanOrEqualTo(4);
+    }
+
+    [Fact]
+    public async Task EventsTheGatewayNoLongerKeepsShowAsAGapAndTheNickListIsAskedForAgain()
+    {
+        await using var smallGateway = GatewayHost.Start(new Dictionary<string, string?>
+        {
+            ["IrcStream:AllowedServers:0"] = Server,
+            ["IrcStream:EventBufferSize"] = "30",
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        var channel = UniqueChannel();
+        var other = await OtherPersonAsync("kim", channel);
+        var client = await ClientPage.OpenAsync(browser.Browser, smallGateway.BaseAddress);
+        _disposables.Add(client);
+        await client.ConnectAsync(Server, RawIrcClient.UniqueNick("me"), channel);
+        for (var i = 1; i <= 40; i++) await other.SendAsync($"PRIVMSG {channel} :message {i}", Token);
+        await Expect(client.Line("message 40")).ToHaveCountAsync(1);
+
+        await client.Page.ReloadAsync();
+
+        await Expect(client.Page.Locator("#buffer-title")).ToHaveTextAsync(channel);
+        await Expect(client.Page.Locator("#messages .line.kind-gap")).ToHaveCountAsync(1);
+        await Expect(client.Page.Locator("#messages .line.kind-gap")).ToContainTextAsync("Some messages were not kept");
+        await Expect(client.Line("message 40")).ToHaveCountAsync(1);
+        await Expect(client.Line("message 1")).ToHaveCountAsync(0);
+        await Expect(client.Nick(other.Nick)).ToBeVisibleAsync();
+        await client.ScreenshotAsync("gap");
     }
 
     [Fact]

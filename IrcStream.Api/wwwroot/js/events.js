@@ -12,6 +12,11 @@ export const POLL_TIMEOUT_SECONDS = 25;
 
 const MAX_RETRY_DELAY_MS = 15000;
 
+/** Backoff after the n-th failure in a row: 0.5 s, 1 s, 2 s, ... up to 15 s. */
+function retryDelay(failures) {
+  return Math.min(MAX_RETRY_DELAY_MS, 250 * 2 ** Math.min(failures, 6));
+}
+
 export class EventFeed {
   /**
    * @param {string} id connection id
@@ -115,7 +120,7 @@ export class EventFeed {
       }
     }
     if (this.stopped) return;
-    const delay = Math.min(MAX_RETRY_DELAY_MS, 500 * 2 ** Math.min(this.failures, 5));
+    const delay = retryDelay(this.failures);
     this.retryTimer = setTimeout(() => {
       if (!this.stopped) retry();
     }, delay);
@@ -149,7 +154,7 @@ export class EventFeed {
         }
         this.failures += 1;
         this.onTransport('retrying');
-        await this.pause(Math.min(MAX_RETRY_DELAY_MS, 500 * 2 ** Math.min(this.failures, 5)));
+        await this.pause(retryDelay(this.failures));
       }
     }
   }
