@@ -41,9 +41,9 @@ public sealed class WebClientEndToEndTests(BrowserFixture browser, InspircdFixtu
         if (_gateway is not null) await _gateway.DisposeAsync();
     }
 
-    private async Task<ClientPage> OpenClientAsync(string query = "", string? beforeLoad = null)
+    private async Task<ClientPage> OpenClientAsync()
     {
-        var client = await ClientPage.OpenAsync(browser.Browser, Gateway.BaseAddress, query, beforeLoad);
+        var client = await ClientPage.OpenAsync(browser.Browser, Gateway.BaseAddress);
         _disposables.Add(client);
         return client;
     }
@@ -60,6 +60,19 @@ public sealed class WebClientEndToEndTests(BrowserFixture browser, InspircdFixtu
         return other;
     }
 
+    /// <summary>Someone waits in a new channel; the browser opens the client, connects, and joins them there.</summary>
+    private async Task<(ClientPage Client, RawIrcClient Other, string Channel, string Me)> JoinSomeoneAsync(
+        string otherPrefix, string query = "", string? beforeLoad = null, GatewayHost? gateway = null)
+    {
+        var channel = UniqueChannel();
+        var other = await OtherPersonAsync(otherPrefix, channel);
+        var me = RawIrcClient.UniqueNick("me");
+        var client = await ClientPage.OpenAsync(browser.Browser, (gateway ?? Gateway).BaseAddress, query, beforeLoad);
+        _disposables.Add(client);
+        await client.ConnectAsync(Server, me, channel);
+        return (client, other, channel, me);
+    }
+
     private static string UniqueChannel() => "#" + RawIrcClient.UniqueNick("web");
 
     private static Task<IrcMessage> ReceivedAsync(RawIrcClient client, string command, string text) =>
@@ -68,12 +81,7 @@ public sealed class WebClientEndToEndTests(BrowserFixture browser, InspircdFixtu
     [Fact]
     public async Task ConnectJoinReceiveAndSend()
     {
-        var channel = UniqueChannel();
-        var other = await OtherPersonAsync("bob", channel);
-        var me = RawIrcClient.UniqueNick("me");
-        var client = await OpenClientAsync();
-
-        await client.ConnectAsync(Server, me, channel);
+        var (client, other, channel, me) = await JoinSomeoneAsync("bob");
         await Expect(client.Nick(other.Nick)).ToBeVisibleAsync();
         await Expect(client.StateBadge).ToHaveTextAsync("registered");
 
@@ -138,10 +146,7 @@ public sealed class WebClientEndToEndTests(BrowserFixture browser, InspircdFixtu
     [Fact]
     public async Task ActionsAndFormattingAreRendered()
     {
-        var channel = UniqueChannel();
-        var other = await OtherPersonAsync("erin", channel);
-        var client = await OpenClientAsync();
-        await client.ConnectAsync(Server, RawIrcClient.UniqueNick("me"), channel);
+        var (client, other, channel, _) = await JoinSomeoneAsync("erin");
 
         await other.SendAsync($"PRIVMSG {channel} :\u0001ACTION dances\u0001", Token);
         await other.SendAsync($"PRIVMSG {channel} :plain \u0002bold\u0002 \u001ditalic\u001d \u001funder\u001f \u000304,01red on black\u0003 \u0011mono\u0011", Token);
@@ -169,10 +174,7 @@ public sealed class WebClientEndToEndTests(BrowserFixture browser, InspircdFixtu
     [Fact]
     public async Task HostilePayloadsAreShownAsTextAndRunNothing()
     {
-        var channel = UniqueChannel();
-        var other = await OtherPersonAsync("mallory", channel);
-        var client = await OpenClientAsync();
-        await client.ConnectAsync(Server, RawIrcClient.UniqueNick("me"), channel);
+        var (client, other, channel, _) = await JoinSomeoneAsync("mallory");
 
         string[] payloads =
         [
@@ -194,11 +196,7 @@ public sealed class WebClientEndToEndTests(BrowserFixture browser, InspircdFixtu
     [Fact]
     public async Task AReloadBringsTheConversationBackFromTheGateway()
     {
-        var channel = UniqueChannel();
-        var other = await OtherPersonAsync("frank", channel);
-        var me = RawIrcClient.UniqueNick("me");
-        var client = await OpenClientAsync();
-        await client.ConnectAsync(Server, me, channel);
+        var (client, other, channel, me) = await JoinSomeoneAsync("frank");
 
         await other.SendAsync($"PRIVMSG {channel} :before the reload", Token);
         await Expect(client.Line("before the reload")).ToHaveCountAsync(1);
@@ -223,10 +221,7 @@ public sealed class WebClientEndToEndTests(BrowserFixture browser, InspircdFixtu
     [Fact]
     public async Task LosingTheNetworkLosesNothingAndDuplicatesNothing()
     {
-        var channel = UniqueChannel();
-        var other = await OtherPersonAsync("grace", channel);
-        var client = await OpenClientAsync();
-        await client.ConnectAsync(Server, RawIrcClient.UniqueNick("me"), channel);
+        var (client, other, channel, _) = await JoinSomeoneAsync("grace");
         await other.SendAsync($"PRIVMSG {channel} :online 1", Token);
         await Expect(client.Line("online 1")).ToHaveCountAsync(1);
         var streamsBefore = client.Requests.Count(IsEventStream);
@@ -254,11 +249,7 @@ public sealed class WebClientEndToEndTests(BrowserFixture browser, InspircdFixtu
     [Fact]
     public async Task LongPollModeCarriesTheSameConversation()
     {
-        var channel = UniqueChannel();
-        var other = await OtherPersonAsync("heidi", channel);
-        var me = RawIrcClient.UniqueNick("me");
-        var client = await OpenClientAsync("?transport=poll");
-        await client.ConnectAsync(Server, me, channel);
+        var (client, other, channel, me) = await JoinSomeoneAsync("heidi", "?transport=poll");
         await Expect(client.Page.Locator("#transport-state")).ToHaveTextAsync("polling");
 
         await other.SendAsync($"PRIVMSG {channel} :polled hello", Token);
@@ -282,10 +273,7 @@ public sealed class WebClientEndToEndTests(BrowserFixture browser, InspircdFixtu
     [Fact]
     public async Task WithoutEventSourceTheClientPolls()
     {
-        var channel = UniqueChannel();
-        var other = await OtherPersonAsync("ivan", channel);
-        var client = await OpenClientAsync(beforeLoad: "delete window.EventSource;");
-        await client.ConnectAsync(Server, RawIrcClient.UniqueNick("me"), channel);
+        var (client, other, channel, _) = await JoinSomeoneAsync("ivan", beforeLoad: "delete window.EventSource;");
         await Expect(client.Page.Locator("#transport-state")).ToHaveTextAsync("polling");
 
         await other.SendAsync($"PRIVMSG {channel} :no EventSource here", Token);
@@ -325,11 +313,7 @@ public sealed class WebClientEndToEndTests(BrowserFixture browser, InspircdFixtu
             ["IrcStream:EventBufferSize"] = "30",
             ["Logging:LogLevel:Default"] = "Warning",
         });
-        var channel = UniqueChannel();
-        var other = await OtherPersonAsync("kim", channel);
-        var client = await ClientPage.OpenAsync(browser.Browser, smallGateway.BaseAddress);
-        _disposables.Add(client);
-        await client.ConnectAsync(Server, RawIrcClient.UniqueNick("me"), channel);
+        var (client, other, channel, _) = await JoinSomeoneAsync("kim", gateway: smallGateway);
         for (var i = 1; i <= 40; i++) await other.SendAsync($"PRIVMSG {channel} :message {i}", Token);
         await Expect(client.Line("message 40")).ToHaveCountAsync(1);
 

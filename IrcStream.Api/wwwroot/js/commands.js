@@ -54,6 +54,16 @@ export function interpret(input, context) {
 
   const [word, rest] = firstWord(input.slice(1));
   const args = rest.trim();
+  // "COMMAND #channel [:text]": the channel named first, else the one on screen.
+  const channelCommand = (command, usage) => {
+    let [target, text] = firstWord(args);
+    if (!target || !isChannel(target)) {
+      text = args;
+      target = bufferKind === 'channel' ? bufferName : '';
+    }
+    needs(target, `${usage} (or type it in the channel)`);
+    return text ? `${command} ${target} :${text}` : `${command} ${target}`;
+  };
   switch (word.toLowerCase()) {
     case 'join':
     case 'j': {
@@ -62,15 +72,8 @@ export function interpret(input, context) {
       return { lines: [`JOIN ${names.join(',')}${key ? ` ${key}` : ''}`], action: { type: 'focus', name: names[0] } };
     }
     case 'part':
-    case 'leave': {
-      let [target, reason] = firstWord(args);
-      if (!target || !isChannel(target)) {
-        reason = args;
-        target = bufferKind === 'channel' ? bufferName : '';
-      }
-      needs(target, '/part #channel [reason] (or type it in the channel)');
-      return { lines: [reason ? `PART ${target} :${reason}` : `PART ${target}`] };
-    }
+    case 'leave':
+      return { lines: [channelCommand('PART', '/part #channel [reason]')] };
     case 'msg':
     case 'privmsg': {
       const [target, text] = firstWord(args);
@@ -96,15 +99,8 @@ export function interpret(input, context) {
       const [nick] = firstWord(needs(args, '/nick newnick'));
       return { lines: [`NICK ${nick}`] };
     }
-    case 'topic': {
-      let [target, text] = firstWord(args);
-      if (!target || !isChannel(target)) {
-        text = args;
-        target = bufferKind === 'channel' ? bufferName : '';
-      }
-      needs(target, '/topic #channel [text] (or type it in the channel)');
-      return { lines: [text ? `TOPIC ${target} :${text}` : `TOPIC ${target}`] };
-    }
+    case 'topic':
+      return { lines: [channelCommand('TOPIC', '/topic #channel [text]')] };
     case 'whois':
     case 'wi': {
       const [nick] = firstWord(needs(args, '/whois nick'));

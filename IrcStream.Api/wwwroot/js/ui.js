@@ -248,7 +248,7 @@ export class View {
           const dot = element('span', `state-dot state-${state}`);
           dot.title = state;
           item.prepend(dot);
-          if (connection.nick) name.appendChild(element('span', 'buffer-nick', ` as ${connection.nick}`));
+          if (connection.nick) item.appendChild(element('span', 'buffer-nick', `as ${connection.nick}`));
         }
         if (buffer.mentions > 0) item.appendChild(element('span', 'badge badge-mention', String(buffer.mentions)));
         else if (buffer.unread > 0) item.appendChild(element('span', 'badge', String(buffer.unread)));
