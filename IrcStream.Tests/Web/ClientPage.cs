@@ -56,10 +56,11 @@ public sealed class ClientPage : IAsyncDisposable
     public ILocator StateBadge => Page.Locator("#connection-state");
 
     /// <summary>Opens the client at <paramref name="query"/>; <paramref name="beforeLoad"/> is script run before the page's own.</summary>
-    public static async Task<ClientPage> OpenAsync(IBrowser browser, Uri gateway, string query = "", string? beforeLoad = null)
+    public static async Task<ClientPage> OpenAsync(
+        IBrowser browser, Uri gateway, string query = "", string? beforeLoad = null, BrowserNewContextOptions? options = null)
     {
         SetDefaultExpectTimeout(Timeout);
-        var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1100, Height = 700 } });
+        var context = await browser.NewContextAsync(options ?? new() { ViewportSize = new() { Width = 1100, Height = 700 } });
         if (beforeLoad is not null) await context.AddInitScriptAsync(beforeLoad);
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(Timeout);

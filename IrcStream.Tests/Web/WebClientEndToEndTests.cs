@@ -62,12 +62,12 @@ public sealed class WebClientEndToEndTests(BrowserFixture browser, InspircdFixtu
 
     /// <summary>Someone waits in a new channel; the browser opens the client, connects, and joins them there.</summary>
     private async Task<(ClientPage Client, RawIrcClient Other, string Channel, string Me)> JoinSomeoneAsync(
-        string otherPrefix, string query = "", string? beforeLoad = null, GatewayHost? gateway = null)
+        string otherPrefix, string query = "", string? beforeLoad = null, GatewayHost? gateway = null, BrowserNewContextOptions? options = null)
     {
         var channel = UniqueChannel();
         var other = await OtherPersonAsync(otherPrefix, channel);
         var me = RawIrcClient.UniqueNick("me");
-        var client = await ClientPage.OpenAsync(browser.Browser, (gateway ?? Gateway).BaseAddress, query, beforeLoad);
+        var client = await ClientPage.OpenAsync(browser.Browser, (gateway ?? Gateway).BaseAddress, query, beforeLoad, options);
         _disposables.Add(client);
         await client.ConnectAsync(Server, me, channel);
         return (client, other, channel, me);
@@ -120,6 +120,10 @@ public sealed class WebClientEndToEndTests(BrowserFixture browser, InspircdFixtu
         var other = await OtherPersonAsync("carol", channel);
         await Expect(client.Nick(other.Nick)).ToBeVisibleAsync();
         await Expect(client.Page.Locator("#nicks .nick-item")).ToHaveCountAsync(2);
+        await client.Page.Locator("#input").FillAsync("caro");
+        await client.Page.Locator("#input").PressAsync("Tab");
+        await Expect(client.Page.Locator("#input")).ToHaveValueAsync($"{other.Nick}: ");
+        await client.Page.Locator("#input").FillAsync("");
 
         await client.TypeAsync($"/raw MODE {channel} +v {other.Nick}");
         await Expect(client.Nick(other.Nick).Locator(".prefix")).ToHaveTextAsync("+");
@@ -382,6 +386,56 @@ public sealed class WebClientEndToEndTests(BrowserFixture browser, InspircdFixtu
         await Expect(firstChannel.Locator(".badge")).ToHaveCountAsync(0);
         await client.ScreenshotAsync("two-connections");
     }
+
+    [Fact]
+    public async Task QuitClosesTheConnectionAndRemoveTakesItAway()
+    {
+        var (client, other, channel, me) = await JoinSomeoneAsync("liam");
+        await client.TypeAsync("/quit see you later");
+        await other.WaitForAsync(m => m.Command == "QUIT" && m.Source!.StartsWith(me + "!", StringComparison.Ordinal), IrcTimeout, Token);
+        await Expect(client.StateBadge).ToHaveTextAsync("closed");
+        await Expect(client.Page.Locator("#input")).ToBeDisabledAsync();
+        await client.Page.Locator(".remove-connection").ClickAsync();
+        await Expect(client.Page.Locator(".conn")).ToHaveCountAsync(0);
+        await Expect(client.Page.Locator("#connect-dialog")).ToBeVisibleAsync();
+        await client.Page.ReloadAsync();
+        await Expect(client.Page.Locator("#connect-dialog")).ToBeVisibleAsync();
+        await Expect(client.Page.Locator(".conn")).ToHaveCountAsync(0);
+        client.PageErrors.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task OnAPhoneInTheDarkTheBuffersSlideInAndEverythingStaysReadable()
+    {
+        var phone = new BrowserNewContextOptions
+        {
+            ViewportSize = new() { Width = 390, Height = 760 },
+            ColorScheme = ColorScheme.Dark,
+            IsMobile = true,
+            HasTouch = true,
+        };
+        var (client, other, channel, _) = await JoinSomeoneAsync("mia", options: phone);
+        await other.SendAsync($"PRIVMSG {channel} :a message long enough to wrap on a phone-sized screen, which is narrow", Token);
+        await Expect(client.Line("a message long enough to wrap on a phone-sized screen, which is narrow")).ToHaveCountAsync(1);
+
+        await Expect(client.Page.Locator("body")).ToHaveCSSAsync("background-color", "rgb(22, 24, 29)");
+        await Expect(client.Page.Locator("#toggle-sidebar")).ToBeVisibleAsync();
+        (await SidebarRightEdgeAsync(client)).Should().BeLessThanOrEqualTo(0, "the sidebar waits off screen");
+        var messages = await client.Page.Locator("#messages").BoundingBoxAsync();
+        messages!.Width.Should().BeGreaterThan(380, "the messages take the whole width");
+        await client.ScreenshotAsync("phone-dark");
+
+        await client.Page.Locator("#toggle-sidebar").ClickAsync();
+        await Expect(client.Page.Locator("#scrim")).ToBeVisibleAsync();
+        await client.Page.WaitForFunctionAsync("() => document.getElementById('sidebar').getBoundingClientRect().right > 200");
+        await client.ScreenshotAsync("phone-dark-sidebar");
+        await client.Buffer(channel).ClickAsync();
+        await Expect(client.Page.Locator("#scrim")).ToBeHiddenAsync();
+        await Expect(client.Page.Locator("#buffer-title")).ToHaveTextAsync(channel);
+    }
+
+    private static async Task<double> SidebarRightEdgeAsync(ClientPage client) =>
+        await client.Page.Locator("#sidebar").EvaluateAsync<double>("node => node.getBoundingClientRect().right");
 
     private static bool IsEventStream(string url) => System.Text.RegularExpressions.Regex.IsMatch(url, "/api/connections/[^/]+/events");
 }
