@@ -427,7 +427,8 @@ public sealed class WebClientEndToEndTests(BrowserFixture browser, InspircdFixtu
 
         await client.Page.Locator("#toggle-sidebar").ClickAsync();
         await Expect(client.Page.Locator("#scrim")).ToBeVisibleAsync();
-        await client.Page.WaitForFunctionAsync("() => document.getElementById('sidebar').getBoundingClientRect().right > 200");
+        // Wait for the slide to end: the sidebar's left edge reaches the screen's.
+        await client.Page.WaitForFunctionAsync("() => document.getElementById('sidebar').getBoundingClientRect().left >= 0");
         await client.ScreenshotAsync("phone-dark-sidebar");
         await client.Buffer(channel).ClickAsync();
         await Expect(client.Page.Locator("#scrim")).ToBeHiddenAsync();
