@@ -99,9 +99,7 @@ function startFeed(connection) {
 }
 
 window.addEventListener('online', () => {
-  for (const feed of feeds.values()) {
-    if (feed.source && feed.source.readyState !== EventSource.OPEN) feed.reopen();
-  }
+  for (const feed of feeds.values()) feed.reopen();
 });
 
 // ---- input ----

@@ -39,6 +39,8 @@ export class EventFeed {
     this.failures = 0;
     this.stopped = false;
     this.retryTimer = 0;
+    /** Ends the current backoff pause early (set while the poll loop waits). */
+    this.wake = null;
   }
 
   start() {
@@ -56,9 +58,14 @@ export class EventFeed {
     this.onTransport('ended');
   }
 
-  /** Drops the current stream and opens a new one from the last seq (after the network came back). */
+  /** After the network came back: a new stream from the last seq, or the next poll at once instead of after the backoff. */
   reopen() {
-    if (this.stopped || this.mode !== 'sse') return;
+    if (this.stopped) return;
+    if (this.mode === 'poll') {
+      this.wake?.();
+      return;
+    }
+    if (this.source?.readyState === EventSource.OPEN) return;
     clearTimeout(this.retryTimer);
     this.source?.close();
     this.openSse();
@@ -91,6 +98,11 @@ export class EventFeed {
     });
     source.addEventListener('error', () => {
       if (this.source !== source || this.stopped) return;
+      if (navigator.onLine === false) {
+        // The browser knows it is offline: that is not the stream failing; the `online` event reopens it.
+        this.onTransport('retrying');
+        return;
+      }
       this.failures += 1;
       if (this.failures >= SSE_FAILURES_BEFORE_POLL) {
         source.close();
@@ -128,7 +140,12 @@ export class EventFeed {
 
   pause(ms) {
     return new Promise((resolve) => {
-      this.retryTimer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(this.retryTimer);
+        this.wake = null;
+        resolve();
+      };
+      this.retryTimer = setTimeout(this.wake, ms);
     });
   }
 
