@@ -30,6 +30,7 @@ public sealed class WebClientEndToEndTests(BrowserFixture browser, InspircdFixtu
         {
             ["IrcStream:AllowedServers:0"] = Server,
             ["IrcStream:AllowedServers:1"] = "127.0.0.1:6667",
+            ["IrcStream:ConnectionRateLimit:PermitLimit"] = "1000",
             ["Logging:LogLevel:Default"] = "Warning",
         }, _cutter);
         return ValueTask.CompletedTask;
