@@ -103,7 +103,16 @@ public sealed class WebClientEndToEndTests(BrowserFixture browser, InspircdFixtu
         await Expect(client.Line("a private word")).ToHaveCountAsync(1);
         await Expect(client.Line("a private answer")).ToHaveCountAsync(1);
 
-        await client.OpenBufferAsync(channel);
+        var input = client.Page.Locator("#input");
+        await input.PressAsync("ArrowUp");
+        await Expect(input).ToHaveValueAsync($"/msg {other.Nick} a private word");
+        await input.PressAsync("ArrowUp");
+        await Expect(input).ToHaveValueAsync("hello from the browser");
+        await input.PressAsync("ArrowDown");
+        await input.PressAsync("ArrowDown");
+        await Expect(input).ToHaveValueAsync("");
+        await input.PressAsync("Alt+ArrowUp");
+        await Expect(client.Page.Locator("#buffer-title")).ToHaveTextAsync(channel);
         await client.ScreenshotAsync("conversation");
         client.PageErrors.Should().BeEmpty();
     }

@@ -147,7 +147,7 @@ async function submitInput(text) {
   }
   if (action?.type === 'help') {
     for (const [usage, meaning] of COMMANDS) localLine(buffer, 'client', `${usage} — ${meaning}`);
-    localLine(buffer, 'client', 'Text without a slash goes to this buffer. Tab completes nicks; Up and Down recall what you typed.');
+    localLine(buffer, 'client', 'Text without a slash goes to this buffer. Tab completes nicks; Up and Down recall what you typed; Alt+Up and Alt+Down switch buffers.');
   }
   if (action?.type === 'close' && buffer.kind === 'server') {
     localLine(buffer, 'error', 'This is the server buffer: /quit closes the connection.');
@@ -172,8 +172,18 @@ $('input-form').addEventListener('submit', (event) => {
   submitInput(text);
 });
 
+/** Alt+Up / Alt+Down: the previous or next buffer in the sidebar's order. */
+function stepBuffer(step) {
+  const items = [...document.querySelectorAll('#connections .buffer')];
+  const current = items.findIndex((item) => item.classList.contains('active'));
+  items[(current + step + items.length) % items.length]?.click();
+}
+
 input.addEventListener('keydown', (event) => {
-  if (event.key === 'ArrowUp') {
+  if (event.altKey && (event.key === 'ArrowUp' || event.key === 'ArrowDown')) {
+    event.preventDefault();
+    stepBuffer(event.key === 'ArrowUp' ? -1 : 1);
+  } else if (event.key === 'ArrowUp') {
     event.preventDefault();
     input.value = history.previous(input.value);
     input.setSelectionRange(input.value.length, input.value.length);
