@@ -1,10 +1,31 @@
+using IrcStream.Api.Configuration;
+using IrcStream.Api.Connections;
+using IrcStream.Api.Http;
+using IrcStream.Api.Sessions;
+using IrcStream.Api.Streaming;
+using IrcStream.Api.WebClient;
+
 var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddWebClient();
+
+builder.Services.AddIrcStreamOptions(builder.Configuration);
+builder.Services.AddGatewayErrors();
+builder.Services.AddForwardedHeadersFromOptions();
+builder.Services.AddConnectionRateLimit();
+builder.Services.AddSessions();
+builder.Services.AddIrcConnections();
+builder.Services.AddStreaming();
 
 var app = builder.Build();
+
+app.UseForwardedHeaders();
+app.UseGatewayErrors();
+app.UseRequestBodyLimit();
+app.UseRateLimiter();
 app.UseWebClient();
 
 app.MapGet("/healthz", () => TypedResults.Ok("ok"));
+app.MapConnectionsApi();
+app.MapStreamingApi();
 
 app.Run();
 

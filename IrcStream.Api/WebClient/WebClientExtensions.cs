@@ -1,5 +1,4 @@
-// Program.cs calls AddWebClient/UseWebClient without a using of its own.
-global using IrcStream.Api.WebClient;
+using IrcStream.Api.Configuration;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -16,13 +15,7 @@ public static class WebClientExtensions
         "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " +
         "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
-    public static IServiceCollection AddWebClient(this IServiceCollection services)
-    {
-        services.AddOptions<WebClientOptions>().BindConfiguration("IrcStream");
-        return services;
-    }
-
-    /// <summary>Adds the security headers to every response, serves wwwroot (index.html at /), and maps <c>GET /api/config</c>.</summary>
+    /// <summary>Adds the security headers to every response, serves wwwroot (index.html at /), and maps <c>GET /api/config</c> (the allowed servers).</summary>
     public static WebApplication UseWebClient(this WebApplication app)
     {
         app.Use((context, next) =>
@@ -43,10 +36,9 @@ public static class WebClientExtensions
         return app;
     }
 
-    private static Ok<WebClientConfig> GetConfig(IOptions<WebClientOptions> options, HttpContext context)
+    private static Ok<WebClientConfig> GetConfig(IOptions<IrcStreamOptions> options, HttpContext context)
     {
         context.Response.Headers.CacheControl = "no-store";
-        var servers = options.Value.AllowedServers is { Length: > 0 } configured ? configured : WebClientOptions.DefaultAllowedServers;
-        return TypedResults.Ok(new WebClientConfig(servers));
+        return TypedResults.Ok(new WebClientConfig(options.Value.AllowedServers.ToArray()));
     }
 }

@@ -1,0 +1,49 @@
+namespace IrcStream.Api.Configuration;
+
+/// <summary>The <c>IrcStream</c> configuration section; appsettings.json holds the contract's defaults.</summary>
+public sealed class IrcStreamOptions
+{
+    public const string SectionName = "IrcStream";
+
+    /// <summary>Empty here on purpose: configuration binding appends to a list, so the defaults live in appsettings.json.</summary>
+    public List<string> AllowedServers { get; set; } = [];
+
+    public int EventBufferSize { get; set; } = 1000;
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan LongPollTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public int PollBatchSize { get; set; } = 500;
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
+    public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+    public int MaxConnectionsPerSession { get; set; } = 5;
+    public FloodOptions Flood { get; set; } = new();
+    public WebircOptions Webirc { get; set; } = new();
+
+    /// <summary>Reverse proxies (IP addresses) whose X-Forwarded-For/-Proto/-Host the gateway believes.</summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
+    /// <summary>Networks in CIDR form (<c>10.0.0.0/8</c>) whose proxies the gateway believes.</summary>
+    public List<string> TrustedNetworks { get; set; } = [];
+
+    public ConnectionRateLimitOptions ConnectionRateLimit { get; set; } = new();
+}
+
+public sealed class FloodOptions
+{
+    public int Burst { get; set; } = 5;
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(2);
+}
+
+public sealed class WebircOptions
+{
+    /// <summary>Unset: no WEBIRC. Set: every registration starts with WEBIRC carrying the browser's address.</summary>
+    public string? Password { get; set; }
+    public string Gateway { get; set; } = "ircstream";
+}
+
+/// <summary>How many connections one client address may open per window (on top of the per-session cap).</summary>
+public sealed class ConnectionRateLimitOptions
+{
+    public int PermitLimit { get; set; } = 10;
+    public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
+}

@@ -1,0 +1,73 @@
+using System.Net;
+using IrcStream.Api.Connections;
+using Microsoft.Extensions.Options;
+
+namespace IrcStream.Api.Configuration;
+
+/// <summary>Checks every key at start-up, so a bad value stops the gateway with the key's name and what it accepts.</summary>
+internal sealed class IrcStreamOptionsValidator : IValidateOptions<IrcStreamOptions>
+{
+    private static readonly TimeSpan MaxPollTimeout = TimeSpan.FromSeconds(60);
+
+    public ValidateOptionsResult Validate(string? name, IrcStreamOptions options)
+    {
+        var failures = new List<string>();
+
+        if (options.AllowedServers.Count == 0)
+            failures.Add(Key("AllowedServers") + " is empty; it accepts a list of host:port entries (wildcards '*' allowed), e.g. [\"irc.libera.chat:6697\"].");
+        for (var i = 0; i < options.AllowedServers.Count; i++)
+        {
+            if (!ServerPattern.TryParse(options.AllowedServers[i], out _, out var error))
+                failures.Add($"{Key($"AllowedServers:{i}")} ('{options.AllowedServers[i]}') is not valid: {error}");
+        }
+
+        Whole(failures, "EventBufferSize", options.EventBufferSize, 1, 1_000_000);
+        Whole(failures, "PollBatchSize", options.PollBatchSize, 1, 100_000);
+        Whole(failures, "MaxConnectionsPerSession", options.MaxConnectionsPerSession, 1, 1000);
+        Whole(failures, "Flood:Burst", options.Flood.Burst, 1, 1000);
+        Whole(failures, "ConnectionRateLimit:PermitLimit", options.ConnectionRateLimit.PermitLimit, 1, 1_000_000);
+
+        Duration(failures, "KeepAliveInterval", options.KeepAliveInterval, TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1));
+        Duration(failures, "LongPollTimeout", options.LongPollTimeout, TimeSpan.FromMilliseconds(1), MaxPollTimeout);
+        Duration(failures, "ConnectTimeout", options.ConnectTimeout, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10));
+        Duration(failures, "ReconnectDelay", options.ReconnectDelay, TimeSpan.Zero, TimeSpan.FromDays(1));
+        Duration(failures, "SessionIdleTimeout", options.SessionIdleTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromDays(30));
+        Duration(failures, "Flood:Interval", options.Flood.Interval, TimeSpan.Zero, TimeSpan.FromMinutes(10));
+        Duration(failures, "ConnectionRateLimit:Window", options.ConnectionRateLimit.Window, TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1));
+
+        if (options.Webirc.Password is { Length: > 0 } password && !IsIrcParameter(password))
+            failures.Add(Key("Webirc:Password") + " contains a space, ':' at its start, or CR/LF/NUL; it accepts one IRC parameter.");
+        if (!IsIrcParameter(options.Webirc.Gateway))
+            failures.Add(Key("Webirc:Gateway") + $" ('{options.Webirc.Gateway}') is empty or contains a space, ':' at its start, or CR/LF/NUL; it accepts a name like \"ircstream\".");
+
+        for (var i = 0; i < options.TrustedProxies.Count; i++)
+        {
+            if (!IPAddress.TryParse(options.TrustedProxies[i], out _))
+                failures.Add($"{Key($"TrustedProxies:{i}")} ('{options.TrustedProxies[i]}') is not an IP address; it accepts addresses like 10.0.0.5 or ::1.");
+        }
+        for (var i = 0; i < options.TrustedNetworks.Count; i++)
+        {
+            if (!IPNetwork.TryParse(options.TrustedNetworks[i], out _))
+                failures.Add($"{Key($"TrustedNetworks:{i}")} ('{options.TrustedNetworks[i]}') is not a network; it accepts CIDR like 10.0.0.0/8 or fd00::/8.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static string Key(string key) => $"{IrcStreamOptions.SectionName}:{key}";
+
+    private static void Whole(List<string> failures, string key, int value, int min, int max)
+    {
+        if (value < min || value > max)
+            failures.Add($"{Key(key)} is {value}; it accepts a whole number from {min} to {max}.");
+    }
+
+    private static void Duration(List<string> failures, string key, TimeSpan value, TimeSpan min, TimeSpan max)
+    {
+        if (value < min || value > max)
+            failures.Add($"{Key(key)} is {value}; it accepts a duration (hh:mm:ss) from {min} to {max}.");
+    }
+
+    private static bool IsIrcParameter(string? value) =>
+        !string.IsNullOrEmpty(value) && value[0] != ':' && value.AsSpan().IndexOfAny(" \r\n\0") < 0;
+}

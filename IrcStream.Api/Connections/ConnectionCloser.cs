@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using IrcStream.Domain.Connections;
+
+namespace IrcStream.Api.Connections;
+
+/// <summary>
+/// Closes IRC connections (QUIT, CLOSED event, end of the event log, dispose) and keeps track of closes still
+/// running, so shutdown can wait for them. Safe to call from a cache eviction callback: the work runs elsewhere.
+/// </summary>
+internal sealed class ConnectionCloser(ILogger<ConnectionCloser> logger)
+{
+    private readonly ConcurrentDictionary<Task, byte> _pending = new();
+
+    public void CloseInBackground(IEnumerable<IIrcConnection> connections, string reason)
+    {
+        foreach (var connection in connections)
+        {
+            var task = Task.Run(() => CloseAsync(connection, reason));
+            _pending.TryAdd(task, 0);
+            task.ContinueWith(static (done, state) => ((ConcurrentDictionary<Task, byte>)state!).TryRemove(done, out _),
+                _pending, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>Completes when every close started so far has finished.</summary>
+    public Task WhenAllClosed() => Task.WhenAll(_pending.Keys);
+
+    public async Task CloseAsync(IIrcConnection connection, string reason)
+    {
+        try
+        {
+            await connection.CloseAsync(reason).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Closing IRC connection {ConnectionId} failed", connection.Options.ConnectionId);
+        }
+        finally
+        {
+            // Streams end on a completed log; completing it here too means they end even if the close failed.
+            connection.Events.Complete();
+            try
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Disposing IRC connection {ConnectionId} failed", connection.Options.ConnectionId);
+            }
+        }
+    }
+}

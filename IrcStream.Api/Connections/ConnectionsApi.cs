@@ -1,0 +1,184 @@
+using System.Net;
+using System.Security.Cryptography;
+using IrcStream.Api.Configuration;
+using IrcStream.Api.Http;
+using IrcStream.Api.Sessions;
+using IrcStream.Domain.Connections;
+using IrcStream.Domain.Protocol;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace IrcStream.Api.Connections;
+
+/// <summary>Connect, list, inspect, close, and send lines: the session's IRC connections.</summary>
+public static class ConnectionsApi
+{
+    private const int ConnectionIdBytes = 16;
+
+    public static RouteGroupBuilder MapConnectionsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/connections")
+            .WithTags("Connections")
+            .WithSameOriginCheck()
+            .WithSession();
+
+        group.MapPost("/", Create).RequireRateLimiting(ConnectionRateLimit.PolicyName);
+        group.MapGet("/", List);
+        group.MapGet("/{id}", Get);
+        group.MapDelete("/{id}", Delete);
+        group.MapPost("/{id}/lines", SendLines);
+        return group;
+    }
+
+    internal static Results<Created<ConnectionDto>, ValidationProblem, ProblemHttpResult> Create(
+        CreateConnectionRequest? request,
+        HttpContext http,
+        ServerPolicy policy,
+        IOptions<IrcStreamOptions> options,
+        [FromServices] IIrcConnectionFactory factory)
+    {
+        if (request is null)
+        {
+            return Problems.Invalid(
+                new() { ["server"] = ["The server is required."] },
+                "The connection request is not valid",
+                "Send a JSON object with at least \"server\", e.g. {\"server\": \"irc.libera.chat:6697\", \"tls\": true, \"nick\": \"alice\"}.");
+        }
+        var errors = ConnectionRequestValidator.Validate(request, out var endpoint);
+        if (errors.Count > 0)
+            return Problems.Invalid(errors, "The connection request is not valid", "Correct the fields listed in errors and send the request again.");
+
+        var decision = policy.Decide(endpoint);
+        if (!decision.Allowed)
+        {
+            return TypedResults.Problem(
+                title: "Server not allowed",
+                detail: $"This gateway only connects to the servers its operator allowed (IrcStream:AllowedServers), and {endpoint} is not one of them. Pick an allowed server, or ask the operator to add this one.",
+                statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        var session = http.GetSession();
+        var max = options.Value.MaxConnectionsPerSession;
+        if (session.Connections.Count >= max) return TooManyConnections(max);
+
+        var connection = factory.Create(new IrcConnectionOptions
+        {
+            ConnectionId = SessionStore.Base64Url(RandomNumberGenerator.GetBytes(ConnectionIdBytes)),
+            Host = endpoint.Host,
+            Port = endpoint.Port,
+            Tls = request.Tls ?? false,
+            Nick = request.Nick,
+            Username = request.Username,
+            Realname = request.Realname,
+            Password = request.Password,
+            Sasl = request.Sasl is { } sasl ? new SaslCredentials(sasl.Account!, sasl.Password!) : null,
+            Channels = request.Channels?.OfType<string>().ToArray() ?? [],
+            Webirc = Webirc(options.Value.Webirc, http.Connection.RemoteIpAddress),
+            IsAddressAllowed = decision.IsAddressAllowed,
+        });
+
+        switch (session.TryAdd(connection, max))
+        {
+            case Session.AddOutcome.Full:
+                _ = connection.DisposeAsync().AsTask();
+                return TooManyConnections(max);
+            case Session.AddOutcome.Ended:
+                _ = connection.DisposeAsync().AsTask();
+                return SessionEnded();
+        }
+        try
+        {
+            connection.Start();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The session expired between the add and the start, and its connections were closed.
+            return SessionEnded();
+        }
+        var dto = ConnectionDto.From(connection);
+        return TypedResults.Created($"/api/connections/{dto.Id}", dto);
+    }
+
+    internal static Ok<ConnectionDto[]> List(HttpContext http) =>
+        TypedResults.Ok(http.GetSession().Connections.Select(ConnectionDto.From).ToArray());
+
+    internal static Results<Ok<ConnectionDto>, ProblemHttpResult> Get(string id, HttpContext http) =>
+        http.GetSession().Find(id) is { } connection
+            ? TypedResults.Ok(ConnectionDto.From(connection))
+            : Problems.ConnectionNotFound(id);
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> Delete(string id, HttpContext http, ConnectionCloser closer)
+    {
+        if (http.GetSession().Remove(id) is not { } connection) return Problems.ConnectionNotFound(id);
+        await closer.CloseAsync(connection, "Closed by the user");
+        return TypedResults.NoContent();
+    }
+
+    internal static Results<Accepted<LinesQueued>, ValidationProblem, ProblemHttpResult> SendLines(string id, LinesRequest? request, HttpContext http)
+    {
+        if (http.GetSession().Find(id) is not { } connection) return Problems.ConnectionNotFound(id);
+        if (request?.Lines is not { Count: > 0 } lines)
+        {
+            return Problems.Invalid(
+                new() { ["lines"] = ["Give at least one line."] },
+                "No lines to send",
+                "Send {\"lines\": [\"PRIVMSG #channel :hello\"]} with one IRC message per line.");
+        }
+
+        var errors = new Dictionary<string, string[]>();
+        string? firstRefusal = null;
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (OutgoingLineRules.Validate(lines[i]) is not { } reason) continue;
+            errors[LineField(i)] = [reason];
+            firstRefusal ??= LineRefused(i, reason);
+        }
+        if (firstRefusal is not null) return Problems.Invalid(errors, "A line cannot be sent", firstRefusal);
+
+        var result = connection.Send(lines.Select(l => l!).ToArray());
+        return result.Outcome switch
+        {
+            SendOutcome.Queued => TypedResults.Accepted((string?)null, new LinesQueued(result.Queued)),
+            SendOutcome.Invalid => Problems.Invalid(
+                new() { [LineField(result.LineIndex ?? 0)] = [result.Reason ?? "The line breaks the IRC protocol."] },
+                "A line cannot be sent",
+                LineRefused(result.LineIndex ?? 0, result.Reason ?? "The line breaks the IRC protocol.")),
+            SendOutcome.NotOpen => TypedResults.Problem(
+                title: "Not connected",
+                detail: "The connection to the IRC server is not open right now (it is connecting, reconnecting or closed). Wait for its CONNECTED status event and send the lines again.",
+                statusCode: StatusCodes.Status409Conflict),
+            _ => TypedResults.Problem(
+                title: "Outgoing queue full",
+                detail: "Too many lines are waiting behind the server's flood control. Wait a few seconds and send them again.",
+                statusCode: StatusCodes.Status429TooManyRequests),
+        };
+    }
+
+    private static string LineField(int index) => $"lines[{index}]";
+
+    /// <summary>Names the line both ways: by its index in <c>errors</c> and by its place for a person reading the detail.</summary>
+    private static string LineRefused(int index, string reason) =>
+        $"{LineField(index)} (line {index + 1} of the request) is refused: {reason} Nothing of this request was sent; fix the line and send them again.";
+
+    private static ProblemHttpResult SessionEnded() => TypedResults.Problem(
+        title: "Session ended",
+        detail: "Your session ended while the connection was being opened. Send the request again to open it in a new session.",
+        statusCode: StatusCodes.Status409Conflict);
+
+    private static ProblemHttpResult TooManyConnections(int max) => TypedResults.Problem(
+        title: "Too many connections",
+        detail: $"A session may hold at most {max} IRC connections. Close one (DELETE /api/connections/{{id}}) before opening another.",
+        statusCode: StatusCodes.Status429TooManyRequests);
+
+    /// <summary>WEBIRC only when a password is configured; the host is the address itself (the gateway does no reverse DNS).</summary>
+    private static WebircIdentity? Webirc(WebircOptions webirc, IPAddress? client)
+    {
+        if (string.IsNullOrEmpty(webirc.Password) || client is null) return null;
+        if (client.IsIPv4MappedToIPv6) client = client.MapToIPv4();
+        var address = client.ToString();
+        // An IRC middle parameter cannot start with ':' (as "::1" does); "0::1" is the same address.
+        if (address.StartsWith(':')) address = "0" + address;
+        return new WebircIdentity(webirc.Password, webirc.Gateway, address, address);
+    }
+}

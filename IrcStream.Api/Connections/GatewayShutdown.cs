@@ -1,0 +1,65 @@
+using IrcStream.Api.Sessions;
+
+namespace IrcStream.Api.Connections;
+
+/// <summary>
+/// On host stopping, sends QUIT on every IRC connection so each stream gets its CLOSED event and ends, then
+/// cancels <see cref="StreamsEnd"/> for any stream still open. Starts on ApplicationStopping rather than in
+/// StopAsync because the server stops first and waits for open streams, which only end once connections close.
+/// </summary>
+internal sealed class GatewayShutdown(
+    SessionStore sessions,
+    ConnectionCloser closer,
+    IHostApplicationLifetime lifetime,
+    ILogger<GatewayShutdown> logger) : IHostedService, IDisposable
+{
+    internal static readonly TimeSpan CloseBudget = TimeSpan.FromSeconds(4);
+    private readonly CancellationTokenSource _streamsEnd = new();
+    private Task _closing = Task.CompletedTask;
+    private CancellationTokenRegistration _registration;
+
+    /// <summary>Cancelled once shutdown has closed every connection (or ran out of time doing it).</summary>
+    public CancellationToken StreamsEnd => _streamsEnd.Token;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _registration = lifetime.ApplicationStopping.Register(() => _closing = Task.Run(CloseEverythingAsync));
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (!lifetime.ApplicationStopping.IsCancellationRequested) _closing = Task.Run(CloseEverythingAsync, cancellationToken);
+        await _closing.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        _registration.Dispose();
+        _streamsEnd.Dispose();
+    }
+
+    private async Task CloseEverythingAsync()
+    {
+        try
+        {
+            var count = 0;
+            foreach (var session in sessions.Live)
+            {
+                var connections = session.End();
+                count += connections.Count;
+                closer.CloseInBackground(connections, "Gateway shutting down");
+            }
+            logger.LogInformation("Shutting down: closing {Count} IRC connections", count);
+            await closer.WhenAllClosed().WaitAsync(CloseBudget).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            logger.LogWarning("Some IRC connections did not close within {Budget}", CloseBudget);
+        }
+        finally
+        {
+            _streamsEnd.Cancel();
+        }
+    }
+}

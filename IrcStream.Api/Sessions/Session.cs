@@ -1,0 +1,173 @@
+using IrcStream.Domain.Connections;
+
+namespace IrcStream.Api.Sessions;
+
+/// <summary>
+/// One browser's session: its IRC connections and its sliding idle clock. The clock is a timer rather than the
+/// cache's lazy sliding check, so an idle session ends on time even when no request touches the cache, and a
+/// session with an open stream or a waiting poll (<see cref="BeginActivity"/>) never expires under it, however
+/// late a timer runs on a busy machine.
+/// </summary>
+internal sealed class Session : IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly List<IIrcConnection> _connections = [];
+    private readonly CancellationTokenSource _expire = new();
+    private readonly TimeSpan _idleTimeout;
+    private readonly TimeProvider _time;
+    private readonly ITimer _idleTimer;
+    private long _lastActivity;
+    private int _activeRequests;
+    private bool _ended;
+
+    public Session(string id, TimeSpan idleTimeout, TimeProvider time)
+    {
+        Id = id;
+        _idleTimeout = idleTimeout;
+        _time = time;
+        _lastActivity = time.GetTimestamp();
+        _idleTimer = time.CreateTimer(static state => ((Session)state!).CheckIdle(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    public string Id { get; }
+
+    /// <summary>Cancelled when the idle timeout passes; the cache entry expires on it.</summary>
+    public CancellationToken Expired => _expire.Token;
+
+    public void StartIdleClock() => Schedule(_idleTimeout);
+
+    /// <summary>Restarts the idle clock; false when the timeout has already passed (its timer just has not fired yet).</summary>
+    public bool TryTouch()
+    {
+        if (Volatile.Read(ref _activeRequests) == 0 && _time.GetElapsedTime(Interlocked.Read(ref _lastActivity)) >= _idleTimeout)
+        {
+            Expire();
+            return false;
+        }
+        Touch();
+        return true;
+    }
+
+    private void Touch() => Interlocked.Exchange(ref _lastActivity, _time.GetTimestamp());
+
+    /// <summary>Keeps the session alive until the returned scope is disposed (an open stream or a waiting poll).</summary>
+    public ActivityScope BeginActivity()
+    {
+        Interlocked.Increment(ref _activeRequests);
+        Touch();
+        return new ActivityScope(this);
+    }
+
+    public enum AddOutcome { Added, Full, Ended }
+
+    public AddOutcome TryAdd(IIrcConnection connection, int maxConnections)
+    {
+        lock (_gate)
+        {
+            if (_ended) return AddOutcome.Ended;
+            if (_connections.Count >= maxConnections) return AddOutcome.Full;
+            _connections.Add(connection);
+            return AddOutcome.Added;
+        }
+    }
+
+    public IIrcConnection? Find(string id)
+    {
+        lock (_gate) return _connections.Find(c => c.Options.ConnectionId == id);
+    }
+
+    public IIrcConnection? Remove(string id)
+    {
+        lock (_gate)
+        {
+            var index = _connections.FindIndex(c => c.Options.ConnectionId == id);
+            if (index < 0) return null;
+            var connection = _connections[index];
+            _connections.RemoveAt(index);
+            return connection;
+        }
+    }
+
+    public IReadOnlyList<IIrcConnection> Connections
+    {
+        get
+        {
+            lock (_gate) return _connections.ToArray();
+        }
+    }
+
+    /// <summary>Ends the session: no connection can be added any more; returns the ones it held, now the caller's to close.</summary>
+    public IReadOnlyList<IIrcConnection> End()
+    {
+        IIrcConnection[] taken;
+        lock (_gate)
+        {
+            _ended = true;
+            taken = _connections.ToArray();
+            _connections.Clear();
+        }
+        _idleTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        return taken;
+    }
+
+    public void Dispose()
+    {
+        _idleTimer.Dispose();
+        _expire.Dispose();
+    }
+
+    private void CheckIdle()
+    {
+        lock (_gate)
+        {
+            if (_ended) return;
+        }
+        if (Volatile.Read(ref _activeRequests) > 0)
+        {
+            // In use: the clock restarts when the last stream or poll ends; look again in a while meanwhile.
+            Schedule(_idleTimeout);
+            return;
+        }
+        var idle = _time.GetElapsedTime(Interlocked.Read(ref _lastActivity));
+        if (idle >= _idleTimeout)
+        {
+            Expire();
+            return;
+        }
+        Schedule(_idleTimeout - idle);
+    }
+
+    private void Expire()
+    {
+        try
+        {
+            _expire.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already evicted and disposed.
+        }
+    }
+
+    private void Schedule(TimeSpan due)
+    {
+        try
+        {
+            _idleTimer.Change(due, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The session ended while its timer was firing.
+        }
+    }
+
+    internal readonly struct ActivityScope(Session session) : IDisposable
+    {
+        public void Dispose()
+        {
+            session.Touch();
+            Interlocked.Decrement(ref session._activeRequests);
+            session.Schedule(session._idleTimeout);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using IrcStream.Domain.Events;
+
+namespace IrcStream.Api.Streaming;
+
+/// <summary>
+/// A connection's events as SSE items: what is retained after the resume point (a gap first when some of it is
+/// gone), then live events as the log wakes the reader, a keepalive while idle, and the end once the log completes.
+/// </summary>
+internal static class EventStream
+{
+    public const string KeepAliveType = "keepalive";
+
+    /// <summary>Sent with the first item so browsers come back quickly after a dropped stream (their default is ~3 s).</summary>
+    public static readonly TimeSpan ReconnectionInterval = TimeSpan.FromSeconds(1);
+
+    private const int ReadBatch = 256;
+    private const string KeepAliveData = "{}";
+
+    public static async IAsyncEnumerable<SseItem<string>> ReadAsync(
+        EventLog log,
+        long after,
+        TimeSpan keepAliveInterval,
+        JsonSerializerOptions json,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var first = true;
+        var stopping = false;
+        Task<bool>? waiting = null;
+        while (true)
+        {
+            // Read completion before the events: Complete follows the last append, so nothing can be missed.
+            var completed = log.IsCompleted;
+            var batch = log.ReadAfter(after, ReadBatch);
+            foreach (var gatewayEvent in batch)
+            {
+                yield return new SseItem<string>(JsonSerializer.Serialize(gatewayEvent, json), gatewayEvent.Type)
+                {
+                    EventId = gatewayEvent.Seq.ToString(CultureInfo.InvariantCulture),
+                    ReconnectionInterval = first ? ReconnectionInterval : null,
+                };
+                first = false;
+                after = gatewayEvent.Seq;
+            }
+            if (batch.Count > 0) continue;
+            // A stop (shutdown) may overtake the CLOSED event it caused: the read above drained it first.
+            if (completed || stopping) yield break;
+
+            if (first)
+            {
+                // Nothing to replay: say at once that the stream is open, and give the reconnection hint.
+                yield return KeepAlive(ReconnectionInterval);
+                first = false;
+            }
+
+            waiting ??= log.WaitForEventsAfterAsync(after, cancellationToken).AsTask();
+            var outcome = await WaitAsync(waiting, keepAliveInterval, cancellationToken);
+            if (outcome == WaitOutcome.Idle)
+            {
+                yield return KeepAlive(null);
+                continue;
+            }
+            stopping = outcome == WaitOutcome.Cancelled;
+            waiting = null;
+        }
+    }
+
+    private static SseItem<string> KeepAlive(TimeSpan? reconnectionInterval) =>
+        new(KeepAliveData, KeepAliveType) { ReconnectionInterval = reconnectionInterval };
+
+    private enum WaitOutcome { Woken, Idle, Cancelled }
+
+    private static async Task<WaitOutcome> WaitAsync(Task<bool> waiting, TimeSpan idle, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await waiting.WaitAsync(idle, cancellationToken);
+            return WaitOutcome.Woken;
+        }
+        catch (TimeoutException)
+        {
+            return WaitOutcome.Idle;
+        }
+        catch (OperationCanceledException)
+        {
+            return WaitOutcome.Cancelled;
+        }
+    }
+}

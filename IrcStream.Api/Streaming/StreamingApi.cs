@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Net.ServerSentEvents;
+using IrcStream.Api.Configuration;
+using IrcStream.Api.Connections;
+using IrcStream.Api.Http;
+using IrcStream.Api.Sessions;
+using IrcStream.Domain.Events;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace IrcStream.Api.Streaming;
+
+/// <summary>A connection's events: the SSE stream and the long-poll, with the same objects and the same gap rule.</summary>
+public static class StreamingApi
+{
+    public static readonly TimeSpan MaxPollTimeout = TimeSpan.FromSeconds(60);
+
+    public static IServiceCollection AddStreaming(this IServiceCollection services)
+    {
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new GatewayEventJsonConverter()));
+        return services;
+    }
+
+    public static RouteGroupBuilder MapStreamingApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/connections")
+            .WithTags("Streaming")
+            .WithSameOriginCheck()
+            .WithSession();
+
+        group.MapGet("/{id}/events", Events);
+        group.MapGet("/{id}/poll", Poll);
+        return group;
+    }
+
+    internal static Results<ServerSentEventsResult<string>, ValidationProblem, ProblemHttpResult> Events(
+        string id,
+        string? lastEventId,
+        HttpContext http,
+        IOptions<IrcStreamOptions> options,
+        IOptions<JsonOptions> json,
+        GatewayShutdown shutdown)
+    {
+        var session = http.GetSession();
+        if (session.Find(id) is not { } connection) return Problems.ConnectionNotFound(id);
+
+        var resume = http.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId;
+        long after = 0;
+        if (!string.IsNullOrEmpty(resume) && (!long.TryParse(resume, NumberStyles.None, CultureInfo.InvariantCulture, out after)))
+        {
+            return Problems.Invalid(
+                new() { ["lastEventId"] = [$"'{resume}' is not an event seq."] },
+                "Bad resume position",
+                "Last-Event-ID (or lastEventId) must be the seq of an event you received; leave it out to start from the oldest retained event.");
+        }
+
+        var response = http.Response;
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+
+        var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, shutdown.StreamsEnd);
+        var activity = session.BeginActivity();
+        response.RegisterForDispose(stop);
+        response.RegisterForDispose(activity);
+        var items = EventStream.ReadAsync(connection.Events, after, options.Value.KeepAliveInterval, json.Value.SerializerOptions, stop.Token);
+        return TypedResults.ServerSentEvents(items);
+    }
+
+    internal static async Task<Results<Ok<IReadOnlyList<GatewayEvent>>, ValidationProblem, ProblemHttpResult>> Poll(
+        string id,
+        long? since,
+        double? timeout,
+        HttpContext http,
+        IOptions<IrcStreamOptions> options)
+    {
+        var session = http.GetSession();
+        if (session.Find(id) is not { } connection) return Problems.ConnectionNotFound(id);
+
+        var errors = new Dictionary<string, string[]>();
+        if (since < 0) errors["since"] = ["Give the seq of the last event you have, 0 or more."];
+        if (timeout is < 0 or double.NaN or double.PositiveInfinity) errors["timeout"] = ["Give how long to wait in seconds, 0 to 60."];
+        if (errors.Count > 0) return Problems.Invalid(errors, "Bad poll parameters", "Correct the query parameters listed in errors and poll again.");
+
+        var after = since ?? 0;
+        var wait = timeout is { } seconds ? TimeSpan.FromSeconds(Math.Min(seconds, MaxPollTimeout.TotalSeconds)) : options.Value.LongPollTimeout;
+        var batchSize = options.Value.PollBatchSize;
+        var log = connection.Events;
+
+        var events = log.ReadAfter(after, batchSize);
+        if (events.Count > 0 || log.IsCompleted || wait <= TimeSpan.Zero) return TypedResults.Ok(events);
+
+        using var activity = session.BeginActivity();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        deadline.CancelAfter(wait);
+        try
+        {
+            await log.WaitForEventsAfterAsync(after, deadline.Token);
+        }
+        catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            return TypedResults.Ok<IReadOnlyList<GatewayEvent>>([]);
+        }
+        return TypedResults.Ok(log.ReadAfter(after, batchSize));
+    }
+}

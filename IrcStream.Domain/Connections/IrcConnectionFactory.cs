@@ -1,0 +1,10 @@
+using Microsoft.Extensions.Logging;
+
+namespace IrcStream.Domain.Connections;
+
+/// <summary>Makes <see cref="IrcConnection"/>s with the gateway's settings; the HTTP side's <see cref="IIrcConnectionFactory"/>.</summary>
+public sealed class IrcConnectionFactory(IrcEngineSettings settings, ILoggerFactory? loggerFactory = null) : IIrcConnectionFactory
+{
+    public IIrcConnection Create(IrcConnectionOptions options) =>
+        new IrcConnection(options, settings, loggerFactory?.CreateLogger<IrcConnection>());
+}

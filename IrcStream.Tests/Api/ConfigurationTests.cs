@@ -1,0 +1,138 @@
+using System.Net;
+using IrcStream.Api.Configuration;
+using IrcStream.Domain.Connections;
+using IrcStream.Tests.Api.Support;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace IrcStream.Tests.Api;
+
+public sealed class ConfigurationTests
+{
+    [Fact]
+    public async Task AppsettingsHoldsTheContractDefaults()
+    {
+        await using var host = GatewayHost.Start(new Dictionary<string, string?>
+        {
+            // GatewayHost's own overrides, put back to see the file's values.
+            ["IrcStream:AllowedServers:0"] = "localhost:6667",
+            ["IrcStream:AllowedServers:1"] = "127.0.0.1:6667",
+            ["IrcStream:ConnectionRateLimit:PermitLimit"] = "10",
+        });
+        var options = host.Services.GetRequiredService<IOptions<IrcStreamOptions>>().Value;
+        options.AllowedServers.Should().Equal("localhost:6667", "127.0.0.1:6667");
+        options.EventBufferSize.Should().Be(1000);
+        options.KeepAliveInterval.Should().Be(TimeSpan.FromSeconds(30));
+        options.LongPollTimeout.Should().Be(TimeSpan.FromSeconds(30));
+        options.PollBatchSize.Should().Be(500);
+        options.ConnectTimeout.Should().Be(TimeSpan.FromSeconds(15));
+        options.ReconnectDelay.Should().Be(TimeSpan.FromMinutes(1));
+        options.SessionIdleTimeout.Should().Be(TimeSpan.FromMinutes(10));
+        options.MaxConnectionsPerSession.Should().Be(5);
+        options.Flood.Burst.Should().Be(5);
+        options.Flood.Interval.Should().Be(TimeSpan.FromSeconds(2));
+        options.Webirc.Password.Should().BeNull();
+        options.Webirc.Gateway.Should().Be("ircstream");
+    }
+
+    [Fact]
+    public async Task TheEngineGetsItsSettingsFromTheIrcStreamSection()
+    {
+        await using var host = GatewayHost.Start(new Dictionary<string, string?>
+        {
+            ["IrcStream:EventBufferSize"] = "77",
+            ["IrcStream:ConnectTimeout"] = "00:00:07",
+            ["IrcStream:ReconnectDelay"] = "00:00:03",
+            ["IrcStream:Flood:Burst"] = "9",
+            ["IrcStream:Flood:Interval"] = "00:00:00.250",
+        });
+        var settings = host.Services.GetRequiredService<IrcEngineSettings>();
+        settings.EventBufferSize.Should().Be(77);
+        settings.ConnectTimeout.Should().Be(TimeSpan.FromSeconds(7));
+        settings.ReconnectDelay.Should().Be(TimeSpan.FromSeconds(3));
+        settings.MaxReconnectDelay.Should().BeGreaterThanOrEqualTo(settings.ReconnectDelay);
+        settings.FloodBurst.Should().Be(9);
+        settings.FloodInterval.Should().Be(TimeSpan.FromMilliseconds(250));
+    }
+
+    [Theory]
+    [InlineData("IrcStream:PollBatchSize", "0")]
+    [InlineData("IrcStream:MaxConnectionsPerSession", "-1")]
+    [InlineData("IrcStream:LongPollTimeout", "00:02:00")]
+    [InlineData("IrcStream:SessionIdleTimeout", "00:00:00")]
+    [InlineData("IrcStream:AllowedServers:0", "irc.example.net")]
+    [InlineData("IrcStream:TrustedProxies:0", "not-an-ip")]
+    [InlineData("IrcStream:TrustedNetworks:0", "10.0.0.0/99")]
+    [InlineData("IrcStream:Webirc:Gateway", "my gateway")]
+    [InlineData("IrcStream:KeepAliveInterval", "soon")]
+    public async Task ABadValueStopsTheGatewayNamingTheKey(string key, string value)
+    {
+        using var host = OptionsHost(new Dictionary<string, string?> { [key] = value });
+        var start = () => host.StartAsync(TestContext.Current.CancellationToken);
+        (await start.Should().ThrowAsync<Exception>()).Which.Message.Should().Contain(key);
+    }
+
+    [Fact]
+    public async Task TheShippedAppsettingsStartsCleanly()
+    {
+        using var host = OptionsHost([]);
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        await host.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>
+    /// The shipped appsettings.json plus <paramref name="overrides"/>, with the gateway's options registration, in a
+    /// host of its own: WebApplicationFactory can hide a start-up failure behind an ObjectDisposedException of its
+    /// own when several factories start at once.
+    /// </summary>
+    private static IHost OptionsHost(Dictionary<string, string?> overrides)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false);
+        builder.Configuration.AddInMemoryCollection(overrides);
+        builder.Services.AddIrcStreamOptions(builder.Configuration);
+        return builder.Build();
+    }
+
+    [Fact]
+    public async Task WebircCarriesTheBrowsersForwardedAddressFromATrustedProxy()
+    {
+        await using var host = GatewayHost.Start(new Dictionary<string, string?> { ["IrcStream:Webirc:Password"] = "hunter2" });
+        var browser = host.NewBrowser();
+        browser.Http.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.7");
+        var id = await browser.ConnectAsync();
+        host.Fakes![id].Options.Webirc.Should().Be(new WebircIdentity("hunter2", "ircstream", "203.0.113.7", "203.0.113.7"));
+    }
+
+    [Fact]
+    public async Task ForwardedHeadersFromAnUntrustedProxyAreIgnored()
+    {
+        await using var host = GatewayHost.Start(new Dictionary<string, string?>
+        {
+            ["IrcStream:Webirc:Password"] = "hunter2",
+            ["IrcStream:TrustedProxies:0"] = "10.9.9.9",
+        });
+        var browser = host.NewBrowser();
+        browser.Http.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.7");
+        var id = await browser.ConnectAsync();
+        host.Fakes![id].Options.Webirc!.ClientAddress.Should().Be(IPAddress.Loopback.ToString());
+    }
+
+    [Fact]
+    public async Task TrustedNetworkIsBelieved()
+    {
+        await using var host = GatewayHost.Start(new Dictionary<string, string?>
+        {
+            ["IrcStream:Webirc:Password"] = "hunter2",
+            // Configuring any proxy drops the built-in loopback trust, so only the network below makes 127.0.0.1 trusted.
+            ["IrcStream:TrustedProxies:0"] = "10.9.9.9",
+            ["IrcStream:TrustedNetworks:0"] = "127.0.0.0/8",
+        });
+        var browser = host.NewBrowser();
+        browser.Http.DefaultRequestHeaders.Add("X-Forwarded-For", "2001:db8::5");
+        var id = await browser.ConnectAsync();
+        host.Fakes![id].Options.Webirc!.ClientAddress.Should().Be("2001:db8::5");
+    }
+}

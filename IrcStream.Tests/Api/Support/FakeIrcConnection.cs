@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using IrcStream.Domain.Connections;
+using IrcStream.Domain.Events;
+using IrcStream.Domain.Protocol;
+
+namespace IrcStream.Tests.Api.Support;
+
+/// <summary>
+/// A scripted IRC connection over a real <see cref="EventLog"/>: tests append the events a server would cause and
+/// read the lines the gateway queued. It validates lines like the engine (all or none) and honours a queue capacity.
+/// </summary>
+public sealed class FakeIrcConnection(IrcConnectionOptions options, int eventBufferSize) : IIrcConnection
+{
+    private readonly ConcurrentQueue<string> _sent = new();
+    private readonly TaskCompletionSource<string> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _sendGate = new();
+
+    public IrcConnectionOptions Options { get; } = options;
+    public EventLog Events { get; } = new(eventBufferSize);
+    public ConnectionState State { get; set; } = ConnectionState.Connecting;
+    public string? CurrentNick { get; set; } = options.Nick;
+    public IReadOnlyCollection<string> Channels { get; set; } = options.Channels;
+
+    /// <summary>How many lines fit in the outgoing queue; beyond it Send answers QueueFull.</summary>
+    public int QueueCapacity { get; set; } = 100;
+
+    public bool Started { get; private set; }
+    public bool Disposed { get; private set; }
+
+    /// <summary>Every line queued so far, in order.</summary>
+    public IReadOnlyList<string> SentLines => _sent.ToArray();
+
+    /// <summary>Completes with the QUIT reason when the gateway closes the connection.</summary>
+    public Task<string> Closed => _closed.Task;
+
+    public void Start()
+    {
+        Started = true;
+        Events.Append(new StatusEvent(IrcStatus.Connecting, $"{Options.Host}:{Options.Port}", DateTimeOffset.UtcNow));
+        State = ConnectionState.Connected;
+        Events.Append(new StatusEvent(IrcStatus.Connected, null, DateTimeOffset.UtcNow));
+    }
+
+    public SendResult Send(IReadOnlyList<string> lines)
+    {
+        for (var i = 0; i < lines.Count; i++)
+        {
+            if (OutgoingLineRules.Validate(lines[i]) is { } reason) return new SendResult(SendOutcome.Invalid, 0, reason, i);
+        }
+        if (State is not (ConnectionState.Connected or ConnectionState.Registering)) return new SendResult(SendOutcome.NotOpen);
+        lock (_sendGate)
+        {
+            if (_sent.Count + lines.Count > QueueCapacity) return new SendResult(SendOutcome.QueueFull);
+            foreach (var line in lines) _sent.Enqueue(line);
+        }
+        return SendResult.Ok(lines.Count);
+    }
+
+    public ValueTask CloseAsync(string reason)
+    {
+        if (State != ConnectionState.Closed)
+        {
+            State = ConnectionState.Closed;
+            _sent.Enqueue($"QUIT :{reason}");
+            Events.Append(new StatusEvent(IrcStatus.Closed, reason, DateTimeOffset.UtcNow));
+            Events.Complete();
+        }
+        _closed.TrySetResult(reason);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Disposed = true;
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Appends a received IRC line as a message event (as the engine does when the server sends one).</summary>
+    public GatewayEvent Receive(string line, DateTimeOffset? time = null) =>
+        Events.Append(new MessageEvent(IrcMessage.Parse(line), time ?? DateTimeOffset.UtcNow));
+}
+
+/// <summary>Makes <see cref="FakeIrcConnection"/>s and lets a test wait for the next one.</summary>
+public sealed class FakeIrcConnectionFactory(int eventBufferSize = 1000) : IIrcConnectionFactory
+{
+    private readonly ConcurrentDictionary<string, FakeIrcConnection> _created = new();
+
+    public IReadOnlyCollection<FakeIrcConnection> Created => _created.Values.ToArray();
+
+    public IIrcConnection Create(IrcConnectionOptions options)
+    {
+        var connection = new FakeIrcConnection(options, eventBufferSize);
+        _created[options.ConnectionId] = connection;
+        return connection;
+    }
+
+    public FakeIrcConnection this[string connectionId] =>
+        _created.TryGetValue(connectionId, out var connection)
+            ? connection
+            : throw new InvalidOperationException($"No fake connection '{connectionId}' was created.");
+}

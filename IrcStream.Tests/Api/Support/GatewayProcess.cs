@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace IrcStream.Tests.Api.Support;
+
+/// <summary>
+/// The published gateway (IrcStream.Api's apphost from the test's output) as its own process on 127.0.0.1 with a
+/// port of Kestrel's choosing, configured through environment variables, so a test can send it SIGTERM.
+/// </summary>
+public sealed partial class GatewayProcess : IAsyncDisposable
+{
+    private const int SigTerm = 15;
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private GatewayProcess(Process process) => _process = process;
+
+    public Uri BaseAddress => _listening.Task.Result;
+
+    /// <summary>What the gateway printed so far (for failure messages).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output) return _output.ToString();
+        }
+    }
+
+    public static async Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    {
+        var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "IrcStream.Api"))
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        info.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        foreach (var (name, value) in environment) info.Environment[name] = value;
+
+        var gateway = new GatewayProcess(new Process { StartInfo = info, EnableRaisingEvents = true });
+        gateway._process.OutputDataReceived += (_, e) => gateway.Record(e.Data);
+        gateway._process.ErrorDataReceived += (_, e) => gateway.Record(e.Data);
+        gateway._process.Exited += (_, _) => gateway._listening.TrySetException(new InvalidOperationException($"The gateway exited before listening:{Environment.NewLine}{gateway.Output}"));
+        gateway._process.Start();
+        gateway._process.BeginOutputReadLine();
+        gateway._process.BeginErrorReadLine();
+        try
+        {
+            await gateway._listening.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            await gateway.DisposeAsync();
+            throw new TimeoutException($"The gateway did not say where it listens within 30 s:{Environment.NewLine}{gateway.Output}");
+        }
+        return gateway;
+    }
+
+    /// <summary>Sends SIGTERM, as a container runtime or systemd does to stop the gateway.</summary>
+    public void Terminate()
+    {
+        if (Kill(_process.Id, SigTerm) != 0) throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}.");
+    }
+
+    /// <summary>Completes with the exit code when the process has exited.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _process.WaitForExitAsync(cancellationToken).WaitAsync(timeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"The gateway did not exit within {timeout.TotalSeconds:0.#} s:{Environment.NewLine}{Output}");
+        }
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync(CancellationToken.None);
+        }
+        _process.Dispose();
+    }
+
+    private void Record(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+        if (ListeningLine().Match(line) is { Success: true } match) _listening.TrySetResult(new Uri(match.Groups[1].Value));
+    }
+
+    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex ListeningLine();
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+}

@@ -1,0 +1,141 @@
+using IrcStream.Domain.Events;
+
+namespace IrcStream.Tests.Events;
+
+public sealed class EventLogTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public void AppendGivesSeqFromOneAndReadAfterReturnsLaterEventsInOrder()
+    {
+        var log = new EventLog(10);
+        for (var i = 1; i <= 5; i++) log.Append(Status(i)).Seq.Should().Be(i);
+
+        log.LastSeq.Should().Be(5);
+        log.FirstRetainedSeq.Should().Be(1);
+        log.ReadAfter(0).Select(e => e.Seq).Should().Equal(1, 2, 3, 4, 5);
+        log.ReadAfter(2).Select(e => e.Seq).Should().Equal(3, 4, 5);
+        log.ReadAfter(2, max: 2).Select(e => e.Seq).Should().Equal(3, 4);
+        log.ReadAfter(5).Should().BeEmpty();
+        log.ReadAfter(-3).Should().HaveCount(5);
+    }
+
+    [Fact]
+    public void AnEmptyLogHasNothingToRead()
+    {
+        var log = new EventLog(3);
+
+        log.LastSeq.Should().Be(0);
+        log.FirstRetainedSeq.Should().Be(1);
+        log.ReadAfter(0).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void WrapAroundKeepsTheLastCapacityEventsAndAGapMarksWhatWasDropped()
+    {
+        var log = new EventLog(4);
+        for (var i = 1; i <= 10; i++) log.Append(Status(i));
+
+        log.FirstRetainedSeq.Should().Be(7);
+        var events = log.ReadAfter(2);
+
+        var gap = events[0].Should().BeOfType<GapEvent>().Subject;
+        (gap.From, gap.To, gap.Seq).Should().Be((3L, 6L, 6L));
+        gap.Type.Should().Be("gap");
+        events.Skip(1).Select(e => e.Seq).Should().Equal(7, 8, 9, 10);
+        events.Skip(1).Cast<StatusEvent>().Select(e => e.Detail).Should().Equal("7", "8", "9", "10");
+        log.ReadAfter(6).Should().NotContain(e => e is GapEvent, "a reader that resumes after the gap's seq continues without one");
+        log.ReadAfter(0, max: 1).Should().ContainSingle().Which.Should().BeOfType<GapEvent>().Which.From.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task AWaiterWakesOnTheNextAppendAndAfterCompleteReturnsFalse()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var log = new EventLog(4);
+        log.Append(Status(1));
+        (await log.WaitForEventsAfterAsync(0, ct)).Should().BeTrue("an event after 0 already exists");
+
+        var waiting = log.WaitForEventsAfterAsync(1, ct).AsTask();
+        waiting.IsCompleted.Should().BeFalse();
+        log.Append(Status(2));
+        (await waiting.WaitAsync(Timeout, ct)).Should().BeTrue();
+
+        var afterEnd = log.WaitForEventsAfterAsync(2, ct).AsTask();
+        log.Complete();
+        (await afterEnd.WaitAsync(Timeout, ct)).Should().BeFalse();
+        log.IsCompleted.Should().BeTrue();
+        (await log.WaitForEventsAfterAsync(1, ct)).Should().BeTrue("retained events can still be read after completion");
+    }
+
+    [Fact]
+    public async Task CancellingOneWaiterThrowsForItAndLeavesTheOthersWaiting()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var log = new EventLog(4);
+        using var cancel = new CancellationTokenSource();
+        var cancelled = log.WaitForEventsAfterAsync(0, cancel.Token).AsTask();
+        var other = log.WaitForEventsAfterAsync(0, ct).AsTask();
+
+        await cancel.CancelAsync();
+
+        await cancelled.Invoking(t => t.WaitAsync(Timeout, ct)).Should().ThrowAsync<OperationCanceledException>();
+        other.IsCompleted.Should().BeFalse();
+        log.Append(Status(1));
+        (await other.WaitAsync(Timeout, ct)).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task ConcurrentReadersSeeEveryEventOnceInOrderOrAGapWhileOneWriterAppends()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        const int total = 200_000;
+        var log = new EventLog(64);
+        var readers = Enumerable.Range(0, 4).Select(slow => Task.Run(() => ReadAllAsync(log, slowEvery: slow == 0 ? 0 : 100 * slow, ct), ct)).ToArray();
+
+        var writer = Task.Run(() =>
+        {
+            for (var i = 1; i <= total; i++) log.Append(Status(i));
+            log.Complete();
+        }, ct);
+
+        await writer.WaitAsync(Timeout, ct);
+        var results = await Task.WhenAll(readers).WaitAsync(Timeout, ct);
+        foreach (var (seen, gaps) in results)
+        {
+            (seen + gaps).Should().Be(total, "every seq is either read or reported in a gap");
+        }
+    }
+
+    /// <summary>Reads to the end; checks order, payload and gap bounds; returns how many events were read and how many were in gaps.</summary>
+    private static async Task<(long Seen, long Gaps)> ReadAllAsync(EventLog log, int slowEvery, CancellationToken ct)
+    {
+        long last = 0, seen = 0, gaps = 0;
+        while (true)
+        {
+            var batch = log.ReadAfter(last, max: 50);
+            foreach (var e in batch)
+            {
+                if (e is GapEvent gap)
+                {
+                    gap.From.Should().Be(last + 1);
+                    gap.To.Should().BeGreaterThanOrEqualTo(gap.From);
+                    gaps += gap.To - gap.From + 1;
+                }
+                else
+                {
+                    e.Seq.Should().Be(last + 1);
+                    ((StatusEvent)e).Detail.Should().Be(e.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    seen++;
+                }
+                last = e.Seq;
+                if (slowEvery > 0 && last % slowEvery == 0) await Task.Yield();
+            }
+            if (batch.Count == 0 && !await log.WaitForEventsAfterAsync(last, ct)) return (seen, gaps);
+        }
+    }
+
+    private static StatusEvent Status(long n) =>
+        new(IrcStatus.Connected, n.ToString(System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.UtcNow);
+}
