@@ -208,6 +208,26 @@ public sealed class WebClientEndToEndTests(BrowserFixture browser, InspircdFixtu
     }
 
     [Fact]
+    public async Task LongTextGoesOutInSeveralLinesThatArriveWhole()
+    {
+        var (client, other, channel, _) = await JoinSomeoneAsync("nina");
+        var words = Enumerable.Range(1, 160).Select(i => $"wörd{i}");
+        var text = string.Join(' ', words) + " 日本語😀";
+
+        await client.TypeAsync(text);
+
+        var received = new List<string>();
+        while (string.Concat(received).Replace(" ", "", StringComparison.Ordinal).Length < text.Replace(" ", "", StringComparison.Ordinal).Length)
+        {
+            var line = await other.WaitForAsync(m => m.Command == "PRIVMSG" && m.Params[0] == channel, IrcTimeout, Token);
+            received.Add(line.Params[^1]);
+        }
+        received.Should().HaveCountGreaterThan(2);
+        string.Join(' ', received).Should().Be(text, "the text is cut at spaces, and each cut drops only that space");
+        foreach (var part in received) await Expect(client.Line(part)).ToHaveCountAsync(1);
+    }
+
+    [Fact]
     public async Task AReloadBringsTheConversationBackFromTheGateway()
     {
         var (client, other, channel, me) = await JoinSomeoneAsync("frank");
@@ -217,6 +237,8 @@ public sealed class WebClientEndToEndTests(BrowserFixture browser, InspircdFixtu
         await client.TypeAsync("mine, before the reload");
         await ReceivedAsync(other, "PRIVMSG", "mine, before the reload");
         await Expect(client.Line("mine, before the reload")).ToHaveCountAsync(1);
+        await other.SendAsync($"PRIVMSG {me} :unread, before the reload", Token);
+        await Expect(client.Buffer(other.Nick).Locator(".badge")).ToHaveTextAsync("1");
 
         await client.Page.ReloadAsync();
 
@@ -225,6 +247,9 @@ public sealed class WebClientEndToEndTests(BrowserFixture browser, InspircdFixtu
         await Expect(client.Line("mine, before the reload")).ToHaveCountAsync(1);
         await Expect(client.Nick(other.Nick)).ToBeVisibleAsync();
         await Expect(client.Page.Locator("#connect-dialog")).ToBeHiddenAsync();
+        // The private message is back, as history: replayed events are not counted unread again.
+        await Expect(client.Buffer(other.Nick)).ToBeVisibleAsync();
+        await Expect(client.Page.Locator("#connections .badge")).ToHaveCountAsync(0);
 
         await other.SendAsync($"PRIVMSG {channel} :after the reload", Token);
         await Expect(client.Line("after the reload")).ToHaveCountAsync(1);

@@ -252,7 +252,7 @@ export class Model {
     const last = params.length > 0 ? params[params.length - 1] : '';
     if (SILENT_COMMANDS.has(command)) return;
     if (/^\d{3}$/.test(command)) {
-      this.applyNumeric(connection, command, params, time, event);
+      this.applyNumeric(connection, command, params, time);
       return;
     }
     switch (command) {
