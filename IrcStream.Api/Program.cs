@@ -1,5 +1,6 @@
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Connections;
+using IrcStream.Api.Diagnostics;
 using IrcStream.Api.Http;
 using IrcStream.Api.Sessions;
 using IrcStream.Api.Streaming;
@@ -14,6 +15,7 @@ builder.Services.AddConnectionRateLimit();
 builder.Services.AddSessions();
 builder.Services.AddIrcConnections();
 builder.Services.AddStreaming();
+builder.Services.AddGatewayMetrics();
 
 var app = builder.Build();
 
@@ -26,6 +28,7 @@ app.UseWebClient();
 app.MapGet("/healthz", () => TypedResults.Ok("ok"));
 app.MapConnectionsApi();
 app.MapStreamingApi();
+app.MapGatewayMetrics();
 
 app.Run();
 

@@ -8,8 +8,12 @@ public static class ConfigurationSetup
     /// <summary>Binds the <c>IrcStream</c> section and validates it when the gateway starts, not on first use.</summary>
     public static IServiceCollection AddIrcStreamOptions(this IServiceCollection services, IConfiguration configuration)
     {
+        var section = configuration.GetSection(IrcStreamOptions.SectionName);
         services.AddOptions<IrcStreamOptions>()
-            .Bind(configuration.GetSection(IrcStreamOptions.SectionName))
+            // Before binding, which would otherwise drop or trip over a list given as one value.
+            .Configure(_ => ListSettings.ThrowOnSingleValues(section))
+            // A misspelt key stops the gateway too, instead of leaving its setting at the default unnoticed.
+            .Bind(section, binder => binder.ErrorOnUnknownConfiguration = true)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<IrcStreamOptions>, IrcStreamOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);

@@ -26,6 +26,8 @@ public sealed class IrcStreamOptions
     public List<string> TrustedNetworks { get; set; } = [];
 
     public ConnectionRateLimitOptions ConnectionRateLimit { get; set; } = new();
+
+    public MetricsOptions Metrics { get; set; } = new();
 }
 
 public sealed class FloodOptions
@@ -46,4 +48,11 @@ public sealed class ConnectionRateLimitOptions
 {
     public int PermitLimit { get; set; } = 10;
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary>Who may read <c>/metrics</c>.</summary>
+public sealed class MetricsOptions
+{
+    /// <summary>Client addresses (IPs or CIDR networks) served <c>/metrics</c>; empty means loopback only.</summary>
+    public List<string> AllowedAddresses { get; set; } = [];
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using IrcStream.Api.Connections;
+using IrcStream.Api.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace IrcStream.Api.Configuration;
@@ -49,6 +50,12 @@ internal sealed class IrcStreamOptionsValidator : IValidateOptions<IrcStreamOpti
         {
             if (!IPNetwork.TryParse(options.TrustedNetworks[i], out _))
                 failures.Add($"{Key($"TrustedNetworks:{i}")} ('{options.TrustedNetworks[i]}') is not a network; it accepts CIDR like 10.0.0.0/8 or fd00::/8.");
+        }
+
+        for (var i = 0; i < options.Metrics.AllowedAddresses.Count; i++)
+        {
+            if (!AddressRange.TryParse(options.Metrics.AllowedAddresses[i], out _))
+                failures.Add($"{Key($"Metrics:AllowedAddresses:{i}")} ('{options.Metrics.AllowedAddresses[i]}') is not an address or network; it accepts an IP like 10.0.0.5 or CIDR like 10.0.0.0/8 (0.0.0.0/0 and ::/0 for everyone).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using IrcStream.Api.Diagnostics;
 using IrcStream.Domain.Connections;
 
 namespace IrcStream.Api.Connections;
@@ -27,6 +28,7 @@ internal sealed class ConnectionCloser(ILogger<ConnectionCloser> logger)
 
     public async Task CloseAsync(IIrcConnection connection, string reason)
     {
+        GatewayLog.ConnectionClosing(logger, connection.Options.ConnectionId, new ServerEndpoint(connection.Options.Host, connection.Options.Port).ToString(), reason);
         try
         {
             await connection.CloseAsync(reason).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using IrcStream.Api.Configuration;
+using IrcStream.Api.Diagnostics;
 using IrcStream.Api.Http;
 using IrcStream.Api.Sessions;
 using IrcStream.Domain.Connections;
@@ -36,7 +37,8 @@ public static class ConnectionsApi
         HttpContext http,
         ServerPolicy policy,
         IOptions<IrcStreamOptions> options,
-        [FromServices] IIrcConnectionFactory factory)
+        [FromServices] IIrcConnectionFactory factory,
+        ILoggerFactory loggers)
     {
         if (request is null)
         {
@@ -96,6 +98,8 @@ public static class ConnectionsApi
             // The session expired between the add and the start, and its connections were closed.
             return SessionEnded();
         }
+        GatewayLog.ConnectionCreated(loggers.CreateLogger(typeof(ConnectionsApi)), connection.Options.ConnectionId, endpoint.ToString(),
+            connection.Options.Tls, !string.IsNullOrEmpty(connection.Options.Nick), GatewayLog.SessionTag(session.Id));
         var dto = ConnectionDto.From(connection);
         return TypedResults.Created($"/api/connections/{dto.Id}", dto);
     }
@@ -115,7 +119,7 @@ public static class ConnectionsApi
         return TypedResults.NoContent();
     }
 
-    internal static Results<Accepted<LinesQueued>, ValidationProblem, ProblemHttpResult> SendLines(string id, LinesRequest? request, HttpContext http)
+    internal static Results<Accepted<LinesQueued>, ValidationProblem, ProblemHttpResult> SendLines(string id, LinesRequest? request, HttpContext http, ILoggerFactory loggers)
     {
         if (http.GetSession().Find(id) is not { } connection) return Problems.ConnectionNotFound(id);
         if (request?.Lines is not { Count: > 0 } lines)
@@ -134,9 +138,14 @@ public static class ConnectionsApi
             errors[LineField(i)] = [reason];
             firstRefusal ??= LineRefused(i, reason);
         }
-        if (firstRefusal is not null) return Problems.Invalid(errors, "A line cannot be sent", firstRefusal);
+        if (firstRefusal is not null)
+        {
+            ApiMetrics.LinesRefused(loggers.CreateLogger(typeof(ConnectionsApi)), id, lines.Count, SendOutcome.Invalid);
+            return Problems.Invalid(errors, "A line cannot be sent", firstRefusal);
+        }
 
         var result = connection.Send(lines.Select(l => l!).ToArray());
+        if (result.Outcome != SendOutcome.Queued) ApiMetrics.LinesRefused(loggers.CreateLogger(typeof(ConnectionsApi)), id, lines.Count, result.Outcome);
         return result.Outcome switch
         {
             SendOutcome.Queued => TypedResults.Accepted((string?)null, new LinesQueued(result.Queued)),

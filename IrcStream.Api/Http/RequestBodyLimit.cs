@@ -11,17 +11,8 @@ public static class RequestBodyLimit
     {
         if (context.Request.ContentLength > MaxBodyBytes)
         {
-            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
-            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails =
-                {
-                    Status = StatusCodes.Status413PayloadTooLarge,
-                    Title = "Request body too large",
-                    Detail = $"The request body is over {MaxBodyBytes / 1024} KiB. Send fewer or shorter lines per request.",
-                },
-            });
+            await Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "Request body too large",
+                $"The request body is over {MaxBodyBytes / 1024} KiB. Send fewer or shorter lines per request.");
             return;
         }
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxBodyBytes;

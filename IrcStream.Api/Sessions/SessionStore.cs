@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Connections;
+using IrcStream.Api.Diagnostics;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -64,7 +65,7 @@ internal sealed class SessionStore(
         }
         _live[session.Id] = session;
         session.StartIdleClock();
-        logger.LogDebug("Session started");
+        GatewayLog.SessionStarted(logger, GatewayLog.SessionTag(session.Id));
         return session;
     }
 
@@ -72,7 +73,7 @@ internal sealed class SessionStore(
     {
         _live.TryRemove(session.Id, out _);
         var connections = session.End();
-        logger.LogInformation("Session ended ({Reason}); closing its {Count} IRC connections", reason, connections.Count);
+        GatewayLog.SessionEnded(logger, GatewayLog.SessionTag(session.Id), reason.ToString(), connections.Count);
         closer.CloseInBackground(connections, "Session expired");
         session.Dispose();
     }

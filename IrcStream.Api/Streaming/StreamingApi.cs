@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.ServerSentEvents;
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Connections;
+using IrcStream.Api.Diagnostics;
 using IrcStream.Api.Http;
 using IrcStream.Api.Sessions;
 using IrcStream.Domain.Events;
@@ -41,7 +42,8 @@ public static class StreamingApi
         HttpContext http,
         IOptions<IrcStreamOptions> options,
         IOptions<JsonOptions> json,
-        GatewayShutdown shutdown)
+        GatewayShutdown shutdown,
+        StreamTelemetry telemetry)
     {
         var session = http.GetSession();
         if (session.Find(id) is not { } connection) return Problems.ConnectionNotFound(id);
@@ -66,7 +68,7 @@ public static class StreamingApi
         response.RegisterForDispose(stop);
         response.RegisterForDispose(activity);
         var items = EventStream.ReadAsync(connection.Events, after, options.Value.KeepAliveInterval, json.Value.SerializerOptions, stop.Token);
-        return TypedResults.ServerSentEvents(items);
+        return TypedResults.ServerSentEvents(telemetry.Track(id, after, items));
     }
 
     internal static async Task<Results<Ok<IReadOnlyList<GatewayEvent>>, ValidationProblem, ProblemHttpResult>> Poll(
@@ -90,9 +92,10 @@ public static class StreamingApi
         var log = connection.Events;
 
         var events = log.ReadAfter(after, batchSize);
-        if (events.Count > 0 || log.IsCompleted || wait <= TimeSpan.Zero) return TypedResults.Ok(events);
+        if (events.Count > 0 || log.IsCompleted || wait <= TimeSpan.Zero) return TypedResults.Ok(ApiMetrics.PollDelivered(events));
 
         using var activity = session.BeginActivity();
+        using var waiting = ApiMetrics.PollWaiting();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         deadline.CancelAfter(wait);
         try
@@ -103,6 +106,6 @@ public static class StreamingApi
         {
             return TypedResults.Ok<IReadOnlyList<GatewayEvent>>([]);
         }
-        return TypedResults.Ok(log.ReadAfter(after, batchSize));
+        return TypedResults.Ok(ApiMetrics.PollDelivered(log.ReadAfter(after, batchSize)));
     }
 }

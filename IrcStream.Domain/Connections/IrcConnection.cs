@@ -1,3 +1,4 @@
+using IrcStream.Domain.Diagnostics;
 using IrcStream.Domain.Events;
 using IrcStream.Domain.Protocol;
 using Microsoft.Extensions.Logging;
@@ -199,6 +200,7 @@ public sealed class IrcConnection : IIrcConnection
                     return;
                 }
                 var delay = _backoff.NextDelay();
+                GatewayMetrics.ReconnectScheduled();
                 SetState(ConnectionState.Reconnecting);
                 IrcConnectionLog.Reconnecting(_logger, Options.ConnectionId, _endpoint, delay, _backoff.Failures);
                 Emit(IrcStatus.Reconnecting, $"Reconnecting to {_endpoint} in {delay.TotalSeconds:0.###} s.");

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Text;
+using IrcStream.Domain.Diagnostics;
 using IrcStream.Domain.Events;
 using IrcStream.Domain.Protocol;
 
@@ -150,6 +151,7 @@ internal sealed class IrcSession
             return;
         }
         _owner.AppendMessage(message, EventTime(message));
+        GatewayMetrics.EventReceived();
 
         var nick = _owner.CurrentNick;
         var fromSelf = message.Source is { } source && nick is not null && IsFrom(source, nick);
@@ -208,16 +210,20 @@ internal sealed class IrcSession
             while (true)
             {
                 var line = await Outgoing.TakeAsync(cancellationToken).ConfigureAwait(false);
+                int fromUser = 0, fromGateway = 0;
                 do
                 {
                     Encode(line.Text, buffer);
                     // Recorded as the line goes out, so the log has it before any reply the server sends to it.
                     RecordUserLine(line);
+                    if (line.FromUser) fromUser++;
+                    else fromGateway++;
                 }
                 while (buffer.WrittenCount < WriteBatchBytes && Outgoing.TryTakeNow(out line));
 
                 await _stream.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
                 await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                GatewayMetrics.LinesWritten(fromUser, fromGateway);
                 buffer.ResetWrittenCount();
             }
         }

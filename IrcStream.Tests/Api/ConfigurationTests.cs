@@ -35,6 +35,7 @@ public sealed class ConfigurationTests
         options.Flood.Interval.Should().Be(TimeSpan.FromSeconds(2));
         options.Webirc.Password.Should().BeNull();
         options.Webirc.Gateway.Should().Be("ircstream");
+        options.Metrics.AllowedAddresses.Should().BeEmpty("loopback only is the default");
     }
 
     [Fact]
@@ -82,15 +83,59 @@ public sealed class ConfigurationTests
         await host.StopAsync(TestContext.Current.CancellationToken);
     }
 
+    [Theory]
+    [InlineData("IrcStream:Metrics:AllowedAddresses:0", "10.0.0.0/33", "it accepts an IP like 10.0.0.5 or CIDR like 10.0.0.0/8")]
+    [InlineData("IrcStream:Metrics:AllowedAddresses:0", "prometheus", "it accepts an IP like 10.0.0.5 or CIDR like 10.0.0.0/8")]
+    [InlineData("IrcStream:ReconnectDelay", "-00:00:01", "it accepts a duration (hh:mm:ss) from 00:00:00 to 1.00:00:00")]
+    [InlineData("IrcStream:Flood:Burst", "0", "it accepts a whole number from 1 to 1000")]
+    public async Task ABadSettingStopsTheGatewayNamingTheKeyAndWhatItAccepts(string key, string value, string accepts)
+    {
+        using var host = OptionsHost(new Dictionary<string, string?> { [key] = value });
+        var start = () => host.StartAsync(TestContext.Current.CancellationToken);
+        var failure = (await start.Should().ThrowAsync<OptionsValidationException>()).Which;
+        failure.Message.Should().Contain(key).And.Contain(value).And.Contain(accepts);
+    }
+
+    [Theory]
+    [InlineData("IrcStream:AllowedServers")]
+    [InlineData("IrcStream:Metrics:AllowedAddresses")]
+    public async Task AListGivenAsOneValueStopsTheGatewayNamingTheIndexedForm(string key)
+    {
+        using var host = OptionsHost(new Dictionary<string, string?> { [key] = "irc.example.net:6667" });
+        var start = () => host.StartAsync(TestContext.Current.CancellationToken);
+        (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Message.Should()
+            .Contain($"{key} is a list but was given one value ('irc.example.net:6667')").And.Contain(key.Replace(":", "__") + "__0");
+    }
+
+    [Fact]
+    public async Task AMisspeltKeyStopsTheGatewayNamingIt()
+    {
+        using var host = OptionsHost(new Dictionary<string, string?> { ["IrcStream:ReconectDelay"] = "00:00:05" });
+        var start = () => host.StartAsync(TestContext.Current.CancellationToken);
+        (await start.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("'ReconectDelay'");
+    }
+
+    [Fact]
+    public async Task TheDevelopmentSettingsStartAndAllowALocalServerWithAShortReconnect()
+    {
+        using var host = OptionsHost([], "appsettings.Development.json");
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        var options = host.Services.GetRequiredService<IOptions<IrcStreamOptions>>().Value;
+        options.AllowedServers.Should().Contain(["localhost:6667", "localhost:6697"]);
+        options.ReconnectDelay.Should().BeLessThan(TimeSpan.FromSeconds(10));
+        await host.StopAsync(TestContext.Current.CancellationToken);
+    }
+
     /// <summary>
-    /// The shipped appsettings.json plus <paramref name="overrides"/>, with the gateway's options registration, in a
+    /// The shipped appsettings.json (then <paramref name="moreFiles"/>) plus <paramref name="overrides"/>, with the gateway's options registration, in a
     /// host of its own: WebApplicationFactory can hide a start-up failure behind an ObjectDisposedException of its
     /// own when several factories start at once.
     /// </summary>
-    private static IHost OptionsHost(Dictionary<string, string?> overrides)
+    private static IHost OptionsHost(Dictionary<string, string?> overrides, params string[] moreFiles)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false);
+        foreach (var file in moreFiles) builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, file), optional: false);
         builder.Configuration.AddInMemoryCollection(overrides);
         builder.Services.AddIrcStreamOptions(builder.Configuration);
         return builder.Build();

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace IrcStream.Tests.Api.Support;
 
@@ -34,7 +35,8 @@ public sealed class GatewayHost : IAsyncDisposable
     public IServiceProvider Services => _factory.Services;
 
     /// <summary>Allows every loopback port by default, so tests name servers like 127.0.0.1:6667 freely.</summary>
-    public static GatewayHost Start(IDictionary<string, string?>? settings = null, bool realEngine = false, int eventBufferSize = 1000)
+    public static GatewayHost Start(IDictionary<string, string?>? settings = null, bool realEngine = false, int eventBufferSize = 1000,
+        Action<IServiceCollection>? services = null)
     {
         var fakes = realEngine ? null : new FakeIrcConnectionFactory(eventBufferSize);
         var all = new Dictionary<string, string?>
@@ -48,8 +50,11 @@ public sealed class GatewayHost : IAsyncDisposable
 
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
+            // WebApplicationFactory defaults to Development; tests start from the shipped settings, not appsettings.Development.json.
+            web.UseEnvironment(Environments.Production);
             web.ConfigureAppConfiguration(config => config.AddInMemoryCollection(all));
             if (fakes is not null) web.ConfigureTestServices(services => services.AddSingleton<IIrcConnectionFactory>(fakes));
+            if (services is not null) web.ConfigureTestServices(services);
         });
         factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         factory.StartServer();

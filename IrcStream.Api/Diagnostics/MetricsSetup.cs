@@ -1,0 +1,69 @@
+using System.Net;
+using IrcStream.Api.Configuration;
+using IrcStream.Api.Http;
+using IrcStream.Api.Sessions;
+using IrcStream.Domain.Diagnostics;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+
+namespace IrcStream.Api.Diagnostics;
+
+/// <summary>
+/// <c>/metrics</c> in Prometheus text format: the <c>IrcStream</c> meter, ASP.NET Core's and the runtime's, served
+/// only to the addresses in <c>IrcStream:Metrics:AllowedAddresses</c> (loopback when empty); anyone else gets 403.
+/// </summary>
+public static class MetricsSetup
+{
+    public const string Path = "/metrics";
+
+    public static IServiceCollection AddGatewayMetrics(this IServiceCollection services)
+    {
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("ircstream"))
+            .WithMetrics(metrics => metrics
+                .AddMeter(GatewayMetrics.MeterName)
+                .AddAspNetCoreInstrumentation()
+                .AddRuntimeInstrumentation()
+                // Each scrape sees the values of that moment: Prometheus scrapes every few seconds at most anyway.
+                .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
+        services.AddHostedService<SessionGauges>();
+        services.AddSingleton<StreamTelemetry>();
+        return services;
+    }
+
+    public static IEndpointConventionBuilder MapGatewayMetrics(this IEndpointRouteBuilder routes)
+    {
+        var allowed = Allowed(routes.ServiceProvider.GetRequiredService<IOptions<IrcStreamOptions>>().Value.Metrics);
+        return routes.MapPrometheusScrapingEndpoint(Path, meterProvider: null, configureBranchedPipeline: branch => branch.Use(async (context, next) =>
+        {
+            if (context.Connection.RemoteIpAddress is { } client && allowed.Any(network => network.Contains(AddressRange.Normalize(client))))
+            {
+                await next(context);
+                return;
+            }
+            await Problems.WriteAsync(context, StatusCodes.Status403Forbidden, "Metrics not served to this address",
+                $"The gateway serves {Path} only to the addresses in IrcStream:Metrics:AllowedAddresses (loopback when unset). Scrape from one of them, or ask the operator to add yours.");
+        }), optionsName: null);
+    }
+
+    private static IPNetwork[] Allowed(MetricsOptions options) => options.AllowedAddresses.Count == 0
+        ? [IPNetwork.Parse("127.0.0.0/8"), IPNetwork.Parse("::1/128")]
+        : options.AllowedAddresses.Select(AddressRange.Parse).ToArray();
+
+    /// <summary>Puts this host's sessions in the session and connection gauges while it runs.</summary>
+    private sealed class SessionGauges(SessionStore sessions) : IHostedService, IDisposable
+    {
+        private IDisposable? _registration;
+
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            _registration = ApiMetrics.Observe(sessions);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public void Dispose() => _registration?.Dispose();
+    }
+}
