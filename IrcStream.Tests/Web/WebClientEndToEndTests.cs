@@ -114,6 +114,11 @@ public sealed class WebClientEndToEndTests(BrowserFixture browser, InspircdFixtu
         await input.PressAsync("Alt+ArrowUp");
         await Expect(client.Page.Locator("#buffer-title")).ToHaveTextAsync(channel);
         await client.ScreenshotAsync("conversation");
+
+        // The server buffer holds the welcome and the rest of the registration burst.
+        await client.Page.Locator(".buffer-server").ClickAsync();
+        await Expect(client.Messages).ToContainTextAsync($"Welcome to the IrcStreamTest IRC Network {me}");
+        await client.ScreenshotAsync("server-buffer");
         client.PageErrors.Should().BeEmpty();
     }
 
