@@ -4,6 +4,7 @@ using IrcStream.Api.Diagnostics;
 using IrcStream.Api.Http;
 using IrcStream.Api.Sessions;
 using IrcStream.Api.Streaming;
+using IrcStream.Api.WebClient;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -22,6 +23,7 @@ app.UseForwardedHeaders();
 app.UseGatewayErrors();
 app.UseRequestBodyLimit();
 app.UseRateLimiter();
+app.UseWebClient();
 
 app.MapGet("/healthz", () => TypedResults.Ok("ok"));
 app.MapConnectionsApi();

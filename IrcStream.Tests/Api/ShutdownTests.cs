@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using IrcStream.Domain.Events;
 using IrcStream.Tests.Api.Support;
@@ -18,7 +17,6 @@ public sealed class ShutdownTests
         await using var stream = await alice.OpenEventsAsync(a, lastEventId: 2);
         (await stream.NextAsync())!.Value.EventType.Should().Be("keepalive");
 
-        var clock = Stopwatch.StartNew();
         var stopping = host.StopAsync();
 
         var closed = await stream.NextEventAsync();
@@ -26,8 +24,9 @@ public sealed class ShutdownTests
         JsonDocument.Parse(closed.Value.Data).RootElement.GetProperty("status").GetString().Should().Be(IrcStatus.Closed);
         (await stream.NextEventAsync()).Should().BeNull("the stream ends after CLOSED");
 
-        await stopping.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
-        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(6), "the gateway exits within a few seconds");
+        // Well under the host's 30 s shutdown limit, with room for a loaded machine: a stop that hung on an
+        // IRC connection or a stream would run into that limit instead.
+        await stopping.WaitAsync(TimeSpan.FromSeconds(15), TestContext.Current.CancellationToken);
         (await host.Fakes![a].Closed).Should().Be("Gateway shutting down");
         (await host.Fakes[b].Closed).Should().Be("Gateway shutting down");
         host.Fakes[b].SentLines.Should().ContainSingle(l => l.StartsWith("QUIT", StringComparison.Ordinal));

@@ -1,0 +1,54 @@
+// The gateway's HTTP contract (docs/API.md), and nothing else.
+
+/** An error answer of the gateway: RFC 9457 problem details with the status. */
+export class ProblemError extends Error {
+  constructor(status, problem) {
+    super(problem.detail || problem.title || `The gateway answered ${status}.`);
+    this.status = status;
+    this.title = problem.title ?? '';
+    this.detail = problem.detail ?? '';
+    /** field -> [messages], as the gateway keys them */
+    this.errors = problem.errors ?? {};
+  }
+}
+
+async function request(method, url, { body, signal } = {}) {
+  let response;
+  try {
+    response = await fetch(url, {
+      method,
+      credentials: 'same-origin',
+      headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
+      cache: 'no-store',
+    });
+  } catch (error) {
+    if (error.name === 'AbortError') throw error;
+    throw new ProblemError(0, { title: 'The gateway cannot be reached', detail: 'Check your network connection; the client keeps trying.' });
+  }
+  if (response.status === 204) return null;
+  const type = response.headers.get('Content-Type') ?? '';
+  const data = type.includes('json') ? await response.json().catch(() => null) : null;
+  if (!response.ok) {
+    throw new ProblemError(response.status, data && typeof data === 'object' ? data : { title: `${response.status} ${response.statusText}` });
+  }
+  return data;
+}
+
+const base = '/api/connections';
+const enc = encodeURIComponent;
+
+export const api = {
+  /** The web client's settings: { allowedServers: [...] } (GET /api/config, served next to the client). */
+  config: () => request('GET', '/api/config'),
+  listConnections: () => request('GET', base),
+  getConnection: (id) => request('GET', `${base}/${enc(id)}`),
+  connect: (body) => request('POST', base, { body }),
+  close: (id) => request('DELETE', `${base}/${enc(id)}`),
+  sendLines: (id, lines) => request('POST', `${base}/${enc(id)}/lines`, { body: { lines } }),
+  poll: (id, since, timeoutSeconds, signal) =>
+    request('GET', `${base}/${enc(id)}/poll?since=${since}&timeout=${timeoutSeconds}`, { signal }),
+  eventsUrl: (id, lastEventId) =>
+    lastEventId > 0 ? `${base}/${enc(id)}/events?lastEventId=${lastEventId}` : `${base}/${enc(id)}/events`,
+};

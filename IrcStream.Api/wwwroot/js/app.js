@@ -1,0 +1,401 @@
+// Wires the gateway (api.js, events.js), the model (state.js), the input (commands.js) and the page (ui.js).
+
+import { api, ProblemError } from './api.js';
+import { COMMANDS, CommandError, InputHistory, completeNick, interpret } from './commands.js';
+import { EventFeed } from './events.js';
+import { Model } from './state.js';
+import { View } from './ui.js';
+
+/** Lines per POST: well under the 64 KiB body limit even at 510 bytes each. */
+const LINES_PER_REQUEST = 100;
+const ACTIVE_KEY = 'ircstream.active';
+
+const transport = new URLSearchParams(location.search).get('transport') === 'poll' ? 'poll' : 'auto';
+const model = new Model();
+const feeds = new Map();
+const history = new InputHistory();
+const $ = (id) => document.getElementById(id);
+
+/** The buffer to show again after a reload, until it turns up in the replay or the user picks another. */
+let restoreTarget = readStoredActive();
+/** A channel the user asked to /join, shown as soon as the server confirms. */
+let focusOnJoin = null;
+
+const view = new View(model, {
+  onActivate(buffer, auto) {
+    if (auto && restoreTarget) return;
+    restoreTarget = null;
+    sessionStorage.setItem(ACTIVE_KEY, JSON.stringify({ connectionId: buffer.connection.id, key: buffer.key }));
+    if (!auto) $('input').focus({ preventScroll: true });
+  },
+  onRemoveConnection(connection) {
+    feeds.get(connection.id)?.stop();
+    feeds.delete(connection.id);
+    model.removeConnection(connection);
+    if (model.connections.size === 0) openConnectDialog();
+  },
+  onNickClick(connection, nick) {
+    const buffer = connection.ensureBuffer(nick, 'query');
+    view.activate(buffer);
+  },
+});
+
+function readStoredActive() {
+  try {
+    return JSON.parse(sessionStorage.getItem(ACTIVE_KEY) ?? 'null');
+  } catch {
+    return null;
+  }
+}
+
+model.on((what, detail) => {
+  if (what === 'buffers' || what === 'connections') {
+    if (restoreTarget) {
+      const buffer = model.connections.get(restoreTarget.connectionId)?.buffers.get(restoreTarget.key);
+      if (buffer) view.activate(buffer);
+    }
+    if (!view.activeBuffer) {
+      const first = model.connections.values().next().value;
+      if (first) view.activate(first.serverBuffer, { auto: true });
+    }
+  }
+  if (what === 'joined' && focusOnJoin && focusOnJoin.connection === detail.buffer.connection
+      && detail.buffer.key === detail.buffer.connection.fold(focusOnJoin.name)) {
+    focusOnJoin = null;
+    view.activate(detail.buffer);
+  }
+  if (what === 'gap') refreshChannels(detail.connection);
+});
+
+/** After a gap the nick lists may have missed joins and parts: ask the server for them again. */
+function refreshChannels(connection) {
+  const channels = [...connection.buffers.values()].filter((b) => b.kind === 'channel' && b.joined).map((b) => b.name);
+  if (channels.length === 0) return;
+  api.sendLines(connection.id, channels.map((name) => `NAMES ${name}`)).catch(() => {});
+}
+
+function localLine(buffer, kind, text) {
+  model.addLine(buffer, { time: new Date(), kind, text });
+}
+
+function startFeed(connection) {
+  const feed = new EventFeed(connection.id, {
+    transport,
+    lastSeq: () => connection.lastSeq,
+    onEvent: (event) => model.apply(connection, event),
+    onTransport: (name) => {
+      connection.transport = name;
+      model.emit('state', { connection });
+    },
+    onGone: () => {
+      if (connection.state !== 'closed') {
+        model.setState(connection, 'closed');
+        localLine(connection.serverBuffer, 'error', 'The gateway no longer has this connection (it was closed or the session expired).');
+      }
+    },
+  });
+  feeds.set(connection.id, feed);
+  feed.start();
+}
+
+window.addEventListener('online', () => {
+  for (const feed of feeds.values()) feed.reopen();
+});
+
+// ---- input ----
+
+async function send(connection, lines) {
+  for (let i = 0; i < lines.length; i += LINES_PER_REQUEST) {
+    await api.sendLines(connection.id, lines.slice(i, i + LINES_PER_REQUEST));
+  }
+}
+
+function describeProblem(error) {
+  if (!(error instanceof ProblemError)) return String(error.message ?? error);
+  const fieldMessages = Object.values(error.errors).flat();
+  return [error.detail || error.title, ...fieldMessages].filter(Boolean).join(' ');
+}
+
+async function submitInput(text) {
+  const buffer = view.activeBuffer;
+  if (!buffer) return;
+  const connection = buffer.connection;
+  let result;
+  try {
+    result = interpret(text, {
+      bufferName: buffer.name,
+      bufferKind: buffer.kind,
+      isChannel: (name) => connection.isChannel(name),
+      chantypes: connection.isupport.chantypes,
+    });
+  } catch (error) {
+    if (error instanceof CommandError) {
+      localLine(buffer, 'error', error.message);
+      return;
+    }
+    throw error;
+  }
+  const action = result.action;
+  if (action?.type === 'focus') {
+    const existing = connection.buffer(action.name);
+    if (existing?.joined) view.activate(existing);
+    else focusOnJoin = { connection, name: action.name };
+  }
+  if (action?.type === 'open') {
+    const query = connection.ensureBuffer(action.name, 'query');
+    if (action.focus) view.activate(query);
+  }
+  if (action?.type === 'help') {
+    for (const [usage, meaning] of COMMANDS) localLine(buffer, 'client', `${usage} — ${meaning}`);
+    localLine(buffer, 'client', 'Text without a slash goes to this buffer. Tab completes nicks; Up and Down recall what you typed; Alt+Up and Alt+Down switch buffers.');
+  }
+  if (action?.type === 'close' && buffer.kind === 'server') {
+    localLine(buffer, 'error', 'This is the server buffer: /quit closes the connection.');
+    return;
+  }
+  try {
+    if (result.lines.length > 0) await send(connection, result.lines);
+    if (action?.type === 'close') connection.removeBuffer(buffer);
+    if (action?.type === 'quit') await api.close(connection.id);
+  } catch (error) {
+    localLine(buffer, 'error', `Not sent: ${describeProblem(error)}`);
+  }
+}
+
+const input = $('input');
+$('input-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const text = input.value;
+  if (!text.trim()) return;
+  history.push(text);
+  input.value = '';
+  submitInput(text);
+});
+
+/** Alt+Up / Alt+Down: the previous or next buffer in the sidebar's order. */
+function stepBuffer(step) {
+  const items = [...document.querySelectorAll('#connections .buffer')];
+  const current = items.findIndex((item) => item.classList.contains('active'));
+  items[(current + step + items.length) % items.length]?.click();
+}
+
+input.addEventListener('keydown', (event) => {
+  if (event.altKey && (event.key === 'ArrowUp' || event.key === 'ArrowDown')) {
+    event.preventDefault();
+    stepBuffer(event.key === 'ArrowUp' ? -1 : 1);
+  } else if (event.key === 'ArrowUp') {
+    event.preventDefault();
+    input.value = history.previous(input.value);
+    input.setSelectionRange(input.value.length, input.value.length);
+  } else if (event.key === 'ArrowDown') {
+    event.preventDefault();
+    input.value = history.next();
+    input.setSelectionRange(input.value.length, input.value.length);
+  } else if (event.key === 'Tab' && !event.shiftKey && !event.ctrlKey && !event.altKey) {
+    const buffer = view.activeBuffer;
+    if (!buffer || !input.value) return;
+    event.preventDefault();
+    const completed = completeNick(input.value, input.selectionStart ?? input.value.length, nickCandidates(buffer), (s) => buffer.connection.fold(s));
+    if (completed) {
+      input.value = completed.value;
+      input.setSelectionRange(completed.caret, completed.caret);
+    }
+  }
+});
+
+/** Nicks for Tab: who spoke most recently first, then everyone else in the channel. */
+function nickCandidates(buffer) {
+  const connection = buffer.connection;
+  const seen = new Set();
+  const out = [];
+  const add = (nick) => {
+    const key = connection.fold(nick);
+    if (!nick || seen.has(key) || connection.isMe(nick)) return;
+    seen.add(key);
+    out.push(nick);
+  };
+  for (let i = buffer.lines.length - 1; i >= 0 && out.length < 50; i--) {
+    const line = buffer.lines[i];
+    if (line.nick && (buffer.kind !== 'channel' || buffer.users.has(connection.fold(line.nick)))) add(line.nick);
+  }
+  for (const user of buffer.sortedUsers()) add(user.nick);
+  if (buffer.kind === 'query') add(buffer.name);
+  return out;
+}
+
+// ---- connect dialog ----
+
+const dialog = $('connect-dialog');
+const form = $('connect-form');
+
+function openConnectDialog() {
+  clearFormErrors();
+  if (!dialog.open) dialog.showModal();
+  $('connect-cancel').hidden = model.connections.size === 0;
+  $(form.elements.server.value ? 'connect-nick' : 'connect-server').focus();
+}
+
+function clearFormErrors() {
+  for (const node of form.querySelectorAll('.field-error')) {
+    node.hidden = true;
+    node.textContent = '';
+  }
+  for (const inputNode of form.querySelectorAll('[aria-invalid]')) inputNode.removeAttribute('aria-invalid');
+  $('connect-error').hidden = true;
+}
+
+/** Maps the gateway's `errors` keys ("Nick", "sasl.Account", "channels[1]") onto the form's fields. */
+function fieldFor(key) {
+  const normal = key.replace(/\[\d+\]/g, '').replace(/^\$\.?/, '').toLowerCase();
+  const known = ['server', 'tls', 'nick', 'username', 'realname', 'password', 'sasl.account', 'sasl.password', 'sasl', 'channels'];
+  return known.includes(normal) ? normal : known.find((k) => normal.startsWith(`${k}.`)) ?? null;
+}
+
+const FIELD_INPUTS = {
+  server: 'connect-server', tls: 'connect-tls', nick: 'connect-nick', username: 'connect-username', realname: 'connect-realname',
+  password: 'connect-password', 'sasl.account': 'connect-sasl-account', 'sasl.password': 'connect-sasl-password',
+  sasl: 'connect-sasl-account', channels: 'connect-channels',
+};
+
+function showFormError(field, text) {
+  const node = form.querySelector(`.field-error[data-error-for="${field}"]`);
+  node.textContent = node.hidden ? text : `${node.textContent} ${text}`;
+  node.hidden = false;
+  const inputNode = $(FIELD_INPUTS[field]);
+  inputNode.setAttribute('aria-invalid', 'true');
+  if (field.startsWith('sasl') || ['realname', 'username', 'password'].includes(field)) form.querySelector('details.more').open = true;
+  return inputNode;
+}
+
+function showProblem(error) {
+  let firstInvalid = null;
+  const general = [];
+  for (const [key, messages] of Object.entries(error.errors ?? {})) {
+    const field = fieldFor(key);
+    const text = [messages].flat().join(' ');
+    if (field) firstInvalid ??= showFormError(field, text);
+    else general.push(text);
+  }
+  // 403 for a server that is not allowed has no `errors`: it is about the server field all the same.
+  if (!firstInvalid && error.status === 403) firstInvalid = showFormError('server', error.detail || error.title);
+  else if (general.length > 0 || !firstInvalid) {
+    const box = $('connect-error');
+    box.textContent = [error.title, error.detail, ...general].filter(Boolean).join(' — ');
+    box.hidden = false;
+  }
+  firstInvalid?.focus();
+}
+
+function readForm() {
+  const value = (name) => form.elements[name].value.trim();
+  const body = { server: value('server'), tls: form.elements.tls.checked, nick: value('nick') };
+  if (value('username')) body.username = value('username');
+  if (value('realname')) body.realname = value('realname');
+  if (form.elements.password.value) body.password = form.elements.password.value;
+  if (value('sasl-account') || form.elements['sasl-password'].value) {
+    body.sasl = { account: value('sasl-account'), password: form.elements['sasl-password'].value };
+  }
+  const channels = value('channels').split(/[\s,]+/).filter(Boolean).map((c) => (/^[#&+!]/.test(c) ? c : `#${c}`));
+  if (channels.length > 0) body.channels = channels;
+  return body;
+}
+
+/** Checks in the browser what needs no round trip; the gateway checks everything again. */
+function validateLocally(body) {
+  let ok = true;
+  if (!body.server) ok = !showFormError('server', 'Enter the server to connect to, such as irc.example.net:6697.');
+  if (!body.nick) ok = !showFormError('nick', 'Choose a nick: the name others see.') && ok;
+  else if (/[\s,*?!@]/.test(body.nick) || /^[#&:$0-9-]/.test(body.nick)) {
+    ok = !showFormError('nick', 'A nick cannot contain spaces or , * ? ! @, nor start with a digit, - or #.') && ok;
+  }
+  return ok;
+}
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  clearFormErrors();
+  const body = readForm();
+  if (!validateLocally(body)) {
+    form.querySelector('[aria-invalid]')?.focus();
+    return;
+  }
+  const submit = $('connect-submit');
+  submit.disabled = true;
+  submit.textContent = 'Connecting…';
+  try {
+    const info = await api.connect(body);
+    const connection = model.addConnection(info);
+    if (body.channels?.length) focusOnJoin = { connection, name: body.channels[0] };
+    startFeed(connection);
+    view.activate(connection.serverBuffer);
+    dialog.close();
+  } catch (error) {
+    if (error instanceof ProblemError) showProblem(error);
+    else throw error;
+  } finally {
+    submit.disabled = false;
+    submit.textContent = 'Connect';
+  }
+});
+
+$('connect-cancel').addEventListener('click', () => dialog.close());
+dialog.addEventListener('cancel', (event) => {
+  if (model.connections.size === 0) event.preventDefault();
+});
+$('new-connection').addEventListener('click', openConnectDialog);
+/** Port 6697 is IRC over TLS by convention (and the contract's default with tls), 6667 plain. */
+function matchTlsToPort() {
+  const port = /:(\d+)$/.exec(form.elements.server.value.trim())?.[1];
+  if (port === '6697') form.elements.tls.checked = true;
+  if (port === '6667') form.elements.tls.checked = false;
+}
+form.elements.server.addEventListener('change', matchTlsToPort);
+$('connect-tls').addEventListener('change', (event) => {
+  const server = form.elements.server;
+  if (/:(6667|6697)$/.test(server.value)) server.value = server.value.replace(/:\d+$/, event.target.checked ? ':6697' : ':6667');
+});
+
+async function loadConfig() {
+  try {
+    const config = await api.config();
+    const servers = config?.allowedServers ?? [];
+    const list = $('allowed-servers');
+    const concrete = servers.filter((s) => !s.includes('*'));
+    list.replaceChildren(...concrete.map((s) => Object.assign(document.createElement('option'), { value: s })));
+    const patterns = servers.filter((s) => s.includes('*'));
+    const hint = $('allowed-hint');
+    hint.textContent = servers.length > 0 ? `This gateway connects to: ${servers.join(', ')}` : '';
+    hint.hidden = servers.length === 0;
+    if (!form.elements.server.value && concrete.length > 0) {
+      form.elements.server.value = concrete[0];
+      matchTlsToPort();
+    }
+    if (patterns.length > 0 && concrete.length === 0) form.elements.server.placeholder = patterns[0].replace('*', 'irc');
+  } catch {
+    // The form works without the list; the gateway still says which servers it refuses.
+  }
+}
+
+async function start() {
+  loadConfig();
+  let infos = [];
+  try {
+    infos = (await api.listConnections()) ?? [];
+  } catch (error) {
+    view.activate(null);
+    const box = $('connect-error');
+    box.textContent = `Could not list your connections: ${describeProblem(error)}`;
+    box.hidden = false;
+  }
+  if (restoreTarget && !infos.some((info) => info.id === restoreTarget.connectionId)) restoreTarget = null;
+  for (const info of infos) {
+    const connection = model.addConnection(info);
+    startFeed(connection);
+  }
+  if (model.connections.size === 0) {
+    view.activate(null);
+    openConnectDialog();
+  }
+}
+
+start();

@@ -1,0 +1,553 @@
+// The model of what the user sees: connections, their buffers (server, channels, private conversations),
+// topics and nick lists, built only from gateway events. No DOM here: the UI listens to `changed`.
+
+import { applyIsupport, caseFold, defaultIsupport, isChannelName, isUserSource, parseCtcp, sourceNick } from './irc.js';
+import { stripFormatting } from './irc-format.js';
+
+/** Lines kept per buffer; older ones are dropped from the view (the gateway keeps its own replay window). */
+export const MAX_LINES_PER_BUFFER = 2000;
+
+/** Kinds of line that are "quiet": shown dimmed and never counted as unread. */
+export const QUIET_KINDS = new Set(['join', 'part', 'quit', 'nick', 'mode', 'kick-other', 'info']);
+
+const STATUS_STATE = {
+  CONNECTING: 'connecting',
+  CONNECTED: 'registering',
+  REGISTERED: 'registered',
+  CONNECT_TIMEOUT: 'disconnected',
+  DISCONNECTED: 'disconnected',
+  RECONNECTING: 'reconnecting',
+  CLOSED: 'closed',
+};
+
+const STATUS_TEXT = {
+  CONNECTING: 'Connecting',
+  CONNECTED: 'Connected, registering',
+  REGISTERED: 'Registered',
+  CONNECT_TIMEOUT: 'The connection attempt timed out',
+  DISCONNECTED: 'Disconnected',
+  RECONNECTING: 'Reconnecting',
+  CLOSED: 'Connection closed',
+  ERROR: 'Error',
+};
+
+/** Numerics that belong to the buffer of the channel named in their second parameter. */
+const CHANNEL_NUMERICS = new Set(['324', '328', '329', '331', '332', '333', '341', '346', '347', '348', '349', '366', '367', '368',
+  '403', '404', '405', '442', '467', '471', '473', '474', '475', '476', '477', '482']);
+
+/** WHOIS/WHOWAS replies: shown where the user asked, the connection's active buffer. */
+const WHOIS_NUMERICS = new Set(['301', '307', '310', '311', '312', '313', '314', '317', '318', '319', '320', '330', '335', '338',
+  '369', '378', '379', '671', '276']);
+
+/** Connection-level chatter that the user has no use for. */
+const SILENT_COMMANDS = new Set(['PING', 'PONG', 'CAP', 'AUTHENTICATE', 'BATCH']);
+
+let nextLineId = 1;
+
+export class Buffer {
+  constructor(connection, name, kind) {
+    this.connection = connection;
+    this.name = name;
+    /** 'server' | 'channel' | 'query' */
+    this.kind = kind;
+    this.lines = [];
+    this.topic = '';
+    this.topicSetBy = '';
+    /** folded nick -> { nick, modes: string of prefix mode letters } */
+    this.users = new Map();
+    this.pendingNames = null;
+    this.joined = false;
+    this.unread = 0;
+    this.mentions = 0;
+  }
+
+  get key() {
+    return this.kind === 'server' ? '' : this.connection.fold(this.name);
+  }
+
+  /** The nick list sorted by rank (per PREFIX) and then name, each with its display prefix. */
+  sortedUsers() {
+    const { prefixModes, prefixSymbols } = this.connection.isupport;
+    const rank = (user) => {
+      let best = prefixModes.length;
+      for (const mode of user.modes) best = Math.min(best, prefixModes.indexOf(mode) < 0 ? best : prefixModes.indexOf(mode));
+      return best;
+    };
+    return [...this.users.values()]
+      .map((user) => {
+        const r = rank(user);
+        return { nick: user.nick, prefix: r < prefixModes.length ? prefixSymbols[r] : '', rank: r };
+      })
+      .sort((a, b) => a.rank - b.rank || this.connection.fold(a.nick).localeCompare(this.connection.fold(b.nick)) || a.nick.localeCompare(b.nick));
+  }
+}
+
+export class Connection {
+  /** `info` is the gateway's connection object. */
+  constructor(model, info) {
+    this.model = model;
+    this.id = info.id;
+    this.server = info.server;
+    this.tls = Boolean(info.tls);
+    this.nick = info.nick ?? '';
+    this.state = info.state ?? 'connecting';
+    this.statusDetail = '';
+    this.isupport = defaultIsupport();
+    this.lastSeq = 0;
+    /** Events up to here happened before this page loaded (a replay): they are history, not unread. */
+    this.historySeq = info.lastSeq ?? 0;
+    this.transport = '';
+    /** The buffer the user is looking at (WHOIS replies go there); set by the UI. */
+    this.activeKey = '';
+    this.serverBuffer = new Buffer(this, info.server, 'server');
+    /** folded name -> Buffer, the server buffer under '' */
+    this.buffers = new Map([['', this.serverBuffer]]);
+    for (const channel of info.channels ?? []) this.ensureBuffer(channel, 'channel').joined = true;
+  }
+
+  get label() {
+    return this.isupport.network || this.server;
+  }
+
+  fold(name) {
+    return caseFold(name, this.isupport.casemapping);
+  }
+
+  isChannel(name) {
+    return isChannelName(name, this.isupport);
+  }
+
+  isMe(nick) {
+    return Boolean(nick) && this.fold(nick) === this.fold(this.nick);
+  }
+
+  buffer(name) {
+    return this.buffers.get(name === '' ? '' : this.fold(name)) ?? null;
+  }
+
+  ensureBuffer(name, kind) {
+    const key = this.fold(name);
+    let buffer = this.buffers.get(key);
+    if (!buffer) {
+      buffer = new Buffer(this, name, kind ?? (this.isChannel(name) ? 'channel' : 'query'));
+      this.buffers.set(key, buffer);
+      this.model.emit('buffers', { connection: this });
+    }
+    return buffer;
+  }
+
+  removeBuffer(buffer) {
+    if (buffer.kind === 'server') return;
+    this.buffers.delete(buffer.key);
+    this.model.emit('buffers', { connection: this });
+  }
+
+  /** Re-keys buffers and nick lists after CASEMAPPING changed. */
+  rekey() {
+    const buffers = [...this.buffers.values()];
+    this.buffers = new Map(buffers.map((b) => [b.key, b]));
+    for (const buffer of buffers) buffer.users = new Map([...buffer.users.values()].map((u) => [this.fold(u.nick), u]));
+  }
+}
+
+/** Everything on screen, driven by `apply(connection, event)`. */
+export class Model {
+  constructor() {
+    /** id -> Connection, in the order they were added */
+    this.connections = new Map();
+    this.listeners = new Set();
+    this.replaying = false;
+  }
+
+  on(listener) {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(what, detail) {
+    for (const listener of this.listeners) listener(what, detail);
+  }
+
+  addConnection(info) {
+    const existing = this.connections.get(info.id);
+    if (existing) return existing;
+    const connection = new Connection(this, info);
+    this.connections.set(info.id, connection);
+    this.emit('connections', { connection });
+    return connection;
+  }
+
+  removeConnection(connection) {
+    this.connections.delete(connection.id);
+    this.emit('connections', { connection });
+  }
+
+  /**
+   * Applies one gateway event. Events at or below the last seq seen are ignored, so a replayed or resent event
+   * never shows twice. Returns false for such an event.
+   */
+  apply(connection, event) {
+    if (typeof event.seq !== 'number') return false;
+    if (event.seq <= connection.lastSeq) return false;
+    connection.lastSeq = event.seq;
+    this.replaying = event.seq <= connection.historySeq;
+    const time = event.time ? new Date(event.time) : new Date();
+    switch (event.type) {
+      case 'status': this.applyStatus(connection, event, time); break;
+      case 'gap': this.applyGap(connection, event, time); break;
+      case 'message': this.applyMessage(connection, event, time); break;
+      default: break;
+    }
+    return true;
+  }
+
+  addLine(buffer, line) {
+    const full = { id: nextLineId++, self: false, highlight: false, nick: '', text: '', ...line };
+    buffer.lines.push(full);
+    if (buffer.lines.length > MAX_LINES_PER_BUFFER) buffer.lines.splice(0, buffer.lines.length - MAX_LINES_PER_BUFFER);
+    this.emit('line', { buffer, line: full });
+    return full;
+  }
+
+  setState(connection, state, detail) {
+    connection.state = state;
+    if (detail !== undefined) connection.statusDetail = detail;
+    this.emit('state', { connection });
+  }
+
+  applyStatus(connection, event, time) {
+    const state = STATUS_STATE[event.status];
+    if (state) this.setState(connection, state, event.detail ?? '');
+    if (event.status === 'DISCONNECTED' || event.status === 'RECONNECTING' || event.status === 'CLOSED') {
+      for (const buffer of connection.buffers.values()) {
+        if (buffer.kind !== 'channel' || !buffer.joined) continue;
+        buffer.joined = false;
+        this.emit('users', { buffer });
+      }
+    }
+    const words = STATUS_TEXT[event.status] ?? event.status;
+    const text = event.detail ? `${words}: ${event.detail}` : words;
+    const kind = event.status === 'ERROR' || event.status === 'CONNECT_TIMEOUT' ? 'error' : 'status';
+    this.addLine(connection.serverBuffer, { time, kind, text });
+    if (event.status === 'DISCONNECTED' || event.status === 'RECONNECTING' || event.status === 'CLOSED') {
+      for (const buffer of connection.buffers.values()) {
+        if (buffer.kind === 'channel') this.addLine(buffer, { time, kind: 'status', text });
+      }
+    }
+  }
+
+  applyGap(connection, event, time) {
+    const count = typeof event.from === 'number' && typeof event.to === 'number' ? event.to - event.from + 1 : 0;
+    const text = count > 0
+      ? `Some messages were not kept by the gateway (${count} event${count === 1 ? '' : 's'} missing here).`
+      : 'Some messages were not kept by the gateway.';
+    for (const buffer of connection.buffers.values()) this.addLine(buffer, { time, kind: 'gap', text });
+    this.emit('gap', { connection });
+  }
+
+  applyMessage(connection, event, time) {
+    const params = event.params ?? [];
+    const command = (event.command ?? '').toUpperCase();
+    const nick = sourceNick(event.source);
+    const last = params.length > 0 ? params[params.length - 1] : '';
+    if (SILENT_COMMANDS.has(command)) return;
+    if (/^\d{3}$/.test(command)) {
+      this.applyNumeric(connection, command, params, time);
+      return;
+    }
+    switch (command) {
+      case 'PRIVMSG':
+      case 'NOTICE':
+        this.applyText(connection, command, event, nick, params, time);
+        return;
+      case 'JOIN': {
+        const channel = params[0];
+        if (!channel) return;
+        const buffer = connection.ensureBuffer(channel, 'channel');
+        if (connection.isMe(nick)) {
+          buffer.joined = true;
+          buffer.users.clear();
+          this.emit('joined', { buffer });
+        }
+        buffer.users.set(connection.fold(nick), { nick, modes: '' });
+        this.addLine(buffer, { time, kind: 'join', nick, text: `${nick} joined ${buffer.name}` });
+        this.emit('users', { buffer });
+        return;
+      }
+      case 'PART': {
+        const buffer = connection.buffer(params[0] ?? '');
+        if (!buffer) return;
+        const reason = params.length > 1 ? ` (${stripFormatting(params[1])})` : '';
+        buffer.users.delete(connection.fold(nick));
+        if (connection.isMe(nick)) {
+          buffer.joined = false;
+          buffer.users.clear();
+          this.addLine(buffer, { time, kind: 'part', nick, text: `You left ${buffer.name}${reason}` });
+        } else {
+          this.addLine(buffer, { time, kind: 'part', nick, text: `${nick} left${reason}` });
+        }
+        this.emit('users', { buffer });
+        return;
+      }
+      case 'QUIT': {
+        const reason = last ? ` (${stripFormatting(last)})` : '';
+        const key = connection.fold(nick);
+        for (const buffer of connection.buffers.values()) {
+          const inChannel = buffer.kind === 'channel' && buffer.users.delete(key);
+          if (inChannel || (buffer.kind === 'query' && buffer.key === key)) {
+            this.addLine(buffer, { time, kind: 'quit', nick, text: `${nick} quit${reason}` });
+            if (inChannel) this.emit('users', { buffer });
+          }
+        }
+        return;
+      }
+      case 'KICK': {
+        const [channel, victim] = params;
+        const buffer = channel ? connection.buffer(channel) : null;
+        if (!buffer || !victim) return;
+        const reason = params.length > 2 ? ` (${stripFormatting(params[2])})` : '';
+        buffer.users.delete(connection.fold(victim));
+        if (connection.isMe(victim)) {
+          buffer.joined = false;
+          buffer.users.clear();
+          this.addLine(buffer, { time, kind: 'kick', nick, text: `${nick} kicked you from ${buffer.name}${reason}`, highlight: true });
+          this.countUnread(buffer, true);
+        } else {
+          this.addLine(buffer, { time, kind: 'kick-other', nick, text: `${nick} kicked ${victim}${reason}` });
+        }
+        this.emit('users', { buffer });
+        return;
+      }
+      case 'NICK': {
+        const newNick = params[0];
+        if (!newNick) return;
+        const oldKey = connection.fold(nick);
+        const wasMe = connection.isMe(nick);
+        if (wasMe) {
+          connection.nick = newNick;
+          this.emit('state', { connection });
+        }
+        for (const buffer of [...connection.buffers.values()]) {
+          const user = buffer.kind === 'channel' ? buffer.users.get(oldKey) : null;
+          if (user) {
+            buffer.users.delete(oldKey);
+            buffer.users.set(connection.fold(newNick), { nick: newNick, modes: user.modes });
+            this.emit('users', { buffer });
+          }
+          const isQuery = buffer.kind === 'query' && buffer.key === oldKey;
+          if (user || isQuery || (wasMe && buffer.kind === 'server')) {
+            const text = wasMe ? `You are now known as ${newNick}` : `${nick} is now known as ${newNick}`;
+            this.addLine(buffer, { time, kind: 'nick', nick, text });
+          }
+          if (isQuery && !connection.buffer(newNick)) {
+            connection.buffers.delete(oldKey);
+            buffer.name = newNick;
+            connection.buffers.set(buffer.key, buffer);
+            this.emit('buffers', { connection });
+          }
+        }
+        return;
+      }
+      case 'MODE': {
+        const target = params[0] ?? '';
+        const change = params.slice(1).join(' ');
+        if (connection.isChannel(target)) {
+          const buffer = connection.buffer(target);
+          if (!buffer) return;
+          this.applyChannelModes(connection, buffer, params.slice(1));
+          this.addLine(buffer, { time, kind: 'mode', nick, text: `${nick || event.source} sets mode ${change}` });
+        } else {
+          this.addLine(connection.serverBuffer, { time, kind: 'mode', nick, text: `Mode ${change} on ${target}` });
+        }
+        return;
+      }
+      case 'TOPIC': {
+        const buffer = connection.buffer(params[0] ?? '');
+        if (!buffer) return;
+        buffer.topic = last;
+        buffer.topicSetBy = nick;
+        this.emit('topic', { buffer });
+        this.addLine(buffer, { time, kind: 'topic', nick, text: `${nick} changed the topic to: ${last}` });
+        return;
+      }
+      case 'INVITE': {
+        const channel = params[1] ?? '';
+        this.addLine(this.activeBuffer(connection), { time, kind: 'notice', nick, text: `${nick} invites you to ${channel} (type /join ${channel})`, highlight: true });
+        return;
+      }
+      case 'ERROR':
+        this.addLine(connection.serverBuffer, { time, kind: 'error', text: last });
+        return;
+      case 'WALLOPS':
+        this.addLine(connection.serverBuffer, { time, kind: 'notice', nick, text: last });
+        return;
+      case 'CHGHOST':
+      case 'ACCOUNT':
+      case 'AWAY':
+      case 'SETNAME':
+        return;
+      default:
+        this.addLine(connection.serverBuffer, { time, kind: 'info', text: [command, ...params].join(' ') });
+    }
+  }
+
+  activeBuffer(connection) {
+    return connection.buffers.get(connection.activeKey) ?? connection.serverBuffer;
+  }
+
+  applyText(connection, command, event, nick, params, time) {
+    let target = params[0] ?? '';
+    let text = params.length > 1 ? params[params.length - 1] : '';
+    // STATUSMSG: "@#chan" reaches the channel's operators only; show it in the channel.
+    if (target.length > 1 && connection.isupport.statusmsg.includes(target[0]) && connection.isChannel(target.slice(1))) {
+      target = target.slice(1);
+    }
+    const self = connection.isMe(nick);
+    const fromServer = !isUserSource(event.source);
+    let buffer;
+    if (connection.isChannel(target)) {
+      buffer = connection.ensureBuffer(target, 'channel');
+    } else if (fromServer || target === '*' || !nick) {
+      buffer = connection.serverBuffer;
+    } else if (command === 'NOTICE') {
+      // A notice from a user lands in the conversation with them when there is one, else where the user is.
+      const other = self ? target : nick;
+      buffer = connection.buffer(other) ?? (self ? connection.serverBuffer : this.activeBuffer(connection));
+    } else {
+      buffer = connection.ensureBuffer(self ? target : nick, 'query');
+    }
+
+    let kind = command === 'NOTICE' ? 'notice' : 'message';
+    const ctcp = parseCtcp(text);
+    if (ctcp) {
+      if (ctcp.command === 'ACTION') {
+        kind = 'action';
+        text = ctcp.text;
+      } else {
+        const what = command === 'NOTICE' ? 'CTCP reply' : 'CTCP request';
+        this.addLine(connection.serverBuffer, { time, kind: 'info', nick, text: `${what} ${ctcp.command}${ctcp.text ? ` ${ctcp.text}` : ''} from ${nick}` });
+        return;
+      }
+    }
+    const highlight = !self && (this.mentions(connection, text) || (buffer.kind === 'query' && kind !== 'notice'));
+    this.addLine(buffer, { time, kind, nick: nick || event.source || '', text, self, highlight });
+    if (!self) this.countUnread(buffer, highlight);
+  }
+
+  mentions(connection, text) {
+    if (!connection.nick) return false;
+    const plain = connection.fold(stripFormatting(text));
+    const me = connection.fold(connection.nick);
+    let from = 0;
+    for (let at = plain.indexOf(me, from); at >= 0; at = plain.indexOf(me, from)) {
+      const before = at === 0 ? '' : plain[at - 1];
+      const after = plain[at + me.length] ?? '';
+      const isWordChar = (ch) => /[\p{L}\p{N}_\-\[\]\\`^{}|]/u.test(ch);
+      if ((!before || !isWordChar(before)) && (!after || !isWordChar(after))) return true;
+      from = at + 1;
+    }
+    return false;
+  }
+
+  countUnread(buffer, mention) {
+    if (this.replaying) return;
+    buffer.unread += 1;
+    if (mention) buffer.mentions += 1;
+    this.emit('unread', { buffer });
+  }
+
+  applyChannelModes(connection, buffer, args) {
+    const modeString = args[0] ?? '';
+    const values = args.slice(1);
+    const { prefixModes, chanmodes } = connection.isupport;
+    let adding = true;
+    let changedUsers = false;
+    for (const mode of modeString) {
+      if (mode === '+') { adding = true; continue; }
+      if (mode === '-') { adding = false; continue; }
+      const takesValue = prefixModes.includes(mode) || chanmodes[0].includes(mode) || chanmodes[1].includes(mode)
+        || (adding && chanmodes[2].includes(mode));
+      const value = takesValue ? values.shift() : undefined;
+      if (!prefixModes.includes(mode) || value === undefined) continue;
+      const user = buffer.users.get(connection.fold(value));
+      if (!user) continue;
+      const has = user.modes.includes(mode);
+      if (adding && !has) user.modes += mode;
+      if (!adding && has) user.modes = user.modes.replace(mode, '');
+      changedUsers = true;
+    }
+    if (changedUsers) this.emit('users', { buffer });
+  }
+
+  applyNumeric(connection, command, params, time) {
+    const rest = params.slice(1);
+    const last = params.length > 0 ? params[params.length - 1] : '';
+    switch (command) {
+      case '001':
+        if (params[0]) connection.nick = params[0];
+        this.emit('state', { connection });
+        break;
+      case '005': {
+        const before = connection.isupport.casemapping;
+        applyIsupport(connection.isupport, params.slice(1, -1));
+        if (before !== connection.isupport.casemapping) connection.rekey();
+        this.emit('state', { connection });
+        this.emit('buffers', { connection });
+        this.addLine(connection.serverBuffer, { time, kind: 'info', text: params.slice(1).join(' ') });
+        return;
+      }
+      case '332': {
+        const buffer = connection.ensureBuffer(params[1], 'channel');
+        buffer.topic = last;
+        this.emit('topic', { buffer });
+        this.addLine(buffer, { time, kind: 'topic', text: `Topic: ${last}` });
+        return;
+      }
+      case '333': {
+        const buffer = connection.buffer(params[1] ?? '');
+        if (!buffer) return;
+        buffer.topicSetBy = sourceNick(params[2] ?? '');
+        this.emit('topic', { buffer });
+        return;
+      }
+      case '353': {
+        // RPL_NAMREPLY: <me> <symbol> <channel> :<names>
+        const buffer = connection.buffer(params[2] ?? '');
+        if (!buffer) break;
+        buffer.pendingNames ??= new Map();
+        const { prefixSymbols, prefixModes } = connection.isupport;
+        for (const entry of last.split(' ')) {
+          if (!entry) continue;
+          let i = 0;
+          let modes = '';
+          while (i < entry.length && prefixSymbols.includes(entry[i])) {
+            modes += prefixModes[prefixSymbols.indexOf(entry[i])];
+            i++;
+          }
+          const name = sourceNick(entry.slice(i));
+          if (name) buffer.pendingNames.set(connection.fold(name), { nick: name, modes });
+        }
+        return;
+      }
+      case '366': {
+        const buffer = connection.buffer(params[1] ?? '');
+        if (!buffer) return;
+        if (buffer.pendingNames) {
+          buffer.users = buffer.pendingNames;
+          buffer.pendingNames = null;
+          this.emit('users', { buffer });
+        }
+        return;
+      }
+      default:
+        break;
+    }
+    let buffer = connection.serverBuffer;
+    if (CHANNEL_NUMERICS.has(command) && params[1] && connection.buffer(params[1])) buffer = connection.buffer(params[1]);
+    else if (WHOIS_NUMERICS.has(command)) buffer = this.activeBuffer(connection);
+    const isError = command[0] === '4' || command[0] === '5';
+    // Most numerics are "<me> [subjects...] :<text>"; show the subjects before the text.
+    const words = rest.length > 1 ? `${rest.slice(0, -1).join(' ')} ${last}` : last;
+    this.addLine(buffer, { time, kind: isError ? 'error' : 'server', text: words });
+  }
+}

@@ -1,0 +1,336 @@
+using System.Text.Json;
+
+namespace IrcStream.Tests.Web;
+
+/// <summary>The client's pure logic (renderer, splitter, model, commands), loaded as ES modules in Chromium.</summary>
+[Collection("Web")]
+public sealed class ClientModuleTests(BrowserFixture browser, StaticGatewayFixture gateway) : IClassFixture<StaticGatewayFixture>, IAsyncLifetime
+{
+    private ModulePage? _page;
+
+    private ModulePage Page => _page ?? throw new InvalidOperationException("The page is not open.");
+
+    public async ValueTask InitializeAsync() => _page = await ModulePage.OpenAsync(browser.Browser, gateway.Host.BaseAddress);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_page is not null) await _page.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task MircFormattingCodesRenderAsStyles()
+    {
+        var result = await Page.RunAsync("""
+            const { renderFormatted } = await import('/js/irc-format.js');
+            const host = document.createElement('div');
+            document.body.appendChild(host);
+            host.appendChild(renderFormatted(
+              'a \x02bold\x02 \x1ditalic\x1d \x1funder\x1f \x1estrike\x1e \x11mono\x11 ' +
+              '\x0304,12redblue\x03 \x0399,03defaultongreen\x03 \x0352ext\x03 \x04ff8800hexorange\x04 \x16rev\x16 \x02\x0304boldred\x0fplain'));
+            const span = (text) => [...host.querySelectorAll('span')].find((s) => s.textContent === text);
+            const info = (text) => {
+              const s = span(text);
+              if (!s) return null;
+              const cs = getComputedStyle(s);
+              return { weight: cs.fontWeight, style: cs.fontStyle, deco: cs.textDecorationLine, font: cs.fontFamily, color: cs.color, bg: cs.backgroundColor, cls: s.className };
+            };
+            return {
+              text: host.textContent,
+              plainIsNotStyled: [...host.childNodes].some((n) => n.nodeType === 3 && n.textContent === 'plain'),
+              bold: info('bold'), italic: info('italic'), under: info('under'), strike: info('strike'), mono: info('mono'),
+              redblue: info('redblue'), defaultongreen: info('defaultongreen'), ext: info('ext'), hex: info('hexorange'),
+              rev: info('rev'), boldred: info('boldred'),
+            };
+            """);
+
+        result.GetProperty("text").GetString().Should().Be("a bold italic under strike mono redblue defaultongreen ext hexorange rev boldredplain");
+        result.GetProperty("plainIsNotStyled").GetBoolean().Should().BeTrue("\\x0f resets every style");
+        result.GetProperty("bold").GetProperty("weight").GetString().Should().Be("700");
+        result.GetProperty("italic").GetProperty("style").GetString().Should().Be("italic");
+        result.GetProperty("under").GetProperty("deco").GetString().Should().Be("underline");
+        result.GetProperty("strike").GetProperty("deco").GetString().Should().Be("line-through");
+        result.GetProperty("mono").GetProperty("font").GetString().Should().Contain("monospace");
+        result.GetProperty("redblue").GetProperty("color").GetString().Should().Be("rgb(255, 0, 0)");
+        result.GetProperty("redblue").GetProperty("bg").GetString().Should().Be("rgb(0, 0, 252)");
+        result.GetProperty("defaultongreen").GetProperty("bg").GetString().Should().Be("rgb(0, 147, 0)");
+        result.GetProperty("defaultongreen").GetProperty("cls").GetString().Should().BeEmpty();
+        result.GetProperty("ext").GetProperty("color").GetString().Should().Be("rgb(255, 0, 0)", "colour 52 of the extended palette is #ff0000");
+        result.GetProperty("hex").GetProperty("color").GetString().Should().Be("rgb(255, 136, 0)");
+        result.GetProperty("rev").GetProperty("cls").GetString().Should().Contain("f-reverse");
+        result.GetProperty("boldred").GetProperty("weight").GetString().Should().Be("700");
+        result.GetProperty("boldred").GetProperty("color").GetString().Should().Be("rgb(255, 0, 0)");
+    }
+
+    [Fact]
+    public async Task HostileIrcTextIsShownAsTextAndRunsNothing()
+    {
+        var result = await Page.RunAsync("""
+            const { renderLine } = await import('/js/ui.js');
+            const payloads = [
+              '<script>window.__pwned = 1</script>',
+              '<img src=x onerror="window.__pwned = 2">',
+              '"><svg onload="window.__pwned = 3"></svg>',
+              'javascript:window.__pwned=4',
+              '\x02<b onmouseover="window.__pwned = 5">bold</b>\x02 https://example.com/"><img src=x onerror="window.__pwned=6">',
+            ];
+            const host = document.createElement('div');
+            document.body.appendChild(host);
+            for (const text of payloads) {
+              host.appendChild(renderLine({ id: 1, time: new Date(), kind: 'message', nick: '<img src=x onerror="window.__pwned=7">', text }));
+            }
+            await new Promise((resolve) => setTimeout(resolve, 300));
+            return {
+              pwned: window.__pwned ?? null,
+              elements: [...host.querySelectorAll('script, img, svg, b, iframe')].length,
+              texts: [...host.querySelectorAll('.text')].map((n) => n.textContent),
+              nicks: [...host.querySelectorAll('.nick')].map((n) => n.textContent),
+              hrefs: [...host.querySelectorAll('a')].map((a) => a.getAttribute('href')),
+            };
+            """);
+
+        result.GetProperty("pwned").ValueKind.Should().Be(JsonValueKind.Null);
+        result.GetProperty("elements").GetInt32().Should().Be(0);
+        result.GetProperty("texts").EnumerateArray().Select(t => t.GetString()).Should().Equal(
+            "<script>window.__pwned = 1</script>",
+            "<img src=x onerror=\"window.__pwned = 2\">",
+            "\"><svg onload=\"window.__pwned = 3\"></svg>",
+            "javascript:window.__pwned=4",
+            "<b onmouseover=\"window.__pwned = 5\">bold</b> https://example.com/\"><img src=x onerror=\"window.__pwned=6\">");
+        result.GetProperty("nicks").EnumerateArray().Should().AllSatisfy(n => n.GetString().Should().Be("<img src=x onerror=\"window.__pwned=7\">"));
+        result.GetProperty("hrefs").EnumerateArray().Select(h => h.GetString()).Should().Equal("https://example.com/");
+    }
+
+    [Fact]
+    public async Task UrlsBecomeLinksThatOpenInANewTab()
+    {
+        var result = await Page.RunAsync("""
+            const { renderFormatted } = await import('/js/irc-format.js');
+            const host = document.createElement('div');
+            host.appendChild(renderFormatted('see https://example.com/a_(b) and www.example.org/x, then (https://example.net/p?q=1). ftp://no javascript:alert(1)'));
+            return [...host.querySelectorAll('a')].map((a) => ({ href: a.getAttribute('href'), text: a.textContent, target: a.target, rel: a.rel }));
+            """);
+
+        var links = result.EnumerateArray().ToList();
+        links.Select(l => l.GetProperty("href").GetString()).Should().Equal("https://example.com/a_(b)", "https://www.example.org/x", "https://example.net/p?q=1");
+        links.Select(l => l.GetProperty("text").GetString()).Should().Equal("https://example.com/a_(b)", "www.example.org/x", "https://example.net/p?q=1");
+        links.Should().AllSatisfy(l =>
+        {
+            l.GetProperty("target").GetString().Should().Be("_blank");
+            l.GetProperty("rel").GetString().Should().Contain("noopener");
+        });
+    }
+
+    [Fact]
+    public async Task LongTextIsSplitByUtf8BytesNeverInsideACharacter()
+    {
+        var result = await Page.RunAsync("""
+            const { splitMessage, utf8Length, MAX_LINE_BYTES, RELAY_RESERVE_BYTES } = await import('/js/irc-split.js');
+            const { interpret } = await import('/js/commands.js');
+            const family = '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}';
+            const text = ('Grüße ' + family + ' 日本語のテキスト ').repeat(40) + 'ä'.repeat(400);
+            const lines = splitMessage('PRIVMSG', '#chan', text);
+            const pieces = lines.map((l) => l.slice('PRIVMSG #chan :'.length));
+            const wellFormed = pieces.every((p) => { try { encodeURIComponent(p); return true; } catch { return false; } });
+            const me = interpret('/me ' + 'ü'.repeat(700), { bufferName: '#chan', bufferKind: 'channel', isChannel: (n) => n.startsWith('#'), chantypes: '#' }).lines;
+            return {
+              count: lines.length,
+              maxBytes: Math.max(...lines.map(utf8Length)),
+              limit: MAX_LINE_BYTES - RELAY_RESERVE_BYTES,
+              wellFormed,
+              familiesWhole: pieces.join('').split(family).length - 1,
+              sameText: pieces.join('').replaceAll(' ', '') === text.replaceAll(' ', ''),
+              meCount: me.length,
+              meWrapped: me.every((l) => l.startsWith('PRIVMSG #chan :\x01ACTION ') && l.endsWith('\x01')),
+              meMaxBytes: Math.max(...me.map(utf8Length)),
+              meText: me.map((l) => l.slice('PRIVMSG #chan :\x01ACTION '.length, -1)).join(''),
+            };
+            """);
+
+        result.GetProperty("count").GetInt32().Should().BeGreaterThan(4);
+        result.GetProperty("maxBytes").GetInt32().Should().BeLessThanOrEqualTo(result.GetProperty("limit").GetInt32());
+        result.GetProperty("wellFormed").GetBoolean().Should().BeTrue("no piece may end or start inside a surrogate pair");
+        result.GetProperty("familiesWhole").GetInt32().Should().Be(40, "an emoji sequence is one grapheme and is never cut");
+        result.GetProperty("sameText").GetBoolean().Should().BeTrue();
+        result.GetProperty("meCount").GetInt32().Should().Be(4);
+        result.GetProperty("meWrapped").GetBoolean().Should().BeTrue();
+        result.GetProperty("meMaxBytes").GetInt32().Should().BeLessThanOrEqualTo(result.GetProperty("limit").GetInt32());
+        result.GetProperty("meText").GetString().Should().Be(new string('ü', 700));
+    }
+
+    [Fact]
+    public async Task NickListFollowsNamesJoinPartQuitKickNickAndModeWithTheServersPrefixes()
+    {
+        var result = await Page.RunAsync("""
+            const { Model } = await import('/js/state.js');
+            const model = new Model();
+            const c = model.addConnection({ id: 'c1', server: 'irc.test:6667', nick: 'me', channels: [] });
+            let seq = 0;
+            const msg = (source, command, ...params) => model.apply(c, { seq: ++seq, type: 'message', time: '2026-11-25T17:00:00Z', tags: {}, source, command, params });
+            msg('irc.test', '001', 'me', 'Welcome');
+            msg('irc.test', '005', 'me', 'PREFIX=(qaohv)~&@%+', 'CASEMAPPING=rfc1459', 'CHANTYPES=#', 'are supported by this server');
+            msg('me!u@h', 'JOIN', '#Chan');
+            msg('irc.test', '353', 'me', '=', '#chan', '~Owner &Admin @Op %Half +Voice me Plain [Brack]');
+            msg('irc.test', '366', 'me', '#chan', 'End of /NAMES list.');
+            const afterNames = c.buffer('#CHAN').sortedUsers().map((u) => u.prefix + u.nick);
+            msg('New!u@h', 'JOIN', '#CHAN');
+            msg('Plain!u@h', 'PART', '#chan', 'bye');
+            msg('Voice!u@h', 'QUIT', 'gone');
+            msg('Op!u@h', 'KICK', '#chan', 'new', 'out');
+            msg('Half!u@h', 'NICK', 'Half2');
+            msg('{brack}!u@h', 'NICK', 'Curly');
+            msg('Owner!u@h', 'MODE', '#chan', '+o-h+vl', 'Admin', 'half2', 'Half2', '50');
+            msg('Owner!u@h', 'PRIVMSG', '#CHAN', 'hello');
+            const buffer = c.buffer('#chan');
+            return {
+              afterNames,
+              final: buffer.sortedUsers().map((u) => u.prefix + u.nick),
+              bufferNames: [...c.buffers.values()].map((b) => b.name),
+              lastLine: buffer.lines[buffer.lines.length - 1].text,
+              quietKinds: buffer.lines.map((l) => l.kind),
+            };
+            """);
+
+        result.GetProperty("afterNames").EnumerateArray().Select(n => n.GetString()).Should().Equal(
+            "~Owner", "&Admin", "@Op", "%Half", "+Voice", "[Brack]", "me", "Plain");
+        result.GetProperty("final").EnumerateArray().Select(n => n.GetString()).Should().Equal(
+            "~Owner", "&Admin", "@Op", "+Half2", "Curly", "me");
+        result.GetProperty("bufferNames").EnumerateArray().Select(n => n.GetString()).Should().Equal("irc.test:6667", "#Chan");
+        result.GetProperty("lastLine").GetString().Should().Be("hello");
+        result.GetProperty("quietKinds").EnumerateArray().Select(k => k.GetString()).Should().Equal(
+            "join", "join", "part", "quit", "kick-other", "nick", "nick", "mode", "message");
+    }
+
+    [Fact]
+    public async Task AsciiCaseMappingKeepsBracketsApart()
+    {
+        var result = await Page.RunAsync("""
+            const { Model } = await import('/js/state.js');
+            const model = new Model();
+            const run = (casemapping) => {
+              const c = model.addConnection({ id: casemapping, server: 's', nick: 'me', channels: [] });
+              let seq = 0;
+              const msg = (source, command, ...params) => model.apply(c, { seq: ++seq, type: 'message', time: '2026-11-25T17:00:00Z', tags: {}, source, command, params });
+              msg('s', '005', 'me', `CASEMAPPING=${casemapping}`, 'are supported');
+              msg('me!u@h', 'JOIN', '#[a]');
+              msg('me!u@h', 'JOIN', '#{A}');
+              return [...c.buffers.values()].filter((b) => b.kind === 'channel').length;
+            };
+            return { ascii: run('ascii'), rfc1459: run('rfc1459') };
+            """);
+
+        result.GetProperty("ascii").GetInt32().Should().Be(2);
+        result.GetProperty("rfc1459").GetInt32().Should().Be(1);
+    }
+
+    [Fact]
+    public async Task EventsAtOrBelowTheLastSeqAreIgnoredAndAGapIsShown()
+    {
+        var result = await Page.RunAsync("""
+            const { Model } = await import('/js/state.js');
+            const model = new Model();
+            const c = model.addConnection({ id: 'c1', server: 's', nick: 'me', channels: ['#a'] });
+            const ev = (seq, text) => ({ seq, type: 'message', time: '2026-11-25T17:00:00Z', tags: {}, source: 'bob!b@h', command: 'PRIVMSG', params: ['#a', text] });
+            const applied = [ev(1, 'one'), ev(2, 'two'), ev(2, 'two'), ev(1, 'one'), ev(3, 'three'), { type: 'keepalive' }]
+              .map((e) => model.apply(c, e));
+            model.apply(c, { seq: 900, type: 'gap', time: '2026-11-25T17:00:01Z', from: 4, to: 900 });
+            model.apply(c, ev(901, 'after'));
+            return {
+              applied,
+              texts: c.buffer('#a').lines.map((l) => l.text),
+              gapKind: c.buffer('#a').lines[3].kind,
+              serverGap: c.serverBuffer.lines.some((l) => l.kind === 'gap'),
+              unread: c.buffer('#a').unread,
+            };
+            """);
+
+        result.GetProperty("applied").EnumerateArray().Select(a => a.GetBoolean()).Should().Equal(true, true, false, false, true, false);
+        var texts = result.GetProperty("texts").EnumerateArray().Select(t => t.GetString()).ToList();
+        texts.Should().HaveCount(5);
+        texts.Take(3).Should().Equal("one", "two", "three");
+        texts[3].Should().Contain("not kept").And.Contain("897");
+        texts[4].Should().Be("after");
+        result.GetProperty("gapKind").GetString().Should().Be("gap");
+        result.GetProperty("serverGap").GetBoolean().Should().BeTrue();
+        result.GetProperty("unread").GetInt32().Should().Be(4);
+    }
+
+    [Theory]
+    [InlineData("#chan", "hello", "PRIVMSG #chan :hello")]
+    [InlineData("#chan", "//slash text", "PRIVMSG #chan :/slash text")]
+    [InlineData("#chan", "/join more", "JOIN #more")]
+    [InlineData("#chan", "/join #a,#b key", "JOIN #a,#b key")]
+    [InlineData("#chan", "/part", "PART #chan")]
+    [InlineData("#chan", "/part see you", "PART #chan :see you")]
+    [InlineData("#chan", "/part #other bye", "PART #other :bye")]
+    [InlineData("#chan", "/msg bob hi there", "PRIVMSG bob :hi there")]
+    [InlineData("#chan", "/query bob hi", "PRIVMSG bob :hi")]
+    [InlineData("#chan", "/me waves", "PRIVMSG #chan :\u0001ACTION waves\u0001")]
+    [InlineData("#chan", "/notice bob psst", "NOTICE bob :psst")]
+    [InlineData("#chan", "/nick newme", "NICK newme")]
+    [InlineData("#chan", "/topic A new topic", "TOPIC #chan :A new topic")]
+    [InlineData("#chan", "/topic", "TOPIC #chan")]
+    [InlineData("#chan", "/whois bob", "WHOIS bob")]
+    [InlineData("#chan", "/quit bye all", "QUIT :bye all")]
+    [InlineData("#chan", "/raw MODE #chan +m", "MODE #chan +m")]
+    [InlineData("#chan", "/quote PING :x", "PING :x")]
+    [InlineData("bob", "hi bob", "PRIVMSG bob :hi bob")]
+    public async Task TypedInputBecomesTheseIrcLines(string buffer, string input, string expected)
+    {
+        var kind = buffer.StartsWith('#') ? "channel" : "query";
+        var result = await Page.Page.EvaluateAsync<string[]>("""
+            async ([buffer, kind, input]) => {
+              const { interpret } = await import('/js/commands.js');
+              return interpret(input, { bufferName: buffer, bufferKind: kind, isChannel: (n) => n.startsWith('#'), chantypes: '#' }).lines;
+            }
+            """, new[] { buffer, kind, input });
+
+        result.Should().Equal(expected);
+    }
+
+    [Theory]
+    [InlineData("server", "hello", "server buffer")]
+    [InlineData("channel", "/frobnicate", "Unknown command /frobnicate")]
+    [InlineData("channel", "/msg bob", "Usage: /msg")]
+    [InlineData("server", "/me waves", "/me works in a channel")]
+    public async Task MistakesAreExplainedInWords(string kind, string input, string expected)
+    {
+        var result = await Page.Page.EvaluateAsync<string>("""
+            async ([kind, input]) => {
+              const { interpret, CommandError } = await import('/js/commands.js');
+              try {
+                interpret(input, { bufferName: kind === 'server' ? 'irc.test' : '#chan', bufferKind: kind, isChannel: (n) => n.startsWith('#'), chantypes: '#' });
+                return 'no error';
+              } catch (error) {
+                return error instanceof CommandError ? error.message : `wrong error: ${error}`;
+              }
+            }
+            """, new[] { kind, input });
+
+        result.Should().Contain(expected);
+    }
+
+    [Fact]
+    public async Task TabCompletesNicksAndArrowsRecallHistory()
+    {
+        var result = await Page.RunAsync("""
+            const { completeNick, InputHistory } = await import('/js/commands.js');
+            const nicks = ['Bobby', 'bob', 'alice'];
+            const history = new InputHistory();
+            history.push('first');
+            history.push('second');
+            const recalled = [history.previous('draft'), history.previous('second'), history.previous('first'), history.next(), history.next()];
+            return {
+              start: completeNick('bo', 2, nicks),
+              middle: completeNick('hi al and more', 5, nicks),
+              none: completeNick('zz', 2, nicks),
+              recalled,
+            };
+            """);
+
+        result.GetProperty("start").GetProperty("value").GetString().Should().Be("Bobby: ");
+        result.GetProperty("middle").GetProperty("value").GetString().Should().Be("hi alice and more");
+        result.GetProperty("middle").GetProperty("caret").GetInt32().Should().Be(9);
+        result.GetProperty("none").ValueKind.Should().Be(JsonValueKind.Null);
+        result.GetProperty("recalled").EnumerateArray().Select(r => r.GetString()).Should().Equal("second", "first", "first", "second", "draft");
+    }
+}
