@@ -1,19 +1,18 @@
 using System.Buffers;
-using System.Globalization;
+using System.Net.ServerSentEvents;
 using System.Reflection;
-using System.Text;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
-using IrcStream.Domain.Events;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 
 namespace IrcStream.Api.Streaming;
 
 /// <summary>
-/// Writes <see cref="EventStream"/>'s items as Server-Sent Events straight into the response's pipe: each
-/// event's JSON is serialised once, into the pipe (no string per event), and the events that are ready
-/// together (a replay, a burst) go out with one flush instead of one flush each. The wire format, headers and
-/// JSON are those of <c>TypedResults.ServerSentEvents</c>.
+/// Writes <see cref="EventStream"/>'s items as Server-Sent Events with <see cref="SseFormatter"/> (the framing of
+/// <c>TypedResults.ServerSentEvents</c>), but decides itself when to flush: each event's JSON is serialised once,
+/// straight into the formatter's buffer (no string per event), and the events that are ready together (a replay,
+/// a burst) go out with one flush instead of one each.
 /// </summary>
 internal sealed class EventStreamResult(IAsyncEnumerable<StreamItem> items, JsonSerializerOptions json)
     : IResult, IStatusCodeHttpResult, IContentTypeHttpResult, IEndpointMetadataProvider
@@ -22,6 +21,8 @@ internal sealed class EventStreamResult(IAsyncEnumerable<StreamItem> items, Json
 
     /// <summary>Flush at least this often while events keep coming, so a long backlog streams rather than piling up in memory.</summary>
     private const int MaxUnflushedBytes = 32 * 1024;
+
+    private static readonly byte[] KeepAliveData = "{}"u8.ToArray();
 
     public int? StatusCode => StatusCodes.Status200OK;
 
@@ -36,78 +37,62 @@ internal sealed class EventStreamResult(IAsyncEnumerable<StreamItem> items, Json
         response.Headers.ContentEncoding = "identity";
         httpContext.Features.GetRequiredFeature<IHttpResponseBodyFeature>().DisableBuffering();
 
-        var pipe = response.BodyWriter;
         var aborted = httpContext.RequestAborted;
-        await using var writer = new Utf8JsonWriter(pipe, new JsonWriterOptions { Encoder = json.Encoder, SkipValidation = true });
-        await using var enumerator = items.GetAsyncEnumerator(aborted);
+        var body = new UnflushedPipeStream(response.BodyWriter);
+        var jsonWriter = new Utf8JsonWriter(Stream.Null, new JsonWriterOptions { Encoder = json.Encoder, SkipValidation = true });
         try
         {
-            long unflushed = 0;
-            while (true)
-            {
-                var next = enumerator.MoveNextAsync();
-                // Flush only when the next item is not ready yet (or much is waiting): what was ready goes out together.
-                if (unflushed > 0 && (!next.IsCompleted || unflushed >= MaxUnflushedBytes))
-                {
-                    await pipe.FlushAsync(aborted);
-                    unflushed = 0;
-                }
-                if (!await next) break;
-                unflushed += Write(pipe, writer, enumerator.Current);
-            }
-            if (unflushed > 0) await pipe.FlushAsync(aborted);
+            await SseFormatter.WriteAsync(FlushWhenIdle(items, body, aborted), body, (item, buffer) => WriteData(item.Data, buffer, jsonWriter, json), aborted);
+            await body.FlushPipeAsync(aborted);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
             // The client went away.
         }
+        finally
+        {
+            await jsonWriter.DisposeAsync();
+        }
     }
 
-    /// <summary>One SSE event: <c>event</c>, <c>data</c> (the event's JSON, or <c>{}</c> for a keepalive), <c>id</c>, <c>retry</c>.</summary>
-    private long Write(IBufferWriter<byte> pipe, Utf8JsonWriter writer, StreamItem item)
+    /// <summary>
+    /// The items as <see cref="SseItem{T}"/>s. The formatter writes an item before it asks for the next one, so
+    /// when the next is not ready yet, everything before it is in the pipe: that is the moment to flush.
+    /// </summary>
+    private static async IAsyncEnumerable<SseItem<StreamItem>> FlushWhenIdle(
+        IAsyncEnumerable<StreamItem> items, UnflushedPipeStream body, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        long written = 0;
-        written += Ascii(pipe, "event: ");
-        written += Ascii(pipe, item.Event?.Type ?? EventStream.KeepAliveType);
-        written += Ascii(pipe, "\ndata: ");
-        if (item.Event is { } gatewayEvent)
+        await using var enumerator = items.GetAsyncEnumerator(cancellationToken);
+        while (true)
         {
-            writer.Reset(pipe);
-            JsonSerializer.Serialize(writer, gatewayEvent, json);
-            writer.Flush();
-            written += writer.BytesCommitted;
-            written += Ascii(pipe, "\nid: ");
-            written += Number(pipe, gatewayEvent.Seq);
+            var next = enumerator.MoveNextAsync();
+            if (body.UnflushedBytes > 0 && (!next.IsCompleted || body.UnflushedBytes >= MaxUnflushedBytes))
+            {
+                await body.FlushPipeAsync(cancellationToken);
+            }
+            if (!await next) yield break;
+            yield return ToSseItem(enumerator.Current);
         }
-        else
-        {
-            written += Ascii(pipe, EventStream.KeepAliveData);
-        }
-        written += Ascii(pipe, "\n");
-        if (item.ReconnectionInterval is { } retry)
-        {
-            written += Ascii(pipe, "retry: ");
-            written += Number(pipe, (long)retry.TotalMilliseconds);
-            written += Ascii(pipe, "\n");
-        }
-        written += Ascii(pipe, "\n");
-        return written;
     }
 
-    private static int Ascii(IBufferWriter<byte> pipe, string text)
-    {
-        var span = pipe.GetSpan(text.Length);
-        var length = Encoding.ASCII.GetBytes(text, span);
-        pipe.Advance(length);
-        return length;
-    }
+    private static SseItem<StreamItem> ToSseItem(StreamItem item) =>
+        new(item, item.Event?.Type ?? EventStream.KeepAliveType)
+        {
+            EventId = item.Event?.Seq.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ReconnectionInterval = item.ReconnectionInterval,
+        };
 
-    private static int Number(IBufferWriter<byte> pipe, long value)
+    /// <summary>The <c>data</c> of one event: its JSON, or <c>{}</c> for a keepalive.</summary>
+    private static void WriteData(StreamItem item, IBufferWriter<byte> buffer, Utf8JsonWriter writer, JsonSerializerOptions options)
     {
-        var span = pipe.GetSpan(20);
-        value.TryFormat(span, out var length, provider: CultureInfo.InvariantCulture);
-        pipe.Advance(length);
-        return length;
+        if (item.Event is not { } gatewayEvent)
+        {
+            buffer.Write(KeepAliveData);
+            return;
+        }
+        writer.Reset(buffer);
+        JsonSerializer.Serialize(writer, gatewayEvent, options);
+        writer.Flush();
     }
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
