@@ -15,6 +15,19 @@ public static class DensityScenario
 
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// The gateway's CPU over a quiet spell, as a percentage of one core. Taken after a full GC and a settling
+    /// delay, so it holds neither the opening's background GC nor the JIT's tier-up work.
+    /// </summary>
+    private static async Task<double> IdleCpuPercentAsync(GatewayProcess gateway, CancellationToken cancellationToken)
+    {
+        var from = await gateway.MeasureAsync(collect: false, cancellationToken);
+        var clock = Stopwatch.StartNew();
+        await Task.Delay(Settle, cancellationToken);
+        var to = await gateway.MeasureAsync(collect: false, cancellationToken);
+        return (to.CpuSeconds - from.CpuSeconds) / clock.Elapsed.TotalSeconds * 100;
+    }
+
     public static async Task<ScenarioReport> RunAsync(LoadOptions options, Transport transport, CancellationToken cancellationToken)
     {
         var sessions = options.DensitySessions;
@@ -25,27 +38,23 @@ public static class DensityScenario
             // Warm the gateway's code paths with one session, so the baseline sample is not a cold process.
             await rig.OpenAsync(transport, static _ => true, cancellationToken);
             var before = await rig.Gateway.MeasureAsync(collect: true, cancellationToken);
+            var idleBefore = await IdleCpuPercentAsync(rig.Gateway, cancellationToken);
             var load = ScenarioReport.ReadLoadAverage();
             var opening = Stopwatch.StartNew();
             await rig.OpenManyAsync(sessions, transport, static _ => true, cancellationToken);
             opening.Stop();
             await Task.Delay(Settle, cancellationToken);
             var after = await rig.Gateway.MeasureAsync(collect: true, cancellationToken);
-            // Idle CPU is taken after the settling and the full GC, so it holds neither the opening's
-            // background GC nor the JIT's tier-up work, only what idle sessions cost.
-            var idleFrom = await rig.Gateway.MeasureAsync(collect: false, cancellationToken);
-            var idle = Stopwatch.StartNew();
-            await Task.Delay(Settle, cancellationToken);
-            var idleTo = await rig.Gateway.MeasureAsync(collect: false, cancellationToken);
-            idle.Stop();
+            var idleAfter = await IdleCpuPercentAsync(rig.Gateway, cancellationToken);
             runs.Add(new ScenarioRun(run, new Dictionary<string, double>
             {
                 ["heap B/session"] = (double)(after.HeapBytes - before.HeapBytes) / sessions,
                 ["RSS B/session"] = (double)(after.WorkingSetBytes - before.WorkingSetBytes) / sessions,
                 ["gateway fds/session"] = (double)(after.OpenFiles - before.OpenFiles) / sessions,
                 ["gateway fds"] = after.OpenFiles,
-                // What the idle sessions cost the gateway while nothing happens (timers, the process's own upkeep).
-                ["idle CPU %"] = (idleTo.CpuSeconds - idleFrom.CpuSeconds) / idle.Elapsed.TotalSeconds * 100,
+                // What the gateway spends while nothing happens, with one session and with all of them.
+                ["idle CPU % (1 session)"] = idleBefore,
+                ["idle CPU %"] = idleAfter,
                 ["gateway RSS MB"] = after.WorkingSetBytes / 1e6,
                 ["sessions/s opened"] = sessions / opening.Elapsed.TotalSeconds,
                 [ScenarioReport.LoadAverage] = load,

@@ -53,15 +53,18 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public static async Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(Environment.ProcessPath ?? throw new InvalidOperationException("No process path to start the gateway from."))
+        // This program's own launcher next to its assembly, wherever the harness runs from (its build output, or
+        // a test's output directory that references it); "dotnet <assembly>" where there is no launcher.
+        var assembly = typeof(GatewayProcess).Assembly.Location;
+        var launcher = Path.ChangeExtension(assembly, OperatingSystem.IsWindows() ? ".exe" : null);
+        var start = new ProcessStartInfo(File.Exists(launcher) ? launcher : "dotnet")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = false,
             UseShellExecute = false,
         };
-        // Run as "dotnet IrcStream.Benchmarks.dll" when that is how the harness itself was started.
-        if (Path.GetFileNameWithoutExtension(start.FileName) == "dotnet") start.ArgumentList.Add(typeof(GatewayProcess).Assembly.Location);
+        if (!File.Exists(launcher)) start.ArgumentList.Add(assembly);
         start.ArgumentList.Add(LoadCommand.Name);
         start.ArgumentList.Add(ChildMode);
         foreach (var (key, value) in settings) start.ArgumentList.Add($"{key}={value}");

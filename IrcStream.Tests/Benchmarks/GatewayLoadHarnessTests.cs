@@ -177,6 +177,34 @@ public sealed class GatewayLoadHarnessTests
         (await reader.ReadLineAsync(Token)).Should().BeNull("the pump closes after QUIT, as a server does");
     }
 
+    [Fact]
+    public async Task GatewayScenariosRunEndToEndAgainstTheRealGatewayInItsOwnProcess()
+    {
+        var directory = Directory.CreateTempSubdirectory("ircstream-load-").FullName;
+        try
+        {
+            var output = new StringWriter();
+
+            var exit = await LoadCommand.RunAsync(
+                ["--scenario", "firehose,fanin", "--runs", "1", "--warmup", "0", "--firehose-messages", "2000",
+                 "--sessions", "5", "--duration", "1", "--json", Path.Combine(directory, "baseline.json")],
+                output, Token);
+
+            exit.Should().Be(0, output.ToString());
+            foreach (var name in new[] { "firehose-sse", "firehose-poll", "fanin-sse", "fanin-poll" })
+            {
+                using var report = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(directory, name + ".json"), Token));
+                report.RootElement.GetProperty("runs").GetArrayLength().Should().Be(1, name);
+            }
+            output.ToString().Should().Contain("| fanin-sse | min | median | max |").And.Contain("| lost | 0 | 0 | 0 |")
+                .And.Contain("| dropped | 0 | 0 | 0 |");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     /// <summary>A stream that hands out at most a few bytes per read, as a socket may.</summary>
     private sealed class TrickleStream(byte[] data, int chunk) : Stream
     {
