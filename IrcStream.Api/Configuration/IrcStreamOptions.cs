@@ -16,6 +16,12 @@ public sealed class IrcStreamOptions
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromMinutes(1);
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
     public int MaxConnectionsPerSession { get; set; } = 5;
+
+    /// <summary>Live sessions the gateway holds at most; a request that needs a new one beyond it gets 503.</summary>
+    public int MaxSessions { get; set; } = 10_000;
+
+    /// <summary>Live sessions one client address holds at most (a browser needs one; its tabs share the cookie); 429 beyond.</summary>
+    public int MaxSessionsPerAddress { get; set; } = 20;
     public FloodOptions Flood { get; set; } = new();
     public WebircOptions Webirc { get; set; } = new();
 

@@ -25,6 +25,8 @@ internal sealed class IrcStreamOptionsValidator : IValidateOptions<IrcStreamOpti
         Whole(failures, "EventBufferSize", options.EventBufferSize, 1, 1_000_000);
         Whole(failures, "PollBatchSize", options.PollBatchSize, 1, 100_000);
         Whole(failures, "MaxConnectionsPerSession", options.MaxConnectionsPerSession, 1, 1000);
+        Whole(failures, "MaxSessions", options.MaxSessions, 1, 10_000_000);
+        Whole(failures, "MaxSessionsPerAddress", options.MaxSessionsPerAddress, 1, 10_000_000);
         Whole(failures, "Flood:Burst", options.Flood.Burst, 1, 1000);
         Whole(failures, "ConnectionRateLimit:PermitLimit", options.ConnectionRateLimit.PermitLimit, 1, 1_000_000);
 

@@ -43,14 +43,9 @@ internal sealed class GatewayShutdown(
     {
         try
         {
-            var count = 0;
-            foreach (var session in sessions.Live)
-            {
-                var connections = session.End();
-                count += connections.Count;
-                closer.CloseInBackground(connections, "Gateway shutting down");
-            }
-            logger.LogInformation("Shutting down: closing {Count} IRC connections", count);
+            var connections = sessions.EndAll();
+            closer.CloseInBackground(connections, "Gateway shutting down");
+            logger.LogInformation("Shutting down: closing {Count} IRC connections", connections.Count);
             await closer.WhenAllClosed().WaitAsync(CloseBudget).ConfigureAwait(false);
         }
         catch (TimeoutException)

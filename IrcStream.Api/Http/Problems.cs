@@ -1,3 +1,4 @@
+using IrcStream.Api.Sessions;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace IrcStream.Api.Http;
@@ -9,6 +10,18 @@ internal static class Problems
         title: "No such connection",
         detail: $"This session has no connection '{id}'. It may have been closed, or your session expired; list yours with GET /api/connections or open a new one with POST /api/connections.",
         statusCode: StatusCodes.Status404NotFound);
+
+    public static ProblemHttpResult GatewayFull() => TypedResults.Problem(
+        title: "The gateway is full",
+        detail: "This gateway holds as many sessions as its operator allows (IrcStream:MaxSessions), so it cannot start one for you now. Try again later; a session is freed whenever one ends.",
+        statusCode: StatusCodes.Status503ServiceUnavailable);
+
+    public static ProblemHttpResult TooManySessionsFromAddress(int max, TimeSpan idleTimeout) => TypedResults.Problem(
+        title: "Too many sessions from your address",
+        detail: $"Your address already holds {max} sessions, the most this gateway allows one address (IrcStream:MaxSessionsPerAddress). " +
+            $"Send the {SessionStore.CookieName} cookie you were given with every request (a browser does; its tabs share one), " +
+            $"or try again once one of them has gone unused for {idleTimeout} and expired.",
+        statusCode: StatusCodes.Status429TooManyRequests);
 
     /// <summary>Writes a problem from middleware, where there is no endpoint result to return.</summary>
     public static Task WriteAsync(HttpContext context, int status, string title, string detail)

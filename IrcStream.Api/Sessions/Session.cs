@@ -20,9 +20,10 @@ internal sealed class Session : IDisposable
     private int _activeRequests;
     private bool _ended;
 
-    public Session(string id, TimeSpan idleTimeout, TimeProvider time)
+    public Session(string id, string clientAddress, TimeSpan idleTimeout, TimeProvider time)
     {
         Id = id;
+        ClientAddress = clientAddress;
         _idleTimeout = idleTimeout;
         _time = time;
         _lastActivity = time.GetTimestamp();
@@ -30,6 +31,9 @@ internal sealed class Session : IDisposable
     }
 
     public string Id { get; }
+
+    /// <summary>The client address that created the session, whose count in <see cref="SessionLimits"/> it holds.</summary>
+    public string ClientAddress { get; }
 
     /// <summary>Cancelled when the idle timeout passes; the cache entry expires on it.</summary>
     public CancellationToken Expired => _expire.Token;

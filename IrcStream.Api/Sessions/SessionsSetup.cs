@@ -9,13 +9,17 @@ public static class SessionsSetup
         return services;
     }
 
-    /// <summary>Gives every request of the group its session (a new one with its cookie when it has none).</summary>
+    /// <summary>
+    /// Gives every request of the group its session (a new one with its cookie when it has none), or answers
+    /// 503/429 when a new one is needed and the session limits are reached.
+    /// </summary>
     public static RouteGroupBuilder WithSession(this RouteGroupBuilder group)
     {
         group.AddEndpointFilter(static (context, next) =>
         {
             var store = context.HttpContext.RequestServices.GetRequiredService<SessionStore>();
-            context.HttpContext.Features.Set(store.Resolve(context.HttpContext));
+            if (!store.TryResolve(context.HttpContext, out var session, out var refusal)) return ValueTask.FromResult<object?>(refusal);
+            context.HttpContext.Features.Set(session);
             return next(context);
         });
         return group;

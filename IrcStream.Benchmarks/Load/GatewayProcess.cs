@@ -45,6 +45,8 @@ public sealed class GatewayProcess : IAsyncDisposable
     {
         ["IrcStream:AllowedServers:0"] = "127.0.0.1:*",
         ["IrcStream:ConnectionRateLimit:PermitLimit"] = "1000000",
+        ["IrcStream:MaxSessions"] = "1000000",
+        ["IrcStream:MaxSessionsPerAddress"] = "1000000",
         ["IrcStream:EventBufferSize"] = eventBufferSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["IrcStream:Flood:Burst"] = "100",
         ["Logging:LogLevel:Default"] = "Warning",

@@ -80,6 +80,9 @@ public sealed class ConfigurationTests
     {
         using var host = OptionsHost([]);
         await host.StartAsync(TestContext.Current.CancellationToken);
+        var options = host.Services.GetRequiredService<IOptions<IrcStreamOptions>>().Value;
+        options.MaxSessions.Should().Be(10_000);
+        options.MaxSessionsPerAddress.Should().Be(20);
         await host.StopAsync(TestContext.Current.CancellationToken);
     }
 
@@ -88,6 +91,8 @@ public sealed class ConfigurationTests
     [InlineData("IrcStream:Metrics:AllowedAddresses:0", "prometheus", "it accepts an IP like 10.0.0.5 or CIDR like 10.0.0.0/8")]
     [InlineData("IrcStream:ReconnectDelay", "-00:00:01", "it accepts a duration (hh:mm:ss) from 00:00:00 to 1.00:00:00")]
     [InlineData("IrcStream:Flood:Burst", "0", "it accepts a whole number from 1 to 1000")]
+    [InlineData("IrcStream:MaxSessions", "0", "it accepts a whole number from 1 to 10000000")]
+    [InlineData("IrcStream:MaxSessionsPerAddress", "-1", "it accepts a whole number from 1 to 10000000")]
     public async Task ABadSettingStopsTheGatewayNamingTheKeyAndWhatItAccepts(string key, string value, string accepts)
     {
         using var host = OptionsHost(new Dictionary<string, string?> { [key] = value });

@@ -44,6 +44,7 @@ public sealed class GatewayHost : IAsyncDisposable
             ["IrcStream:AllowedServers:0"] = "127.0.0.1:*",
             ["IrcStream:AllowedServers:1"] = "localhost:*",
             ["IrcStream:ConnectionRateLimit:PermitLimit"] = "1000",
+            ["IrcStream:MaxSessionsPerAddress"] = "1000",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;

@@ -1,0 +1,132 @@
+using System.Net;
+using IrcStream.Api.Sessions;
+using IrcStream.Tests.Api.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace IrcStream.Tests.Api;
+
+public sealed class SessionLimitsTests
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    private static HttpClient CookieLess(GatewayHost host, string? forwardedFor = null)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = host.BaseAddress };
+        if (forwardedFor is not null) client.DefaultRequestHeaders.Add("X-Forwarded-For", forwardedFor);
+        return client;
+    }
+
+    private static SessionLimits Limits(GatewayHost host) => host.Services.GetRequiredService<SessionStore>().Limits;
+
+    /// <summary>Waits until the gateway counts <paramref name="expected"/> sessions; fails the test when it does not within 10 s.</summary>
+    private static async Task CountBecomesAsync(SessionLimits limits, int expected)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (limits.Count != expected)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The gateway still counts {limits.Count} sessions after 10 s, not {expected}.");
+            await Task.Delay(20, Token);
+        }
+    }
+
+    [Fact]
+    public async Task AFullGatewayRefusesANewSessionWith503AndStillServesAnExistingOne()
+    {
+        await using var host = GatewayHost.Start(new Dictionary<string, string?> { ["IrcStream:MaxSessions"] = "2" });
+        var alice = host.NewBrowser();
+        var bob = host.NewBrowser();
+        await alice.ConnectAsync(nick: "alice");
+        await bob.ConnectAsync(nick: "bob");
+
+        using var stranger = CookieLess(host);
+        using var refused = await stranger.GetAsync("/api/connections", Token);
+        var problem = await refused.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+        problem.GetProperty("detail").GetString().Should().Contain("Try again later");
+        refused.Headers.Contains("Set-Cookie").Should().BeFalse("no session was made");
+
+        var second = await alice.ConnectAsync(nick: "alice2");
+        using var list = await alice.Http.GetAsync($"/api/connections/{second}", Token);
+        list.StatusCode.Should().Be(HttpStatusCode.OK, "a request with a valid session is never refused by the cap");
+        Limits(host).Count.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task AnAddressOverItsCapGets429WhileItsSessionsAndOtherAddressesAreServed()
+    {
+        await using var host = GatewayHost.Start(new Dictionary<string, string?> { ["IrcStream:MaxSessionsPerAddress"] = "2" });
+        var browsers = new[] { host.NewBrowser(), host.NewBrowser() };
+        foreach (var browser in browsers) browser.Http.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.7");
+        foreach (var browser in browsers)
+        {
+            using var created = await browser.Http.GetAsync("/api/connections", Token);
+            created.StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        using var third = CookieLess(host, "203.0.113.7");
+        using var refused = await third.GetAsync("/api/connections", Token);
+        var problem = await refused.ShouldBeProblemAsync(HttpStatusCode.TooManyRequests);
+        problem.GetProperty("detail").GetString().Should().Contain(SessionStore.CookieName).And.Contain("00:10:00");
+        refused.Headers.Contains("Set-Cookie").Should().BeFalse();
+
+        using (var again = await browsers[0].Http.GetAsync("/api/connections", Token))
+            again.StatusCode.Should().Be(HttpStatusCode.OK, "the address's existing sessions go on");
+        using var elsewhere = CookieLess(host, "203.0.113.8");
+        using (var other = await elsewhere.GetAsync("/api/connections", Token))
+            other.StatusCode.Should().Be(HttpStatusCode.OK, "the cap is per address, judged after the trusted proxy's X-Forwarded-For");
+        Limits(host).CountFor("203.0.113.7").Should().Be(2);
+        Limits(host).CountFor("203.0.113.8").Should().Be(1);
+    }
+
+    [Fact]
+    public async Task ConcurrentRequestsForNewSessionsNeverGetMoreThanTheCap()
+    {
+        await using var host = GatewayHost.Start(new Dictionary<string, string?> { ["IrcStream:MaxSessions"] = "10" });
+        using var client = CookieLess(host);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => client.GetAsync("/api/connections", Token)));
+        try
+        {
+            responses.Count(r => r.StatusCode == HttpStatusCode.OK).Should().Be(10);
+            responses.Count(r => r.StatusCode == HttpStatusCode.ServiceUnavailable).Should().Be(50);
+            Limits(host).Count.Should().Be(10);
+        }
+        finally
+        {
+            foreach (var response in responses) response.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task AnExpiredSessionGivesItsSlotBack()
+    {
+        await using var host = GatewayHost.Start(new Dictionary<string, string?>
+        {
+            ["IrcStream:MaxSessions"] = "1",
+            ["IrcStream:SessionIdleTimeout"] = "00:00:00.300",
+        });
+        var alice = host.NewBrowser();
+        var id = await alice.ConnectAsync();
+        using var bob = CookieLess(host);
+        using (var full = await bob.GetAsync("/api/connections", Token))
+            full.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+
+        (await host.Fakes![id].Closed.WaitAsync(TimeSpan.FromSeconds(10), Token)).Should().Be("Session expired");
+        await CountBecomesAsync(Limits(host), 0);
+        using var served = await bob.GetAsync("/api/connections", Token);
+        served.StatusCode.Should().Be(HttpStatusCode.OK, "the expired session's slot is free again");
+        Limits(host).Count.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task ShutdownGivesEverySlotBack()
+    {
+        await using var host = GatewayHost.Start();
+        var limits = Limits(host);
+        await host.NewBrowser().ConnectAsync();
+        await host.NewBrowser().ConnectAsync();
+        limits.Count.Should().Be(2);
+
+        await host.StopAsync();
+        limits.Count.Should().Be(0);
+        limits.CountFor("127.0.0.1").Should().Be(0);
+    }
+}
