@@ -199,7 +199,7 @@ internal sealed class IrcSession
         Registered = true;
         _owner.OnWelcome(nick);
         Outgoing.OpenUserLines();
-        foreach (var join in ChannelTracker.JoinLines(_owner.ChannelTracker.TakeRejoinList())) SendGatewayLine(join);
+        foreach (var join in _owner.ChannelTracker.TakeRejoinLines()) SendGatewayLine(join);
     }
 
     /// <summary>
@@ -336,6 +336,7 @@ internal sealed class IrcSession
         }
         if (!line.FromUser) return;
         if (line.Message is { Command: "QUIT" }) _userQuit = true;
+        if (line.Message is { Command: "JOIN" } join) _owner.ChannelTracker.RememberJoinKeys(join);
         if (line.Message is not { Command: "PRIVMSG" or "NOTICE" } message) return;
         var source = _owner.OwnSource;
         if (source is null) return;
