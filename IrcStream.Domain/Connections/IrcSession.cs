@@ -32,8 +32,17 @@ internal sealed class IrcSession
     private readonly TimeProvider _time;
     private readonly IrcRegistration? _registration;
     private readonly TaskCompletionSource _readEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>The caps the server acknowledged on this socket (ACK adds, ACK of -cap and DEL remove); read loop only.</summary>
+    private readonly HashSet<string> _enabledCaps = new(StringComparer.Ordinal);
+
+    /// <summary>Guards <see cref="_echoMessage"/>, <see cref="_echoRequestPending"/> and <see cref="_heldOwnLines"/>, shared by the read and write loops.</summary>
+    private readonly Lock _echoGate = new();
+
+    /// <summary>Own PRIVMSG/NOTICE written while a CAP REQ naming echo-message awaited its answer, with the time they were written.</summary>
+    private readonly List<(IrcMessage Message, DateTimeOffset Time)> _heldOwnLines = [];
     private long _lastTraffic;
-    private volatile bool _echoMessage;
+    private bool _echoMessage;
+    private bool _echoRequestPending;
     private volatile bool _open = true;
     private volatile bool _userQuit;
     private string? _serverError;
@@ -163,7 +172,7 @@ internal sealed class IrcSession
                 SendGatewayLine(new IrcMessage(null, null, "PONG", p).ToString());
                 break;
             case "CAP" when p.Count >= 3:
-                TrackEchoMessage(p[1], p[^1]);
+                TrackCaps(p[1], p[^1]);
                 break;
             case "NICK" when fromSelf && p.Count > 0:
                 _owner.SetNick(p[0]);
@@ -190,17 +199,68 @@ internal sealed class IrcSession
         Registered = true;
         _owner.OnWelcome(nick);
         Outgoing.OpenUserLines();
-        foreach (var join in ChannelTracker.JoinLines(_owner.ChannelTracker.TakeRejoinList())) SendGatewayLine(join);
+        foreach (var join in _owner.ChannelTracker.TakeRejoinLines()) SendGatewayLine(join);
     }
 
-    /// <summary>Follows echo-message from every CAP ACK/DEL, the gateway's own requests and the client's alike.</summary>
-    private void TrackEchoMessage(string subcommand, string caps)
+    /// <summary>
+    /// Follows the enabled caps from every CAP ACK/DEL, the gateway's own requests and the client's alike, and
+    /// answers cap-notify's NEW after the welcome by requesting the wanted caps not yet enabled.
+    /// </summary>
+    private void TrackCaps(string subcommand, string caps)
     {
-        foreach (var cap in caps.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        var names = caps.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        switch (subcommand)
         {
-            if (subcommand == "ACK" && cap == "echo-message") _echoMessage = true;
-            else if ((subcommand == "ACK" && cap == "-echo-message") || (subcommand == "DEL" && cap == "echo-message")) _echoMessage = false;
+            case "ACK":
+                foreach (var cap in names)
+                {
+                    if (cap.StartsWith('-')) _enabledCaps.Remove(cap[1..]);
+                    else _enabledCaps.Add(cap.TrimStart('~', '='));
+                }
+                break;
+            case "DEL":
+                foreach (var cap in names) _enabledCaps.Remove(cap);
+                break;
+            // Before the welcome IrcRegistration negotiates; a client that registers itself asked for cap-notify and answers NEW itself.
+            case "NEW" when Registered && _registration is not null:
+                RequestNewCaps(names);
+                return;
+            case "NAK":
+                break;
+            default:
+                return;
         }
+        var answersEchoRequest = subcommand is "ACK" or "NAK" && names.Any(cap => cap.TrimStart('-', '~', '=') == "echo-message");
+        UpdateEchoMessage(answersEchoRequest);
+    }
+
+    /// <summary>SASL is not among them: logging in is part of registration, which is over.</summary>
+    private void RequestNewCaps(string[] offered)
+    {
+        var names = offered.Select(token => token.Split('=', 2)[0]).ToHashSet(StringComparer.Ordinal);
+        var wanted = IrcRegistration.WantedCaps.Where(cap => names.Contains(cap) && !_enabledCaps.Contains(cap)).ToList();
+        if (wanted.Count > 0) SendGatewayLine($"CAP REQ :{string.Join(' ', wanted)}");
+    }
+
+    /// <summary>
+    /// Sets who records the user's own messages from the enabled caps. Once the answer to a REQ naming
+    /// echo-message arrives, the own lines written while it was pending are settled: the server processed them
+    /// after the REQ, so they are echoed exactly when echo-message is now on, and recorded here otherwise.
+    /// </summary>
+    private void UpdateEchoMessage(bool answersEchoRequest)
+    {
+        (IrcMessage Message, DateTimeOffset Time)[] toRecord = [];
+        lock (_echoGate)
+        {
+            _echoMessage = _enabledCaps.Contains("echo-message");
+            if (answersEchoRequest && _echoRequestPending)
+            {
+                _echoRequestPending = false;
+                if (!_echoMessage) toRecord = [.. _heldOwnLines];
+                _heldOwnLines.Clear();
+            }
+        }
+        foreach (var (message, time) in toRecord) _owner.AppendMessage(message, time);
     }
 
     private async Task<SessionEnd> WriteLoopAsync(CancellationToken cancellationToken)
@@ -264,16 +324,45 @@ internal sealed class IrcSession
 
     /// <summary>
     /// The user's PRIVMSG and NOTICE go into the log as the server would echo them, unless the server does
-    /// echo them (echo-message), so each appears exactly once. A user's QUIT means the user wants to leave.
+    /// echo them (echo-message), so each appears exactly once; while a REQ naming echo-message awaits its
+    /// answer nobody knows yet, so they are held until it comes. A user's QUIT means the user wants to leave.
     /// </summary>
     private void RecordUserLine(OutgoingLine line)
     {
+        if (RequestsEchoMessage(line))
+        {
+            lock (_echoGate) _echoRequestPending = true;
+            return;
+        }
         if (!line.FromUser) return;
         if (line.Message is { Command: "QUIT" }) _userQuit = true;
-        if (line.Message is not { Command: "PRIVMSG" or "NOTICE" } message || _echoMessage) return;
+        if (line.Message is { Command: "JOIN" } join) _owner.ChannelTracker.RememberJoinKeys(join);
+        if (line.Message is not { Command: "PRIVMSG" or "NOTICE" } message) return;
         var source = _owner.OwnSource;
         if (source is null) return;
-        _owner.AppendMessage(new IrcMessage(message.Tags, source, message.Command, message.Params), _time.GetUtcNow());
+        var own = new IrcMessage(message.Tags, source, message.Command, message.Params);
+        var time = _time.GetUtcNow();
+        lock (_echoGate)
+        {
+            if (_echoRequestPending)
+            {
+                _heldOwnLines.Add((own, time));
+                return;
+            }
+            if (_echoMessage) return;
+        }
+        _owner.AppendMessage(own, time);
+    }
+
+    /// <summary>True for a CAP REQ (the gateway's or the user's) that turns echo-message on or off.</summary>
+    private static bool RequestsEchoMessage(OutgoingLine line)
+    {
+        if (!line.Text.StartsWith("CAP ", StringComparison.OrdinalIgnoreCase)) return false;
+        var message = line.Message;
+        if (message is null && !IrcMessage.TryParse(line.Text, out message)) return false;
+        return message is { Params: [var subcommand, .., var caps] }
+               && subcommand.Equals("REQ", StringComparison.OrdinalIgnoreCase)
+               && caps.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(cap => cap.TrimStart('-', '~', '=') == "echo-message");
     }
 
     private async Task<SessionEnd> PingLoopAsync(CancellationToken cancellationToken)

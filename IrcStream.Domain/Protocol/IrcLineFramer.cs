@@ -9,7 +9,7 @@ public enum FrameResult
     NeedMoreData,
     /// <summary>A line was decoded.</summary>
     Line,
-    /// <summary>A line over the limit was dropped; <see cref="IrcLineFramer.LastError"/> says so in words.</summary>
+    /// <summary>A line over the limit was dropped; <see cref="IrcLineFramer.LastError"/> says so in words and quotes its start.</summary>
     TooLong,
 }
 
@@ -18,7 +18,8 @@ public enum FrameResult
 /// a CR before it is dropped, empty lines are skipped, and a line split across reads is joined because the
 /// caller leaves the unconsumed part in the pipe. Bounded: once more than one line's limit
 /// (<see cref="IrcLimits.MaxIncomingLineBytes"/>) is buffered without an LF, the bytes are dropped up to the
-/// next LF, so a peer that never sends LF cannot make memory grow.
+/// next LF, so a peer that never sends LF cannot make memory grow. Of a dropped line only its first
+/// <see cref="QuotedChars"/> characters are kept, in <see cref="LastError"/>.
 /// Not thread-safe: one per reading loop.
 /// </summary>
 /// <example>
@@ -35,9 +36,15 @@ public sealed class IrcLineFramer
     /// <summary>The most bytes a line may hold before its CR-LF.</summary>
     private const int MaxContentBytes = IrcLimits.MaxIncomingLineBytes - 2;
 
+    /// <summary>How much of a dropped line <see cref="LastError"/> quotes: enough to recognise it, and a fixed cost however long it was.</summary>
+    public const int QuotedChars = 200;
+
+    /// <summary>Bytes that always hold <see cref="QuotedChars"/> characters: UTF-8 takes at most 4 bytes for one.</summary>
+    private const int QuotedBytes = QuotedChars * 4;
+
     private bool _discardingOverlongLine;
 
-    /// <summary>Why the last <see cref="FrameResult.TooLong"/> was returned; null until one was.</summary>
+    /// <summary>Why the last <see cref="FrameResult.TooLong"/> was returned, with the start of the dropped line; null until one was.</summary>
     public string? LastError { get; private set; }
 
     /// <summary>
@@ -64,9 +71,10 @@ public sealed class IrcLineFramer
                 }
                 else if (ContentLength(buffer) > MaxContentBytes)
                 {
+                    var tooLong = TooLong(buffer, complete: false);
                     buffer = buffer.Slice(buffer.End);
                     _discardingOverlongLine = true;
-                    return TooLong(0, complete: false);
+                    return tooLong;
                 }
                 return FrameResult.NeedMoreData;
             }
@@ -81,7 +89,7 @@ public sealed class IrcLineFramer
                 _discardingOverlongLine = false;
                 continue;
             }
-            if (ContentLength(lineBytes) > MaxContentBytes) return TooLong(lineBytes.Length, complete: true);
+            if (ContentLength(lineBytes) > MaxContentBytes) return TooLong(lineBytes, complete: true);
 
             line = IrcEncoding.Decode(lineBytes);
             if (line.Length == 0) continue;
@@ -89,12 +97,40 @@ public sealed class IrcLineFramer
         }
     }
 
-    private FrameResult TooLong(long bytes, bool complete)
+    private FrameResult TooLong(in ReadOnlySequence<byte> line, bool complete)
     {
+        var quote = Quote(line);
         LastError = complete
-            ? $"The server sent a line of {bytes} bytes; IRC allows at most {MaxContentBytes}. It was dropped."
-            : $"The server sent over {MaxContentBytes} bytes without ending the line; the line is dropped.";
+            ? $"The server sent a line of {ContentLength(line)} bytes; IRC allows at most {MaxContentBytes}. It was dropped; it began: {quote}"
+            : $"The server sent over {MaxContentBytes} bytes without ending the line; the line is dropped. It began: {quote}";
         return FrameResult.TooLong;
+    }
+
+    /// <summary>
+    /// The first <see cref="QuotedChars"/> characters of <paramref name="line"/>, decoded by the rule of
+    /// <see cref="IrcEncoding"/> applied to its first <see cref="QuotedBytes"/> bytes (the rest is never read).
+    /// </summary>
+    private static string Quote(in ReadOnlySequence<byte> line)
+    {
+        Span<byte> bytes = stackalloc byte[QuotedBytes];
+        var length = (int)Math.Min(line.Length, QuotedBytes);
+        line.Slice(0, length).CopyTo(bytes);
+        var prefix = bytes[..length];
+        // A character cut in two by the prefix would make valid UTF-8 look invalid and turn the quote into Latin-1.
+        if (length < line.Length) prefix = prefix[..WholeUtf8Length(prefix)];
+        var text = IrcEncoding.Decode(prefix);
+        if (text.Length <= QuotedChars) return text;
+        return text[..(char.IsHighSurrogate(text[QuotedChars - 1]) ? QuotedChars - 1 : QuotedChars)];
+    }
+
+    /// <summary>The length of <paramref name="bytes"/> without a UTF-8 sequence left incomplete at its end.</summary>
+    private static int WholeUtf8Length(ReadOnlySpan<byte> bytes)
+    {
+        var lead = bytes.Length - 1;
+        while (lead >= 0 && bytes.Length - lead <= 3 && (bytes[lead] & 0xC0) == 0x80) lead--;
+        if (lead < 0) return bytes.Length;
+        var sequence = bytes[lead] >= 0xF0 ? 4 : bytes[lead] >= 0xE0 ? 3 : bytes[lead] >= 0xC0 ? 2 : 1;
+        return bytes.Length - lead < sequence ? lead : bytes.Length;
     }
 
     /// <summary>The bytes before a trailing CR, which belongs to the line ending.</summary>

@@ -38,6 +38,32 @@ public sealed class ChannelTrackerTests
     }
 
     [Fact]
+    public void KeysFromTheUsersJoinAndFromModeGoWithTheRejoin()
+    {
+        var tracker = new ChannelTracker([]);
+        tracker.RememberJoinKeys(IrcMessage.Parse("JOIN #a,#b,#c,#d keyA"));
+        foreach (var channel in new[] { "#a", "#b", "#c", "#d" }) Observe(tracker, $":me!u@h JOIN {channel}");
+        Observe(tracker, ":op!o@h MODE #b +lok 10 me keyB");
+        Observe(tracker, ":op!o@h MODE #c +k keyC");
+        Observe(tracker, ":op!o@h MODE #c -k keyC");
+        Observe(tracker, ":op!o@h MODE #a -l+k keyA2");
+        Observe(tracker, ":me!u@h PART #d");
+
+        tracker.TakeRejoinLines().Should().Equal("JOIN #a keyA2", "JOIN #b keyB", "JOIN #c");
+    }
+
+    [Fact]
+    public void ModeParametersFollowTheServersChanmodes()
+    {
+        var tracker = new ChannelTracker([]);
+        Observe(tracker, ":me!u@h JOIN #x");
+        Observe(tracker, ":srv 005 me CHANMODES=beI,k,lf,imnt PREFIX=(qov)~@+ :are supported by this server");
+        Observe(tracker, ":op!o@h MODE #x +fqk 5:10 me secret");
+
+        tracker.TakeRejoinLines().Should().Equal("JOIN #x secret");
+    }
+
+    [Fact]
     public void AJoinTheServerRefusesIsNotTriedAgain()
     {
         var tracker = new ChannelTracker(["#banned", "#open"]);

@@ -137,6 +137,29 @@ public sealed class IrcConnectionLifecycleTests
     }
 
     [Fact]
+    public async Task AfterAReconnectKeyedChannelsAreRejoinedWithTheirKeys()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = FakeIrcServer.Start();
+        await using var connection = TestConnections.Start(server, "keys");
+        var first = await server.AcceptAsync(Timeout, ct);
+        await first.WelcomeAsync(Timeout, ct);
+        connection.Send(["JOIN #locked,#changed,#open sesame,old"]).Outcome.Should().Be(SendOutcome.Queued);
+        await first.WaitForAsync("JOIN", Timeout, ct);
+        await first.SendLinesAsync(ct, ":keys!u@h JOIN #locked", ":keys!u@h JOIN #changed", ":keys!u@h JOIN #open",
+            ":op!o@h MODE #changed +k new", ":op!o@h MODE #open +k later", ":op!o@h MODE #open -k later");
+        await first.SyncAsync(Timeout, ct);
+
+        await first.DisposeAsync();
+
+        var second = await server.AcceptAsync(Timeout, ct);
+        await second.WelcomeAsync(Timeout, ct);
+        (await second.WaitForAsync("JOIN", Timeout, ct, "#locked")).Params.Should().Equal("#locked", "sesame");
+        (await second.WaitForAsync("JOIN", Timeout, ct, "#changed")).Params.Should().Equal("#changed", "new");
+        (await second.WaitForAsync("JOIN", Timeout, ct, "#open")).Params.Should().Equal("#open");
+    }
+
+    [Fact]
     public async Task AnAddressThatIsNotAllowedIsAnErrorAndIsNotRetried()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -68,6 +68,22 @@ public sealed class IrcConnectionReadingTests
     }
 
     [Fact]
+    public async Task AnOverlongLineIsAnErrorWithItsStartAndLengthAndTheConnectionGoesOn()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var fake = await FakeServerConnection.StartAsync(null, ct);
+        var (connection, peer) = fake;
+        var overlong = ":bob!b@h PRIVMSG #c :" + string.Concat(Enumerable.Repeat("wörds ", IrcLimits.MaxIncomingLineBytes / 6));
+
+        await peer.SendLinesAsync(ct, overlong, ":fake.server NOTICE * :after the long line");
+
+        var error = await connection.Events.WaitForStatusAsync(IrcStatus.Error, Timeout, ct);
+        error.Detail.Should().Contain(overlong[..IrcLineFramer.QuotedChars]).And.NotContain(overlong[..(IrcLineFramer.QuotedChars + 1)])
+            .And.Contain($"{Encoding.UTF8.GetByteCount(overlong)} bytes");
+        await connection.Events.WaitForMessageAsync(m => m.Params is [_, "after the long line"], "the next line", Timeout, ct, after: error.Seq);
+    }
+
+    [Fact]
     public async Task ALineThatIsNotAnIrcMessageIsAnErrorWithItsTextAndTheConnectionGoesOn()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -109,6 +109,41 @@ public sealed class IrcLineFramerTests
     }
 
     [Fact]
+    public async Task TooLongQuotesTheFirst200CharactersOfTheDroppedLineAsDecodedWithItsLength()
+    {
+        // 13 bytes, so the é that straddles the quoted bytes' end is cut in two.
+        const string start = "PRIVMSG #cc :";
+        var line = start + new string('é', MaxContent / 2);
+        var stream = Encoding.UTF8.GetBytes(line + "\r\nPING :after\r\n");
+
+        // Split inside an é, as a read may be: the quote must still be UTF-8.
+        foreach (var chunk in new[] { 7, 201, 4096, stream.Length })
+        {
+            var result = await FrameAsync(stream.Chunk(chunk));
+
+            result.Lines.Should().Equal([TooLong, "PING :after"], "chunks of {0} bytes", chunk);
+            var quoted = line[..IrcLineFramer.QuotedChars];
+            var error = result.Errors.Should().ContainSingle().Which;
+            error.Should().Contain(quoted).And.NotContain(quoted + "é");
+            // A line whose first reads already pass the limit is dropped before its end arrives: only then is its length unknown.
+            var length = Encoding.UTF8.GetByteCount(line);
+            var readBeforeItsEnd = (length + 1) / chunk * chunk;
+            error.Should().Contain(readBeforeItsEnd <= MaxContent ? $"line of {length} bytes" : $"over {MaxContent} bytes", "chunks of {0} bytes", chunk);
+        }
+    }
+
+    [Fact]
+    public async Task AnEndlessLineIsQuotedFromItsStart()
+    {
+        var flood = Enumerable.Repeat("0123456789"u8.ToArray(), MaxContent / 10 + 1).Prepend(":flood.example NOTICE * :"u8.ToArray());
+
+        var result = await FrameAsync(flood);
+
+        result.Errors.Should().ContainSingle().Which.Should().Contain("without ending the line")
+            .And.Contain(":flood.example NOTICE * :0123456789");
+    }
+
+    [Fact]
     public void ReturnsNeedMoreDataAndConsumesNothingForAPartialLine()
     {
         var framer = new IrcLineFramer();
