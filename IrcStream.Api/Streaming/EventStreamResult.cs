@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Net.ServerSentEvents;
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -11,8 +10,8 @@ namespace IrcStream.Api.Streaming;
 /// <summary>
 /// Writes <see cref="EventStream"/>'s items as Server-Sent Events with <see cref="SseFormatter"/> (the framing of
 /// <c>TypedResults.ServerSentEvents</c>), but decides itself when to flush: each event's JSON is serialised once,
-/// straight into the formatter's buffer (no string per event), and the events that are ready together (a replay,
-/// a burst) go out with one flush instead of one each.
+/// straight into the formatter's buffer (no string per event), the events that are ready together (a replay,
+/// a burst) go out with one flush instead of one each, and a stream waiting for events holds no write buffer.
 /// </summary>
 internal sealed class EventStreamResult(IAsyncEnumerable<StreamItem> items, JsonSerializerOptions json)
     : IResult, IStatusCodeHttpResult, IContentTypeHttpResult, IEndpointMetadataProvider
@@ -39,39 +38,69 @@ internal sealed class EventStreamResult(IAsyncEnumerable<StreamItem> items, Json
 
         var aborted = httpContext.RequestAborted;
         var body = new UnflushedPipeStream(response.BodyWriter);
-        var jsonWriter = new Utf8JsonWriter(Stream.Null, new JsonWriterOptions { Encoder = json.Encoder, SkipValidation = true });
+        await using var enumerator = items.GetAsyncEnumerator(aborted);
+        var ready = new ReadyItems(enumerator, body);
         try
         {
-            await SseFormatter.WriteAsync(FlushWhenIdle(items, body, aborted), body, (item, buffer) => WriteData(item.Data, buffer, jsonWriter, json), aborted);
-            await body.FlushPipeAsync(aborted);
+            // One formatter run per batch of ready events: its buffers are rented while it writes and returned
+            // before the stream waits again, so an idle stream holds none of them.
+            while (await ready.WaitAsync())
+            {
+                await using var jsonWriter = new Utf8JsonWriter(Stream.Null, new JsonWriterOptions { Encoder = json.Encoder, SkipValidation = true });
+                await SseFormatter.WriteAsync(ready.TakeBatch(), body, (item, buffer) => WriteData(item.Data, buffer, jsonWriter, json), aborted);
+                await body.FlushPipeAsync(aborted);
+            }
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
             // The client went away.
         }
-        finally
-        {
-            await jsonWriter.DisposeAsync();
-        }
     }
 
     /// <summary>
-    /// The items as <see cref="SseItem{T}"/>s. The formatter writes an item before it asks for the next one, so
-    /// when the next is not ready yet, everything before it is in the pipe: that is the moment to flush.
+    /// Cuts the stream's items into batches of what is ready together. A batch ends when the next item is not
+    /// ready yet (that wait then belongs to <see cref="WaitAsync"/>), when the items end, or when
+    /// <see cref="MaxUnflushedBytes"/> wait in the pipe, so a long backlog streams rather than piling up in memory.
     /// </summary>
-    private static async IAsyncEnumerable<SseItem<StreamItem>> FlushWhenIdle(
-        IAsyncEnumerable<StreamItem> items, UnflushedPipeStream body, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private sealed class ReadyItems(IAsyncEnumerator<StreamItem> items, UnflushedPipeStream body)
     {
-        await using var enumerator = items.GetAsyncEnumerator(cancellationToken);
-        while (true)
+        private ValueTask<bool>? _pending;
+        private bool _ended;
+
+        /// <summary>Waits for the first item of the next batch; false when the items have ended.</summary>
+        public async ValueTask<bool> WaitAsync()
         {
-            var next = enumerator.MoveNextAsync();
-            if (body.UnflushedBytes > 0 && (!next.IsCompleted || body.UnflushedBytes >= MaxUnflushedBytes))
+            if (_ended) return false;
+            if (_pending is { } pending)
             {
-                await body.FlushPipeAsync(cancellationToken);
+                _pending = null;
+                return await pending;
             }
-            if (!await next) yield break;
-            yield return ToSseItem(enumerator.Current);
+            return await items.MoveNextAsync();
+        }
+
+        /// <summary>
+        /// The current item, then every item that is ready without waiting. The formatter writes an item before
+        /// it asks for the next, so <see cref="UnflushedPipeStream.UnflushedBytes"/> counts everything written so far.
+        /// </summary>
+        public async IAsyncEnumerable<SseItem<StreamItem>> TakeBatch()
+        {
+            yield return ToSseItem(items.Current);
+            while (body.UnflushedBytes < MaxUnflushedBytes)
+            {
+                var next = items.MoveNextAsync();
+                if (!next.IsCompleted)
+                {
+                    _pending = next;
+                    yield break;
+                }
+                if (!await next)
+                {
+                    _ended = true;
+                    yield break;
+                }
+                yield return ToSseItem(items.Current);
+            }
         }
     }
 
