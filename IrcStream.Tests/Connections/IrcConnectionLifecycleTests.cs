@@ -15,14 +15,9 @@ public sealed class IrcConnectionLifecycleTests
     [Fact]
     public async Task AConnectionIsConnectingAsSoonAsItIsStarted()
     {
-        // A listener whose backlog is full: the TCP connect cannot finish, so no later state can overtake the read.
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(0);
-        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
-        using var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await filler.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), TestContext.Current.CancellationToken);
-        await using var connection = TestConnections.Create("127.0.0.1", port, "early");
+        // The TCP connect cannot finish, so no later state can overtake the read.
+        using var stuck = await FullBacklogListener.OpenAsync(TestContext.Current.CancellationToken);
+        await using var connection = TestConnections.Create("127.0.0.1", stuck.Port, "early");
         connection.State.Should().Be(ConnectionState.Disconnected, "a connection not yet started is down");
 
         connection.Start();
@@ -52,13 +47,8 @@ public sealed class IrcConnectionLifecycleTests
     public async Task AListenerWhoseBacklogIsFullIsAConnectTimeout()
     {
         var ct = TestContext.Current.CancellationToken;
-        // With a backlog of 0 Linux queues one connection; nobody accepts it, so the kernel drops the next SYNs.
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(0);
-        var port = ((IPEndPoint)listener.LocalEndPoint!).Port;
-        using var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await filler.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), ct);
+        using var stuck = await FullBacklogListener.OpenAsync(ct);
+        var port = stuck.Port;
         var settings = TestConnections.Settings with { ConnectTimeout = TimeSpan.FromMilliseconds(500) };
         await using var connection = TestConnections.Create("127.0.0.1", port, "stuck", settings);
 
