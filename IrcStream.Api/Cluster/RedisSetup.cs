@@ -43,9 +43,21 @@ public static class RedisSetup
         }
     }
 
+    /// <summary>
+    /// The gateway's client settings over the configuration string: a command fails at once while Redis is away
+    /// instead of waiting in the client's backlog, so a request answers 503 promptly and an append stays held in
+    /// memory where its owner can see it, rather than reaching Redis later out of the owner's sight.
+    /// </summary>
+    internal static ConfigurationOptions ClientOptions(string configuration)
+    {
+        var options = ParseConfiguration(configuration, out var error) ?? throw new ArgumentException(error, nameof(configuration));
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        return options;
+    }
+
     private static IConnectionMultiplexer Connect(RedisOptions redis, ILoggerFactory? loggerFactory)
     {
-        var options = ParseConfiguration(redis.Configuration!, out _)!;
+        var options = ClientOptions(redis.Configuration!);
         // Fail at start rather than wait; once connected, the multiplexer reconnects by itself after a loss.
         options.AbortOnConnectFail = true;
         options.LoggerFactory = loggerFactory;
