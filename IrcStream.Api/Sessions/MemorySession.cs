@@ -79,7 +79,7 @@ internal sealed class MemorySession : IBrowserSession, IDisposable
     {
         lock (_gate)
         {
-            if (_ended) return ValueTask.FromResult(SessionAddOutcome.Ended);
+            if (_ended || _expire.IsCancellationRequested) return ValueTask.FromResult(SessionAddOutcome.Ended);
             if (_connections.Count >= maxConnections) return ValueTask.FromResult(SessionAddOutcome.Full);
             _connections.Add(connectionId);
             return ValueTask.FromResult(SessionAddOutcome.Added);
