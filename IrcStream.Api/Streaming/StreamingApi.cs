@@ -30,16 +30,17 @@ public static class StreamingApi
         return group;
     }
 
-    internal static Results<EventStreamResult, ValidationProblem, ProblemHttpResult> Events(
+    internal static async Task<Results<EventStreamResult, ValidationProblem, ProblemHttpResult>> Events(
         string id,
         string? lastEventId,
         HttpContext http,
+        OwnedConnections owned,
         IOptions<IrcStreamOptions> options,
         GatewayShutdown shutdown,
         StreamTelemetry telemetry)
     {
         var session = http.GetSession();
-        if (session.Find(id) is not { } connection) return Problems.ConnectionNotFound(id);
+        if (!await session.HoldsAsync(id, http.RequestAborted) || owned.Find(id) is not { } connection) return Problems.ConnectionNotFound(id);
 
         var resume = http.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId;
         long after = 0;
@@ -69,10 +70,11 @@ public static class StreamingApi
         long? since,
         double? timeout,
         HttpContext http,
+        OwnedConnections owned,
         IOptions<IrcStreamOptions> options)
     {
         var session = http.GetSession();
-        if (session.Find(id) is not { } connection) return Problems.ConnectionNotFound(id);
+        if (!await session.HoldsAsync(id, http.RequestAborted) || owned.Find(id) is not { } connection) return Problems.ConnectionNotFound(id);
 
         var errors = new Dictionary<string, string[]>();
         if (since < 0) errors["since"] = ["Give the seq of the last event you have, 0 or more."];
