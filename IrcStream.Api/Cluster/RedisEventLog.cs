@@ -131,6 +131,8 @@ internal sealed class RedisEventLog : IEventLog
             var completed = _memory.IsCompleted;
             var batch = _memory.ReadAfter(shipped, MaxBatch);
             var events = batch.Where(e => e.Type != EventTypes.Gap).ToArray();
+            // The ring hands a gap first when it no longer holds the next seqs to copy: those never reach Redis.
+            var lost = batch.Count > 0 && batch[0].Type == EventTypes.Gap ? batch[0].Seq - shipped : 0;
             var newest = batch.Count > 0 ? batch[^1].Seq : shipped;
             var ending = completed && newest >= _memory.LastSeq;
 
@@ -150,6 +152,7 @@ internal sealed class RedisEventLog : IEventLog
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
+                RedisLogMetrics.AppendFailed();
                 _onFailure?.Invoke(this, ex);
                 await Task.Delay(retryDelay, _time).ConfigureAwait(false);
                 retryDelay = Next(retryDelay);
@@ -175,6 +178,7 @@ internal sealed class RedisEventLog : IEventLog
                 _drained.TrySetResult();
                 return;
             }
+            if (lost > 0) RedisLogMetrics.Lost(lost);
             lock (_gate)
             {
                 _shipped = Math.Max(_shipped, newest);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using IrcStream.Api.Streaming;
 using IrcStream.Domain.Events;
 using StackExchange.Redis;
 
@@ -13,9 +14,6 @@ internal enum AppendOutcome
     /// <summary>The lease no longer holds the writer's token: nothing was written, and nothing may be again.</summary>
     LeaseLost,
 }
-
-/// <summary>One read of a connection's stream: the events after the resume point (a gap first where some are gone), and whether the log has ended.</summary>
-internal readonly record struct LogRead(IReadOnlyList<StoredEvent> Events, bool Completed);
 
 /// <summary>
 /// The Redis side of event logs: one stream per connection whose entry ids are <c>{seq}-0</c>, each entry holding the
@@ -85,19 +83,23 @@ internal sealed class RedisEventStore(IConnectionMultiplexer redis, RedisKeys ke
             args[6 + i * 3] = events[i].Type;
             args[7 + i * 3] = events[i].Json;
         }
+        var started = RedisLogMetrics.Start();
         var result = await redis.GetDatabase().ScriptEvaluateAsync(AppendScript, keyList, args).ConfigureAwait(false);
+        RedisLogMetrics.Measured("append", started);
         return (long)result < 0 ? AppendOutcome.LeaseLost : AppendOutcome.Appended;
     }
 
     /// <summary>The events after <paramref name="after"/>, at most <paramref name="max"/> (a leading gap counted), and whether the log has ended there.</summary>
-    public async Task<LogRead> ReadAfterAsync(string connectionId, long after, int max)
+    public async Task<EventBatch> ReadAfterAsync(string connectionId, long after, int max)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
         after = Math.Max(0, after);
+        var started = RedisLogMetrics.Start();
         var result = await redis.GetDatabase().ScriptEvaluateAsync(
             ReadScript,
             [keys.Log(connectionId), keys.LogEnd(connectionId)],
             [StreamId(after + 1), max]).ConfigureAwait(false);
+        RedisLogMetrics.Measured("read", started);
         var parts = (RedisResult[])result!;
         var entries = (RedisResult[])parts[0]!;
         var end = parts[1].IsNull ? (long?)null : (long)parts[1];
@@ -118,7 +120,7 @@ internal sealed class RedisEventStore(IConnectionMultiplexer redis, RedisKeys ke
             if (events.Count == max) break;
         }
         var completed = end is { } last && next > last;
-        return new LogRead(events, completed);
+        return new EventBatch(events, completed);
     }
 
     /// <summary>The newest seq the stream holds (0 when none): where an owner taking over a log goes on from.</summary>

@@ -24,6 +24,7 @@ public static class RedisSetup
         services.AddSingleton(sp => new RedisKeys(sp.GetRequiredService<IOptions<IrcStreamOptions>>().Value.Redis.KeyPrefix));
         // Resolves the multiplexer as the host starts, so an unreachable Redis stops the gateway there, not at a first request.
         services.AddHostedService<RedisStartup>();
+        services.AddRedisEventLogs();
         return services;
     }
 

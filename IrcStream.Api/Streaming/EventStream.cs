@@ -22,7 +22,7 @@ internal static class EventStream
     private const int ReadBatch = 256;
 
     public static async IAsyncEnumerable<StreamItem> ReadAsync(
-        IEventLog log,
+        IEventReader log,
         long after,
         TimeSpan keepAliveInterval,
         [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -32,9 +32,7 @@ internal static class EventStream
         Task<bool>? waiting = null;
         while (true)
         {
-            // Read completion before the events: Complete follows the last append, so nothing can be missed.
-            var completed = log.IsCompleted;
-            var batch = log.ReadAfter(after, ReadBatch);
+            var (batch, completed) = await log.ReadAfterAsync(after, ReadBatch, cancellationToken);
             foreach (var gatewayEvent in batch)
             {
                 yield return new StreamItem(gatewayEvent, first ? ReconnectionInterval : null);

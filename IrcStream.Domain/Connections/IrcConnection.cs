@@ -46,7 +46,11 @@ public sealed class IrcConnection : IIrcConnection
     private volatile string? _ownUserHost;
     private ConnectionState _state = ConnectionState.Disconnected;
 
-    public IrcConnection(IrcConnectionOptions options, IrcEngineSettings settings, ILogger<IrcConnection>? logger = null)
+    /// <param name="options">What to connect to and as whom.</param>
+    /// <param name="settings">The gateway's engine settings.</param>
+    /// <param name="logger">Where the connection logs its life; none by default.</param>
+    /// <param name="events">The log to append to; by default a new in-memory <see cref="EventLog"/> of <see cref="IrcEngineSettings.EventBufferSize"/>.</param>
+    public IrcConnection(IrcConnectionOptions options, IrcEngineSettings settings, ILogger<IrcConnection>? logger = null, IEventLog? events = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(settings);
@@ -60,7 +64,7 @@ public sealed class IrcConnection : IIrcConnection
         _endpoint = options.Host.Contains(':') ? $"[{options.Host}]:{options.Port}" : $"{options.Host}:{options.Port}";
         _backoff = new ReconnectBackoff(settings.ReconnectDelay, settings.MaxReconnectDelay);
         _nick = string.IsNullOrEmpty(options.Nick) ? null : options.Nick;
-        Events = new EventLog(settings.EventBufferSize, settings.Time);
+        Events = events ?? new EventLog(settings.EventBufferSize, settings.Time);
         ChannelTracker = new ChannelTracker(options.Channels);
     }
 

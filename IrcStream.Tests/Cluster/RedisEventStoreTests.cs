@@ -1,4 +1,5 @@
 using IrcStream.Api.Cluster;
+using IrcStream.Api.Streaming;
 using IrcStream.Domain.Events;
 using IrcStream.Tests.Support;
 using StackExchange.Redis;
@@ -116,7 +117,7 @@ public sealed class RedisEventStoreTests(RedisFixture fixture) : IAsyncLifetime
 
         (await store.ReadAfterAsync("c1", 1, 100)).Completed.Should().BeTrue("the read reached the end");
         (await store.ReadAfterAsync("c1", 1, 1)).Completed.Should().BeFalse("event 3 is still to come for this reader");
-        (await store.ReadAfterAsync("c1", 3, 100)).Should().Match<LogRead>(r => r.Completed && r.Events.Count == 0);
+        (await store.ReadAfterAsync("c1", 3, 100)).Should().Match<EventBatch>(r => r.Completed && r.Events.Count == 0);
         var ttl = await _redis.GetDatabase().KeyTimeToLiveAsync(_keys.Log("c1"));
         ttl.Should().NotBeNull().And.BeGreaterThan(TimeSpan.FromMinutes(4));
         (await _redis.GetDatabase().KeyTimeToLiveAsync(_keys.LogEnd("c1"))).Should().NotBeNull();
