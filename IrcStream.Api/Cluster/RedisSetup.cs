@@ -25,6 +25,8 @@ public static class RedisSetup
         // Resolves the multiplexer as the host starts, so an unreachable Redis stops the gateway there, not at a first request.
         services.AddHostedService<RedisStartup>();
         services.AddRedisEventLogs();
+        services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis");
+        services.AddExceptionHandler<RedisUnavailableHandler>();
         return services;
     }
 
@@ -64,7 +66,14 @@ public static class RedisSetup
         options.LoggerFactory = loggerFactory;
         try
         {
-            return ConnectionMultiplexer.Connect(options);
+            var multiplexer = ConnectionMultiplexer.Connect(options);
+            var logger = loggerFactory?.CreateLogger("IrcStream.Api.Cluster.Redis");
+            if (logger is not null)
+            {
+                multiplexer.ConnectionFailed += (_, e) => RedisLog.Lost(logger, e.EndPoint?.ToString(), e.FailureType.ToString());
+                multiplexer.ConnectionRestored += (_, e) => RedisLog.Restored(logger, e.EndPoint?.ToString());
+            }
+            return multiplexer;
         }
         catch (RedisConnectionException ex)
         {
@@ -81,4 +90,13 @@ public static class RedisSetup
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
+}
+
+internal static partial class RedisLog
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis at {EndPoint} lost ({Failure}): requests that need it answer 503, events are held in memory until it is back")]
+    public static partial void Lost(ILogger logger, string? endPoint, string failure);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Redis at {EndPoint} reachable again")]
+    public static partial void Restored(ILogger logger, string? endPoint);
 }
