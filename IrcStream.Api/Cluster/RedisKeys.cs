@@ -24,6 +24,15 @@ public sealed class RedisKeys(string prefix)
     /// <summary>A session's record, keyed by the SHA-256 of the cookie value: the cookie itself is never stored.</summary>
     public RedisKey Session(string cookieValue) => $"{Prefix}:session:{CookieHash(cookieValue)}";
 
+    /// <summary>Live sessions, each scored with the time (ms, Redis's clock) it expires: what <c>MaxSessions</c> counts.</summary>
+    public RedisKey Sessions => $"{Prefix}:sessions";
+
+    /// <summary>What <see cref="SessionsFrom"/> puts before the address (the session scripts build the key from the stored address).</summary>
+    public string SessionsFromPrefix => $"{Prefix}:sessions-from:";
+
+    /// <summary>Live sessions created from one client address, scored like <see cref="Sessions"/>: what <c>MaxSessionsPerAddress</c> counts.</summary>
+    public RedisKey SessionsFrom(string clientAddress) => SessionsFromPrefix + clientAddress;
+
     /// <summary>The one pub/sub channel each node subscribes to: "connection X has new events".</summary>
     public RedisChannel Events => RedisChannel.Literal($"{Prefix}:events");
 

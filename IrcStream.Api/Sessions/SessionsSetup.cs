@@ -6,9 +6,10 @@ namespace IrcStream.Api.Sessions;
 
 public static class SessionsSetup
 {
-    /// <summary>Sessions in this process's memory: the store of a gateway that runs alone (no Redis configured).</summary>
+    /// <summary>Sessions in this process's memory, unless a shared store (Redis mode) was registered before.</summary>
     public static IServiceCollection AddSessions(this IServiceCollection services)
     {
+        if (services.Any(s => s.ServiceType == typeof(ISessionStore))) return services;
         services.AddMemoryCache();
         services.AddSingleton<MemorySessionStore>();
         services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<MemorySessionStore>());
