@@ -1,3 +1,4 @@
+using IrcStream.Api.Connections;
 using IrcStream.Api.Sessions;
 
 namespace IrcStream.Api.Cluster;
@@ -12,8 +13,13 @@ public static class RedisNodesSetup
     public static IServiceCollection AddRedisNodes(this IServiceCollection services, IConfiguration configuration)
     {
         if (!RedisSetup.IsConfigured(configuration)) return services;
+        services.AddSingleton<GatewayNode>();
         services.AddSingleton<SessionKeepAlive>();
         services.AddSingleton<ISessionStore, RedisSessionStore>();
+        services.AddSingleton<ConnectionLeases>();
+        services.AddSingleton<RedisConnectionDirectory>();
+        services.AddSingleton<IConnectionDirectory>(sp => sp.GetRequiredService<RedisConnectionDirectory>());
+        services.AddSingleton<OwnerForwarding>();
         services.AddHostedService<NodeHeartbeat>();
         return services;
     }

@@ -74,12 +74,13 @@ internal sealed class RedisSessionStore(
 
     public async ValueTask<SessionResolution> ResolveAsync(string? cookie, string clientAddress, bool mayCreate, CancellationToken cancellationToken)
     {
-        if (cookie is not null && await _keepAlive.TouchAsync(keys.Session(cookie)) is { } found)
-            return SessionResolution.Found(new RedisSession(this, keys.Session(cookie), GatewayLog.SessionTag(cookie), found.ConnectionIds));
+        if (cookie is not null && SessionCookie.Hash(cookie) is var hash && await _keepAlive.TouchAsync(keys.SessionByHash(hash)) is { } found)
+            return SessionResolution.Found(new RedisSession(this, keys.SessionByHash(hash), hash, found.ConnectionIds));
         if (!mayCreate) return SessionResolution.Refused(SessionRefusal.NotFound);
 
         var value = SessionCookie.NewValue();
-        var key = keys.Session(value);
+        var created = SessionCookie.Hash(value);
+        var key = keys.SessionByHash(created);
         var outcome = (int)await _db.ScriptEvaluateAsync(CreateScript,
             [key, keys.Sessions, keys.SessionsFrom(clientAddress)],
             [(long)_idle.TotalMilliseconds, options.Value.MaxSessions, options.Value.MaxSessionsPerAddress, clientAddress]);
@@ -88,17 +89,19 @@ internal sealed class RedisSessionStore(
             case 1: return SessionResolution.Refused(SessionRefusal.GatewayFull);
             case 2: return SessionResolution.Refused(SessionRefusal.AddressFull);
         }
-        var tag = GatewayLog.SessionTag(value);
-        GatewayLog.SessionStarted(logger, tag);
-        return SessionResolution.Created(new RedisSession(this, key, tag, []), value);
+        var session = new RedisSession(this, key, created, []);
+        GatewayLog.SessionStarted(logger, session.Tag);
+        return SessionResolution.Created(session, value);
     }
 
-    private sealed class RedisSession(RedisSessionStore store, RedisKey key, string tag, IReadOnlyList<string> connectionIds) : IBrowserSession
+    private sealed class RedisSession(RedisSessionStore store, RedisKey key, string hash, IReadOnlyList<string> connectionIds) : IBrowserSession
     {
         // The ids as of this request (its own adds and removes included): one round trip per request, not per question.
         private List<string> _ids = [.. connectionIds];
 
-        public string Tag => tag;
+        public string Hash => hash;
+
+        public string Tag => hash[..12];
 
         public ValueTask<IReadOnlyList<string>> ConnectionIdsAsync(CancellationToken cancellationToken) =>
             ValueTask.FromResult<IReadOnlyList<string>>(_ids.ToArray());
