@@ -65,9 +65,9 @@ internal static class ApiMetrics
     }
 
     /// <summary>Counts what a poll returns; gives the events back for the response.</summary>
-    public static IReadOnlyList<GatewayEvent> PollDelivered(IReadOnlyList<GatewayEvent> events)
+    public static IReadOnlyList<StoredEvent> PollDelivered(IReadOnlyList<StoredEvent> events)
     {
-        EventsDelivered(Poll, events.Count, events.Count(e => e is GapEvent));
+        EventsDelivered(Poll, events.Count, events.Count(e => e.Type == EventTypes.Gap));
         return events;
     }
 
