@@ -74,5 +74,11 @@ public sealed class RedisOptions
     /// <summary>The first part of every key and channel name, so several gateways (or other programs) can share one Redis.</summary>
     public string KeyPrefix { get; set; } = "ircstream";
 
+    /// <summary>Where the other nodes reach this one to forward requests (<c>http://gateway-1:8080</c>); unset: the address Kestrel listens on.</summary>
+    public string? NodeUrl { get; set; }
+
+    /// <summary>How long a node waits for the owner of a connection to answer a forwarded request before it answers 503.</summary>
+    public TimeSpan ForwardTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Configuration);
 }

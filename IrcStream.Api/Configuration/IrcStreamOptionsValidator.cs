@@ -87,6 +87,9 @@ internal sealed class IrcStreamOptionsValidator : IValidateOptions<IrcStreamOpti
         // Braces would change which part of a key Redis Cluster hashes; ':' ends the prefix.
         if (string.IsNullOrEmpty(redis.KeyPrefix) || redis.KeyPrefix.AsSpan().IndexOfAny("{}: \r\n\t") >= 0)
             failures.Add(Key("Redis:KeyPrefix") + $" ('{redis.KeyPrefix}') is empty or contains braces, ':' or white space; it accepts a name like \"ircstream\".");
+        if (redis.NodeUrl is { } url && !(Uri.TryCreate(url, UriKind.Absolute, out var node) && node.Scheme is "http" or "https" && node.AbsolutePath == "/"))
+            failures.Add(Key("Redis:NodeUrl") + $" ('{url}') is not an http or https address without a path; it accepts e.g. \"http://gateway-1:8080\".");
+        Duration(failures, "Redis:ForwardTimeout", redis.ForwardTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
     }
 
     private static bool IsIrcParameter(string? value) =>

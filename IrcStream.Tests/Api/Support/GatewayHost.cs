@@ -54,8 +54,8 @@ public sealed class GatewayHost : IAsyncDisposable
             // WebApplicationFactory defaults to Development; tests start from the shipped settings, not appsettings.Development.json.
             web.UseEnvironment(Environments.Production);
             web.ConfigureAppConfiguration(config => config.AddInMemoryCollection(all));
-            // Program decides what to register (Redis mode or not) from its configuration before the app is built,
-            // which sees host settings but not the collection above.
+            // Also as host settings: Program reads some (IrcStream:Redis:Configuration) while it registers services,
+            // before the app configuration above is applied.
             foreach (var (key, value) in all) web.UseSetting(key, value);
             if (fakes is not null) web.ConfigureTestServices(services => services.AddSingleton<IIrcConnectionFactory>(fakes));
             if (services is not null) web.ConfigureTestServices(services);
