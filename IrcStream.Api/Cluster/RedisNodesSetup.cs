@@ -17,6 +17,7 @@ public static class RedisNodesSetup
         services.AddSingleton<SessionKeepAlive>();
         services.AddSingleton<ISessionStore, RedisSessionStore>();
         services.AddSingleton<ConnectionLeases>();
+        services.AddSingleton<ILeaseTokens>(sp => sp.GetRequiredService<ConnectionLeases>());
         services.AddSingleton<RedisConnectionDirectory>();
         services.AddSingleton<IConnectionDirectory>(sp => sp.GetRequiredService<RedisConnectionDirectory>());
         services.AddSingleton<OwnerForwarding>();
