@@ -6,9 +6,11 @@ namespace IrcStream.Api.Cluster;
 /// <summary>
 /// The owning node's log of one connection in Redis mode: the in-memory <see cref="EventLog"/> the connection
 /// appends to (seq given and JSON written once, there), copied into the connection's Redis stream behind it by a
-/// flush that runs while there is something to copy. The in-memory ring is also the bounded hold while Redis is
-/// slow or away: events wait there and are appended when Redis answers again; whatever the ring no longer holds by
-/// then is never appended, which readers see as a <c>gap</c> over exactly those seqs.
+/// flush that runs while there is something to copy. The flush is a live reader of the in-memory log, so that log
+/// is also the bounded hold while Redis is slow or away: it keeps what Redis has not taken yet beyond retention,
+/// within the live-reader hold caps (<see cref="EventLogLimits.MaxHeldBytes"/> per connection, the gateway-wide
+/// budget), and the flush appends it when Redis answers again. Whatever the hold let go of by then is never
+/// appended, which readers see as a <c>gap</c> over exactly those seqs.
 /// </summary>
 /// <remarks>
 /// Appends are fenced by the lease token (<see cref="RedisEventStore.AppendAsync"/>): once the lease holds another
@@ -25,6 +27,7 @@ internal sealed class RedisEventLog : IEventLog
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
 
     private readonly EventLog _memory;
+    private readonly IEventLogReader _unshipped;
     private readonly RedisEventStore _store;
     private readonly string _connectionId;
     private readonly Func<string?> _leaseToken;
@@ -37,11 +40,13 @@ internal sealed class RedisEventLog : IEventLog
     private bool _flushing;
     private volatile bool _leaseLost;
 
+    /// <param name="limits">What the in-memory log keeps: <see cref="EventLogLimits.MaxEvents"/> is also the stream's retention.</param>
     /// <param name="leaseToken">The token of this node's lease on the connection; null while it holds none (the flush waits).</param>
     /// <param name="onFailure">Told of each failed append (Redis slow or away); the events stay held and the flush tries again.</param>
     public RedisEventLog(
         string connectionId,
         RedisEventStore store,
+        EventLogLimits limits,
         Func<string?> leaseToken,
         TimeProvider time,
         Action<RedisEventLog, Exception>? onFailure = null)
@@ -51,7 +56,8 @@ internal sealed class RedisEventLog : IEventLog
         _leaseToken = leaseToken;
         _time = time;
         _onFailure = onFailure;
-        _memory = new EventLog(store.Capacity, time);
+        _memory = new EventLog(limits, time);
+        _unshipped = _memory.OpenReader(0);
     }
 
     public string ConnectionId => _connectionId;
@@ -95,6 +101,10 @@ internal sealed class RedisEventLog : IEventLog
 
     public IReadOnlyList<StoredEvent> ReadAfter(long after, int max = int.MaxValue) => _memory.ReadAfter(after, max);
 
+    public IReadOnlyList<StoredEvent> Poll(long after, int max = int.MaxValue) => _memory.Poll(after, max);
+
+    public IEventLogReader OpenReader(long after) => _memory.OpenReader(after);
+
     public ValueTask<bool> WaitForEventsAfterAsync(long after, CancellationToken cancellationToken) =>
         _memory.WaitForEventsAfterAsync(after, cancellationToken);
 
@@ -109,32 +119,31 @@ internal sealed class RedisEventLog : IEventLog
     }
 
     /// <summary>True when there is nothing left to copy; otherwise the flush goes on. Called under the gate.</summary>
-    private bool NothingToShip() => _memory.LastSeq <= _shipped && (!_memory.IsCompleted || _endShipped);
+    private bool NothingToShip() => _unshipped.Position >= _memory.LastSeq && (!_memory.IsCompleted || _endShipped);
 
     private async Task FlushAsync()
     {
         var retryDelay = FirstRetryDelay;
+        // A batch taken from the hold stays here until Redis has it: the reader has moved past it already.
+        IReadOnlyList<StoredEvent>? batch = null;
+        var ending = false;
         while (true)
         {
-            long shipped;
             lock (_gate)
             {
-                if (NothingToShip())
+                if (batch is null && NothingToShip())
                 {
                     _flushing = false;
                     return;
                 }
-                shipped = _shipped;
             }
-
-            // Completion read before the events: Complete follows the last append, so the end mark never precedes an event.
-            var completed = _memory.IsCompleted;
-            var batch = _memory.ReadAfter(shipped, MaxBatch);
-            var events = batch.Where(e => e.Type != EventTypes.Gap).ToArray();
-            // The ring hands a gap first when it no longer holds the next seqs to copy: those never reach Redis.
-            var lost = batch.Count > 0 && batch[0].Type == EventTypes.Gap ? batch[0].Seq - shipped : 0;
-            var newest = batch.Count > 0 ? batch[^1].Seq : shipped;
-            var ending = completed && newest >= _memory.LastSeq;
+            if (batch is null)
+            {
+                // Completion read before the events: Complete follows the last append, so the end mark never precedes an event.
+                var completed = _memory.IsCompleted;
+                batch = _unshipped.Read(MaxBatch);
+                ending = completed && _unshipped.Position >= _memory.LastSeq;
+            }
 
             if (_leaseToken() is not { } token)
             {
@@ -143,11 +152,12 @@ internal sealed class RedisEventLog : IEventLog
                 continue;
             }
 
+            var events = batch.Where(e => e.Type != EventTypes.Gap).ToArray();
             AppendOutcome outcome;
             try
             {
                 outcome = events.Length == 0 && !ending
-                    ? AppendOutcome.Appended // only a gap: those seqs are gone from the hold, skip them
+                    ? AppendOutcome.Appended // only a gap: the hold let those seqs go, skip them
                     : await _store.AppendAsync(_connectionId, token, events, ending ? EndRetention : null).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -175,16 +185,24 @@ internal sealed class RedisEventLog : IEventLog
                     _leaseLost = true;
                     _flushing = false;
                 }
+                _unshipped.Dispose();
                 _drained.TrySetResult();
                 return;
             }
-            if (lost > 0) RedisLogMetrics.Lost(lost);
+            // The hold hands a gap first when it let the next seqs go: those never reach Redis.
             lock (_gate)
             {
-                _shipped = Math.Max(_shipped, newest);
+                // The gap's seq is the last one let go; the flush is the only writer of _shipped.
+                if (batch.Count > 0 && batch[0].Type == EventTypes.Gap) RedisLogMetrics.Lost(batch[0].Seq - _shipped);
+                if (batch.Count > 0) _shipped = Math.Max(_shipped, batch[^1].Seq);
                 if (ending) _endShipped = true;
             }
-            if (ending) _drained.TrySetResult();
+            batch = null;
+            if (ending)
+            {
+                _unshipped.Dispose();
+                _drained.TrySetResult();
+            }
         }
     }
 

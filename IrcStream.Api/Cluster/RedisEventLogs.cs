@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Streaming;
+using IrcStream.Domain.Connections;
 using IrcStream.Domain.Events;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +18,7 @@ internal interface ILeaseTokens
 /// node's lease. Keeps the live ones until they are drained, so the lease is given up only after the last event
 /// (the connection's CLOSED) and the end mark are in Redis, and shutdown can wait for that.
 /// </summary>
-internal sealed class RedisEventLogs(RedisEventStore store, ILeaseTokens leases, TimeProvider time) : IEventLogFactory
+internal sealed class RedisEventLogs(RedisEventStore store, EventLogLimits limits, ILeaseTokens leases, TimeProvider time) : IEventLogFactory
 {
     /// <summary>How long closing a connection waits for its log to reach Redis before giving up the lease anyway.</summary>
     public static readonly TimeSpan DrainBudget = TimeSpan.FromSeconds(5);
@@ -26,7 +27,7 @@ internal sealed class RedisEventLogs(RedisEventStore store, ILeaseTokens leases,
 
     public IEventLog Create(string connectionId)
     {
-        var log = new RedisEventLog(connectionId, store, () => leases.TokenOf(connectionId), time, onFailure: static (_, _) => { });
+        var log = new RedisEventLog(connectionId, store, limits, () => leases.TokenOf(connectionId), time);
         _live[connectionId] = log;
         log.Drained.ContinueWith(
             _ => _live.TryRemove(new KeyValuePair<string, RedisEventLog>(connectionId, log)),
@@ -73,6 +74,7 @@ public static class RedisEventLogSetup
         services.AddSingleton<IEventReaders, RedisEventReaders>();
         services.AddSingleton(sp => new RedisEventLogs(
             sp.GetRequiredService<RedisEventStore>(),
+            sp.GetRequiredService<IrcEngineSettings>().EventLogLimits,
             sp.GetRequiredService<ILeaseTokens>(),
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IEventLogFactory>(sp => sp.GetRequiredService<RedisEventLogs>());

@@ -4,7 +4,9 @@ namespace IrcStream.Api.Cluster;
 
 /// <summary>
 /// In Redis mode every node reads every connection's events from its stream, whichever node owns it: XRANGE for the
-/// events, the node's one subscription (<see cref="RedisEventNotifier"/>) to wait for more.
+/// events, the node's one subscription (<see cref="RedisEventNotifier"/>) to wait for more. Reads are not cut short
+/// by a request's token: a stream that is stopping still drains what is there, and the client's timeouts bound a
+/// read while Redis is slow.
 /// </summary>
 internal sealed class RedisEventReaders(RedisEventStore store, RedisEventNotifier notifier) : IEventReaders
 {
@@ -14,9 +16,9 @@ internal sealed class RedisEventReaders(RedisEventStore store, RedisEventNotifie
 
     private sealed class Reader(string connectionId, RedisEventStore store, RedisEventNotifier notifier) : IEventReader
     {
-        // Not cut short by the token: a stream that is stopping still drains what is there, and the client's own
-        // timeouts bound a read while Redis is slow.
-        public async ValueTask<EventBatch> ReadAfterAsync(long after, int max, CancellationToken cancellationToken) =>
+        public IEventCursor OpenReader(long after) => new Cursor(connectionId, store, after);
+
+        public async ValueTask<EventBatch> PollAsync(long after, int max) =>
             await store.ReadAfterAsync(connectionId, after, max).ConfigureAwait(false);
 
         public async ValueTask<bool> WaitForEventsAfterAsync(long after, CancellationToken cancellationToken)
@@ -30,6 +32,23 @@ internal sealed class RedisEventReaders(RedisEventStore store, RedisEventNotifie
                 if (batch.Completed) return false;
                 await registration.Woken.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>A stream's position; Redis keeps what retention keeps, nothing is held for a reader.</summary>
+    private sealed class Cursor(string connectionId, RedisEventStore store, long after) : IEventCursor
+    {
+        private long _position = Math.Max(0, after);
+
+        public async ValueTask<EventBatch> ReadAsync(int max)
+        {
+            var batch = await store.ReadAfterAsync(connectionId, _position, max).ConfigureAwait(false);
+            if (batch.Events.Count > 0) _position = batch.Events[^1].Seq;
+            return batch;
+        }
+
+        public void Dispose()
+        {
         }
     }
 }

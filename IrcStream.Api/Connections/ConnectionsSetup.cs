@@ -25,6 +25,9 @@ public static class ConnectionsSetup
     internal static IrcEngineSettings EngineSettings(IrcStreamOptions options, TimeProvider time) => new()
     {
         EventBufferSize = options.EventBufferSize,
+        EventBufferBytes = options.EventBufferBytes,
+        LiveReaderHoldBytes = options.LiveReaderHoldBytes,
+        LiveReaderHold = new EventHoldBudget(options.LiveReaderHoldTotalBytes),
         ConnectTimeout = options.ConnectTimeout,
         ReconnectDelay = options.ReconnectDelay,
         // The engine grows the delay on repeated failures; the configured delay must never exceed its ceiling.

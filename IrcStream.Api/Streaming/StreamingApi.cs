@@ -91,7 +91,7 @@ public static class StreamingApi
         var wait = timeout is { } seconds ? TimeSpan.FromSeconds(Math.Min(seconds, MaxPollTimeout.TotalSeconds)) : options.Value.LongPollTimeout;
         var batchSize = options.Value.PollBatchSize;
 
-        var (events, completed) = await log.ReadAfterAsync(after, batchSize, http.RequestAborted);
+        var (events, completed) = await log.PollAsync(after, batchSize);
         if (events.Count > 0 || completed || wait <= TimeSpan.Zero) return new EventArrayResult(ApiMetrics.PollDelivered(events));
 
         using var activity = session.BeginActivity();
@@ -106,6 +106,6 @@ public static class StreamingApi
         {
             return new EventArrayResult([]);
         }
-        return new EventArrayResult(ApiMetrics.PollDelivered((await log.ReadAfterAsync(after, batchSize, http.RequestAborted)).Events));
+        return new EventArrayResult(ApiMetrics.PollDelivered((await log.PollAsync(after, batchSize)).Events));
     }
 }

@@ -20,7 +20,7 @@ public sealed class RedisEventLogTests(RedisFixture fixture)
         var keys = new RedisKeys(RedisFixture.UniquePrefix("log"));
         await redis.GetDatabase().StringSetAsync(keys.Lease("c1"), Token, TimeSpan.FromMinutes(1));
         var store = new RedisEventStore(redis, keys, capacity: 5000, TimeProvider.System);
-        var log = new RedisEventLog("c1", store, () => Token, TimeProvider.System);
+        var log = new RedisEventLog("c1", store, new EventLogLimits { MaxEvents = store.Capacity }, () => Token, TimeProvider.System);
 
         var appended = new List<StoredEvent>();
         for (var i = 1; i <= 3000; i++) appended.Add(log.Append(Status(i)));
@@ -43,7 +43,7 @@ public sealed class RedisEventLogTests(RedisFixture fixture)
         var db = redis.GetDatabase();
         await db.StringSetAsync(keys.Lease("c1"), Token, TimeSpan.FromMinutes(1));
         var store = new RedisEventStore(redis, keys, capacity: 100, TimeProvider.System);
-        var log = new RedisEventLog("c1", store, () => Token, TimeProvider.System);
+        var log = new RedisEventLog("c1", store, new EventLogLimits { MaxEvents = store.Capacity }, () => Token, TimeProvider.System);
         log.Append(Status(1));
 
         // Another node takes the connection over: the lease now holds its token.
@@ -69,7 +69,7 @@ public sealed class RedisEventLogTests(RedisFixture fixture)
         await redis.GetDatabase().StringSetAsync(keys.Lease("c1"), Token);
         var store = new RedisEventStore(redis, keys, capacity: 100, TimeProvider.System);
         var failures = 0;
-        var log = new RedisEventLog("c1", store, () => Token, TimeProvider.System, onFailure: (_, _) => Interlocked.Increment(ref failures));
+        var log = new RedisEventLog("c1", store, new EventLogLimits { MaxEvents = store.Capacity }, () => Token, TimeProvider.System, onFailure: (_, _) => Interlocked.Increment(ref failures));
         await using var notifier = new RedisEventNotifier(redis, keys);
         await notifier.StartAsync();
         using (var shipped = notifier.Register("c1", after: 4))
@@ -101,7 +101,7 @@ public sealed class RedisEventLogTests(RedisFixture fixture)
         var keys = new RedisKeys("overflow");
         await redis.GetDatabase().StringSetAsync(keys.Lease("c1"), Token);
         var store = new RedisEventStore(redis, keys, capacity: 10, TimeProvider.System);
-        var log = new RedisEventLog("c1", store, () => Token, TimeProvider.System);
+        var log = new RedisEventLog("c1", store, new EventLogLimits { MaxEvents = store.Capacity, MaxHeldBytes = 0 }, () => Token, TimeProvider.System);
         await using var notifier = new RedisEventNotifier(redis, keys);
         await notifier.StartAsync();
         using (var shipped = notifier.Register("c1", after: 2))
@@ -116,7 +116,7 @@ public sealed class RedisEventLogTests(RedisFixture fixture)
         log.Complete();
         await log.Drained.WaitAsync(Patience, ct);
 
-        // A reader that had seq 3 before the outage: the hold kept the newest 10 (41..50); 4..40 are a gap.
+        // No hold beyond retention here: the in-memory log kept the newest 10 (41..50); 4..40 never reached Redis.
         var read = await store.ReadAfterAsync("c1", 3, 100);
         read.Events.Select(e => e.Seq).Should().Equal([40, .. Enumerable.Range(41, 10).Select(i => (long)i)]);
         var gap = (GapEvent)read.Events[0].Decode();
