@@ -10,12 +10,8 @@ public sealed class ClusterSessionTests(RedisFixture redis)
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private GatewayHost StartNode(string prefix, string idleTimeout = "00:10:00") => GatewayHost.Start(new Dictionary<string, string?>
-    {
-        ["IrcStream:Redis:Configuration"] = redis.Server.Configuration,
-        ["IrcStream:Redis:KeyPrefix"] = prefix,
-        ["IrcStream:SessionIdleTimeout"] = idleTimeout,
-    });
+    private GatewayHost StartNode(string prefix, string idleTimeout = "00:10:00") =>
+        GatewayHost.StartNode(redis.Server, prefix, new Dictionary<string, string?> { ["IrcStream:SessionIdleTimeout"] = idleTimeout });
 
     [Fact]
     public async Task ASessionMadeOnOneNodeIsTheSameSessionOnTheOther()

@@ -18,18 +18,12 @@ public sealed class ConnectionSecretsTests(RedisFixture redis)
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private GatewayHost StartNode(string prefix) => GatewayHost.Start(new Dictionary<string, string?>
-    {
-        ["IrcStream:Redis:Configuration"] = redis.Server.Configuration,
-        ["IrcStream:Redis:KeyPrefix"] = prefix,
-    });
-
     [Fact]
     public async Task NoKeyHoldsAPasswordInClearAndAnotherNodeCanDecryptThem()
     {
         var prefix = RedisFixture.UniquePrefix("secrets");
-        await using var a = StartNode(prefix);
-        await using var b = StartNode(prefix);
+        await using var a = GatewayHost.StartNode(redis.Server, prefix);
+        await using var b = GatewayHost.StartNode(redis.Server, prefix);
         var browser = a.NewBrowser();
         using var created = await browser.Http.PostAsJsonAsync("/api/connections",
             new { server = "127.0.0.1:6667", nick = "alice", password = ServerPassword, sasl = new { account = "alice", password = SaslPassword } }, Token);
