@@ -9,6 +9,15 @@ public sealed class IrcStreamOptions
     public List<string> AllowedServers { get; set; } = [];
 
     public int EventBufferSize { get; set; } = 1000;
+
+    /// <summary>Bytes of events retained per connection for resume, beside <see cref="EventBufferSize"/>.</summary>
+    public long EventBufferBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Bytes one connection may hold beyond retention while a live reader (stream or returning poller) is behind.</summary>
+    public long LiveReaderHoldBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>Bytes every connection together may hold beyond retention for live readers.</summary>
+    public long LiveReaderHoldTotalBytes { get; set; } = 256L * 1024 * 1024;
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
     public TimeSpan LongPollTimeout { get; set; } = TimeSpan.FromSeconds(30);
     public int PollBatchSize { get; set; } = 500;

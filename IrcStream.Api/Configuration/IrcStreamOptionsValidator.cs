@@ -24,6 +24,9 @@ internal sealed class IrcStreamOptionsValidator : IValidateOptions<IrcStreamOpti
         }
 
         Whole(failures, "EventBufferSize", options.EventBufferSize, 1, 1_000_000);
+        Bytes(failures, "EventBufferBytes", options.EventBufferBytes, 4 * 1024, 1L << 30);
+        Bytes(failures, "LiveReaderHoldBytes", options.LiveReaderHoldBytes, 0, 4L << 30);
+        Bytes(failures, "LiveReaderHoldTotalBytes", options.LiveReaderHoldTotalBytes, 0, 1L << 40);
         Whole(failures, "PollBatchSize", options.PollBatchSize, 1, 100_000);
         Whole(failures, "MaxConnectionsPerSession", options.MaxConnectionsPerSession, 1, 1000);
         Whole(failures, "MaxSessions", options.MaxSessions, 1, 10_000_000);
@@ -72,6 +75,12 @@ internal sealed class IrcStreamOptionsValidator : IValidateOptions<IrcStreamOpti
     {
         if (value < min || value > max)
             failures.Add($"{Key(key)} is {value}; it accepts a whole number from {min} to {max}.");
+    }
+
+    private static void Bytes(List<string> failures, string key, long value, long min, long max)
+    {
+        if (value < min || value > max)
+            failures.Add($"{Key(key)} is {value}; it accepts a number of bytes from {min} to {max}.");
     }
 
     private static void Duration(List<string> failures, string key, TimeSpan value, TimeSpan min, TimeSpan max)
