@@ -34,6 +34,8 @@ public sealed class IrcStreamOptions
     public ConnectionRateLimitOptions ConnectionRateLimit { get; set; } = new();
 
     public MetricsOptions Metrics { get; set; } = new();
+
+    public RedisOptions Redis { get; set; } = new();
 }
 
 public sealed class FloodOptions
@@ -61,4 +63,16 @@ public sealed class MetricsOptions
 {
     /// <summary>Client addresses (IPs or CIDR networks) served <c>/metrics</c>; empty means loopback only.</summary>
     public List<string> AllowedAddresses { get; set; } = [];
+}
+
+/// <summary>Where sessions and event logs live when several gateway nodes share them; unset keeps everything in this process.</summary>
+public sealed class RedisOptions
+{
+    /// <summary>A StackExchange.Redis configuration string (<c>redis:6379,password=...</c>); unset: no Redis, one process.</summary>
+    public string? Configuration { get; set; }
+
+    /// <summary>The first part of every key and channel name, so several gateways (or other programs) can share one Redis.</summary>
+    public string KeyPrefix { get; set; } = "ircstream";
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(Configuration);
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using IrcStream.Api.Cluster;
 using IrcStream.Api.Connections;
 using IrcStream.Api.Diagnostics;
 using Microsoft.Extensions.Options;
@@ -60,6 +61,8 @@ internal sealed class IrcStreamOptionsValidator : IValidateOptions<IrcStreamOpti
                 failures.Add($"{Key($"Metrics:AllowedAddresses:{i}")} ('{options.Metrics.AllowedAddresses[i]}') is not an address or network; it accepts an IP like 10.0.0.5 or CIDR like 10.0.0.0/8 (0.0.0.0/0 and ::/0 for everyone).");
         }
 
+        RedisSettings(failures, options.Redis);
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -75,6 +78,15 @@ internal sealed class IrcStreamOptionsValidator : IValidateOptions<IrcStreamOpti
     {
         if (value < min || value > max)
             failures.Add($"{Key(key)} is {value}; it accepts a duration (hh:mm:ss) from {min} to {max}.");
+    }
+
+    private static void RedisSettings(List<string> failures, RedisOptions redis)
+    {
+        if (redis.IsConfigured && RedisSetup.ParseConfiguration(redis.Configuration!, out var error) is null)
+            failures.Add(Key("Redis:Configuration") + $" is not a StackExchange.Redis configuration string ({error}); it accepts e.g. \"redis:6379\" or \"10.0.0.5:6379,password=...,ssl=true\".");
+        // Braces would change which part of a key Redis Cluster hashes; ':' ends the prefix.
+        if (string.IsNullOrEmpty(redis.KeyPrefix) || redis.KeyPrefix.AsSpan().IndexOfAny("{}: \r\n\t") >= 0)
+            failures.Add(Key("Redis:KeyPrefix") + $" ('{redis.KeyPrefix}') is empty or contains braces, ':' or white space; it accepts a name like \"ircstream\".");
     }
 
     private static bool IsIrcParameter(string? value) =>

@@ -1,5 +1,6 @@
 using IrcStream.Api.Configuration;
 using IrcStream.Domain.Connections;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace IrcStream.Api.Connections;
@@ -10,6 +11,8 @@ public static class ConnectionsSetup
     {
         services.AddSingleton<ServerPolicy>();
         services.AddSingleton<ConnectionCloser>();
+        services.AddSingleton<OwnedConnections>();
+        services.TryAddSingleton<IConnectionDirectory, LocalConnectionDirectory>();
         services.AddSingleton<GatewayShutdown>();
         services.AddHostedService(sp => sp.GetRequiredService<GatewayShutdown>());
         services.AddSingleton(sp => EngineSettings(sp.GetRequiredService<IOptions<IrcStreamOptions>>().Value, sp.GetRequiredService<TimeProvider>()));

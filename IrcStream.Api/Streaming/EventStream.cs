@@ -4,7 +4,7 @@ using IrcStream.Domain.Events;
 namespace IrcStream.Api.Streaming;
 
 /// <summary>One item of an event stream: a gateway event, or a keepalive when <see cref="Event"/> is null; the first carries the retry hint.</summary>
-internal readonly record struct StreamItem(GatewayEvent? Event, TimeSpan? ReconnectionInterval);
+internal readonly record struct StreamItem(StoredEvent? Event, TimeSpan? ReconnectionInterval);
 
 /// <summary>
 /// A connection's events as stream items: what is retained after the resume point (a gap first when some of it is
@@ -22,7 +22,7 @@ internal static class EventStream
     private const int ReadBatch = 256;
 
     public static async IAsyncEnumerable<StreamItem> ReadAsync(
-        EventLog log,
+        IEventLog log,
         long after,
         TimeSpan keepAliveInterval,
         [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -66,7 +66,7 @@ public sealed class IrcConnection : IIrcConnection
 
     public IrcConnectionOptions Options { get; }
 
-    public EventLog Events { get; }
+    public IEventLog Events { get; }
 
     public ConnectionState State
     {

@@ -6,12 +6,12 @@ namespace IrcStream.Domain.Events;
 /// shared task, so a slow or stuck reader cannot hold up the writer or other readers. The ring starts small
 /// and doubles up to its capacity as events arrive, so a quiet connection does not hold a full-size ring.
 /// </summary>
-public sealed class EventLog
+public sealed class EventLog : IEventLog
 {
     private const int InitialRing = 16;
 
     private readonly int _capacity;
-    private GatewayEvent?[] _ring;
+    private StoredEvent?[] _ring;
     private readonly Lock _appendLock = new();
     private readonly TimeProvider _time;
     private long _lastSeq;
@@ -22,7 +22,7 @@ public sealed class EventLog
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _capacity = capacity;
-        _ring = new GatewayEvent?[Math.Min(capacity, InitialRing)];
+        _ring = new StoredEvent?[Math.Min(capacity, InitialRing)];
         _time = time ?? TimeProvider.System;
     }
 
@@ -37,21 +37,23 @@ public sealed class EventLog
     /// <summary>True once <see cref="Complete"/> was called: no event will follow.</summary>
     public bool IsCompleted => _completed;
 
-    /// <summary>Gives the event its seq, stores it and wakes every waiting reader.</summary>
-    public GatewayEvent Append(GatewayEvent gatewayEvent)
+    /// <summary>Gives the event its seq, stores its JSON (not the event) and wakes every waiting reader.</summary>
+    public StoredEvent Append(GatewayEvent gatewayEvent)
     {
         ArgumentNullException.ThrowIfNull(gatewayEvent);
+        StoredEvent stored;
         lock (_appendLock)
         {
             var seq = _lastSeq + 1;
             gatewayEvent.Seq = seq;
+            stored = StoredEvent.From(gatewayEvent);
             var ring = _ring;
             if (seq > ring.Length && ring.Length < _capacity) ring = Grow(ring, seq);
-            Volatile.Write(ref ring[seq % ring.Length], gatewayEvent);
+            Volatile.Write(ref ring[seq % ring.Length], stored);
             Volatile.Write(ref _lastSeq, seq);
         }
         WakeReaders();
-        return gatewayEvent;
+        return stored;
     }
 
     /// <summary>
@@ -59,9 +61,9 @@ public sealed class EventLog
     /// since it grows before seq passes its length. Published before the seq that needs it, so a reader that
     /// sees that seq also sees this ring; a reader still on the old ring finds it unchanged from then on.
     /// </summary>
-    private GatewayEvent?[] Grow(GatewayEvent?[] ring, long seq)
+    private StoredEvent?[] Grow(StoredEvent?[] ring, long seq)
     {
-        var larger = new GatewayEvent?[Math.Min(_capacity, ring.Length * 2)];
+        var larger = new StoredEvent?[Math.Min(_capacity, ring.Length * 2)];
         for (var s = 1L; s < seq; s++) larger[s % larger.Length] = ring[s % ring.Length];
         Volatile.Write(ref _ring, larger);
         return larger;
@@ -76,9 +78,9 @@ public sealed class EventLog
 
     /// <summary>
     /// The retained events with seq greater than <paramref name="after"/>, at most <paramref name="max"/>,
-    /// preceded by a <see cref="GapEvent"/> (counted in <paramref name="max"/>) when some of them are no longer retained.
+    /// preceded by a <see cref="GapEvent"/>'s JSON (counted in <paramref name="max"/>) when some of them are no longer retained.
     /// </summary>
-    public IReadOnlyList<GatewayEvent> ReadAfter(long after, int max = int.MaxValue)
+    public IReadOnlyList<StoredEvent> ReadAfter(long after, int max = int.MaxValue)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
         after = Math.Max(0, after);
@@ -87,7 +89,7 @@ public sealed class EventLog
         // Read after LastSeq: this ring holds every retained event up to last (see Grow).
         var ring = Volatile.Read(ref _ring);
 
-        var result = new List<GatewayEvent>((int)Math.Min(Math.Min(last - after, max), _capacity + 1));
+        var result = new List<StoredEvent>((int)Math.Min(Math.Min(last - after, max), _capacity + 1));
         var next = after + 1;
         while (next <= last && result.Count < max)
         {
@@ -101,7 +103,7 @@ public sealed class EventLog
             // Overwritten by the writer while we read (or never retained): everything up to the oldest retained is a gap.
             var oldest = Math.Max(next + 1, LastSeq - _capacity + 1);
             if (result.Count > 0) break; // the events read so far are still valid; the reader comes back for the rest
-            result.Add(new GapEvent(next, oldest - 1, _time.GetUtcNow()));
+            result.Add(StoredEvent.From(new GapEvent(next, oldest - 1, _time.GetUtcNow())));
             next = oldest;
         }
         return result;
