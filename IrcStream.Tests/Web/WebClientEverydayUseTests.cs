@@ -226,6 +226,8 @@ public sealed partial class WebClientEndToEndTests
         await Expect(client.Page.Locator("#nicks .nick-item")).ToHaveCountAsync(1);
         await Expect(client.Nick(newNick!)).ToBeVisibleAsync();
         await Expect(client.Nick(before.Nick)).ToHaveCountAsync(0);
+        // The refused nick during the new registration was the gateway's business: not an error in the channel.
+        await Expect(client.Page.Locator("#messages .line.kind-error", new() { HasTextString = "is taken" })).ToHaveCountAsync(0);
         await client.ScreenshotAsync("after-outage");
 
         var after = await RawIrcClient.ConnectAsync(server.Host, server.Port, RawIrcClient.UniqueNick("una"), Token);

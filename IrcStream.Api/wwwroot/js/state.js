@@ -622,12 +622,16 @@ export class Model {
     }
   }
 
-  /** Where an error reply goes: the buffer it names, else where the user just typed (live only), else the server buffer. */
+  /**
+   * Where an error reply goes: the buffer it names, else where the user last typed (live, and only once
+   * registered: during registration the gateway answers the server itself), else the server buffer.
+   */
   errorBuffer(connection, subject) {
     const named = subject ? connection.buffer(subject) : null;
     if (named) return named;
     const input = connection.lastInput;
-    if (!this.replaying && input) return connection.buffers.get(input.key) ?? connection.serverBuffer;
+    const registered = connection.state === 'registered' || connection.state === 'connected';
+    if (!this.replaying && registered && input) return connection.buffers.get(input.key) ?? connection.serverBuffer;
     return connection.serverBuffer;
   }
 
@@ -769,7 +773,9 @@ export class Model {
     const words = rest.length > 1 ? `${rest.slice(0, -1).join(' ')} ${last}` : last;
     if (isError) {
       const subject = rest.length > 1 ? rest[0] : '';
-      const plain = ERROR_TEXT[command] && subject ? ERROR_TEXT[command](subject, last) : words;
+      // While registering, the gateway itself answers a refused nick: the server's own words, no advice.
+      const registered = connection.state === 'registered' || connection.state === 'connected';
+      const plain = registered && ERROR_TEXT[command] && subject ? ERROR_TEXT[command](subject, last) : words;
       this.addLine(this.errorBuffer(connection, subject), { time, kind: 'error', text: plain });
       return;
     }

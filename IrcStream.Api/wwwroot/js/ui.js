@@ -92,7 +92,7 @@ export function renderLine(line) {
       break;
     }
     case 'whois':
-      row.appendChild(element('span', 'who marker', 'ⓘ'));
+      row.appendChild(element('span', 'who marker', '–'));
       text.appendChild(renderWhois(line.whois));
       break;
     default:
@@ -141,7 +141,13 @@ export class View {
     this.messages = this.$('messages');
     this.log = this.$('log');
     this.nicklist = this.$('nicklist');
-    this.nicklistHidden = window.matchMedia('(max-width: 900px)').matches;
+    // Where the nick list would cover the messages it starts hidden, also when the window becomes that narrow.
+    const narrow = window.matchMedia('(max-width: 900px)');
+    this.nicklistHidden = narrow.matches;
+    narrow.addEventListener('change', () => {
+      this.nicklistHidden = narrow.matches;
+      this.schedule('nicks');
+    });
     /** True while the reader is at the bottom: new lines and layout changes keep the newest line in view. */
     this.stick = true;
     this.lastScrollTop = 0;
