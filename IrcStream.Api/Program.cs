@@ -11,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddIrcStreamOptions(builder.Configuration);
 builder.Services.AddRedis(builder.Configuration);
+builder.Services.AddRedisNodes(builder.Configuration);
 builder.Services.AddGatewayErrors();
 builder.Services.AddForwardedHeadersFromOptions();
 builder.Services.AddConnectionRateLimit();

@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using IrcStream.Api.Sessions;
 using StackExchange.Redis;
 
 namespace IrcStream.Api.Cluster;
@@ -22,11 +21,23 @@ public sealed class RedisKeys(string prefix)
     public RedisKey Connection(string connectionId) => $"{Prefix}:{{{connectionId}}}:conn";
 
     /// <summary>A session's record, keyed by the SHA-256 of the cookie value: the cookie itself is never stored.</summary>
-    public RedisKey Session(string cookieValue) => $"{Prefix}:session:{CookieHash(cookieValue)}";
+    public RedisKey Session(string cookieValue) => SessionByHash(SessionCookie.Hash(cookieValue));
+
+    /// <summary>A session's record by the SHA-256 (hex) of its cookie.</summary>
+    public RedisKey SessionByHash(string cookieHash) => $"{Prefix}:session:{cookieHash}";
+
+    /// <summary>Live sessions, each scored with the time (ms, Redis's clock) it expires: what <c>MaxSessions</c> counts.</summary>
+    public RedisKey Sessions => $"{Prefix}:sessions";
+
+    /// <summary>What <see cref="SessionsFrom"/> puts before the address (the session scripts build the key from the stored address).</summary>
+    public string SessionsFromPrefix => $"{Prefix}:sessions-from:";
+
+    /// <summary>Live sessions created from one client address, scored like <see cref="Sessions"/>: what <c>MaxSessionsPerAddress</c> counts.</summary>
+    public RedisKey SessionsFrom(string clientAddress) => SessionsFromPrefix + clientAddress;
+
+    /// <summary>Where a node can be reached (its URL, for forwarded requests), while it runs: a string with a PX expiry its heartbeat renews.</summary>
+    public RedisKey Node(string nodeId) => $"{Prefix}:node:{nodeId}";
 
     /// <summary>The one pub/sub channel each node subscribes to: "connection X has new events".</summary>
     public RedisChannel Events => RedisChannel.Literal($"{Prefix}:events");
-
-    private static string CookieHash(string cookieValue) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(cookieValue)));
 }

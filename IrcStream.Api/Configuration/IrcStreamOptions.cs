@@ -9,6 +9,15 @@ public sealed class IrcStreamOptions
     public List<string> AllowedServers { get; set; } = [];
 
     public int EventBufferSize { get; set; } = 1000;
+
+    /// <summary>Bytes of events retained per connection for resume, beside <see cref="EventBufferSize"/>.</summary>
+    public long EventBufferBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Bytes one connection may hold beyond retention while a live reader (stream or returning poller) is behind.</summary>
+    public long LiveReaderHoldBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>Bytes every connection together may hold beyond retention for live readers.</summary>
+    public long LiveReaderHoldTotalBytes { get; set; } = 256L * 1024 * 1024;
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
     public TimeSpan LongPollTimeout { get; set; } = TimeSpan.FromSeconds(30);
     public int PollBatchSize { get; set; } = 500;
@@ -73,6 +82,12 @@ public sealed class RedisOptions
 
     /// <summary>The first part of every key and channel name, so several gateways (or other programs) can share one Redis.</summary>
     public string KeyPrefix { get; set; } = "ircstream";
+
+    /// <summary>Where the other nodes reach this one to forward requests (<c>http://gateway-1:8080</c>); unset: the address Kestrel listens on.</summary>
+    public string? NodeUrl { get; set; }
+
+    /// <summary>How long a node waits for the owner of a connection to answer a forwarded request before it answers 503.</summary>
+    public TimeSpan ForwardTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Configuration);
 }

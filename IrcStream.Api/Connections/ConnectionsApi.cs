@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Net;
 using System.Security.Cryptography;
+using IrcStream.Api.Cluster;
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Diagnostics;
 using IrcStream.Api.Http;
@@ -28,8 +29,8 @@ public static class ConnectionsApi
         group.MapPost("/", Create).RequireRateLimiting(ConnectionRateLimit.PolicyName);
         group.MapGet("/", List);
         group.MapGet("/{id}", Get);
-        group.MapDelete("/{id}", Delete);
-        group.MapPost("/{id}/lines", SendLines);
+        group.MapDelete("/{id}", Delete).WithOwnerForwarding();
+        group.MapPost("/{id}/lines", SendLines).WithOwnerForwarding();
         return group;
     }
 
@@ -91,8 +92,19 @@ public static class ConnectionsApi
             _ = connection.DisposeAsync().AsTask();
             return SessionEnded();
         }
-        await directory.RegisterAsync(connection, session.Tag, cancel);
-        var added = await session.TryAddAsync(id, max, cancel);
+        SessionAddOutcome added;
+        try
+        {
+            await directory.RegisterAsync(connection, session, cancel);
+            added = await session.TryAddAsync(id, max, cancel);
+        }
+        catch
+        {
+            // Redis failed: the connection never started; take it back out and let the error answer.
+            owned.Take(id);
+            _ = connection.DisposeAsync().AsTask();
+            throw;
+        }
         if (added != SessionAddOutcome.Added)
         {
             owned.Take(id);

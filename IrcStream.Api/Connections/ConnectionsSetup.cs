@@ -1,5 +1,6 @@
 using IrcStream.Api.Configuration;
 using IrcStream.Domain.Connections;
+using IrcStream.Domain.Events;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -23,6 +24,9 @@ public static class ConnectionsSetup
     internal static IrcEngineSettings EngineSettings(IrcStreamOptions options, TimeProvider time) => new()
     {
         EventBufferSize = options.EventBufferSize,
+        EventBufferBytes = options.EventBufferBytes,
+        LiveReaderHoldBytes = options.LiveReaderHoldBytes,
+        LiveReaderHold = new EventHoldBudget(options.LiveReaderHoldTotalBytes),
         ConnectTimeout = options.ConnectTimeout,
         ReconnectDelay = options.ReconnectDelay,
         // The engine grows the delay on repeated failures; the configured delay must never exceed its ceiling.

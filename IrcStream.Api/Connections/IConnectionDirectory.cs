@@ -1,3 +1,4 @@
+using IrcStream.Api.Sessions;
 using IrcStream.Domain.Connections;
 
 namespace IrcStream.Api.Connections;
@@ -9,8 +10,8 @@ namespace IrcStream.Api.Connections;
 /// </summary>
 internal interface IConnectionDirectory
 {
-    /// <summary>Records a connection this node has just opened for the session tagged <paramref name="sessionTag"/>.</summary>
-    ValueTask RegisterAsync(IIrcConnection connection, string sessionTag, CancellationToken cancellationToken);
+    /// <summary>Records a connection this node has just made for <paramref name="session"/>, before it starts.</summary>
+    ValueTask RegisterAsync(IIrcConnection connection, IBrowserSession session, CancellationToken cancellationToken);
 
     /// <summary>The connection's contract object; null when no node knows it (any more).</summary>
     ValueTask<ConnectionDto?> DescribeAsync(string connectionId, CancellationToken cancellationToken);

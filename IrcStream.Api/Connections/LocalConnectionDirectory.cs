@@ -1,3 +1,4 @@
+using IrcStream.Api.Sessions;
 using IrcStream.Domain.Connections;
 
 namespace IrcStream.Api.Connections;
@@ -5,7 +6,7 @@ namespace IrcStream.Api.Connections;
 /// <summary>The directory of a gateway that runs alone: every connection it knows is one it holds.</summary>
 internal sealed class LocalConnectionDirectory(OwnedConnections owned) : IConnectionDirectory
 {
-    public ValueTask RegisterAsync(IIrcConnection connection, string sessionTag, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    public ValueTask RegisterAsync(IIrcConnection connection, IBrowserSession session, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     public ValueTask<ConnectionDto?> DescribeAsync(string connectionId, CancellationToken cancellationToken) =>
         ValueTask.FromResult(owned.Find(connectionId) is { } connection ? ConnectionDto.From(connection) : null);

@@ -7,7 +7,10 @@ namespace IrcStream.Api.Sessions;
 /// </summary>
 internal interface IBrowserSession
 {
-    /// <summary>A short tag naming the session in logs, never the cookie itself.</summary>
+    /// <summary>The SHA-256 of the cookie, in hex: names the session wherever the cookie itself must not appear.</summary>
+    string Hash { get; }
+
+    /// <summary>A short tag naming the session in logs (the start of <see cref="Hash"/>).</summary>
     string Tag { get; }
 
     /// <summary>The ids of the session's connections, oldest first.</summary>

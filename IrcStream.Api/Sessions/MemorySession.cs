@@ -1,5 +1,3 @@
-using IrcStream.Api.Diagnostics;
-
 namespace IrcStream.Api.Sessions;
 
 /// <summary>
@@ -23,7 +21,7 @@ internal sealed class MemorySession : IBrowserSession, IDisposable
     public MemorySession(string id, string clientAddress, TimeSpan idleTimeout, TimeProvider time)
     {
         Id = id;
-        Tag = GatewayLog.SessionTag(id);
+        Hash = SessionCookie.Hash(id);
         ClientAddress = clientAddress;
         _idleTimeout = idleTimeout;
         _time = time;
@@ -33,7 +31,9 @@ internal sealed class MemorySession : IBrowserSession, IDisposable
 
     public string Id { get; }
 
-    public string Tag { get; }
+    public string Hash { get; }
+
+    public string Tag => Hash[..12];
 
     /// <summary>The client address that created the session, whose count in <see cref="SessionLimits"/> it holds.</summary>
     public string ClientAddress { get; }

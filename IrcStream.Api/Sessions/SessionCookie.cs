@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
+using System.Text;
 
 namespace IrcStream.Api.Sessions;
 
@@ -9,6 +10,9 @@ internal static class SessionCookie
     public const string Name = "ircstream_session";
     private const int ValueBytes = 32;
     private static readonly int ValueLength = Base64Url.GetEncodedLength(ValueBytes);
+
+    /// <summary>The SHA-256 of a cookie value, in hex: what names a session wherever the cookie must not appear.</summary>
+    public static string Hash(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
 
     public static string NewValue() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(ValueBytes));
 

@@ -1,3 +1,4 @@
+using IrcStream.Api.Cluster;
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Http;
 using Microsoft.Extensions.Options;
@@ -6,9 +7,10 @@ namespace IrcStream.Api.Sessions;
 
 public static class SessionsSetup
 {
-    /// <summary>Sessions in this process's memory: the store of a gateway that runs alone (no Redis configured).</summary>
+    /// <summary>Sessions in this process's memory, unless a shared store (Redis mode) was registered before.</summary>
     public static IServiceCollection AddSessions(this IServiceCollection services)
     {
+        if (services.Any(s => s.ServiceType == typeof(ISessionStore))) return services;
         services.AddMemoryCache();
         services.AddSingleton<MemorySessionStore>();
         services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<MemorySessionStore>());
@@ -25,7 +27,8 @@ public static class SessionsSetup
         {
             var http = context.HttpContext;
             var store = http.RequestServices.GetRequiredService<ISessionStore>();
-            var resolution = await store.ResolveAsync(SessionCookie.Read(http), ClientAddress(http), mayCreate: true, http.RequestAborted);
+            // A request another node forwarded belongs to a session that exists; if it has just expired, none is made for it.
+            var resolution = await store.ResolveAsync(SessionCookie.Read(http), ClientAddress(http), mayCreate: !OwnerForwarding.IsForwarded(http), http.RequestAborted);
             if (!resolution.Succeeded) return Refusal(resolution.Refusal, http);
             if (resolution.NewCookie is { } cookie) SessionCookie.Set(http, cookie);
             http.Features.Set(resolution.Session);

@@ -86,7 +86,7 @@ public static class StreamingApi
         var batchSize = options.Value.PollBatchSize;
         var log = connection.Events;
 
-        var events = log.ReadAfter(after, batchSize);
+        var events = log.Poll(after, batchSize);
         if (events.Count > 0 || log.IsCompleted || wait <= TimeSpan.Zero) return new EventArrayResult(ApiMetrics.PollDelivered(events));
 
         using var activity = session.BeginActivity();
@@ -101,6 +101,6 @@ public static class StreamingApi
         {
             return new EventArrayResult([]);
         }
-        return new EventArrayResult(ApiMetrics.PollDelivered(log.ReadAfter(after, batchSize)));
+        return new EventArrayResult(ApiMetrics.PollDelivered(log.Poll(after, batchSize)));
     }
 }

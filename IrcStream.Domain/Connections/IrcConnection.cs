@@ -60,7 +60,7 @@ public sealed class IrcConnection : IIrcConnection
         _endpoint = options.Host.Contains(':') ? $"[{options.Host}]:{options.Port}" : $"{options.Host}:{options.Port}";
         _backoff = new ReconnectBackoff(settings.ReconnectDelay, settings.MaxReconnectDelay);
         _nick = string.IsNullOrEmpty(options.Nick) ? null : options.Nick;
-        Events = new EventLog(settings.EventBufferSize, settings.Time);
+        Events = new EventLog(settings.EventLogLimits, settings.Time);
         ChannelTracker = new ChannelTracker(options.Channels);
     }
 
@@ -293,6 +293,8 @@ public sealed class IrcConnection : IIrcConnection
     private static void Validate(IrcEngineSettings settings)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.EventBufferSize, 1, nameof(settings.EventBufferSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.EventBufferBytes, 1, nameof(settings.EventBufferBytes));
+        ArgumentOutOfRangeException.ThrowIfNegative(settings.LiveReaderHoldBytes, nameof(settings.LiveReaderHoldBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.FloodBurst, 1, nameof(settings.FloodBurst));
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.SendQueueCapacity, 1, nameof(settings.SendQueueCapacity));
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.FloodInterval, TimeSpan.Zero, nameof(settings.FloodInterval));

@@ -98,7 +98,7 @@ public sealed class IrcConnectionInspircdTests(InspircdFixture fixture)
         const int count = 5000;
         const int window = 250;
         var nick = RawIrcClient.UniqueNick("sink");
-        await using var connection = Start(nick, settings: TestConnections.Settings with { EventBufferSize = 20_000 });
+        await using var connection = Start(nick, settings: TestConnections.Settings with { EventBufferSize = 20_000, EventBufferBytes = 64 << 20 });
         await connection.Events.WaitForStatusAsync(IrcStatus.Registered, Timeout, ct);
         var registeredSeq = connection.Events.LastSeq;
         await using var sender = await RawIrcClient.ConnectAsync(_server.Host, _server.Port, RawIrcClient.UniqueNick("src"), ct);

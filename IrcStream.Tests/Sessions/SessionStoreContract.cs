@@ -10,7 +10,9 @@ public abstract class SessionStoreContract : IAsyncLifetime
 {
     protected const int MaxSessions = 3;
     protected const int MaxPerAddress = 2;
-    protected static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(10);
+
+    /// <summary>The stores' idle timeout; a store that cannot fake its clock uses a short one.</summary>
+    protected virtual TimeSpan IdleTimeout => TimeSpan.FromMinutes(10);
 
     protected static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -99,7 +101,6 @@ public abstract class SessionStoreContract : IAsyncLifetime
         (await Store.ResolveAsync(null, "192.0.2.1", mayCreate: true, Token)).Refusal.Should().Be(SessionRefusal.AddressFull);
 
         await NewSessionAsync("192.0.2.2");
-        Store.Count.Should().Be(MaxSessions);
         (await Store.ResolveAsync(null, "192.0.2.3", mayCreate: true, Token)).Refusal.Should().Be(SessionRefusal.GatewayFull);
         (await Store.ResolveAsync(null, "192.0.2.1", mayCreate: true, Token)).Refusal.Should().Be(SessionRefusal.AddressFull);
     }

@@ -54,6 +54,9 @@ public sealed class GatewayHost : IAsyncDisposable
             // WebApplicationFactory defaults to Development; tests start from the shipped settings, not appsettings.Development.json.
             web.UseEnvironment(Environments.Production);
             web.ConfigureAppConfiguration(config => config.AddInMemoryCollection(all));
+            // Also as host settings: Program reads some (IrcStream:Redis:Configuration) while it registers services,
+            // before the app configuration above is applied.
+            foreach (var (key, value) in all) web.UseSetting(key, value);
             if (fakes is not null) web.ConfigureTestServices(services => services.AddSingleton<IIrcConnectionFactory>(fakes));
             if (services is not null) web.ConfigureTestServices(services);
         });
