@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every IrcStream test. Installs what the tests need from the system's packages
-# when it is missing (InspIRCd, ngircd, Chromium, docker-compose), then runs the suite
+# when it is missing (InspIRCd, ngircd, Chromium, docker-compose, redis-server), then runs the suite
 # and ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -10,6 +10,7 @@ command -v inspircd >/dev/null 2>&1 || [ -x /usr/sbin/inspircd ] || need+=(inspi
 command -v ngircd >/dev/null 2>&1 || [ -x /usr/sbin/ngircd ] || need+=(ngircd)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
+command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || need+=(redis-server)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing test dependencies: ${need[*]}"
   sudo_cmd=""
@@ -19,15 +20,18 @@ if [ ${#need[@]} -gt 0 ]; then
     echo "Could not install ${need[*]}"; echo "0 passed, 1 failed"; exit 1; }
 fi
 # The Debian packages start their own daemons on the default ports; the tests start their own.
-for svc in inspircd ngircd; do
+for svc in inspircd ngircd redis-server; do
   command -v systemctl >/dev/null 2>&1 && systemctl stop "$svc" >/dev/null 2>&1 || true
 done
 
-if [ -f docker-compose.yml ] && command -v docker-compose >/dev/null 2>&1; then
-  if ! docker-compose -f docker-compose.yml config -q 2>/tmp/ircstream-compose.err; then
-    compose_failed=1
-    echo "docker-compose config -q failed:"; cat /tmp/ircstream-compose.err
-  fi
+if command -v docker-compose >/dev/null 2>&1; then
+  for file in docker-compose.yml docker-compose.cluster.yml; do
+    [ -f "$file" ] || continue
+    if ! docker-compose -f "$file" config -q 2>/tmp/ircstream-compose.err; then
+      compose_failed=1
+      echo "docker-compose -f $file config -q failed:"; cat /tmp/ircstream-compose.err
+    fi
+  done
 fi
 
 log=$(mktemp)

@@ -1,3 +1,4 @@
+using IrcStream.Api.Cluster;
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Connections;
 using IrcStream.Api.Diagnostics;
@@ -9,6 +10,8 @@ using IrcStream.Api.WebClient;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddIrcStreamOptions(builder.Configuration);
+builder.Services.AddRedis(builder.Configuration);
+builder.Services.AddRedisNodes(builder.Configuration);
 builder.Services.AddGatewayErrors();
 builder.Services.AddForwardedHeadersFromOptions();
 builder.Services.AddConnectionRateLimit();

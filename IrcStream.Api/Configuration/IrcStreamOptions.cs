@@ -9,6 +9,15 @@ public sealed class IrcStreamOptions
     public List<string> AllowedServers { get; set; } = [];
 
     public int EventBufferSize { get; set; } = 1000;
+
+    /// <summary>Bytes of events retained per connection for resume, beside <see cref="EventBufferSize"/>.</summary>
+    public long EventBufferBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Bytes one connection may hold beyond retention while a live reader (stream or returning poller) is behind.</summary>
+    public long LiveReaderHoldBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>Bytes every connection together may hold beyond retention for live readers.</summary>
+    public long LiveReaderHoldTotalBytes { get; set; } = 256L * 1024 * 1024;
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
     public TimeSpan LongPollTimeout { get; set; } = TimeSpan.FromSeconds(30);
     public int PollBatchSize { get; set; } = 500;
@@ -34,6 +43,8 @@ public sealed class IrcStreamOptions
     public ConnectionRateLimitOptions ConnectionRateLimit { get; set; } = new();
 
     public MetricsOptions Metrics { get; set; } = new();
+
+    public RedisOptions Redis { get; set; } = new();
 }
 
 public sealed class FloodOptions
@@ -61,4 +72,22 @@ public sealed class MetricsOptions
 {
     /// <summary>Client addresses (IPs or CIDR networks) served <c>/metrics</c>; empty means loopback only.</summary>
     public List<string> AllowedAddresses { get; set; } = [];
+}
+
+/// <summary>Where sessions and event logs live when several gateway nodes share them; unset keeps everything in this process.</summary>
+public sealed class RedisOptions
+{
+    /// <summary>A StackExchange.Redis configuration string (<c>redis:6379,password=...</c>); unset: no Redis, one process.</summary>
+    public string? Configuration { get; set; }
+
+    /// <summary>The first part of every key and channel name, so several gateways (or other programs) can share one Redis.</summary>
+    public string KeyPrefix { get; set; } = "ircstream";
+
+    /// <summary>Where the other nodes reach this one to forward requests (<c>http://gateway-1:8080</c>); unset: the address Kestrel listens on.</summary>
+    public string? NodeUrl { get; set; }
+
+    /// <summary>How long a node waits for the owner of a connection to answer a forwarded request before it answers 503.</summary>
+    public TimeSpan ForwardTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(Configuration);
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using IrcStream.Api.Cluster;
 using IrcStream.Api.Connections;
 using IrcStream.Api.Diagnostics;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,9 @@ internal sealed class IrcStreamOptionsValidator : IValidateOptions<IrcStreamOpti
         }
 
         Whole(failures, "EventBufferSize", options.EventBufferSize, 1, 1_000_000);
+        Bytes(failures, "EventBufferBytes", options.EventBufferBytes, 4 * 1024, 1L << 30);
+        Bytes(failures, "LiveReaderHoldBytes", options.LiveReaderHoldBytes, 0, 4L << 30);
+        Bytes(failures, "LiveReaderHoldTotalBytes", options.LiveReaderHoldTotalBytes, 0, 1L << 40);
         Whole(failures, "PollBatchSize", options.PollBatchSize, 1, 100_000);
         Whole(failures, "MaxConnectionsPerSession", options.MaxConnectionsPerSession, 1, 1000);
         Whole(failures, "MaxSessions", options.MaxSessions, 1, 10_000_000);
@@ -60,6 +64,8 @@ internal sealed class IrcStreamOptionsValidator : IValidateOptions<IrcStreamOpti
                 failures.Add($"{Key($"Metrics:AllowedAddresses:{i}")} ('{options.Metrics.AllowedAddresses[i]}') is not an address or network; it accepts an IP like 10.0.0.5 or CIDR like 10.0.0.0/8 (0.0.0.0/0 and ::/0 for everyone).");
         }
 
+        RedisSettings(failures, options.Redis);
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -71,10 +77,28 @@ internal sealed class IrcStreamOptionsValidator : IValidateOptions<IrcStreamOpti
             failures.Add($"{Key(key)} is {value}; it accepts a whole number from {min} to {max}.");
     }
 
+    private static void Bytes(List<string> failures, string key, long value, long min, long max)
+    {
+        if (value < min || value > max)
+            failures.Add($"{Key(key)} is {value}; it accepts a number of bytes from {min} to {max}.");
+    }
+
     private static void Duration(List<string> failures, string key, TimeSpan value, TimeSpan min, TimeSpan max)
     {
         if (value < min || value > max)
             failures.Add($"{Key(key)} is {value}; it accepts a duration (hh:mm:ss) from {min} to {max}.");
+    }
+
+    private static void RedisSettings(List<string> failures, RedisOptions redis)
+    {
+        if (redis.IsConfigured && RedisSetup.ParseConfiguration(redis.Configuration!, out var error) is null)
+            failures.Add(Key("Redis:Configuration") + $" is not a StackExchange.Redis configuration string ({error}); it accepts e.g. \"redis:6379\" or \"10.0.0.5:6379,password=...,ssl=true\".");
+        // Braces would change which part of a key Redis Cluster hashes; ':' ends the prefix.
+        if (string.IsNullOrEmpty(redis.KeyPrefix) || redis.KeyPrefix.AsSpan().IndexOfAny("{}: \r\n\t") >= 0)
+            failures.Add(Key("Redis:KeyPrefix") + $" ('{redis.KeyPrefix}') is empty or contains braces, ':' or white space; it accepts a name like \"ircstream\".");
+        if (redis.NodeUrl is { } url && !(Uri.TryCreate(url, UriKind.Absolute, out var node) && node.Scheme is "http" or "https" && node.AbsolutePath == "/"))
+            failures.Add(Key("Redis:NodeUrl") + $" ('{url}') is not an http or https address without a path; it accepts e.g. \"http://gateway-1:8080\".");
+        Duration(failures, "Redis:ForwardTimeout", redis.ForwardTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
     }
 
     private static bool IsIrcParameter(string? value) =>

@@ -12,11 +12,16 @@ internal sealed class ConnectionCloser(ILogger<ConnectionCloser> logger)
 {
     private readonly ConcurrentDictionary<Task, byte> _pending = new();
 
-    public void CloseInBackground(IEnumerable<IIrcConnection> connections, string reason)
+    /// <summary>Closes each connection on a pool thread; <paramref name="then"/>, when given, runs with each one's id once it is closed.</summary>
+    public void CloseInBackground(IEnumerable<IIrcConnection> connections, string reason, Func<string, Task>? then = null)
     {
         foreach (var connection in connections)
         {
-            var task = Task.Run(() => CloseAsync(connection, reason));
+            var task = Task.Run(async () =>
+            {
+                await CloseAsync(connection, reason).ConfigureAwait(false);
+                if (then is not null) await then(connection.Options.ConnectionId).ConfigureAwait(false);
+            });
             _pending.TryAdd(task, 0);
             task.ContinueWith(static (done, state) => ((ConcurrentDictionary<Task, byte>)state!).TryRemove(done, out _),
                 _pending, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);

@@ -12,6 +12,9 @@ public sealed record ConnectionDto(
     IReadOnlyCollection<string> Channels,
     long LastSeq)
 {
+    /// <summary>A state as the contract writes it.</summary>
+    internal static string StateName(ConnectionState state) => state.ToString().ToLowerInvariant();
+
     internal static ConnectionDto From(IIrcConnection connection)
     {
         var options = connection.Options;
@@ -19,7 +22,7 @@ public sealed record ConnectionDto(
             options.ConnectionId,
             new ServerEndpoint(options.Host, options.Port).ToString(),
             options.Tls,
-            connection.State.ToString().ToLowerInvariant(),
+            StateName(connection.State),
             connection.CurrentNick,
             connection.Channels.ToArray(),
             connection.Events.LastSeq);

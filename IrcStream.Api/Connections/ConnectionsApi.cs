@@ -1,5 +1,7 @@
+using System.Buffers.Text;
 using System.Net;
 using System.Security.Cryptography;
+using IrcStream.Api.Cluster;
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Diagnostics;
 using IrcStream.Api.Http;
@@ -27,17 +29,19 @@ public static class ConnectionsApi
         group.MapPost("/", Create).RequireRateLimiting(ConnectionRateLimit.PolicyName);
         group.MapGet("/", List);
         group.MapGet("/{id}", Get);
-        group.MapDelete("/{id}", Delete);
-        group.MapPost("/{id}/lines", SendLines);
+        group.MapDelete("/{id}", Delete).WithOwnerForwarding();
+        group.MapPost("/{id}/lines", SendLines).WithOwnerForwarding();
         return group;
     }
 
-    internal static Results<Created<ConnectionDto>, ValidationProblem, ProblemHttpResult> Create(
+    internal static async Task<Results<Created<ConnectionDto>, ValidationProblem, ProblemHttpResult>> Create(
         CreateConnectionRequest? request,
         HttpContext http,
         ServerPolicy policy,
         IOptions<IrcStreamOptions> options,
         [FromServices] IIrcConnectionFactory factory,
+        OwnedConnections owned,
+        IConnectionDirectory directory,
         ILoggerFactory loggers)
     {
         if (request is null)
@@ -56,17 +60,18 @@ public static class ConnectionsApi
         {
             return TypedResults.Problem(
                 title: "Server not allowed",
-                detail: $"This gateway only connects to the servers its operator allowed (IrcStream:AllowedServers), and {endpoint} is not one of them. Pick an allowed server, or ask the operator to add this one.",
+                detail: $"This gateway does not allow connecting to {endpoint}. Pick one of the servers it allows, or ask whoever runs the gateway to add this one.",
                 statusCode: StatusCodes.Status403Forbidden);
         }
 
         var session = http.GetSession();
         var max = options.Value.MaxConnectionsPerSession;
-        if (session.Connections.Count >= max) return TooManyConnections(max);
+        var cancel = http.RequestAborted;
+        if ((await session.ConnectionIdsAsync(cancel)).Count >= max) return TooManyConnections(max);
 
         var connection = factory.Create(new IrcConnectionOptions
         {
-            ConnectionId = SessionStore.Base64Url(RandomNumberGenerator.GetBytes(ConnectionIdBytes)),
+            ConnectionId = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(ConnectionIdBytes)),
             Host = endpoint.Host,
             Port = endpoint.Port,
             Tls = request.Tls ?? false,
@@ -80,14 +85,32 @@ public static class ConnectionsApi
             IsAddressAllowed = decision.IsAddressAllowed,
         });
 
-        switch (session.TryAdd(connection, max))
+        var id = connection.Options.ConnectionId;
+        if (!owned.TryAdd(connection))
         {
-            case Session.AddOutcome.Full:
-                _ = connection.DisposeAsync().AsTask();
-                return TooManyConnections(max);
-            case Session.AddOutcome.Ended:
-                _ = connection.DisposeAsync().AsTask();
-                return SessionEnded();
+            // The node is shutting down.
+            _ = connection.DisposeAsync().AsTask();
+            return SessionEnded();
+        }
+        SessionAddOutcome added;
+        try
+        {
+            await directory.RegisterAsync(connection, session, cancel);
+            added = await session.TryAddAsync(id, max, cancel);
+        }
+        catch
+        {
+            // Redis failed: the connection never started; take it back out and let the error answer.
+            owned.Take(id);
+            _ = connection.DisposeAsync().AsTask();
+            throw;
+        }
+        if (added != SessionAddOutcome.Added)
+        {
+            owned.Take(id);
+            await directory.ForgetAsync(id, CancellationToken.None);
+            _ = connection.DisposeAsync().AsTask();
+            return added == SessionAddOutcome.Full ? TooManyConnections(max) : SessionEnded();
         }
         try
         {
@@ -99,29 +122,37 @@ public static class ConnectionsApi
             return SessionEnded();
         }
         GatewayLog.ConnectionCreated(loggers.CreateLogger(typeof(ConnectionsApi)), connection.Options.ConnectionId, endpoint.ToString(),
-            connection.Options.Tls, !string.IsNullOrEmpty(connection.Options.Nick), GatewayLog.SessionTag(session.Id));
+            connection.Options.Tls, !string.IsNullOrEmpty(connection.Options.Nick), session.Tag);
         var dto = ConnectionDto.From(connection);
         return TypedResults.Created($"/api/connections/{dto.Id}", dto);
     }
 
-    internal static Ok<ConnectionDto[]> List(HttpContext http) =>
-        TypedResults.Ok(http.GetSession().Connections.Select(ConnectionDto.From).ToArray());
+    internal static async Task<Ok<IReadOnlyList<ConnectionDto>>> List(HttpContext http, IConnectionDirectory directory)
+    {
+        var ids = await http.GetSession().ConnectionIdsAsync(http.RequestAborted);
+        return TypedResults.Ok(await directory.DescribeAsync(ids, http.RequestAborted));
+    }
 
-    internal static Results<Ok<ConnectionDto>, ProblemHttpResult> Get(string id, HttpContext http) =>
-        http.GetSession().Find(id) is { } connection
-            ? TypedResults.Ok(ConnectionDto.From(connection))
+    internal static async Task<Results<Ok<ConnectionDto>, ProblemHttpResult>> Get(string id, HttpContext http, IConnectionDirectory directory) =>
+        await http.GetSession().HoldsAsync(id, http.RequestAborted) && await directory.DescribeAsync(id, http.RequestAborted) is { } dto
+            ? TypedResults.Ok(dto)
             : Problems.ConnectionNotFound(id);
 
-    internal static async Task<Results<NoContent, ProblemHttpResult>> Delete(string id, HttpContext http, ConnectionCloser closer)
+    internal static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        string id, HttpContext http, OwnedConnections owned, IConnectionDirectory directory, ConnectionCloser closer)
     {
-        if (http.GetSession().Remove(id) is not { } connection) return Problems.ConnectionNotFound(id);
-        await closer.CloseAsync(connection, "Closed by the user");
+        if (!await http.GetSession().RemoveAsync(id, http.RequestAborted)) return Problems.ConnectionNotFound(id);
+        // Closed before it is forgotten: its CLOSED event is still written under the node's ownership.
+        if (owned.Take(id) is { } connection) await closer.CloseAsync(connection, "Closed by the user");
+        await directory.ForgetAsync(id, CancellationToken.None);
         return TypedResults.NoContent();
     }
 
-    internal static Results<Accepted<LinesQueued>, ValidationProblem, ProblemHttpResult> SendLines(string id, LinesRequest? request, HttpContext http, ILoggerFactory loggers)
+    internal static async Task<Results<Accepted<LinesQueued>, ValidationProblem, ProblemHttpResult>> SendLines(
+        string id, LinesRequest? request, HttpContext http, OwnedConnections owned, ILoggerFactory loggers)
     {
-        if (http.GetSession().Find(id) is not { } connection) return Problems.ConnectionNotFound(id);
+        if (!await http.GetSession().HoldsAsync(id, http.RequestAborted)) return Problems.ConnectionNotFound(id);
+        if (owned.Find(id) is not { } connection) return NotOpen();
         if (request?.Lines is not { Count: > 0 } lines)
         {
             return Problems.Invalid(
@@ -153,10 +184,7 @@ public static class ConnectionsApi
                 new() { [LineField(result.LineIndex ?? 0)] = [result.Reason ?? "The line breaks the IRC protocol."] },
                 "A line cannot be sent",
                 LineRefused(result.LineIndex ?? 0, result.Reason ?? "The line breaks the IRC protocol.")),
-            SendOutcome.NotOpen => TypedResults.Problem(
-                title: "Not connected",
-                detail: "The connection to the IRC server is not open right now (it is connecting, reconnecting or closed). Wait for its CONNECTED status event and send the lines again.",
-                statusCode: StatusCodes.Status409Conflict),
+            SendOutcome.NotOpen => NotOpen(),
             _ => TypedResults.Problem(
                 title: "Outgoing queue full",
                 detail: "Too many lines are waiting behind the server's flood control. Wait a few seconds and send them again.",
@@ -169,6 +197,11 @@ public static class ConnectionsApi
     /// <summary>Names the line both ways: by its index in <c>errors</c> and by its place for a person reading the detail.</summary>
     private static string LineRefused(int index, string reason) =>
         $"{LineField(index)} (line {index + 1} of the request) is refused: {reason} Nothing of this request was sent; fix the line and send them again.";
+
+    private static ProblemHttpResult NotOpen() => TypedResults.Problem(
+        title: "Not connected",
+        detail: "The connection to the IRC server is not open right now (it is connecting, reconnecting or closed), so nothing was sent. Send the lines again once it is connected.",
+        statusCode: StatusCodes.Status409Conflict);
 
     private static ProblemHttpResult SessionEnded() => TypedResults.Problem(
         title: "Session ended",

@@ -1,5 +1,7 @@
 using IrcStream.Api.Configuration;
 using IrcStream.Domain.Connections;
+using IrcStream.Domain.Events;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace IrcStream.Api.Connections;
@@ -10,6 +12,8 @@ public static class ConnectionsSetup
     {
         services.AddSingleton<ServerPolicy>();
         services.AddSingleton<ConnectionCloser>();
+        services.AddSingleton<OwnedConnections>();
+        services.TryAddSingleton<IConnectionDirectory, LocalConnectionDirectory>();
         services.AddSingleton<GatewayShutdown>();
         services.AddHostedService(sp => sp.GetRequiredService<GatewayShutdown>());
         services.AddSingleton(sp => EngineSettings(sp.GetRequiredService<IOptions<IrcStreamOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
@@ -20,6 +24,9 @@ public static class ConnectionsSetup
     internal static IrcEngineSettings EngineSettings(IrcStreamOptions options, TimeProvider time) => new()
     {
         EventBufferSize = options.EventBufferSize,
+        EventBufferBytes = options.EventBufferBytes,
+        LiveReaderHoldBytes = options.LiveReaderHoldBytes,
+        LiveReaderHold = new EventHoldBudget(options.LiveReaderHoldTotalBytes),
         ConnectTimeout = options.ConnectTimeout,
         ReconnectDelay = options.ReconnectDelay,
         // The engine grows the delay on repeated failures; the configured delay must never exceed its ceiling.

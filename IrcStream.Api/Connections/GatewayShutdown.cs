@@ -1,14 +1,12 @@
-using IrcStream.Api.Sessions;
-
 namespace IrcStream.Api.Connections;
 
 /// <summary>
-/// On host stopping, sends QUIT on every IRC connection so each stream gets its CLOSED event and ends, then
+/// On host stopping, sends QUIT on every IRC connection this node holds so each stream gets its CLOSED event and ends, then
 /// cancels <see cref="StreamsEnd"/> for any stream still open. Starts on ApplicationStopping rather than in
 /// StopAsync because the server stops first and waits for open streams, which only end once connections close.
 /// </summary>
 internal sealed class GatewayShutdown(
-    SessionStore sessions,
+    OwnedConnections owned,
     ConnectionCloser closer,
     IHostApplicationLifetime lifetime,
     ILogger<GatewayShutdown> logger) : IHostedService, IDisposable
@@ -43,7 +41,7 @@ internal sealed class GatewayShutdown(
     {
         try
         {
-            var connections = sessions.EndAll();
+            var connections = owned.TakeAll();
             closer.CloseInBackground(connections, "Gateway shutting down");
             logger.LogInformation("Shutting down: closing {Count} IRC connections", connections.Count);
             await closer.WhenAllClosed().WaitAsync(CloseBudget).ConfigureAwait(false);

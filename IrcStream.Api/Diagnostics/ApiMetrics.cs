@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using IrcStream.Api.Connections;
 using IrcStream.Api.Sessions;
 using IrcStream.Domain.Connections;
 using IrcStream.Domain.Diagnostics;
@@ -20,7 +21,7 @@ internal static class ApiMetrics
     public const string Poll = "poll";
 
     private static readonly Meter Meter = new(GatewayMetrics.MeterName);
-    private static readonly ConcurrentDictionary<SessionStore, byte> Stores = new();
+    private static readonly ConcurrentDictionary<Registration, byte> Nodes = new();
     private static readonly ConnectionState[] States = Enum.GetValues<ConnectionState>();
 
     private static readonly UpDownCounter<long> OpenStreams = Meter.CreateUpDownCounter<long>(
@@ -41,14 +42,15 @@ internal static class ApiMetrics
     static ApiMetrics()
     {
         Meter.CreateObservableGauge("ircstream.sessions", ObserveSessions, "{session}", "Browser sessions alive now.");
-        Meter.CreateObservableGauge("ircstream.connections", ObserveConnections, "{connection}", "IRC connections held for sessions now, by state.");
+        Meter.CreateObservableGauge("ircstream.connections", ObserveConnections, "{connection}", "IRC connections this node holds now, by state.");
     }
 
-    /// <summary>Counts <paramref name="sessions"/> in the gauges until the returned registration is disposed.</summary>
-    public static IDisposable Observe(SessionStore sessions)
+    /// <summary>Counts <paramref name="sessions"/> and the connections the node holds in the gauges until the returned registration is disposed.</summary>
+    public static IDisposable Observe(ISessionStore sessions, OwnedConnections owned)
     {
-        Stores.TryAdd(sessions, 0);
-        return new Registration(sessions);
+        var registration = new Registration(sessions, owned);
+        Nodes.TryAdd(registration, 0);
+        return registration;
     }
 
     public static void StreamOpened() => OpenStreams.Add(1);
@@ -63,9 +65,9 @@ internal static class ApiMetrics
     }
 
     /// <summary>Counts what a poll returns; gives the events back for the response.</summary>
-    public static IReadOnlyList<GatewayEvent> PollDelivered(IReadOnlyList<GatewayEvent> events)
+    public static IReadOnlyList<StoredEvent> PollDelivered(IReadOnlyList<StoredEvent> events)
     {
-        EventsDelivered(Poll, events.Count, events.Count(e => e is GapEvent));
+        EventsDelivered(Poll, events.Count, events.Count(e => e.Type == EventTypes.Gap));
         return events;
     }
 
@@ -90,12 +92,12 @@ internal static class ApiMetrics
         _ => "invalid",
     };
 
-    private static int ObserveSessions() => Stores.Keys.Sum(store => store.Live.Count());
+    private static int ObserveSessions() => Nodes.Keys.Sum(node => node.Sessions.Count);
 
     private static IEnumerable<Measurement<int>> ObserveConnections()
     {
         var counts = new int[States.Length];
-        foreach (var connection in Stores.Keys.SelectMany(store => store.Live).SelectMany(session => session.Connections))
+        foreach (var connection in Nodes.Keys.SelectMany(node => node.Owned.All))
             counts[(int)connection.State]++;
         // Every state is reported, zeros included, so a series does not vanish when its last connection leaves it.
         return States.Select(state => new Measurement<int>(counts[(int)state], new KeyValuePair<string, object?>("state", state.ToString().ToLowerInvariant())));
@@ -106,8 +108,11 @@ internal static class ApiMetrics
         public void Dispose() => WaitingPolls.Add(-1);
     }
 
-    private sealed class Registration(SessionStore sessions) : IDisposable
+    private sealed class Registration(ISessionStore sessions, OwnedConnections owned) : IDisposable
     {
-        public void Dispose() => Stores.TryRemove(sessions, out _);
+        public ISessionStore Sessions => sessions;
+        public OwnedConnections Owned => owned;
+
+        public void Dispose() => Nodes.TryRemove(this, out _);
     }
 }

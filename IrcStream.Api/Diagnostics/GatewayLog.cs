@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace IrcStream.Api.Diagnostics;
 
 /// <summary>
@@ -30,8 +27,4 @@ internal static partial class GatewayLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Event stream of connection {ConnectionId} closed after {Delivered} events")]
     public static partial void StreamClosed(ILogger logger, string connectionId, long delivered);
-
-    /// <summary>A short tag that tells sessions apart in logs; one-way, so the log cannot be used to take a session over.</summary>
-    public static string SessionTag(string sessionId) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sessionId)))[..12];
 }

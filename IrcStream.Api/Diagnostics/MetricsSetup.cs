@@ -1,5 +1,6 @@
 using System.Net;
 using IrcStream.Api.Configuration;
+using IrcStream.Api.Connections;
 using IrcStream.Api.Http;
 using IrcStream.Api.Sessions;
 using IrcStream.Domain.Diagnostics;
@@ -52,13 +53,13 @@ public static class MetricsSetup
         : options.AllowedAddresses.Select(AddressRange.Parse).ToArray();
 
     /// <summary>Puts this host's sessions in the session and connection gauges while it runs.</summary>
-    private sealed class SessionGauges(SessionStore sessions) : IHostedService, IDisposable
+    private sealed class SessionGauges(ISessionStore sessions, OwnedConnections owned) : IHostedService, IDisposable
     {
         private IDisposable? _registration;
 
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            _registration = ApiMetrics.Observe(sessions);
+            _registration = ApiMetrics.Observe(sessions, owned);
             return Task.CompletedTask;
         }
 

@@ -11,6 +11,11 @@ internal static class Problems
         detail: $"This session has no connection '{id}'. It may have been closed, or your session expired; list yours with GET /api/connections or open a new one with POST /api/connections.",
         statusCode: StatusCodes.Status404NotFound);
 
+    public static ProblemHttpResult SessionNotFound() => TypedResults.Problem(
+        title: "No such session",
+        detail: "Your session expired or never existed. Send the request again from your browser to start a new session.",
+        statusCode: StatusCodes.Status404NotFound);
+
     public static ProblemHttpResult GatewayFull() => TypedResults.Problem(
         title: "The gateway is full",
         detail: "This gateway holds as many sessions as its operator allows (IrcStream:MaxSessions), so it cannot start one for you now. Try again later; a session is freed whenever one ends.",
@@ -19,7 +24,7 @@ internal static class Problems
     public static ProblemHttpResult TooManySessionsFromAddress(int max, TimeSpan idleTimeout) => TypedResults.Problem(
         title: "Too many sessions from your address",
         detail: $"Your address already holds {max} sessions, the most this gateway allows one address (IrcStream:MaxSessionsPerAddress). " +
-            $"Send the {SessionStore.CookieName} cookie you were given with every request (a browser does; its tabs share one), " +
+            $"Send the {SessionCookie.Name} cookie you were given with every request (a browser does; its tabs share one), " +
             $"or try again once one of them has gone unused for {idleTimeout} and expired.",
         statusCode: StatusCodes.Status429TooManyRequests);
 

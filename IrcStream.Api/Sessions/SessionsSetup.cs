@@ -1,11 +1,19 @@
+using IrcStream.Api.Cluster;
+using IrcStream.Api.Configuration;
+using IrcStream.Api.Http;
+using Microsoft.Extensions.Options;
+
 namespace IrcStream.Api.Sessions;
 
 public static class SessionsSetup
 {
+    /// <summary>Sessions in this process's memory, unless a shared store (Redis mode) was registered before.</summary>
     public static IServiceCollection AddSessions(this IServiceCollection services)
     {
+        if (services.Any(s => s.ServiceType == typeof(ISessionStore))) return services;
         services.AddMemoryCache();
-        services.AddSingleton<SessionStore>();
+        services.AddSingleton<MemorySessionStore>();
+        services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<MemorySessionStore>());
         return services;
     }
 
@@ -15,17 +23,38 @@ public static class SessionsSetup
     /// </summary>
     public static RouteGroupBuilder WithSession(this RouteGroupBuilder group)
     {
-        group.AddEndpointFilter(static (context, next) =>
+        group.AddEndpointFilter(static async (context, next) =>
         {
-            var store = context.HttpContext.RequestServices.GetRequiredService<SessionStore>();
-            if (!store.TryResolve(context.HttpContext, out var session, out var refusal)) return ValueTask.FromResult<object?>(refusal);
-            context.HttpContext.Features.Set(session);
-            return next(context);
+            var http = context.HttpContext;
+            var store = http.RequestServices.GetRequiredService<ISessionStore>();
+            // A request another node forwarded belongs to a session that exists; if it has just expired, none is made for it.
+            var resolution = await store.ResolveAsync(SessionCookie.Read(http), ClientAddress(http), mayCreate: !OwnerForwarding.IsForwarded(http), http.RequestAborted);
+            if (!resolution.Succeeded) return Refusal(resolution.Refusal, http);
+            if (resolution.NewCookie is { } cookie) SessionCookie.Set(http, cookie);
+            http.Features.Set(resolution.Session);
+            return await next(context);
         });
         return group;
     }
 
     /// <summary>The session <see cref="WithSession"/> resolved for this request.</summary>
-    internal static Session GetSession(this HttpContext context) =>
-        context.Features.Get<Session>() ?? throw new InvalidOperationException("The endpoint's group has no session filter (WithSession).");
+    internal static IBrowserSession GetSession(this HttpContext context) =>
+        context.Features.Get<IBrowserSession>() ?? throw new InvalidOperationException("The endpoint's group has no session filter (WithSession).");
+
+    private static object Refusal(SessionRefusal refusal, HttpContext http)
+    {
+        var options = http.RequestServices.GetRequiredService<IOptions<IrcStreamOptions>>().Value;
+        return refusal switch
+        {
+            SessionRefusal.AddressFull => Problems.TooManySessionsFromAddress(options.MaxSessionsPerAddress, options.SessionIdleTimeout),
+            SessionRefusal.GatewayFull => Problems.GatewayFull(),
+            _ => Problems.SessionNotFound(),
+        };
+    }
+
+    /// <summary>The client's address as the rate limit sees it (after trusted forwarded headers), IPv4-mapped shown as IPv4.</summary>
+    private static string ClientAddress(HttpContext context) =>
+        context.Connection.RemoteIpAddress is { } address
+            ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString()
+            : "unknown";
 }

@@ -4,7 +4,7 @@ using IrcStream.Domain.Events;
 namespace IrcStream.Api.Streaming;
 
 /// <summary>One item of an event stream: a gateway event, or a keepalive when <see cref="Event"/> is null; the first carries the retry hint.</summary>
-internal readonly record struct StreamItem(GatewayEvent? Event, TimeSpan? ReconnectionInterval);
+internal readonly record struct StreamItem(StoredEvent? Event, TimeSpan? ReconnectionInterval);
 
 /// <summary>
 /// A connection's events as stream items: what is retained after the resume point (a gap first when some of it is
@@ -22,7 +22,7 @@ internal static class EventStream
     private const int ReadBatch = 256;
 
     public static async IAsyncEnumerable<StreamItem> ReadAsync(
-        EventLog log,
+        IEventLog log,
         long after,
         TimeSpan keepAliveInterval,
         [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -30,16 +30,18 @@ internal static class EventStream
         var first = true;
         var stopping = false;
         Task<bool>? waiting = null;
+        // A live reader: while this stream is behind, the log holds what it has not read beyond retention.
+        using var reader = log.OpenReader(after);
         while (true)
         {
             // Read completion before the events: Complete follows the last append, so nothing can be missed.
             var completed = log.IsCompleted;
-            var batch = log.ReadAfter(after, ReadBatch);
-            foreach (var gatewayEvent in batch)
+            var batch = reader.Read(ReadBatch);
+            foreach (var stored in batch)
             {
-                yield return new StreamItem(gatewayEvent, first ? ReconnectionInterval : null);
+                yield return new StreamItem(stored, first ? ReconnectionInterval : null);
                 first = false;
-                after = gatewayEvent.Seq;
+                after = stored.Seq;
             }
             if (batch.Count > 0) continue;
             // A stop (shutdown) may overtake the CLOSED event it caused: the read above drained it first.

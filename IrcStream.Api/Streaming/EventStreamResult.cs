@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Net.ServerSentEvents;
 using System.Reflection;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 
@@ -9,11 +8,11 @@ namespace IrcStream.Api.Streaming;
 
 /// <summary>
 /// Writes <see cref="EventStream"/>'s items as Server-Sent Events with <see cref="SseFormatter"/> (the framing of
-/// <c>TypedResults.ServerSentEvents</c>), but decides itself when to flush: each event's JSON is serialised once,
-/// straight into the formatter's buffer (no string per event), the events that are ready together (a replay,
+/// <c>TypedResults.ServerSentEvents</c>), but decides itself when to flush: each event's JSON is the log's stored
+/// bytes, copied as they are (no serialisation per reader), the events that are ready together (a replay,
 /// a burst) go out with one flush instead of one each, and a stream waiting for events holds no write buffer.
 /// </summary>
-internal sealed class EventStreamResult(IAsyncEnumerable<StreamItem> items, JsonSerializerOptions json)
+internal sealed class EventStreamResult(IAsyncEnumerable<StreamItem> items)
     : IResult, IStatusCodeHttpResult, IContentTypeHttpResult, IEndpointMetadataProvider
 {
     private const string EventStreamType = "text/event-stream";
@@ -46,8 +45,7 @@ internal sealed class EventStreamResult(IAsyncEnumerable<StreamItem> items, Json
             // before the stream waits again, so an idle stream holds none of them.
             while (await ready.WaitAsync())
             {
-                await using var jsonWriter = new Utf8JsonWriter(Stream.Null, new JsonWriterOptions { Encoder = json.Encoder, SkipValidation = true });
-                await SseFormatter.WriteAsync(ready.TakeBatch(), body, (item, buffer) => WriteData(item.Data, buffer, jsonWriter, json), aborted);
+                await SseFormatter.WriteAsync(ready.TakeBatch(), body, (item, buffer) => WriteData(item.Data, buffer), aborted);
                 await body.FlushPipeAsync(aborted);
             }
         }
@@ -111,18 +109,9 @@ internal sealed class EventStreamResult(IAsyncEnumerable<StreamItem> items, Json
             ReconnectionInterval = item.ReconnectionInterval,
         };
 
-    /// <summary>The <c>data</c> of one event: its JSON, or <c>{}</c> for a keepalive.</summary>
-    private static void WriteData(StreamItem item, IBufferWriter<byte> buffer, Utf8JsonWriter writer, JsonSerializerOptions options)
-    {
-        if (item.Event is not { } gatewayEvent)
-        {
-            buffer.Write(KeepAliveData);
-            return;
-        }
-        writer.Reset(buffer);
-        JsonSerializer.Serialize(writer, gatewayEvent, options);
-        writer.Flush();
-    }
+    /// <summary>The <c>data</c> of one event: its stored JSON, or <c>{}</c> for a keepalive.</summary>
+    private static void WriteData(StreamItem item, IBufferWriter<byte> buffer) =>
+        buffer.Write(item.Event is { } stored ? stored.Json.Span : KeepAliveData);
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(string), [EventStreamType]));

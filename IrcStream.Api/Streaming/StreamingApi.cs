@@ -7,7 +7,6 @@ using IrcStream.Api.Sessions;
 using IrcStream.Domain.Events;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
 namespace IrcStream.Api.Streaming;
@@ -17,11 +16,7 @@ public static class StreamingApi
 {
     public static readonly TimeSpan MaxPollTimeout = TimeSpan.FromSeconds(60);
 
-    public static IServiceCollection AddStreaming(this IServiceCollection services)
-    {
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new GatewayEventJsonConverter()));
-        return services;
-    }
+    public static IServiceCollection AddStreaming(this IServiceCollection services) => services;
 
     public static RouteGroupBuilder MapStreamingApi(this IEndpointRouteBuilder routes)
     {
@@ -35,17 +30,17 @@ public static class StreamingApi
         return group;
     }
 
-    internal static Results<EventStreamResult, ValidationProblem, ProblemHttpResult> Events(
+    internal static async Task<Results<EventStreamResult, ValidationProblem, ProblemHttpResult>> Events(
         string id,
         string? lastEventId,
         HttpContext http,
+        OwnedConnections owned,
         IOptions<IrcStreamOptions> options,
-        IOptions<JsonOptions> json,
         GatewayShutdown shutdown,
         StreamTelemetry telemetry)
     {
         var session = http.GetSession();
-        if (session.Find(id) is not { } connection) return Problems.ConnectionNotFound(id);
+        if (!await session.HoldsAsync(id, http.RequestAborted) || owned.Find(id) is not { } connection) return Problems.ConnectionNotFound(id);
 
         var resume = http.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId;
         long after = 0;
@@ -67,18 +62,19 @@ public static class StreamingApi
         response.RegisterForDispose(stop);
         response.RegisterForDispose(activity);
         var items = EventStream.ReadAsync(connection.Events, after, options.Value.KeepAliveInterval, stop.Token);
-        return new EventStreamResult(telemetry.Track(id, after, items), json.Value.SerializerOptions);
+        return new EventStreamResult(telemetry.Track(id, after, items));
     }
 
-    internal static async Task<Results<Ok<IReadOnlyList<GatewayEvent>>, ValidationProblem, ProblemHttpResult>> Poll(
+    internal static async Task<Results<EventArrayResult, ValidationProblem, ProblemHttpResult>> Poll(
         string id,
         long? since,
         double? timeout,
         HttpContext http,
+        OwnedConnections owned,
         IOptions<IrcStreamOptions> options)
     {
         var session = http.GetSession();
-        if (session.Find(id) is not { } connection) return Problems.ConnectionNotFound(id);
+        if (!await session.HoldsAsync(id, http.RequestAborted) || owned.Find(id) is not { } connection) return Problems.ConnectionNotFound(id);
 
         var errors = new Dictionary<string, string[]>();
         if (since < 0) errors["since"] = ["Give the seq of the last event you have, 0 or more."];
@@ -90,8 +86,8 @@ public static class StreamingApi
         var batchSize = options.Value.PollBatchSize;
         var log = connection.Events;
 
-        var events = log.ReadAfter(after, batchSize);
-        if (events.Count > 0 || log.IsCompleted || wait <= TimeSpan.Zero) return TypedResults.Ok(ApiMetrics.PollDelivered(events));
+        var events = log.Poll(after, batchSize);
+        if (events.Count > 0 || log.IsCompleted || wait <= TimeSpan.Zero) return new EventArrayResult(ApiMetrics.PollDelivered(events));
 
         using var activity = session.BeginActivity();
         using var waiting = ApiMetrics.PollWaiting();
@@ -103,8 +99,8 @@ public static class StreamingApi
         }
         catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested)
         {
-            return TypedResults.Ok<IReadOnlyList<GatewayEvent>>([]);
+            return new EventArrayResult([]);
         }
-        return TypedResults.Ok(ApiMetrics.PollDelivered(log.ReadAfter(after, batchSize)));
+        return new EventArrayResult(ApiMetrics.PollDelivered(log.Poll(after, batchSize)));
     }
 }

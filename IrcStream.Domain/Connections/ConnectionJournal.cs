@@ -5,9 +5,9 @@ using Microsoft.Extensions.Logging;
 namespace IrcStream.Domain.Connections;
 
 /// <summary>Where a connection's events and log lines go: <see cref="IrcClient"/>'s events into the event log, its problems into the logger.</summary>
-internal sealed class ConnectionJournal(EventLog events, ILogger logger, string connectionId, string endpoint)
+internal sealed class ConnectionJournal(IEventLog events, ILogger logger, string connectionId, string endpoint)
 {
-    public EventLog Events { get; } = events;
+    public IEventLog Events { get; } = events;
     public ILogger Logger { get; } = logger;
     public string ConnectionId { get; } = connectionId;
 

@@ -9,7 +9,7 @@ namespace IrcStream.Domain.Connections;
 public interface IIrcConnection : IAsyncDisposable
 {
     IrcConnectionOptions Options { get; }
-    EventLog Events { get; }
+    IEventLog Events { get; }
     ConnectionState State { get; }
 
     /// <summary>The nick the server confirmed (001, then NICK changes); the requested one before that.</summary>

@@ -59,7 +59,7 @@ public sealed class IrcConnection : IIrcConnection
         Options = options;
         Settings = settings;
         var endpoint = options.Host.Contains(':') ? $"[{options.Host}]:{options.Port}" : $"{options.Host}:{options.Port}";
-        Events = new EventLog(settings.EventBufferSize, settings.Time);
+        Events = new EventLog(settings.EventLogLimits, settings.Time);
         _journal = new ConnectionJournal(Events, logger ?? NullLogger<IrcConnection>.Instance, options.ConnectionId, endpoint);
         _backoff = new ReconnectBackoff(settings.ReconnectDelay, settings.MaxReconnectDelay);
         _client = new IrcClient(options);
@@ -67,7 +67,7 @@ public sealed class IrcConnection : IIrcConnection
 
     public IrcConnectionOptions Options { get; }
 
-    public EventLog Events { get; }
+    public IEventLog Events { get; }
 
     public ConnectionState State => _client.State.Connection;
 
@@ -267,6 +267,8 @@ public sealed class IrcConnection : IIrcConnection
     private static void Validate(IrcEngineSettings settings)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.EventBufferSize, 1, nameof(settings.EventBufferSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.EventBufferBytes, 1, nameof(settings.EventBufferBytes));
+        ArgumentOutOfRangeException.ThrowIfNegative(settings.LiveReaderHoldBytes, nameof(settings.LiveReaderHoldBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.FloodBurst, 1, nameof(settings.FloodBurst));
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.SendQueueCapacity, 1, nameof(settings.SendQueueCapacity));
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.FloodInterval, TimeSpan.Zero, nameof(settings.FloodInterval));

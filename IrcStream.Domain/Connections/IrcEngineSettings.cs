@@ -1,9 +1,29 @@
+using IrcStream.Domain.Events;
+
 namespace IrcStream.Domain.Connections;
 
 /// <summary>Gateway-wide settings of every IRC connection; defaults are those of the contract.</summary>
 public sealed record IrcEngineSettings
 {
     public int EventBufferSize { get; init; } = 1000;
+
+    /// <summary>Bytes of events retained per connection beside <see cref="EventBufferSize"/>: the newest events within both are kept.</summary>
+    public long EventBufferBytes { get; init; } = EventLogLimits.DefaultMaxBytes;
+
+    /// <summary>Bytes one connection may hold beyond retention for a live reader that is behind.</summary>
+    public long LiveReaderHoldBytes { get; init; } = EventLogLimits.DefaultMaxHeldBytes;
+
+    /// <summary>The gateway-wide cap on bytes held beyond retention; one instance shared by every connection.</summary>
+    public EventHoldBudget LiveReaderHold { get; init; } = new(EventHoldBudget.DefaultCapacityBytes);
+
+    /// <summary>What each connection's <see cref="EventLog"/> keeps.</summary>
+    public EventLogLimits EventLogLimits => new()
+    {
+        MaxEvents = EventBufferSize,
+        MaxBytes = EventBufferBytes,
+        MaxHeldBytes = LiveReaderHoldBytes,
+        HoldBudget = LiveReaderHold,
+    };
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
     /// <summary>First wait before reconnecting; it grows with jitter on repeated failure up to <see cref="MaxReconnectDelay"/>.</summary>

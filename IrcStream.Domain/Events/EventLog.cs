@@ -1,116 +1,165 @@
 namespace IrcStream.Domain.Events;
 
 /// <summary>
-/// A connection's events in a ring buffer with rising sequence numbers. Appending is O(1) and never
-/// waits for a reader; readers copy what is retained without a lock and wait for new events on a
-/// shared task, so a slow or stuck reader cannot hold up the writer or other readers. The ring starts small
-/// and doubles up to its capacity as events arrive, so a quiet connection does not hold a full-size ring.
+/// A connection's events, as their stored JSON, with rising sequence numbers. It retains the newest events
+/// within <see cref="EventLogLimits.MaxEvents"/> and <see cref="EventLogLimits.MaxBytes"/>; while a live reader is
+/// behind, it also holds the older events that reader has not read yet (within the hold caps), and lets them go
+/// once the reader has moved past them. Appending never waits for a reader; readers copy references under a
+/// short lock and wait for new events on a shared task. The buffer starts small and grows (and shrinks back)
+/// with what is kept, so a quiet connection holds a small array.
 /// </summary>
-public sealed class EventLog
+public sealed class EventLog : IEventLog
 {
-    private const int InitialRing = 16;
+    private const int InitialSlots = 16;
 
-    private readonly int _capacity;
-    private GatewayEvent?[] _ring;
-    private readonly Lock _appendLock = new();
+    private readonly EventLogLimits _limits;
     private readonly TimeProvider _time;
+    private readonly Lock _lock = new();
+
+    // Kept events in seq order: _slots[(_head + i) % _slots.Length] has seq _firstSeq + i, for i < _count.
+    private StoredEvent[] _slots = new StoredEvent[InitialSlots];
+    private int _head;
+    private int _count;
+    private long _firstSeq = 1;
     private long _lastSeq;
+    private long _keptBytes;
+
+    // Retention is the newest events from _retainedFirstSeq; everything kept before it is held for live readers.
+    private long _retainedFirstSeq = 1;
+    private long _retainedBytes;
+
+    private List<LiveReader>? _readers;
     private TaskCompletionSource? _nextAppend;
     private volatile bool _completed;
 
     public EventLog(int capacity, TimeProvider? time = null)
+        : this(new EventLogLimits { MaxEvents = capacity }, time)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        _capacity = capacity;
-        _ring = new GatewayEvent?[Math.Min(capacity, InitialRing)];
+    }
+
+    public EventLog(EventLogLimits limits, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limits.MaxEvents, 1, nameof(limits.MaxEvents));
+        ArgumentOutOfRangeException.ThrowIfLessThan(limits.MaxBytes, 1, nameof(limits.MaxBytes));
+        ArgumentOutOfRangeException.ThrowIfNegative(limits.MaxHeldBytes, nameof(limits.MaxHeldBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(limits.MaxPollers, 1, nameof(limits.MaxPollers));
+        _limits = limits;
         _time = time ?? TimeProvider.System;
     }
 
-    public int Capacity => _capacity;
+    /// <summary>Events retained for resume (<see cref="EventLogLimits.MaxEvents"/>).</summary>
+    public int Capacity => _limits.MaxEvents;
 
-    /// <summary>The seq of the newest event; 0 when there is none.</summary>
+    public EventLogLimits Limits => _limits;
+
+    /// <summary>The length of the slot array, for tests of how it grows and shrinks.</summary>
+    internal int SlotCount
+    {
+        get
+        {
+            lock (_lock) return _slots.Length;
+        }
+    }
+
     public long LastSeq => Volatile.Read(ref _lastSeq);
 
-    /// <summary>The seq of the oldest event still retained (LastSeq + 1 when empty).</summary>
-    public long FirstRetainedSeq => Math.Max(1, LastSeq - _capacity + 1);
+    /// <summary>The seq of the oldest event still kept, held ones included (LastSeq + 1 when empty).</summary>
+    public long FirstRetainedSeq
+    {
+        get
+        {
+            lock (_lock) return _count == 0 ? _lastSeq + 1 : _firstSeq;
+        }
+    }
 
-    /// <summary>True once <see cref="Complete"/> was called: no event will follow.</summary>
+    /// <summary>Bytes of every event kept (retained and held), as counted by <see cref="StoredEvent.RetainedBytes"/>.</summary>
+    public long KeptBytes
+    {
+        get
+        {
+            lock (_lock) return _keptBytes;
+        }
+    }
+
+    /// <summary>Bytes kept beyond retention for live readers.</summary>
+    public long HeldBytes
+    {
+        get
+        {
+            lock (_lock) return _keptBytes - _retainedBytes;
+        }
+    }
+
     public bool IsCompleted => _completed;
 
-    /// <summary>Gives the event its seq, stores it and wakes every waiting reader.</summary>
-    public GatewayEvent Append(GatewayEvent gatewayEvent)
+    public StoredEvent Append(GatewayEvent gatewayEvent)
     {
         ArgumentNullException.ThrowIfNull(gatewayEvent);
-        lock (_appendLock)
+        StoredEvent stored;
+        lock (_lock)
         {
-            var seq = _lastSeq + 1;
-            gatewayEvent.Seq = seq;
-            var ring = _ring;
-            if (seq > ring.Length && ring.Length < _capacity) ring = Grow(ring, seq);
-            Volatile.Write(ref ring[seq % ring.Length], gatewayEvent);
-            Volatile.Write(ref _lastSeq, seq);
+            gatewayEvent.Seq = _lastSeq + 1;
+            stored = StoredEvent.From(gatewayEvent);
+            if (_count == _slots.Length) Resize(_slots.Length * 2);
+            _slots[(_head + _count) % _slots.Length] = stored;
+            _count++;
+            _keptBytes += stored.RetainedBytes;
+            _retainedBytes += stored.RetainedBytes;
+            Volatile.Write(ref _lastSeq, stored.Seq);
+            ShrinkRetention();
+            Trim();
         }
         WakeReaders();
-        return gatewayEvent;
+        return stored;
     }
 
-    /// <summary>
-    /// A ring twice as large (at most the capacity) holding every event so far; the ring has not wrapped yet,
-    /// since it grows before seq passes its length. Published before the seq that needs it, so a reader that
-    /// sees that seq also sees this ring; a reader still on the old ring finds it unchanged from then on.
-    /// </summary>
-    private GatewayEvent?[] Grow(GatewayEvent?[] ring, long seq)
-    {
-        var larger = new GatewayEvent?[Math.Min(_capacity, ring.Length * 2)];
-        for (var s = 1L; s < seq; s++) larger[s % larger.Length] = ring[s % ring.Length];
-        Volatile.Write(ref _ring, larger);
-        return larger;
-    }
-
-    /// <summary>Marks the log finished (after its last event) and wakes every waiting reader.</summary>
     public void Complete()
     {
+        lock (_lock)
+        {
+            // After the last event no poll can come back for this connection (it answers 404): only open streams still read.
+            _readers?.RemoveAll(r => r.IsPoller);
+            Trim();
+        }
         _completed = true;
         WakeReaders();
     }
 
-    /// <summary>
-    /// The retained events with seq greater than <paramref name="after"/>, at most <paramref name="max"/>,
-    /// preceded by a <see cref="GapEvent"/> (counted in <paramref name="max"/>) when some of them are no longer retained.
-    /// </summary>
-    public IReadOnlyList<GatewayEvent> ReadAfter(long after, int max = int.MaxValue)
+    public IReadOnlyList<StoredEvent> ReadAfter(long after, int max = int.MaxValue)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
-        after = Math.Max(0, after);
-        var last = LastSeq;
-        if (after >= last) return [];
-        // Read after LastSeq: this ring holds every retained event up to last (see Grow).
-        var ring = Volatile.Read(ref _ring);
-
-        var result = new List<GatewayEvent>((int)Math.Min(Math.Min(last - after, max), _capacity + 1));
-        var next = after + 1;
-        while (next <= last && result.Count < max)
-        {
-            var candidate = Volatile.Read(ref ring[next % ring.Length]);
-            if (candidate is not null && candidate.Seq == next)
-            {
-                result.Add(candidate);
-                next++;
-                continue;
-            }
-            // Overwritten by the writer while we read (or never retained): everything up to the oldest retained is a gap.
-            var oldest = Math.Max(next + 1, LastSeq - _capacity + 1);
-            if (result.Count > 0) break; // the events read so far are still valid; the reader comes back for the rest
-            result.Add(new GapEvent(next, oldest - 1, _time.GetUtcNow()));
-            next = oldest;
-        }
-        return result;
+        lock (_lock) return ReadLocked(after, max);
     }
 
     /// <summary>
-    /// Completes when an event with seq greater than <paramref name="after"/> exists (true) or the log is
-    /// completed with none (false). No thread is held while waiting.
+    /// Reads as a poller does: like <see cref="ReadAfter"/>, and the poller counts as a live reader at
+    /// <paramref name="after"/> until it comes back with the seq of the last event it got (or
+    /// <see cref="EventLogLimits.PollerGrace"/> passes), so the log holds what it has not read yet.
     /// </summary>
+    public IReadOnlyList<StoredEvent> Poll(long after, int max = int.MaxValue)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        lock (_lock)
+        {
+            var events = ReadLocked(after, max);
+            if (!_completed) TrackPoller(Math.Max(0, after), events.Count > 0 ? events[^1].Seq : Math.Max(0, after));
+            Trim();
+            return events;
+        }
+    }
+
+    /// <summary>
+    /// Registers a live reader (an open stream) at <paramref name="after"/>: until it is disposed, the log holds
+    /// the events it has not read yet beyond retention, within the hold caps.
+    /// </summary>
+    public IEventLogReader OpenReader(long after)
+    {
+        var reader = new LiveReader(this, Math.Max(0, after), expires: null);
+        lock (_lock) (_readers ??= []).Add(reader);
+        return reader;
+    }
+
     public async ValueTask<bool> WaitForEventsAfterAsync(long after, CancellationToken cancellationToken)
     {
         while (true)
@@ -124,6 +173,100 @@ public sealed class EventLog
         }
     }
 
+    private List<StoredEvent> ReadLocked(long after, int max)
+    {
+        after = Math.Max(0, after);
+        if (after >= _lastSeq) return [];
+        var next = after + 1;
+        var result = new List<StoredEvent>((int)Math.Min(Math.Min(_lastSeq - after, max), _count + 1));
+        if (next < _firstSeq || _count == 0)
+        {
+            // Some (or all) of what the reader asks for is gone: a gap up to the oldest event kept, then the rest.
+            var oldest = _count == 0 ? _lastSeq + 1 : _firstSeq;
+            result.Add(StoredEvent.From(new GapEvent(next, oldest - 1, _time.GetUtcNow())));
+            next = oldest;
+        }
+        for (; next <= _lastSeq && result.Count < max; next++) result.Add(At(next));
+        return result;
+    }
+
+    private StoredEvent At(long seq) => _slots[(int)((_head + (seq - _firstSeq)) % _slots.Length)];
+
+    /// <summary>Moves the retention's start past what is over either limit; those events become held, if anything keeps them.</summary>
+    private void ShrinkRetention()
+    {
+        while (_retainedFirstSeq < _lastSeq
+            && (_lastSeq - _retainedFirstSeq + 1 > _limits.MaxEvents || _retainedBytes > _limits.MaxBytes))
+        {
+            var leaving = At(_retainedFirstSeq).RetainedBytes;
+            _retainedBytes -= leaving;
+            _limits.HoldBudget.Add(leaving);
+            _retainedFirstSeq++;
+        }
+    }
+
+    /// <summary>
+    /// Drops held events from the oldest on, while no live reader still needs the oldest, or the connection's or
+    /// the gateway's hold cap is exceeded (then a reader that far behind gets a gap, as the contract says).
+    /// </summary>
+    private void Trim()
+    {
+        if (_firstSeq >= _retainedFirstSeq) return;
+        var neededAfter = OldestLivePosition();
+        while (_firstSeq < _retainedFirstSeq)
+        {
+            var oldest = _slots[_head];
+            var held = _keptBytes - _retainedBytes;
+            if (oldest.Seq > neededAfter && held <= _limits.MaxHeldBytes && !_limits.HoldBudget.IsOver) break;
+            _slots[_head] = null!;
+            _head = (_head + 1) % _slots.Length;
+            _count--;
+            _firstSeq++;
+            _keptBytes -= oldest.RetainedBytes;
+            _limits.HoldBudget.Release(oldest.RetainedBytes);
+        }
+        // A slot array grown for a burst goes back to what is kept now (with room to double).
+        if (_slots.Length > InitialSlots && _count <= _slots.Length / 4)
+            Resize(Math.Max(InitialSlots, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)_count * 2)));
+    }
+
+    /// <summary>The lowest position of a live reader (everything after it is still wanted); long.MaxValue when there is none.</summary>
+    private long OldestLivePosition()
+    {
+        if (_readers is not { Count: > 0 } readers) return long.MaxValue;
+        var now = _time.GetUtcNow();
+        readers.RemoveAll(r => r.Expires is { } expires && expires <= now);
+        var oldest = long.MaxValue;
+        foreach (var reader in readers) oldest = Math.Min(oldest, reader.Position);
+        return oldest;
+    }
+
+    /// <summary>A poller is known by where it comes back: the last seq it was given (its own position after an empty answer).</summary>
+    private void TrackPoller(long after, long servedUpTo)
+    {
+        var readers = _readers ??= [];
+        var expires = _time.GetUtcNow() + _limits.PollerGrace;
+        var poller = readers.Find(r => r.IsPoller && r.ServedUpTo == after);
+        if (poller is null)
+        {
+            var pollers = readers.Where(r => r.IsPoller).ToList();
+            if (pollers.Count >= _limits.MaxPollers) readers.Remove(pollers.MinBy(r => r.Expires)!);
+            poller = new LiveReader(this, after, expires);
+            readers.Add(poller);
+        }
+        poller.Position = after;
+        poller.ServedUpTo = servedUpTo;
+        poller.Expires = expires;
+    }
+
+    private void Resize(int size)
+    {
+        var resized = new StoredEvent[size];
+        for (var i = 0; i < _count; i++) resized[i] = _slots[(_head + i) % _slots.Length];
+        _slots = resized;
+        _head = 0;
+    }
+
     private Task GetWakeTask()
     {
         var current = Volatile.Read(ref _nextAppend);
@@ -133,4 +276,33 @@ public sealed class EventLog
     }
 
     private void WakeReaders() => Interlocked.Exchange(ref _nextAppend, null)?.TrySetResult();
+
+    /// <summary>An open stream (no expiry) or a poller (expires unless it comes back).</summary>
+    private sealed class LiveReader(EventLog log, long position, DateTimeOffset? expires) : IEventLogReader
+    {
+        public long Position { get; set; } = position;
+        public long ServedUpTo { get; set; } = position;
+        public DateTimeOffset? Expires { get; set; } = expires;
+        public bool IsPoller => Expires is not null;
+
+        public IReadOnlyList<StoredEvent> Read(int max)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+            lock (log._lock)
+            {
+                var events = log.ReadLocked(Position, max);
+                if (events.Count > 0) Position = events[^1].Seq;
+                log.Trim();
+                return events;
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (log._lock)
+            {
+                if (log._readers?.Remove(this) == true) log.Trim();
+            }
+        }
+    }
 }

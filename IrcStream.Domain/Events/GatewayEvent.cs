@@ -3,8 +3,9 @@ using IrcStream.Domain.Protocol;
 namespace IrcStream.Domain.Events;
 
 /// <summary>
-/// One event of a connection, as browsers receive it. <see cref="Seq"/> is given by the
-/// <see cref="EventLog"/> on append: per connection, starting at 1, +1 per event.
+/// One event of a connection, as a producer hands it to the <see cref="EventLog"/>. <see cref="Seq"/> is given by
+/// the log on append (per connection, starting at 1, +1 per event), which then keeps only its
+/// <see cref="StoredEvent"/> form: the parsed message is not retained.
 /// </summary>
 public abstract class GatewayEvent(DateTimeOffset time)
 {
@@ -52,6 +53,15 @@ public static class EventTypes
     public const string Message = "message";
     public const string Status = "status";
     public const string Gap = "gap";
+
+    /// <summary>The constant for a known type, so retained events share one string; an unknown type as given.</summary>
+    public static string Intern(string type) => type switch
+    {
+        Message => Message,
+        Status => Status,
+        Gap => Gap,
+        _ => type,
+    };
 }
 
 /// <summary>The status names of the contract (the seed's own).</summary>

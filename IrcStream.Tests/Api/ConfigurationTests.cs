@@ -1,6 +1,7 @@
 using System.Net;
 using IrcStream.Api.Configuration;
 using IrcStream.Domain.Connections;
+using IrcStream.Domain.Events;
 using IrcStream.Tests.Api.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +25,9 @@ public sealed class ConfigurationTests
         var options = host.Services.GetRequiredService<IOptions<IrcStreamOptions>>().Value;
         options.AllowedServers.Should().Equal("localhost:6667", "127.0.0.1:6667");
         options.EventBufferSize.Should().Be(1000);
+        options.EventBufferBytes.Should().Be(1024 * 1024);
+        options.LiveReaderHoldBytes.Should().Be(16 * 1024 * 1024);
+        options.LiveReaderHoldTotalBytes.Should().Be(256 * 1024 * 1024);
         options.KeepAliveInterval.Should().Be(TimeSpan.FromSeconds(30));
         options.LongPollTimeout.Should().Be(TimeSpan.FromSeconds(30));
         options.PollBatchSize.Should().Be(500);
@@ -44,6 +48,9 @@ public sealed class ConfigurationTests
         await using var host = GatewayHost.Start(new Dictionary<string, string?>
         {
             ["IrcStream:EventBufferSize"] = "77",
+            ["IrcStream:EventBufferBytes"] = "65536",
+            ["IrcStream:LiveReaderHoldBytes"] = "0",
+            ["IrcStream:LiveReaderHoldTotalBytes"] = "1000000",
             ["IrcStream:ConnectTimeout"] = "00:00:07",
             ["IrcStream:ReconnectDelay"] = "00:00:03",
             ["IrcStream:Flood:Burst"] = "9",
@@ -51,6 +58,8 @@ public sealed class ConfigurationTests
         });
         var settings = host.Services.GetRequiredService<IrcEngineSettings>();
         settings.EventBufferSize.Should().Be(77);
+        settings.EventLogLimits.Should().Match<EventLogLimits>(l =>
+            l.MaxEvents == 77 && l.MaxBytes == 65536 && l.MaxHeldBytes == 0 && l.HoldBudget.CapacityBytes == 1_000_000);
         settings.ConnectTimeout.Should().Be(TimeSpan.FromSeconds(7));
         settings.ReconnectDelay.Should().Be(TimeSpan.FromSeconds(3));
         settings.MaxReconnectDelay.Should().BeGreaterThanOrEqualTo(settings.ReconnectDelay);
@@ -93,6 +102,9 @@ public sealed class ConfigurationTests
     [InlineData("IrcStream:Flood:Burst", "0", "it accepts a whole number from 1 to 1000")]
     [InlineData("IrcStream:MaxSessions", "0", "it accepts a whole number from 1 to 10000000")]
     [InlineData("IrcStream:MaxSessionsPerAddress", "-1", "it accepts a whole number from 1 to 10000000")]
+    [InlineData("IrcStream:EventBufferBytes", "100", "it accepts a number of bytes from 4096 to 1073741824")]
+    [InlineData("IrcStream:LiveReaderHoldBytes", "-1", "it accepts a number of bytes from 0 to 4294967296")]
+    [InlineData("IrcStream:LiveReaderHoldTotalBytes", "-5", "it accepts a number of bytes from 0 to 1099511627776")]
     public async Task ABadSettingStopsTheGatewayNamingTheKeyAndWhatItAccepts(string key, string value, string accepts)
     {
         using var host = OptionsHost(new Dictionary<string, string?> { [key] = value });

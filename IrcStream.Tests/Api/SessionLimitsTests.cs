@@ -16,7 +16,7 @@ public sealed class SessionLimitsTests
         return client;
     }
 
-    private static SessionLimits Limits(GatewayHost host) => host.Services.GetRequiredService<SessionStore>().Limits;
+    private static SessionLimits Limits(GatewayHost host) => host.Services.GetRequiredService<MemorySessionStore>().Limits;
 
     /// <summary>Waits until the gateway counts <paramref name="expected"/> sessions; fails the test when it does not within 10 s.</summary>
     private static async Task CountBecomesAsync(SessionLimits limits, int expected)
@@ -65,7 +65,7 @@ public sealed class SessionLimitsTests
         using var third = CookieLess(host, "203.0.113.7");
         using var refused = await third.GetAsync("/api/connections", Token);
         var problem = await refused.ShouldBeProblemAsync(HttpStatusCode.TooManyRequests);
-        problem.GetProperty("detail").GetString().Should().Contain(SessionStore.CookieName).And.Contain("00:10:00");
+        problem.GetProperty("detail").GetString().Should().Contain(SessionCookie.Name).And.Contain("00:10:00");
         refused.Headers.Contains("Set-Cookie").Should().BeFalse();
 
         using (var again = await browsers[0].Http.GetAsync("/api/connections", Token))

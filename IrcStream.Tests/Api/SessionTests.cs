@@ -11,7 +11,7 @@ public sealed class SessionTests
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     private static string SetCookie(HttpResponseMessage response) =>
-        response.Headers.TryGetValues("Set-Cookie", out var values) ? values.Single(v => v.StartsWith(SessionStore.CookieName + "=", StringComparison.Ordinal)) : "";
+        response.Headers.TryGetValues("Set-Cookie", out var values) ? values.Single(v => v.StartsWith(SessionCookie.Name + "=", StringComparison.Ordinal)) : "";
 
     [Fact]
     public async Task FirstApiRequestGetsAStrictHttpOnlyRandomSessionCookie()
@@ -25,7 +25,7 @@ public sealed class SessionTests
         var attributes = cookie.Split(';', StringSplitOptions.TrimEntries);
         attributes.Should().Contain("httponly").And.Contain("samesite=strict").And.Contain("path=/");
         attributes.Should().NotContain("secure", "the request was plain HTTP");
-        var value = attributes[0][(SessionStore.CookieName.Length + 1)..];
+        var value = attributes[0][(SessionCookie.Name.Length + 1)..];
         value.Should().MatchRegex("^[A-Za-z0-9_-]+$");
         (value.Length * 6).Should().BeGreaterThanOrEqualTo(128, "at least 128 random bits");
         SetCookie(second).Should().NotBe(cookie, "every cookie-less request gets its own new session");
@@ -56,7 +56,7 @@ public sealed class SessionTests
 
         using var forged = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = host.BaseAddress };
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/connections/{id}");
-        request.Headers.Add("Cookie", $"{SessionStore.CookieName}=forged");
+        request.Headers.Add("Cookie", $"{SessionCookie.Name}=forged");
         using var response = await forged.SendAsync(request, Token);
         response.StatusCode.Should().Be(HttpStatusCode.NotFound);
         SetCookie(response).Should().NotBeEmpty();

@@ -169,6 +169,30 @@ public sealed class StreamingApiTests
     }
 
     [Fact]
+    public async Task APollerThatKeepsComingBackGetsABurstLargerThanRetentionWithoutAGap()
+    {
+        await using var host = GatewayHost.Start(new Dictionary<string, string?> { ["IrcStream:PollBatchSize"] = "7" }, eventBufferSize: 10);
+        var browser = host.NewBrowser();
+        var id = await browser.ConnectAsync();
+        var fake = host.Fakes![id];
+        var received = (await browser.PollAsync(id, since: 0, timeoutSeconds: 0)).Select(e => e.GetProperty("seq").GetInt64()).ToList();
+
+        // The burst outruns the poller: 20 events per round, 7 read per poll.
+        for (var round = 0; round < 5; round++)
+        {
+            for (var i = 0; i < 20; i++) fake.Receive($"PRIVMSG #a :{round}.{i}");
+            var batch = await browser.PollAsync(id, since: received[^1], timeoutSeconds: 0);
+            batch.Should().NotContain(e => e.GetProperty("type").GetString() == "gap", "a poller that keeps coming back is a live reader");
+            received.AddRange(batch.Select(e => e.GetProperty("seq").GetInt64()));
+        }
+        while (received[^1] < fake.Events.LastSeq)
+            received.AddRange((await browser.PollAsync(id, since: received[^1], timeoutSeconds: 0)).Select(e => e.GetProperty("seq").GetInt64()));
+
+        received.Should().Equal(Enumerable.Range(1, (int)fake.Events.LastSeq).Select(i => (long)i), "every event once, in order");
+        fake.Events.FirstRetainedSeq.Should().Be(fake.Events.LastSeq - 9, "once the poller caught up only the retention is kept");
+    }
+
+    [Fact]
     public async Task KeepaliveEveryIntervalWhileIdleWithoutAnId()
     {
         await using var host = GatewayHost.Start(new Dictionary<string, string?> { ["IrcStream:KeepAliveInterval"] = "00:00:00.300" });

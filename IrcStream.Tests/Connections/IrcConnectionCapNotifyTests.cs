@@ -81,7 +81,7 @@ public sealed class IrcConnectionCapNotifyTests
     }
 
     private static MessageEvent[] OwnPrivmsgs(IrcConnection connection, string text) =>
-        connection.Events.ReadAfter(0).OfType<MessageEvent>()
+        connection.Events.ReadDecodedAfter(0).OfType<MessageEvent>()
             .Where(m => m.Message is { Command: "PRIVMSG", Source: { } source } && source.StartsWith("me", StringComparison.Ordinal) && m.Message.Params[^1] == text)
             .ToArray();
 }

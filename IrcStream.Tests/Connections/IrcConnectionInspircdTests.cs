@@ -25,7 +25,7 @@ public sealed class IrcConnectionInspircdTests(InspircdFixture fixture)
         connection.Events.Statuses().Should().Equal(IrcStatus.Connecting, IrcStatus.Connected, IrcStatus.Registered);
         connection.State.Should().Be(ConnectionState.Connected);
         connection.CurrentNick.Should().Be(nick);
-        var acked = connection.Events.ReadAfter(0).OfType<MessageEvent>()
+        var acked = connection.Events.ReadDecodedAfter(0).OfType<MessageEvent>()
             .Where(m => m.Message is { Command: "CAP" } cap && cap.Params[1] == "ACK")
             .SelectMany(m => m.Message.Params[^1].Split(' '))
             .ToArray();
@@ -65,7 +65,7 @@ public sealed class IrcConnectionInspircdTests(InspircdFixture fixture)
         atBob.Params[1].Should().Be("hello bob");
         atBob.Tags.Should().Contain("+ircstream/test", "42");
         await connection.Events.WaitForMessageAsync(m => m.Command == "PONG", "the PONG after the message", Timeout, ct);
-        var own = connection.Events.ReadAfter(0).OfType<MessageEvent>().Where(m => m.Message.Command == "PRIVMSG").ToArray();
+        var own = connection.Events.ReadDecodedAfter(0).OfType<MessageEvent>().Where(m => m.Message.Command == "PRIVMSG").ToArray();
         own.Should().ContainSingle("echo-message makes the server's echo the one record");
         own[0].Message.Source.Should().StartWith(nick + "!");
         own[0].Message.Tags.Should().ContainKey("msgid").And.Contain("+ircstream/test", "42");
@@ -98,7 +98,7 @@ public sealed class IrcConnectionInspircdTests(InspircdFixture fixture)
         const int count = 5000;
         const int window = 250;
         var nick = RawIrcClient.UniqueNick("sink");
-        await using var connection = Start(nick, settings: TestConnections.Settings with { EventBufferSize = 20_000 });
+        await using var connection = Start(nick, settings: TestConnections.Settings with { EventBufferSize = 20_000, EventBufferBytes = 64 << 20 });
         await connection.Events.WaitForStatusAsync(IrcStatus.Registered, Timeout, ct);
         var registeredSeq = connection.Events.LastSeq;
         await using var sender = await RawIrcClient.ConnectAsync(_server.Host, _server.Port, RawIrcClient.UniqueNick("src"), ct);
@@ -113,7 +113,7 @@ public sealed class IrcConnectionInspircdTests(InspircdFixture fixture)
 
         await connection.Events.WaitForMessageAsync(m => m.Command == "PRIVMSG" && m.Params[1] == $"flood {count}", "the last flood line",
             TimeSpan.FromSeconds(60), ct, after: registeredSeq);
-        var texts = connection.Events.ReadAfter(registeredSeq).OfType<MessageEvent>()
+        var texts = connection.Events.ReadDecodedAfter(registeredSeq).OfType<MessageEvent>()
             .Where(m => m.Message.Command == "PRIVMSG").Select(m => m.Message.Params[1]).ToArray();
         texts.Should().Equal(Enumerable.Range(1, count).Select(i => $"flood {i}"));
     }

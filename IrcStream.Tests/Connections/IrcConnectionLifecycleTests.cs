@@ -159,7 +159,7 @@ public sealed class IrcConnectionLifecycleTests
         var gaveUp = await connection.Events.WaitForStatusAsync(IrcStatus.Disconnected, Timeout, ct);
 
         connection.Events.Statuses().Should().Equal(IrcStatus.Connecting, IrcStatus.Error, IrcStatus.Disconnected);
-        connection.Events.ReadAfter(0).OfType<StatusEvent>().Single(s => s.Status == IrcStatus.Error).Detail
+        connection.Events.ReadDecodedAfter(0).OfType<StatusEvent>().Single(s => s.Status == IrcStatus.Error).Detail
             .Should().Contain("127.0.0.1").And.Contain("may not connect");
         gaveUp.Detail.Should().StartWith("Not reconnecting");
         connection.State.Should().Be(ConnectionState.Disconnected);
@@ -255,7 +255,7 @@ public sealed class IrcConnectionLifecycleTests
         await closing.WaitAsync(Timeout, ct);
 
         (await waiter.WaitAsync(Timeout, ct)).Should().BeFalse("a completed log wakes its waiters with no event");
-        var last = connection.Events.ReadAfter(connection.Events.LastSeq - 1).Single();
+        var last = connection.Events.ReadDecodedAfter(connection.Events.LastSeq - 1).Single();
         last.Should().BeOfType<StatusEvent>().Which.Status.Should().Be(IrcStatus.Closed);
         connection.Events.IsCompleted.Should().BeTrue();
         connection.State.Should().Be(ConnectionState.Closed);

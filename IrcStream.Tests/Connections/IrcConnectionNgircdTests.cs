@@ -31,7 +31,7 @@ public sealed class IrcConnectionNgircdTests(NgircdFixture fixture)
         var atBob = await bob.WaitForAsync(m => m.Command == "PRIVMSG" && m.Params[0] == channel, Timeout, ct);
         atBob.Params[1].Should().Be("hello from the gateway");
         await connection.Events.WaitForMessageAsync(m => m.Command == "PONG", "the PONG", Timeout, ct);
-        var own = connection.Events.ReadAfter(0).OfType<MessageEvent>().Where(m => m.Message.Command == "PRIVMSG").ToArray();
+        var own = connection.Events.ReadDecodedAfter(0).OfType<MessageEvent>().Where(m => m.Message.Command == "PRIVMSG").ToArray();
         own.Should().ContainSingle();
         IrcSource.Parse(own[0].Message.Source!).Should().Be(IrcSource.Parse(atBob.Source!), "the gateway knows its nick!user@host from its JOIN");
         own[0].Message.Params.Should().Equal(channel, "hello from the gateway");

@@ -29,7 +29,7 @@ public sealed class IrcConnectionReadingTests
         for (var i = 0; i < payload.Length; i++) await peer.SendBytesAsync(payload.AsMemory(i, 1), ct);
 
         await connection.Events.WaitForMessageAsync(m => m.Params is [_, "third"], "the third line", Timeout, ct);
-        var messages = connection.Events.ReadAfter(0).OfType<MessageEvent>().ToArray();
+        var messages = connection.Events.ReadDecodedAfter(0).OfType<MessageEvent>().ToArray();
         messages.Select(m => m.Message).Should().Equal(lines.Select(IrcMessage.Parse));
         messages[0].Time.Should().Be(new DateTimeOffset(2026, 11, 25, 17, 0, 0, 123, TimeSpan.Zero));
         messages[1].Time.Should().BeOnOrAfter(before.AddSeconds(-1)).And.BeOnOrBefore(DateTimeOffset.UtcNow);
@@ -63,7 +63,7 @@ public sealed class IrcConnectionReadingTests
         var error = await connection.Events.WaitForStatusAsync(IrcStatus.Error, Timeout, ct);
         error.Detail.Should().Contain("without ending the line");
         await connection.Events.WaitForMessageAsync(m => m.Params is [_, "after the flood"], "the line after the endless one", Timeout, ct);
-        connection.Events.ReadAfter(0).OfType<StatusEvent>().Count(s => s.Status == IrcStatus.Error).Should().Be(1);
+        connection.Events.ReadDecodedAfter(0).OfType<StatusEvent>().Count(s => s.Status == IrcStatus.Error).Should().Be(1);
         connection.State.Should().Be(ConnectionState.Registering);
     }
 
@@ -122,7 +122,7 @@ public sealed class IrcConnectionReadingTests
         await peer.WaitForAsync("PONG", TimeSpan.FromSeconds(60), ct);
         var expectedLast = connectedSeq + count + 1;
         connection.Events.LastSeq.Should().Be(expectedLast, "every line is an event, the PING too");
-        var retained = connection.Events.ReadAfter(0);
+        var retained = connection.Events.ReadDecodedAfter(0);
         retained[0].Should().BeOfType<GapEvent>().Which.To.Should().Be(expectedLast - 500);
         retained.Should().HaveCount(501);
         ((MessageEvent)retained[^2]).Message.Params[1].Should().Be($"line {count}");

@@ -123,7 +123,7 @@ public sealed class IrcConnectionSendTests
 
         await peer.WaitForAsync("NOTICE", Timeout, ct);
         await peer.SyncAsync(Timeout, ct);
-        connection.Events.ReadAfter(0).OfType<MessageEvent>().Count(m => m.Message.Command is "PRIVMSG" or "NOTICE").Should().Be(2);
+        connection.Events.ReadDecodedAfter(0).OfType<MessageEvent>().Count(m => m.Message.Command is "PRIVMSG" or "NOTICE").Should().Be(2);
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public sealed class IrcConnectionSendTests
         await peer.SendLinesAsync(ct, "@time=2026-11-25T17:00:00.000Z :echoer!e@h PRIVMSG #c :echo me");
         await peer.SyncAsync(Timeout, ct);
 
-        var privmsgs = connection.Events.ReadAfter(0).OfType<MessageEvent>().Where(m => m.Message.Command == "PRIVMSG").ToArray();
+        var privmsgs = connection.Events.ReadDecodedAfter(0).OfType<MessageEvent>().Where(m => m.Message.Command == "PRIVMSG").ToArray();
         privmsgs.Should().ContainSingle().Which.Message.Source.Should().Be("echoer!e@h");
         privmsgs[0].Time.Should().Be(new DateTimeOffset(2026, 11, 25, 17, 0, 0, TimeSpan.Zero));
     }

@@ -1,4 +1,5 @@
 using IrcStream.Domain.Events;
+using IrcStream.Tests.Support;
 
 namespace IrcStream.Tests.Events;
 
@@ -32,7 +33,7 @@ public sealed class EventLogTests
         {
             log.Append(Status(i));
             log.ReadAfter(i - 1).Select(e => e.Seq).Should().Equal(i);
-            log.ReadAfter(0).First().Should().Match<GatewayEvent>(e => i <= capacity ? e.Seq == 1 : e is GapEvent);
+            log.ReadDecodedAfter(0).First().Should().Match<GatewayEvent>(e => i <= capacity ? e.Seq == 1 : e is GapEvent);
         }
 
         log.Capacity.Should().Be(capacity);
@@ -57,15 +58,15 @@ public sealed class EventLogTests
         for (var i = 1; i <= 10; i++) log.Append(Status(i));
 
         log.FirstRetainedSeq.Should().Be(7);
-        var events = log.ReadAfter(2);
+        var events = log.ReadDecodedAfter(2);
 
         var gap = events[0].Should().BeOfType<GapEvent>().Subject;
         (gap.From, gap.To, gap.Seq).Should().Be((3L, 6L, 6L));
         gap.Type.Should().Be("gap");
         events.Skip(1).Select(e => e.Seq).Should().Equal(7, 8, 9, 10);
         events.Skip(1).Cast<StatusEvent>().Select(e => e.Detail).Should().Equal("7", "8", "9", "10");
-        log.ReadAfter(6).Should().NotContain(e => e is GapEvent, "a reader that resumes after the gap's seq continues without one");
-        log.ReadAfter(0, max: 1).Should().ContainSingle().Which.Should().BeOfType<GapEvent>().Which.From.Should().Be(1);
+        log.ReadDecodedAfter(6).Should().NotContain(e => e is GapEvent, "a reader that resumes after the gap's seq continues without one");
+        log.ReadDecodedAfter(0, max: 1).Should().ContainSingle().Which.Should().BeOfType<GapEvent>().Which.From.Should().Be(1);
     }
 
     [Fact]
@@ -134,7 +135,7 @@ public sealed class EventLogTests
         while (true)
         {
             var batch = log.ReadAfter(last, max: 50);
-            foreach (var e in batch)
+            foreach (var e in batch.Select(stored => stored.Decode()))
             {
                 if (e is GapEvent gap)
                 {

@@ -3,13 +3,13 @@ using IrcStream.Domain.Protocol;
 
 namespace IrcStream.Tests.Support;
 
-/// <summary>Waiting on an <see cref="EventLog"/> for the event a test expects, failing with what did arrive.</summary>
+/// <summary>Waiting on an <see cref="IEventLog"/> for the event a test expects, failing with what did arrive.</summary>
 public static class EventLogWaits
 {
     /// <summary>The first event after <paramref name="after"/> that matches, waiting for it.</summary>
     /// <exception cref="TimeoutException">None within <paramref name="timeout"/>; lists the last events.</exception>
     public static async Task<GatewayEvent> WaitForAsync(
-        this EventLog log, Func<GatewayEvent, bool> predicate, string what, TimeSpan timeout, CancellationToken cancellationToken, long after = 0)
+        this IEventLog log, Func<GatewayEvent, bool> predicate, string what, TimeSpan timeout, CancellationToken cancellationToken, long after = 0)
     {
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
@@ -18,7 +18,7 @@ public static class EventLogWaits
         {
             while (true)
             {
-                foreach (var e in log.ReadAfter(seen))
+                foreach (var e in log.ReadDecodedAfter(seen))
                 {
                     seen = e.Seq;
                     if (predicate(e)) return e;
@@ -34,21 +34,21 @@ public static class EventLogWaits
     }
 
     public static async Task<StatusEvent> WaitForStatusAsync(
-        this EventLog log, string status, TimeSpan timeout, CancellationToken cancellationToken, long after = 0) =>
+        this IEventLog log, string status, TimeSpan timeout, CancellationToken cancellationToken, long after = 0) =>
         (StatusEvent)await log.WaitForAsync(e => e is StatusEvent s && s.Status == status, $"{status} status", timeout, cancellationToken, after);
 
     public static async Task<MessageEvent> WaitForMessageAsync(
-        this EventLog log, Func<IrcMessage, bool> predicate, string what, TimeSpan timeout, CancellationToken cancellationToken, long after = 0) =>
+        this IEventLog log, Func<IrcMessage, bool> predicate, string what, TimeSpan timeout, CancellationToken cancellationToken, long after = 0) =>
         (MessageEvent)await log.WaitForAsync(e => e is MessageEvent m && predicate(m.Message), what, timeout, cancellationToken, after);
 
     /// <summary>The statuses in the log, in order.</summary>
-    public static IReadOnlyList<string> Statuses(this EventLog log) =>
-        log.ReadAfter(0).OfType<StatusEvent>().Select(s => s.Status).ToArray();
+    public static IReadOnlyList<string> Statuses(this IEventLog log) =>
+        log.ReadDecodedAfter(0).OfType<StatusEvent>().Select(s => s.Status).ToArray();
 
     /// <summary>The last events, one per line, for failure messages.</summary>
-    public static string Describe(EventLog log)
+    public static string Describe(IEventLog log)
     {
-        var events = log.ReadAfter(Math.Max(0, log.LastSeq - 25));
+        var events = log.ReadDecodedAfter(Math.Max(0, log.LastSeq - 25));
         return $"Last events:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", events.Select(Format));
     }
 

@@ -22,7 +22,7 @@ public sealed class FakeServerConnection : IAsyncDisposable
 
     public FakeIrcPeer Peer { get; }
 
-    public EventLog Events => Connection.Events;
+    public IEventLog Events => Connection.Events;
 
     public void Deconstruct(out IrcConnection connection, out FakeIrcPeer peer)
     {

@@ -8,13 +8,15 @@ namespace IrcStream.Tests.Api.Support;
 /// <summary>An HTTP client with its own cookie jar, like one browser talking to the gateway.</summary>
 public sealed class Browser : IDisposable
 {
-    public Browser(Uri baseAddress)
+    /// <summary>A browser on <paramref name="baseAddress"/>; give it another's <paramref name="cookies"/> to be that browser talking to another node.</summary>
+    public Browser(Uri baseAddress, CookieContainer? cookies = null)
     {
+        Cookies = cookies ?? new CookieContainer();
         Handler = new SocketsHttpHandler { CookieContainer = Cookies, UseCookies = true, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         Http = new HttpClient(Handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(90) };
     }
 
-    public CookieContainer Cookies { get; } = new();
+    public CookieContainer Cookies { get; }
     public SocketsHttpHandler Handler { get; }
     public HttpClient Http { get; }
 

@@ -16,7 +16,7 @@ public sealed class FakeIrcConnection(IrcConnectionOptions options, int eventBuf
     private readonly Lock _sendGate = new();
 
     public IrcConnectionOptions Options { get; } = options;
-    public EventLog Events { get; } = new(eventBufferSize);
+    public IEventLog Events { get; } = new EventLog(eventBufferSize);
     public ConnectionState State { get; set; } = ConnectionState.Connecting;
     public string? CurrentNick { get; set; } = options.Nick;
     public IReadOnlyCollection<string> Channels { get; set; } = options.Channels;
@@ -76,7 +76,7 @@ public sealed class FakeIrcConnection(IrcConnectionOptions options, int eventBuf
     }
 
     /// <summary>Appends a received IRC line as a message event (as the engine does when the server sends one).</summary>
-    public GatewayEvent Receive(string line, DateTimeOffset? time = null) =>
+    public StoredEvent Receive(string line, DateTimeOffset? time = null) =>
         Events.Append(new MessageEvent(IrcMessage.Parse(line), time ?? DateTimeOffset.UtcNow));
 }
 

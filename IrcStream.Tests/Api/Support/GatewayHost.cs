@@ -1,5 +1,6 @@
 using System.Net;
 using IrcStream.Domain.Connections;
+using IrcStream.Tests.Support;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -54,6 +55,9 @@ public sealed class GatewayHost : IAsyncDisposable
             // WebApplicationFactory defaults to Development; tests start from the shipped settings, not appsettings.Development.json.
             web.UseEnvironment(Environments.Production);
             web.ConfigureAppConfiguration(config => config.AddInMemoryCollection(all));
+            // Also as host settings: Program reads some (IrcStream:Redis:Configuration) while it registers services,
+            // before the app configuration above is applied.
+            foreach (var (key, value) in all) web.UseSetting(key, value);
             if (fakes is not null) web.ConfigureTestServices(services => services.AddSingleton<IIrcConnectionFactory>(fakes));
             if (services is not null) web.ConfigureTestServices(services);
         });
@@ -61,6 +65,18 @@ public sealed class GatewayHost : IAsyncDisposable
         factory.StartServer();
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new GatewayHost(factory, new Uri(address), fakes);
+    }
+
+    /// <summary>One gateway node in Redis mode: nodes started with the same <paramref name="redis"/> and <paramref name="prefix"/> share their state.</summary>
+    public static GatewayHost StartNode(RedisServer redis, string prefix, IDictionary<string, string?>? settings = null)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["IrcStream:Redis:Configuration"] = redis.Configuration,
+            ["IrcStream:Redis:KeyPrefix"] = prefix,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
+        return Start(all);
     }
 
     /// <summary>A new browser: its own cookie jar, so its own session.</summary>

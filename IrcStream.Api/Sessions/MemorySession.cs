@@ -1,17 +1,15 @@
-using IrcStream.Domain.Connections;
-
 namespace IrcStream.Api.Sessions;
 
 /// <summary>
-/// One browser's session: its IRC connections and its sliding idle clock. The clock is a timer rather than the
+/// One browser's session in this process's memory: its IRC connections' ids and its sliding idle clock. The clock is a timer rather than the
 /// cache's lazy sliding check, so an idle session ends on time even when no request touches the cache, and a
 /// session with an open stream or a waiting poll (<see cref="BeginActivity"/>) never expires under it, however
 /// late a timer runs on a busy machine.
 /// </summary>
-internal sealed class Session : IDisposable
+internal sealed class MemorySession : IBrowserSession, IDisposable
 {
     private readonly Lock _gate = new();
-    private readonly List<IIrcConnection> _connections = [];
+    private readonly List<string> _connections = [];
     private readonly CancellationTokenSource _expire = new();
     private readonly TimeSpan _idleTimeout;
     private readonly TimeProvider _time;
@@ -20,17 +18,22 @@ internal sealed class Session : IDisposable
     private int _activeRequests;
     private bool _ended;
 
-    public Session(string id, string clientAddress, TimeSpan idleTimeout, TimeProvider time)
+    public MemorySession(string id, string clientAddress, TimeSpan idleTimeout, TimeProvider time)
     {
         Id = id;
+        Hash = SessionCookie.Hash(id);
         ClientAddress = clientAddress;
         _idleTimeout = idleTimeout;
         _time = time;
         _lastActivity = time.GetTimestamp();
-        _idleTimer = time.CreateTimer(static state => ((Session)state!).CheckIdle(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _idleTimer = time.CreateTimer(static state => ((MemorySession)state!).CheckIdle(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     public string Id { get; }
+
+    public string Hash { get; }
+
+    public string Tag => Hash[..12];
 
     /// <summary>The client address that created the session, whose count in <see cref="SessionLimits"/> it holds.</summary>
     public string ClientAddress { get; }
@@ -55,55 +58,43 @@ internal sealed class Session : IDisposable
     private void Touch() => Interlocked.Exchange(ref _lastActivity, _time.GetTimestamp());
 
     /// <summary>Keeps the session alive until the returned scope is disposed (an open stream or a waiting poll).</summary>
-    public ActivityScope BeginActivity()
+    public IDisposable BeginActivity()
     {
         Interlocked.Increment(ref _activeRequests);
         Touch();
         return new ActivityScope(this);
     }
 
-    public enum AddOutcome { Added, Full, Ended }
+    public ValueTask<IReadOnlyList<string>> ConnectionIdsAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate) return ValueTask.FromResult<IReadOnlyList<string>>(_connections.ToArray());
+    }
 
-    public AddOutcome TryAdd(IIrcConnection connection, int maxConnections)
+    public ValueTask<bool> HoldsAsync(string connectionId, CancellationToken cancellationToken)
+    {
+        lock (_gate) return ValueTask.FromResult(_connections.Contains(connectionId));
+    }
+
+    public ValueTask<SessionAddOutcome> TryAddAsync(string connectionId, int maxConnections, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            if (_ended) return AddOutcome.Ended;
-            if (_connections.Count >= maxConnections) return AddOutcome.Full;
-            _connections.Add(connection);
-            return AddOutcome.Added;
+            if (_ended || _expire.IsCancellationRequested) return ValueTask.FromResult(SessionAddOutcome.Ended);
+            if (_connections.Count >= maxConnections) return ValueTask.FromResult(SessionAddOutcome.Full);
+            _connections.Add(connectionId);
+            return ValueTask.FromResult(SessionAddOutcome.Added);
         }
     }
 
-    public IIrcConnection? Find(string id)
+    public ValueTask<bool> RemoveAsync(string connectionId, CancellationToken cancellationToken)
     {
-        lock (_gate) return _connections.Find(c => c.Options.ConnectionId == id);
+        lock (_gate) return ValueTask.FromResult(_connections.Remove(connectionId));
     }
 
-    public IIrcConnection? Remove(string id)
+    /// <summary>Ends the session: no connection can be added any more; returns the ids of the ones it held, now the caller's to close.</summary>
+    public IReadOnlyList<string> End()
     {
-        lock (_gate)
-        {
-            var index = _connections.FindIndex(c => c.Options.ConnectionId == id);
-            if (index < 0) return null;
-            var connection = _connections[index];
-            _connections.RemoveAt(index);
-            return connection;
-        }
-    }
-
-    public IReadOnlyList<IIrcConnection> Connections
-    {
-        get
-        {
-            lock (_gate) return _connections.ToArray();
-        }
-    }
-
-    /// <summary>Ends the session: no connection can be added any more; returns the ones it held, now the caller's to close.</summary>
-    public IReadOnlyList<IIrcConnection> End()
-    {
-        IIrcConnection[] taken;
+        string[] taken;
         lock (_gate)
         {
             _ended = true;
@@ -165,10 +156,13 @@ internal sealed class Session : IDisposable
         }
     }
 
-    internal readonly struct ActivityScope(Session session) : IDisposable
+    private sealed class ActivityScope(MemorySession session) : IDisposable
     {
+        private int _disposed;
+
         public void Dispose()
         {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
             session.Touch();
             Interlocked.Decrement(ref session._activeRequests);
             session.Schedule(session._idleTimeout);

@@ -1,0 +1,53 @@
+using StackExchange.Redis;
+
+namespace IrcStream.Api.Cluster;
+
+/// <summary>
+/// The node's periodic Redis work, on one timer: announcing where the node can be reached, renewing the leases and
+/// records of the connections it owns (closing those whose session expired), and renewing the sessions in use here.
+/// </summary>
+internal sealed class NodeHeartbeat(
+    IConnectionMultiplexer redis,
+    RedisKeys keys,
+    GatewayNode node,
+    RedisConnectionDirectory connections,
+    SessionKeepAlive sessions,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILogger<NodeHeartbeat> logger) : BackgroundService
+{
+    /// <summary>The longest time between two beats, whatever the idle timeout: well inside a lease's duration.</summary>
+    public static readonly TimeSpan MaxInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a node's address stays announced without a beat.</summary>
+    public static readonly TimeSpan NodeExpiry = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = sessions.RenewInterval < MaxInterval ? sessions.RenewInterval : MaxInterval;
+        // The first beat announces the node's address, which is known once the server listens.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+            await started.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
+        using var timer = new PeriodicTimer(interval, time);
+        do
+        {
+            try
+            {
+                await BeatAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                logger.LogWarning(ex, "The node's heartbeat could not reach Redis; trying again in {Interval}", interval);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    private async Task BeatAsync()
+    {
+        if (node.Url is { } url) await redis.GetDatabase().StringSetAsync(keys.Node(node.Id), url, NodeExpiry).ConfigureAwait(false);
+        ClusterMetrics.LeaseRenewalsFailed(await connections.RenewAsync().ConfigureAwait(false));
+        await sessions.RenewAsync().ConfigureAwait(false);
+    }
+}

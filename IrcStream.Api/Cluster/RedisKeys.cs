@@ -1,0 +1,46 @@
+using IrcStream.Api.Sessions;
+using StackExchange.Redis;
+
+namespace IrcStream.Api.Cluster;
+
+/// <summary>
+/// Every Redis key and channel name the gateway uses, in one place. A connection's keys carry its id in braces
+/// (<c>ircstream:{id}:log</c>), so in Redis Cluster they share a hash slot and one Lua script may touch them all.
+/// </summary>
+public sealed class RedisKeys(string prefix)
+{
+    public string Prefix { get; } = prefix;
+
+    /// <summary>The connection's event stream (XADD/XRANGE); entry ids are <c>{seq}-0</c>.</summary>
+    public RedisKey Log(string connectionId) => $"{Prefix}:{{{connectionId}}}:log";
+
+    /// <summary>The token of the node that owns the connection, a string with a PX expiry.</summary>
+    public RedisKey Lease(string connectionId) => $"{Prefix}:{{{connectionId}}}:lease";
+
+    /// <summary>The connection's record (what any node needs to list it or take it over).</summary>
+    public RedisKey Connection(string connectionId) => $"{Prefix}:{{{connectionId}}}:conn";
+
+    /// <summary>A session's record, keyed by the SHA-256 of the cookie value: the cookie itself is never stored.</summary>
+    public RedisKey Session(string cookieValue) => SessionByHash(SessionCookie.Hash(cookieValue));
+
+    /// <summary>A session's record by the SHA-256 (hex) of its cookie.</summary>
+    public RedisKey SessionByHash(string cookieHash) => $"{Prefix}:session:{cookieHash}";
+
+    /// <summary>Live sessions, each scored with the time (ms, Redis's clock) it expires: what <c>MaxSessions</c> counts.</summary>
+    public RedisKey Sessions => $"{Prefix}:sessions";
+
+    /// <summary>What <see cref="SessionsFrom"/> puts before the address (the session scripts build the key from the stored address).</summary>
+    public string SessionsFromPrefix => $"{Prefix}:sessions-from:";
+
+    /// <summary>Live sessions created from one client address, scored like <see cref="Sessions"/>: what <c>MaxSessionsPerAddress</c> counts.</summary>
+    public RedisKey SessionsFrom(string clientAddress) => SessionsFromPrefix + clientAddress;
+
+    /// <summary>Where a node can be reached (its URL, for forwarded requests), while it runs: a string with a PX expiry its heartbeat renews.</summary>
+    public RedisKey Node(string nodeId) => $"{Prefix}:node:{nodeId}";
+
+    /// <summary>The Data Protection key ring every node shares (a list of XML keys), which encrypts the secrets in connection records.</summary>
+    public RedisKey DataProtectionKeys => $"{Prefix}:data-protection-keys";
+
+    /// <summary>The one pub/sub channel each node subscribes to: "connection X has new events".</summary>
+    public RedisChannel Events => RedisChannel.Literal($"{Prefix}:events");
+}

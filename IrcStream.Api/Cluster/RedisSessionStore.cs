@@ -1,0 +1,126 @@
+using System.Security.Cryptography;
+using System.Text;
+using IrcStream.Api.Configuration;
+using IrcStream.Api.Diagnostics;
+using IrcStream.Api.Sessions;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace IrcStream.Api.Cluster;
+
+/// <summary>
+/// Sessions in Redis, shared by every node. A session is a hash under the SHA-256 of its cookie (the cookie itself is
+/// never stored) holding its client address and its connection ids, with a PX expiry of <c>SessionIdleTimeout</c>
+/// that every request renews, and that <see cref="SessionKeepAlive"/> renews while a stream or poll is open on
+/// this node. Two sorted sets count live sessions, gateway-wide and per client address, with each session's expiry
+/// time as its score, so every node counts the same sessions and an expired one drops out by itself. Each change
+/// is one Lua script, so two nodes never both take the last slot. The scripts touch keys of several sessions, so
+/// they need one Redis (with replicas or Sentinel if wanted), not Redis Cluster.
+/// </summary>
+internal sealed class RedisSessionStore(
+    IConnectionMultiplexer redis,
+    RedisKeys keys,
+    IOptions<IrcStreamOptions> options,
+    SessionKeepAlive keepAlive,
+    ILogger<RedisSessionStore> logger) : ISessionStore
+{
+    // Redis's own clock, so every node scores expiry times on one clock.
+    private const string Now = """
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        """;
+
+    private const string CreateScript = Now + """
+        redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+        redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+        if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[3]) then return 2 end
+        if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[2]) then return 1 end
+        local idle = tonumber(ARGV[1])
+        redis.call('HSET', KEYS[1], 'address', ARGV[4], 'connections', '')
+        redis.call('PEXPIRE', KEYS[1], idle)
+        redis.call('ZADD', KEYS[2], now + idle, KEYS[1])
+        redis.call('ZADD', KEYS[3], now + idle, KEYS[1])
+        redis.call('PEXPIRE', KEYS[3], idle)
+        return 0
+        """;
+
+    private const string AddScript = """
+        local c = redis.call('HGET', KEYS[1], 'connections')
+        if not c then return 2 end
+        local n = 0
+        for _ in string.gmatch(c, '%S+') do n = n + 1 end
+        if n >= tonumber(ARGV[2]) then return 1 end
+        if c == '' then c = ARGV[1] else c = c .. ' ' .. ARGV[1] end
+        redis.call('HSET', KEYS[1], 'connections', c)
+        return 0
+        """;
+
+    private const string RemoveScript = """
+        local c = redis.call('HGET', KEYS[1], 'connections')
+        if not c then return 0 end
+        local kept, found = {}, 0
+        for id in string.gmatch(c, '%S+') do
+          if id == ARGV[1] then found = 1 else kept[#kept + 1] = id end
+        end
+        if found == 1 then redis.call('HSET', KEYS[1], 'connections', table.concat(kept, ' ')) end
+        return found
+        """;
+
+    private readonly IDatabase _db = redis.GetDatabase();
+    private readonly SessionKeepAlive _keepAlive = keepAlive;
+    private readonly TimeSpan _idle = options.Value.SessionIdleTimeout;
+
+    public int Count => _keepAlive.LiveSessions;
+
+    public async ValueTask<SessionResolution> ResolveAsync(string? cookie, string clientAddress, bool mayCreate, CancellationToken cancellationToken)
+    {
+        if (cookie is not null && SessionCookie.Hash(cookie) is var hash && await _keepAlive.TouchAsync(keys.SessionByHash(hash)) is { } found)
+            return SessionResolution.Found(new RedisSession(this, keys.SessionByHash(hash), hash, found.ConnectionIds));
+        if (!mayCreate) return SessionResolution.Refused(SessionRefusal.NotFound);
+
+        var value = SessionCookie.NewValue();
+        var created = SessionCookie.Hash(value);
+        var key = keys.SessionByHash(created);
+        var outcome = (int)await _db.ScriptEvaluateAsync(CreateScript,
+            [key, keys.Sessions, keys.SessionsFrom(clientAddress)],
+            [(long)_idle.TotalMilliseconds, options.Value.MaxSessions, options.Value.MaxSessionsPerAddress, clientAddress]);
+        switch (outcome)
+        {
+            case 1: return SessionResolution.Refused(SessionRefusal.GatewayFull);
+            case 2: return SessionResolution.Refused(SessionRefusal.AddressFull);
+        }
+        var session = new RedisSession(this, key, created, []);
+        GatewayLog.SessionStarted(logger, session.Tag);
+        return SessionResolution.Created(session, value);
+    }
+
+    private sealed class RedisSession(RedisSessionStore store, RedisKey key, string hash, IReadOnlyList<string> connectionIds) : IBrowserSession
+    {
+        // The ids as of this request (its own adds and removes included): one round trip per request, not per question.
+        private List<string> _ids = [.. connectionIds];
+
+        public string Hash => hash;
+
+        public string Tag => hash[..12];
+
+        public ValueTask<IReadOnlyList<string>> ConnectionIdsAsync(CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IReadOnlyList<string>>(_ids.ToArray());
+
+        public ValueTask<bool> HoldsAsync(string connectionId, CancellationToken cancellationToken) => ValueTask.FromResult(_ids.Contains(connectionId));
+
+        public async ValueTask<SessionAddOutcome> TryAddAsync(string connectionId, int maxConnections, CancellationToken cancellationToken)
+        {
+            var outcome = (SessionAddOutcome)(int)await store._db.ScriptEvaluateAsync(AddScript, [key], [connectionId, maxConnections]);
+            if (outcome == SessionAddOutcome.Added) _ids.Add(connectionId);
+            return outcome;
+        }
+
+        public async ValueTask<bool> RemoveAsync(string connectionId, CancellationToken cancellationToken)
+        {
+            _ids.Remove(connectionId);
+            return (int)await store._db.ScriptEvaluateAsync(RemoveScript, [key], [connectionId]) == 1;
+        }
+
+        public IDisposable BeginActivity() => store._keepAlive.Begin(key);
+    }
+}

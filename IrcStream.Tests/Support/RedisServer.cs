@@ -1,0 +1,84 @@
+using System.Globalization;
+
+namespace IrcStream.Tests.Support;
+
+/// <summary>
+/// A real redis-server (the Debian package) on a free loopback port, without persistence, in a temp dir;
+/// stopped by pid. <see cref="RestartAsync"/> brings it back empty on the same port, as after a crash.
+/// </summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    public const string BinaryPath = "/usr/bin/redis-server";
+
+    private readonly IrcServerHost _host;
+
+    private RedisServer(IrcServerHost host) => _host = host;
+
+    public string Host => "127.0.0.1";
+
+    public int Port => _host.Port;
+
+    /// <summary>The pid of the running server, or null after <see cref="StopAsync"/>.</summary>
+    public int? ProcessId => _host.ProcessId;
+
+    public string RecentOutput => _host.RecentOutput;
+
+    /// <summary>A StackExchange.Redis configuration string for this server (<c>IrcStream:Redis:Configuration</c>).</summary>
+    public string Configuration => string.Create(CultureInfo.InvariantCulture, $"{Host}:{Port}");
+
+    /// <summary>Starts the server; returns once it says it is ready and its port accepts connections.</summary>
+    public static async Task<RedisServer> StartAsync(CancellationToken cancellationToken = default)
+    {
+        var host = await IrcServerHost.StartAsync("redis", Prepare, cancellationToken).ConfigureAwait(false);
+        return new RedisServer(host);
+    }
+
+    /// <summary>Kills the server by pid and starts it again on the same port: it comes back empty (no persistence).</summary>
+    public Task RestartAsync(CancellationToken cancellationToken = default) => _host.RestartAsync(cancellationToken);
+
+    /// <summary>Kills the server by pid; its clients see the connection drop.</summary>
+    public Task StopAsync() => _host.StopAsync();
+
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
+
+    public override string ToString() => $"redis-server on {Configuration}";
+
+    private static ServerLaunch Prepare(string directory, int port) => new(
+        "redis-server",
+        BinaryPath,
+        [
+            "--port", port.ToString(CultureInfo.InvariantCulture),
+            "--bind", "127.0.0.1",
+            "--save", "",
+            "--appendonly", "no",
+            "--dir", directory,
+            "--daemonize", "no",
+            "--logfile", "",
+        ],
+        line => line.Contains("Address already in use", StringComparison.Ordinal)
+            ? StartupSignal.PortInUse
+            : line.Contains("Ready to accept connections", StringComparison.Ordinal)
+                ? StartupSignal.Ready
+                : StartupSignal.None);
+}
+
+/// <summary>One redis-server shared by a collection's tests; each test keeps apart with its own key prefix.</summary>
+public sealed class RedisFixture : IAsyncLifetime
+{
+    private RedisServer? _server;
+
+    public RedisServer Server => _server ?? throw new InvalidOperationException("The Redis fixture has not started.");
+
+    public async ValueTask InitializeAsync() => _server = await RedisServer.StartAsync(TestContext.Current.CancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null) await _server.DisposeAsync();
+    }
+
+    /// <summary>A key prefix no other test uses.</summary>
+    public static string UniquePrefix(string name) => $"test-{name}-{Guid.NewGuid():N}";
+}
+
+[CollectionDefinition("Redis")]
+public sealed class RedisCollection : ICollectionFixture<RedisFixture>;
