@@ -16,7 +16,7 @@ public static class StreamingApi
 {
     public static readonly TimeSpan MaxPollTimeout = TimeSpan.FromSeconds(60);
 
-    public static IServiceCollection AddStreaming(this IServiceCollection services) => services;
+    public static IServiceCollection AddStreaming(this IServiceCollection services) => services.AddSingleton<StreamLimits>();
 
     public static RouteGroupBuilder MapStreamingApi(this IEndpointRouteBuilder routes)
     {
@@ -37,7 +37,8 @@ public static class StreamingApi
         OwnedConnections owned,
         IOptions<IrcStreamOptions> options,
         GatewayShutdown shutdown,
-        StreamTelemetry telemetry)
+        StreamTelemetry telemetry,
+        StreamLimits limits)
     {
         var session = http.GetSession();
         if (!await session.HoldsAsync(id, http.RequestAborted) || owned.Find(id) is not { } connection) return Problems.ConnectionNotFound(id);
@@ -52,7 +53,10 @@ public static class StreamingApi
                 "Last-Event-ID (or lastEventId) must be the seq of an event you received; leave it out to start from the oldest retained event.");
         }
 
+        if (limits.TryTake(id, session.Hash, SessionsSetup.ClientAddress(http), out var refusal) is not { } slot) return refusal!;
+
         var response = http.Response;
+        response.RegisterForDispose(slot);
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
@@ -71,7 +75,8 @@ public static class StreamingApi
         double? timeout,
         HttpContext http,
         OwnedConnections owned,
-        IOptions<IrcStreamOptions> options)
+        IOptions<IrcStreamOptions> options,
+        StreamLimits limits)
     {
         var session = http.GetSession();
         if (!await session.HoldsAsync(id, http.RequestAborted) || owned.Find(id) is not { } connection) return Problems.ConnectionNotFound(id);
@@ -89,6 +94,9 @@ public static class StreamingApi
         var events = log.Poll(after, batchSize);
         if (events.Count > 0 || log.IsCompleted || wait <= TimeSpan.Zero) return new EventArrayResult(ApiMetrics.PollDelivered(events));
 
+        // Only a poll that waits holds its socket open; one answered at once is not counted.
+        using var slot = limits.TryTake(id, session.Hash, SessionsSetup.ClientAddress(http), out var refusal);
+        if (slot is null) return refusal!;
         using var activity = session.BeginActivity();
         using var waiting = ApiMetrics.PollWaiting();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
