@@ -24,11 +24,14 @@ for svc in inspircd ngircd redis-server; do
   command -v systemctl >/dev/null 2>&1 && systemctl stop "$svc" >/dev/null 2>&1 || true
 done
 
-if [ -f docker-compose.yml ] && command -v docker-compose >/dev/null 2>&1; then
-  if ! docker-compose -f docker-compose.yml config -q 2>/tmp/ircstream-compose.err; then
-    compose_failed=1
-    echo "docker-compose config -q failed:"; cat /tmp/ircstream-compose.err
-  fi
+if command -v docker-compose >/dev/null 2>&1; then
+  for file in docker-compose.yml docker-compose.cluster.yml; do
+    [ -f "$file" ] || continue
+    if ! docker-compose -f "$file" config -q 2>/tmp/ircstream-compose.err; then
+      compose_failed=1
+      echo "docker-compose -f $file config -q failed:"; cat /tmp/ircstream-compose.err
+    fi
+  done
 fi
 
 log=$(mktemp)

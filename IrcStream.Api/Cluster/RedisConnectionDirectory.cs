@@ -25,6 +25,7 @@ internal sealed class RedisConnectionDirectory(
     GatewayNode node,
     OwnedConnections owned,
     ConnectionCloser closer,
+    ConnectionSecrets secrets,
     IOptions<IrcStreamOptions> options,
     ILogger<RedisConnectionDirectory> logger) : IConnectionDirectory
 {
@@ -155,7 +156,8 @@ internal sealed class RedisConnectionDirectory(
         return failed;
     }
 
-    private static IEnumerable<HashEntry> Fields(IIrcConnection connection)
+    /// <summary>The record: what lists the connection, and what a node needs to open it again (the secrets encrypted).</summary>
+    private IEnumerable<HashEntry> Fields(IIrcConnection connection)
     {
         var options = connection.Options;
         yield return new("server", new ServerEndpoint(options.Host, options.Port).ToString());
@@ -163,6 +165,23 @@ internal sealed class RedisConnectionDirectory(
         yield return new("state", ConnectionDto.StateName(connection.State));
         yield return new("nick", connection.CurrentNick ?? "");
         yield return new("channels", string.Join(' ', connection.Channels));
+        yield return new("requested-nick", options.Nick ?? "");
+        yield return new("username", options.Username ?? "");
+        yield return new("realname", options.Realname ?? "");
+        yield return new("requested-channels", string.Join(' ', options.Channels));
+        if (secrets.Protect(options.Password) is { } password) yield return new("password", password);
+        if (options.Sasl is { } sasl)
+        {
+            yield return new("sasl-account", sasl.Account);
+            yield return new("sasl-password", secrets.Protect(sasl.Password));
+        }
+    }
+
+    /// <summary>The server and SASL passwords of a connection, decrypted from its record (any node can); nulls when it has none.</summary>
+    public async Task<(string? Password, string? SaslPassword)> ReadSecretsAsync(string connectionId)
+    {
+        var fields = await _db.HashGetAsync(keys.Connection(connectionId), ["password", "sasl-password"]).ConfigureAwait(false);
+        return (secrets.Unprotect(fields[0]), secrets.Unprotect(fields[1]));
     }
 
     /// <summary>The seq of a log entry: its id is <c>{seq}-0</c>.</summary>

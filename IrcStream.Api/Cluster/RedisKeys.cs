@@ -38,6 +38,9 @@ public sealed class RedisKeys(string prefix)
     /// <summary>Where a node can be reached (its URL, for forwarded requests), while it runs: a string with a PX expiry its heartbeat renews.</summary>
     public RedisKey Node(string nodeId) => $"{Prefix}:node:{nodeId}";
 
+    /// <summary>The Data Protection key ring every node shares (a list of XML keys), which encrypts the secrets in connection records.</summary>
+    public RedisKey DataProtectionKeys => $"{Prefix}:data-protection-keys";
+
     /// <summary>The one pub/sub channel each node subscribes to: "connection X has new events".</summary>
     public RedisChannel Events => RedisChannel.Literal($"{Prefix}:events");
 }

@@ -1,4 +1,8 @@
 using IrcStream.Api.Connections;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
+using StackExchange.Redis;
 using IrcStream.Api.Sessions;
 
 namespace IrcStream.Api.Cluster;
@@ -17,6 +21,11 @@ public static class RedisNodesSetup
         services.AddSingleton<SessionKeepAlive>();
         services.AddSingleton<ISessionStore, RedisSessionStore>();
         services.AddSingleton<ConnectionLeases>();
+        services.AddSingleton<ConnectionSecrets>();
+        // One key ring for every node, in Redis: what one node encrypts, any other can decrypt.
+        services.AddDataProtection().SetApplicationName("IrcStream");
+        services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer, RedisKeys>((options, redis, keys) =>
+            options.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), keys.DataProtectionKeys));
         services.AddSingleton<RedisConnectionDirectory>();
         services.AddSingleton<IConnectionDirectory>(sp => sp.GetRequiredService<RedisConnectionDirectory>());
         services.AddSingleton<OwnerForwarding>();

@@ -20,12 +20,8 @@ public sealed class ForwardingTests(RedisFixture redis)
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private GatewayHost StartNode(string prefix, string forwardTimeout = "00:00:05") => GatewayHost.Start(new Dictionary<string, string?>
-    {
-        ["IrcStream:Redis:Configuration"] = redis.Server.Configuration,
-        ["IrcStream:Redis:KeyPrefix"] = prefix,
-        ["IrcStream:Redis:ForwardTimeout"] = forwardTimeout,
-    });
+    private GatewayHost StartNode(string prefix, string forwardTimeout = "00:00:05") =>
+        GatewayHost.StartNode(redis.Server, prefix, new Dictionary<string, string?> { ["IrcStream:Redis:ForwardTimeout"] = forwardTimeout });
 
     /// <summary>Status and body of the same request sent to each node in turn.</summary>
     private static async Task<(HttpStatusCode Status, string Body)> SendAsync(Browser browser, HttpMethod method, string path, object? body = null)

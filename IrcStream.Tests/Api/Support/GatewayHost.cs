@@ -1,5 +1,6 @@
 using System.Net;
 using IrcStream.Domain.Connections;
+using IrcStream.Tests.Support;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -64,6 +65,18 @@ public sealed class GatewayHost : IAsyncDisposable
         factory.StartServer();
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new GatewayHost(factory, new Uri(address), fakes);
+    }
+
+    /// <summary>One gateway node in Redis mode: nodes started with the same <paramref name="redis"/> and <paramref name="prefix"/> share their state.</summary>
+    public static GatewayHost StartNode(RedisServer redis, string prefix, IDictionary<string, string?>? settings = null)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["IrcStream:Redis:Configuration"] = redis.Configuration,
+            ["IrcStream:Redis:KeyPrefix"] = prefix,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
+        return Start(all);
     }
 
     /// <summary>A new browser: its own cookie jar, so its own session.</summary>
