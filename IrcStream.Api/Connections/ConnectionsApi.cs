@@ -60,7 +60,7 @@ public static class ConnectionsApi
         {
             return TypedResults.Problem(
                 title: "Server not allowed",
-                detail: $"This gateway only connects to the servers its operator allowed (IrcStream:AllowedServers), and {endpoint} is not one of them. Pick an allowed server, or ask the operator to add this one.",
+                detail: $"This gateway does not allow connecting to {endpoint}. Pick one of the servers it allows, or ask whoever runs the gateway to add this one.",
                 statusCode: StatusCodes.Status403Forbidden);
         }
 
@@ -200,7 +200,7 @@ public static class ConnectionsApi
 
     private static ProblemHttpResult NotOpen() => TypedResults.Problem(
         title: "Not connected",
-        detail: "The connection to the IRC server is not open right now (it is connecting, reconnecting or closed). Wait for its CONNECTED status event and send the lines again.",
+        detail: "The connection to the IRC server is not open right now (it is connecting, reconnecting or closed), so nothing was sent. Send the lines again once it is connected.",
         statusCode: StatusCodes.Status409Conflict);
 
     private static ProblemHttpResult SessionEnded() => TypedResults.Problem(

@@ -1,3 +1,4 @@
+using IrcStream.Domain.Client;
 using IrcStream.Domain.Diagnostics;
 using IrcStream.Domain.Events;
 using IrcStream.Domain.Protocol;
@@ -7,9 +8,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace IrcStream.Domain.Connections;
 
 /// <summary>
-/// The gateway's connection to one IRC server for one browser. It connects (TCP or TLS), registers when a nick
-/// is given, answers PING, notices a dead server, reconnects with backoff, rejoins its channels, and records every
-/// received line and every state change in <see cref="Events"/>, whether or not a browser is reading.
+/// The gateway's connection to one IRC server for one browser. It connects (TCP or TLS), runs an
+/// <see cref="IrcSocket"/> on each socket, reconnects with backoff, and records every received line and every
+/// state change in <see cref="Events"/>, whether or not a browser is reading. What the connection knows and
+/// decides as an IRC client (registration, nick, caps, channels) is its <see cref="IrcClient"/>'s.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -21,6 +23,7 @@ namespace IrcStream.Domain.Connections;
 /// while waiting to try again after a loss or a failed attempt; <see cref="ConnectionState.Disconnected"/> when
 /// lost for good (the server's address is not allowed, or the user sent QUIT); <see cref="ConnectionState.Closed"/>
 /// after <see cref="CloseAsync"/> or <see cref="DisposeAsync"/>. A connection not yet started is <c>Disconnected</c>.
+/// Each state is announced by one status event (<see cref="IrcClient.StatusOf"/>).
 /// </para>
 /// <para>
 /// A server whose resolved addresses are all refused by <see cref="IrcConnectionOptions.IsAddressAllowed"/> is not
@@ -33,18 +36,17 @@ public sealed class IrcConnection : IIrcConnection
 {
     private const string DefaultQuitReason = "Connection closed";
 
-    private readonly ILogger _logger;
-    private readonly string _endpoint;
+    private readonly ConnectionJournal _journal;
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly ReconnectBackoff _backoff;
+    private readonly IrcClient _client;
+    /// <summary>For the run loop's own inputs to the client (connecting, lost, closed); the socket has its own.</summary>
+    private readonly IrcClientOutput _output = new();
     private Task? _run;
     private TaskCompletionSource? _closed;
-    private volatile IrcSession? _session;
+    private volatile IrcSocket? _socket;
     private volatile bool _closing;
-    private volatile string? _nick;
-    private volatile string? _ownUserHost;
-    private ConnectionState _state = ConnectionState.Disconnected;
 
     public IrcConnection(IrcConnectionOptions options, IrcEngineSettings settings, ILogger<IrcConnection>? logger = null)
     {
@@ -56,36 +58,31 @@ public sealed class IrcConnection : IIrcConnection
         Validate(settings);
         Options = options;
         Settings = settings;
-        _logger = logger ?? NullLogger<IrcConnection>.Instance;
-        _endpoint = options.Host.Contains(':') ? $"[{options.Host}]:{options.Port}" : $"{options.Host}:{options.Port}";
-        _backoff = new ReconnectBackoff(settings.ReconnectDelay, settings.MaxReconnectDelay);
-        _nick = string.IsNullOrEmpty(options.Nick) ? null : options.Nick;
+        var endpoint = options.Host.Contains(':') ? $"[{options.Host}]:{options.Port}" : $"{options.Host}:{options.Port}";
         Events = new EventLog(settings.EventLogLimits, settings.Time);
-        ChannelTracker = new ChannelTracker(options.Channels);
+        _journal = new ConnectionJournal(Events, logger ?? NullLogger<IrcConnection>.Instance, options.ConnectionId, endpoint);
+        _backoff = new ReconnectBackoff(settings.ReconnectDelay, settings.MaxReconnectDelay);
+        _client = new IrcClient(options);
     }
 
     public IrcConnectionOptions Options { get; }
 
     public IEventLog Events { get; }
 
-    public ConnectionState State
-    {
-        get
-        {
-            lock (_gate) return _state;
-        }
-    }
+    public ConnectionState State => _client.State.Connection;
 
-    public string? CurrentNick => _nick;
+    public string? CurrentNick => _client.State.Nick;
 
-    public IReadOnlyCollection<string> Channels => ChannelTracker.Joined;
+    public IReadOnlyCollection<string> Channels => _client.State.Joined;
+
+    /// <summary>What the connection knows as an IRC client, as one value.</summary>
+    public IrcClientState ClientState => _client.State;
 
     internal IrcEngineSettings Settings { get; }
 
-    internal ChannelTracker ChannelTracker { get; }
+    private string Endpoint => _journal.Endpoint;
 
-    /// <summary>The source of the user's own messages: <c>nick!user@host</c> once the server showed it, else the nick.</summary>
-    internal string? OwnSource => _nick is { } nick ? (_ownUserHost is { } userHost ? $"{nick}!{userHost}" : nick) : null;
+    private ILogger Logger => _journal.Logger;
 
     /// <summary>Starts the background loop that connects, and reconnects after every loss, until closed. A second call does nothing.</summary>
     /// <exception cref="ObjectDisposedException">The connection was closed.</exception>
@@ -96,7 +93,7 @@ public sealed class IrcConnection : IIrcConnection
             ObjectDisposedException.ThrowIf(_closed is not null, this);
             if (_run is not null) return;
             // Said at once, so whoever started it (the create route's answer) reports "connecting", not "disconnected".
-            SetState(ConnectionState.Connecting);
+            _client.Starting();
             _run = Task.Run(() => RunAsync(_stop.Token));
         }
     }
@@ -109,18 +106,18 @@ public sealed class IrcConnection : IIrcConnection
             if (OutgoingLineRules.Validate(lines[i]) is { } error)
                 return new SendResult(SendOutcome.Invalid, Reason: $"Line {i + 1}: {error}", LineIndex: i);
         }
-        var session = _session;
-        if (session is not { IsOpen: true } || _closing)
+        var socket = _socket;
+        if (socket is not { IsOpen: true } || _closing)
         {
             return new SendResult(SendOutcome.NotOpen,
-                Reason: $"The connection to {_endpoint} is not open (it is {State.ToString().ToLowerInvariant()}); send the lines once it is connected.");
+                Reason: $"The connection to {Endpoint} is not open (it is {State.ToString().ToLowerInvariant()}); send the lines once it is connected.");
         }
         var outgoing = new OutgoingLine[lines.Count];
         for (var i = 0; i < lines.Count; i++) outgoing[i] = new OutgoingLine(lines[i], FromUser: true, IrcMessage.Parse(lines[i]));
-        if (!session.Outgoing.TryEnqueueUser(outgoing))
+        if (!socket.Outgoing.TryEnqueueUser(outgoing))
         {
             // The socket ended between the check above and now: that is not a full queue.
-            if (!session.IsOpen) return new SendResult(SendOutcome.NotOpen, Reason: $"The connection to {_endpoint} was lost; send the lines once it is connected again.");
+            if (!socket.IsOpen) return new SendResult(SendOutcome.NotOpen, Reason: $"The connection to {Endpoint} was lost; send the lines once it is connected again.");
             return new SendResult(SendOutcome.QueueFull,
                 Reason: $"The outgoing queue has no room for {lines.Count} more lines (it holds at most {Settings.SendQueueCapacity} waiting for flood control); send them again in a few seconds.");
         }
@@ -155,35 +152,6 @@ public sealed class IrcConnection : IIrcConnection
 
     public ValueTask DisposeAsync() => CloseAsync(DefaultQuitReason);
 
-    internal void AppendMessage(IrcMessage message, DateTimeOffset time) => Events.Append(new MessageEvent(message, time));
-
-    /// <summary>An ERROR status for a problem the user should know about (SASL failed, a bad setting); the connection goes on.</summary>
-    internal void ReportError(string detail)
-    {
-        IrcConnectionLog.Problem(_logger, Options.ConnectionId, _endpoint, detail);
-        Emit(IrcStatus.Error, detail);
-    }
-
-    /// <summary>An ERROR status for a received line the gateway could not read; the detail holds the raw text, so it is not logged.</summary>
-    internal void ReportUnreadableLine(string detail) => Emit(IrcStatus.Error, detail);
-
-    internal void SetNick(string nick) => _nick = nick;
-
-    /// <summary>Keeps <c>user@host</c> from a line the server sent with the user's own nick as source.</summary>
-    internal void RememberOwnSource(string source)
-    {
-        var bang = source.IndexOf('!', StringComparison.Ordinal);
-        if (bang > 0 && source.IndexOf('@', bang) > bang) _ownUserHost = source[(bang + 1)..];
-    }
-
-    internal void OnWelcome(string nick)
-    {
-        _nick = nick;
-        SetState(ConnectionState.Connected);
-        IrcConnectionLog.Registered(_logger, Options.ConnectionId, _endpoint, nick);
-        Emit(IrcStatus.Registered, nick);
-    }
-
     private async Task RunAsync(CancellationToken stop)
     {
         try
@@ -194,16 +162,14 @@ public sealed class IrcConnection : IIrcConnection
                 if (stop.IsCancellationRequested || _closing) return;
                 if (!end.Reconnect)
                 {
-                    IrcConnectionLog.GivingUp(_logger, Options.ConnectionId, _endpoint, end.Detail);
-                    SetState(ConnectionState.Disconnected);
-                    Emit(IrcStatus.Disconnected, $"Not reconnecting: {end.Detail}");
+                    IrcConnectionLog.GivingUp(Logger, Options.ConnectionId, Endpoint, end.Detail);
+                    Tell(_client.Disconnected, $"Not reconnecting: {end.Detail}");
                     return;
                 }
                 var delay = _backoff.NextDelay();
                 GatewayMetrics.ReconnectScheduled();
-                SetState(ConnectionState.Reconnecting);
-                IrcConnectionLog.Reconnecting(_logger, Options.ConnectionId, _endpoint, delay, _backoff.Failures);
-                Emit(IrcStatus.Reconnecting, $"Reconnecting to {_endpoint} in {delay.TotalSeconds:0.###} s.");
+                IrcConnectionLog.Reconnecting(Logger, Options.ConnectionId, Endpoint, delay, _backoff.Failures);
+                Tell(_client.Reconnecting, $"Reconnecting to {Endpoint} in {delay.TotalSeconds:0.###} s.");
                 await Task.Delay(delay, Settings.Time, stop).ConfigureAwait(false);
             }
         }
@@ -214,18 +180,16 @@ public sealed class IrcConnection : IIrcConnection
         catch (Exception ex)
         {
             // A bug must not leave a connection that claims to be up: say so, and stay down.
-            IrcConnectionLog.Crashed(_logger, ex, Options.ConnectionId, _endpoint);
-            SetState(ConnectionState.Disconnected);
-            Emit(IrcStatus.Error, $"The gateway's connection failed unexpectedly ({ex.GetType().Name}); reconnect to try again.");
+            IrcConnectionLog.Crashed(Logger, ex, Options.ConnectionId, Endpoint);
+            Tell(_client.Crashed, $"The gateway's connection failed unexpectedly ({ex.GetType().Name}); reconnect to try again.");
         }
     }
 
     /// <summary>One attempt: connect, run the socket until it ends, and say whether to come back.</summary>
-    private async Task<SessionEnd> ConnectAndRunAsync(CancellationToken stop)
+    private async Task<SocketEnd> ConnectAndRunAsync(CancellationToken stop)
     {
-        SetState(ConnectionState.Connecting);
-        IrcConnectionLog.Connecting(_logger, Options.ConnectionId, _endpoint, Options.Tls);
-        Emit(IrcStatus.Connecting, _endpoint);
+        IrcConnectionLog.Connecting(Logger, Options.ConnectionId, Endpoint, Options.Tls);
+        Tell(_client.Connecting, Endpoint);
         Stream stream;
         try
         {
@@ -233,45 +197,43 @@ public sealed class IrcConnection : IIrcConnection
         }
         catch (ConnectFailedException failure)
         {
-            IrcConnectionLog.ConnectFailed(_logger, Options.ConnectionId, _endpoint, failure.Status, failure.Detail);
-            Emit(failure.Status, failure.Detail);
-            return new SessionEnd(failure.Detail, failure.Retry);
+            IrcConnectionLog.ConnectFailed(Logger, Options.ConnectionId, Endpoint, failure.Status, failure.Detail);
+            _client.ConnectFailed(failure.Status, failure.Detail, Settings.Time.GetUtcNow(), _output);
+            Record();
+            return new SocketEnd(failure.Detail, failure.Retry);
         }
 
-        var session = new IrcSession(this, stream);
-        _session = session;
-        SetState(ConnectionState.Registering);
-        IrcConnectionLog.Connected(_logger, Options.ConnectionId, _endpoint);
-        Emit(IrcStatus.Connected, Options.Tls ? $"{_endpoint} (TLS)" : _endpoint);
-        SessionEnd end;
+        var socket = new IrcSocket(stream, _client, _journal, Settings);
+        _socket = socket;
+        IrcConnectionLog.Connected(Logger, Options.ConnectionId, Endpoint);
+        SocketEnd end;
         try
         {
-            end = await session.RunAsync(stop).ConfigureAwait(false);
+            end = await socket.RunAsync(Options.Tls ? $"{Endpoint} (TLS)" : Endpoint, stop).ConfigureAwait(false);
         }
         finally
         {
-            _session = null;
+            _socket = null;
         }
-        if (session.Registered) _backoff.Reset();
+        if (_client.State.Welcomed) _backoff.Reset();
         // A loss that ends the connection for good is reported once, by the run loop ("Not reconnecting: ...").
         if (!stop.IsCancellationRequested && !_closing && end.Reconnect)
         {
-            IrcConnectionLog.Disconnected(_logger, Options.ConnectionId, _endpoint, end.Detail);
-            SetState(ConnectionState.Disconnected);
-            Emit(IrcStatus.Disconnected, end.Detail);
+            IrcConnectionLog.Disconnected(Logger, Options.ConnectionId, Endpoint, end.Detail);
+            Tell(_client.Disconnected, end.Detail);
         }
         return end;
     }
 
     private async Task CloseCoreAsync(string reason)
     {
-        if (_session is { IsOpen: true } session)
+        if (_socket is { IsOpen: true } socket)
         {
-            session.Quit(reason);
+            socket.Outgoing.EnqueuePriority(IrcClient.QuitLine(reason));
             try
             {
                 // The server answers QUIT with ERROR and closes; waiting for that lets the QUIT reason reach the channel.
-                await session.ReadEnded.WaitAsync(Settings.QuitWait, Settings.Time).ConfigureAwait(false);
+                await socket.ReadEnded.WaitAsync(Settings.QuitWait, Settings.Time).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
@@ -282,11 +244,23 @@ public sealed class IrcConnection : IIrcConnection
         Task? run;
         lock (_gate) run = _run;
         if (run is not null) await run.ConfigureAwait(false);
-        SetState(ConnectionState.Closed);
-        IrcConnectionLog.Closed(_logger, Options.ConnectionId, _endpoint);
-        Emit(IrcStatus.Closed, reason);
+        IrcConnectionLog.Closed(Logger, Options.ConnectionId, Endpoint);
+        Tell(_client.Closed, reason);
         Events.Complete();
         _stop.Dispose();
+    }
+
+    /// <summary>Gives the client a lifecycle input of the run loop and records what it says.</summary>
+    private void Tell(Action<string, DateTimeOffset, IrcClientOutput> input, string detail)
+    {
+        input(detail, Settings.Time.GetUtcNow(), _output);
+        Record();
+    }
+
+    private void Record()
+    {
+        _journal.Record(_output);
+        _output.Clear();
     }
 
     /// <summary>A setting no connection could work with fails here, when the gateway creates the connection, not later in its background loop.</summary>
@@ -304,11 +278,4 @@ public sealed class IrcConnection : IIrcConnection
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(settings.PingIdle, TimeSpan.Zero, nameof(settings.PingIdle));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(settings.PingTimeout, TimeSpan.Zero, nameof(settings.PingTimeout));
     }
-
-    private void SetState(ConnectionState state)
-    {
-        lock (_gate) _state = state;
-    }
-
-    private void Emit(string status, string? detail) => Events.Append(new StatusEvent(status, detail, Settings.Time.GetUtcNow()));
 }

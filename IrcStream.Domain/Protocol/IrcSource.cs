@@ -34,6 +34,16 @@ public sealed record IrcSource(string Nick, string? User, string? Host)
     }
 
     /// <summary>
+    /// The nick of <paramref name="source"/> without splitting the rest: what comes before the first '!' or '@'
+    /// (the <see cref="Nick"/> <see cref="Parse"/> would give), for checking every received line's sender cheaply.
+    /// </summary>
+    public static ReadOnlySpan<char> NickOf(string source)
+    {
+        var end = source.AsSpan().IndexOfAny('!', '@');
+        return end < 0 ? source.AsSpan() : source.AsSpan(0, end);
+    }
+
+    /// <summary>
     /// True for a bare name containing '.', the shape of a server name: nicknames "SHOULD NOT contain any
     /// dot character ('.')" (Modern IRC, Clients) and networks refuse them.
     /// </summary>

@@ -3,6 +3,8 @@
 import { api, ProblemError } from './api.js';
 import { COMMANDS, CommandError, InputHistory, completeNick, interpret } from './commands.js';
 import { EventFeed } from './events.js';
+import { Notifier } from './notify.js';
+import { ReadStore } from './readstate.js';
 import { Model } from './state.js';
 import { View } from './ui.js';
 
@@ -11,7 +13,8 @@ const LINES_PER_REQUEST = 100;
 const ACTIVE_KEY = 'ircstream.active';
 
 const transport = new URLSearchParams(location.search).get('transport') === 'poll' ? 'poll' : 'auto';
-const model = new Model();
+const readStore = new ReadStore();
+const model = new Model({ store: readStore });
 const feeds = new Map();
 const history = new InputHistory();
 const $ = (id) => document.getElementById(id);
@@ -32,12 +35,37 @@ const view = new View(model, {
     feeds.get(connection.id)?.stop();
     feeds.delete(connection.id);
     model.removeConnection(connection);
+    readStore.remove(connection.id);
     if (model.connections.size === 0) openConnectDialog();
   },
+  async onStopConnection(connection) {
+    try {
+      await api.close(connection.id);
+    } catch (error) {
+      if (error.status !== 404) {
+        localLine(connection.serverBuffer, 'error', `Could not stop the connection: ${describeProblem(error)}`);
+        return;
+      }
+      markGone(connection);
+    }
+  },
   onNickClick(connection, nick) {
-    const buffer = connection.ensureBuffer(nick, 'query');
+    const buffer = connection.ensureBuffer(nick, 'query', { byUser: true });
     view.activate(buffer);
   },
+  onCloseBuffer(buffer) {
+    closeBuffer(buffer);
+  },
+  onLeave(buffer) {
+    sendFrom(buffer, [`PART ${buffer.name}`]).catch((error) => localLine(buffer, 'error', `Not sent: ${describeProblem(error)}`));
+  },
+});
+
+const notifier = new Notifier({ onClick: (buffer) => view.activate(buffer) });
+
+readStore.onChange((connectionId, saved) => {
+  const connection = model.connections.get(connectionId);
+  if (connection?.mergeReadState(saved)) model.emit('read', { connection });
 });
 
 function readStoredActive() {
@@ -65,6 +93,7 @@ model.on((what, detail) => {
     view.activate(detail.buffer);
   }
   if (what === 'gap') refreshChannels(detail.connection);
+  if (what === 'unread' && detail.line.highlight && !model.replaying) notifier.announce(detail.buffer, detail.line);
 });
 
 /** After a gap the nick lists may have missed joins and parts: ask the server for them again. */
@@ -78,6 +107,15 @@ function localLine(buffer, kind, text) {
   model.addLine(buffer, { time: new Date(), kind, text });
 }
 
+function markGone(connection) {
+  if (connection.state === 'closed') return;
+  feeds.get(connection.id)?.stop();
+  model.setState(connection, 'closed');
+  localLine(connection.serverBuffer, 'error', 'The gateway no longer has this connection (it was closed or the session expired).');
+  for (const buffer of connection.buffers.values()) buffer.users.clear();
+  model.emit('buffers', { connection });
+}
+
 function startFeed(connection) {
   const feed = new EventFeed(connection.id, {
     transport,
@@ -87,12 +125,7 @@ function startFeed(connection) {
       connection.transport = name;
       model.emit('state', { connection });
     },
-    onGone: () => {
-      if (connection.state !== 'closed') {
-        model.setState(connection, 'closed');
-        localLine(connection.serverBuffer, 'error', 'The gateway no longer has this connection (it was closed or the session expired).');
-      }
-    },
+    onGone: () => markGone(connection),
   });
   feeds.set(connection.id, feed);
   feed.start();
@@ -110,15 +143,55 @@ async function send(connection, lines) {
   }
 }
 
+/** Sends what the user typed in `buffer`; the server's error replies to it will be shown there. */
+function sendFrom(buffer, lines) {
+  buffer.connection.lastInput = { key: buffer.key, seq: buffer.connection.lastSeq };
+  return send(buffer.connection, lines);
+}
+
+/** The gateway's `state` says "connected", its status events "REGISTERED": both mean IRC is usable. */
+function isRegistered(connection) {
+  return connection.state === 'registered' || connection.state === 'connected';
+}
+
+/** Why nothing can be sent right now, in words. */
+function notConnectedReason(connection) {
+  switch (connection.state) {
+    case 'connecting':
+    case 'registering': return `still connecting to ${connection.server}`;
+    case 'closed': return 'this connection is closed';
+    default: return `the connection to ${connection.server} is down right now (${connection.state})`;
+  }
+}
+
+/** Closes a buffer (parting a channel first when the server can be told). */
+async function closeBuffer(buffer) {
+  const connection = buffer.connection;
+  if (buffer.kind === 'server') return;
+  if (buffer.kind === 'channel' && buffer.joined && isRegistered(connection)) {
+    try {
+      await sendFrom(buffer, [`PART ${buffer.name}`]);
+    } catch (error) {
+      localLine(buffer, 'error', `Could not leave ${buffer.name}: ${describeProblem(error)}`);
+      return;
+    }
+  }
+  connection.removeBuffer(buffer);
+}
+
 function describeProblem(error) {
   if (!(error instanceof ProblemError)) return String(error.message ?? error);
   const fieldMessages = Object.values(error.errors).flat();
   return [error.detail || error.title, ...fieldMessages].filter(Boolean).join(' ');
 }
 
+/**
+ * Acts on one line the user typed. Returns text to put back in the input box: what could not be sent because
+ * the connection is not registered stays there, so nothing typed is thrown away.
+ */
 async function submitInput(text) {
   const buffer = view.activeBuffer;
-  if (!buffer) return;
+  if (!buffer) return text;
   const connection = buffer.connection;
   let result;
   try {
@@ -136,30 +209,41 @@ async function submitInput(text) {
     throw error;
   }
   const action = result.action;
+  const needsServer = result.lines.length > 0 && action?.type !== 'quit' && action?.type !== 'close';
+  if (needsServer && !isRegistered(connection)) {
+    localLine(buffer, 'error', `Not sent: ${notConnectedReason(connection)}. What you typed is still in the box; press Enter again once the connection is back.`);
+    return text;
+  }
   if (action?.type === 'focus') {
     const existing = connection.buffer(action.name);
     if (existing?.joined) view.activate(existing);
     else focusOnJoin = { connection, name: action.name };
   }
   if (action?.type === 'open') {
-    const query = connection.ensureBuffer(action.name, 'query');
+    const query = connection.ensureBuffer(action.name, 'query', { byUser: true });
     if (action.focus) view.activate(query);
   }
   if (action?.type === 'help') {
     for (const [usage, meaning] of COMMANDS) localLine(buffer, 'client', `${usage} — ${meaning}`);
     localLine(buffer, 'client', 'Text without a slash goes to this buffer. Tab completes nicks; Up and Down recall what you typed; Alt+Up and Alt+Down switch buffers.');
   }
-  if (action?.type === 'close' && buffer.kind === 'server') {
-    localLine(buffer, 'error', 'This is the server buffer: /quit closes the connection.');
-    return;
+  if (action?.type === 'close') {
+    if (buffer.kind === 'server') localLine(buffer, 'error', 'This is the server buffer: /quit closes the connection.');
+    else await closeBuffer(buffer);
+    return '';
   }
   try {
-    if (result.lines.length > 0) await send(connection, result.lines);
-    if (action?.type === 'close') connection.removeBuffer(buffer);
+    if (result.lines.length > 0 && (action?.type !== 'quit' || isRegistered(connection))) await sendFrom(buffer, result.lines);
     if (action?.type === 'quit') await api.close(connection.id);
   } catch (error) {
+    if (error instanceof ProblemError && error.status === 409) {
+      localLine(buffer, 'error', `Not sent: ${notConnectedReason(connection)}. What you typed is back in the box; press Enter again once the connection is back.`);
+      return text;
+    }
+    if (error instanceof ProblemError && error.status === 404) markGone(connection);
     localLine(buffer, 'error', `Not sent: ${describeProblem(error)}`);
   }
+  return '';
 }
 
 const input = $('input');
@@ -169,7 +253,11 @@ $('input-form').addEventListener('submit', (event) => {
   if (!text.trim()) return;
   history.push(text);
   input.value = '';
-  submitInput(text);
+  submitInput(text).then((kept) => {
+    // Put it back unless the user has started typing something else meanwhile.
+    if (kept && !input.value) input.value = kept;
+    else if (kept) input.value = `${kept} ${input.value}`;
+  });
 });
 
 /** Alt+Up / Alt+Down: the previous or next buffer in the sidebar's order. */
@@ -378,10 +466,12 @@ async function loadConfig() {
 
 async function start() {
   loadConfig();
-  let infos = [];
+  let infos = null;
   try {
     infos = (await api.listConnections()) ?? [];
+    readStore.prune(infos.map((info) => info.id));
   } catch (error) {
+    infos = [];
     view.activate(null);
     const box = $('connect-error');
     box.textContent = `Could not list your connections: ${describeProblem(error)}`;
@@ -399,3 +489,29 @@ async function start() {
 }
 
 start();
+
+// ---- settings ----
+
+const settingsDialog = $('settings-dialog');
+const notifyBox = $('setting-notify');
+const soundBox = $('setting-sound');
+
+function showNotifyHint(permission) {
+  const hint = $('notify-hint');
+  hint.textContent = permission === 'denied' ? 'This browser blocks notifications from this page: allow them in the site settings first.'
+    : permission === 'unsupported' ? 'This browser cannot show desktop notifications.' : '';
+  hint.hidden = !hint.textContent;
+}
+
+$('open-settings').addEventListener('click', () => {
+  notifyBox.checked = notifier.settings.notify && notifier.permission === 'granted';
+  soundBox.checked = notifier.settings.sound;
+  showNotifyHint(notifier.permission);
+  settingsDialog.showModal();
+});
+notifyBox.addEventListener('change', async () => {
+  const permission = await notifier.setNotify(notifyBox.checked);
+  notifyBox.checked = notifier.settings.notify;
+  showNotifyHint(permission);
+});
+soundBox.addEventListener('change', () => notifier.setSound(soundBox.checked));

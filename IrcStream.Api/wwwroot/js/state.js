@@ -35,9 +35,42 @@ const STATUS_TEXT = {
 const CHANNEL_NUMERICS = new Set(['324', '328', '329', '331', '332', '333', '341', '346', '347', '348', '349', '366', '367', '368',
   '403', '404', '405', '442', '467', '471', '473', '474', '475', '476', '477', '482']);
 
-/** WHOIS/WHOWAS replies: shown where the user asked, the connection's active buffer. */
+/** WHOIS/WHOWAS replies: gathered into one card, shown where the user asked (the connection's active buffer). */
 const WHOIS_NUMERICS = new Set(['301', '307', '310', '311', '312', '313', '314', '317', '318', '319', '320', '330', '335', '338',
   '369', '378', '379', '671', '276']);
+
+/** Numerics in the 4xx range that are information, not a failure: not shown as errors. */
+const NOT_ERRORS = new Set(['422']);
+
+/**
+ * Error replies that answer something the user typed, in plain words. `subject` is the nick or channel the
+ * server names; `text` the server's own words.
+ */
+const ERROR_TEXT = {
+  401: (subject) => `${subject} is not on IRC right now (no such nick or channel).`,
+  403: (subject) => `There is no channel ${subject}.`,
+  404: (subject, text) => `Your message to ${subject} was not delivered: ${text}`,
+  405: (subject) => `Cannot join ${subject}: you are in too many channels.`,
+  421: (subject) => `The server does not know the command ${subject}.`,
+  432: (subject, text) => `${subject} cannot be used as a nick: ${text}`,
+  433: (subject) => `The nick ${subject} is taken: choose another one with /nick.`,
+  437: (subject) => `${subject} is not available right now: choose another one with /nick.`,
+  441: (subject) => `${subject} is not in that channel.`,
+  442: (subject) => `You are not in ${subject}.`,
+  443: (subject) => `${subject} is already in that channel.`,
+  471: (subject) => `Cannot join ${subject}: it is full.`,
+  473: (subject) => `Cannot join ${subject}: it is invite only.`,
+  474: (subject) => `Cannot join ${subject}: you are banned from it.`,
+  475: (subject) => `Cannot join ${subject}: it needs a key (type /join ${subject} key).`,
+  477: (subject, text) => `Cannot join ${subject}: ${text}`,
+  482: (subject) => `You need to be a channel operator in ${subject} to do that.`,
+};
+
+/** Keeps nothing: the model without a browser store (module tests). */
+export const memoryReadStore = {
+  load: () => null,
+  save: () => {},
+};
 
 /** Connection-level chatter that the user has no use for. */
 const SILENT_COMMANDS = new Set(['PING', 'PONG', 'CAP', 'AUTHENTICATE', 'BATCH']);
@@ -59,6 +92,24 @@ export class Buffer {
     this.joined = false;
     this.unread = 0;
     this.mentions = 0;
+    /** Events up to this seq were seen by the user in this buffer (kept across reloads by the read store). */
+    this.readSeq = 0;
+    /** Set when the user opens the buffer: a "new messages" divider goes before the first unread line up to `dividerUntil`. */
+    this.dividerSeq = null;
+    this.dividerUntil = 0;
+  }
+
+  /** Counts again from the lines (after another tab read them, or the read point moved). */
+  recount() {
+    let unread = 0;
+    let mentions = 0;
+    for (const line of this.lines) {
+      if (!line.counted || line.seq <= this.readSeq) continue;
+      unread += 1;
+      if (line.highlight) mentions += 1;
+    }
+    this.unread = unread;
+    this.mentions = mentions;
   }
 
   get key() {
@@ -90,19 +141,87 @@ export class Connection {
     this.server = info.server;
     this.tls = Boolean(info.tls);
     this.nick = info.nick ?? '';
+    /** The nick as the events last confirmed it (001, NICK): null until the first one. */
+    this.streamNick = null;
     this.state = info.state ?? 'connecting';
     this.statusDetail = '';
     this.isupport = defaultIsupport();
     this.lastSeq = 0;
-    /** Events up to here happened before this page loaded (a replay): they are history, not unread. */
+    /** Events up to here happened before this page loaded (a replay): no notifications, no error routing for them. */
     this.historySeq = info.lastSeq ?? 0;
     this.transport = '';
     /** The buffer the user is looking at (WHOIS replies go there); set by the UI. */
     this.activeKey = '';
+    /** Where and when (seq) the user last sent something: error replies that answer it go to that buffer. */
+    this.lastInput = null;
+    /** WHOIS replies being gathered, by folded nick, until 318 ends them. */
+    this.whois = new Map();
+    const saved = model.store.load(this.id);
+    /** What counts as read in a buffer the user never opened: the history when this browser first saw the connection. */
+    this.readBase = saved?.base ?? this.historySeq;
+    /** folded name -> seq read up to (buffers the user opened) */
+    this.readMarks = new Map(Object.entries(saved?.read ?? {}));
+    /** folded name -> seq at which the user closed the buffer: older activity does not bring it back */
+    this.closedMarks = new Map(Object.entries(saved?.closed ?? {}));
     this.serverBuffer = new Buffer(this, info.server, 'server');
+    this.serverBuffer.readSeq = this.readMarks.get('') ?? this.readBase;
     /** folded name -> Buffer, the server buffer under '' */
     this.buffers = new Map([['', this.serverBuffer]]);
-    for (const channel of info.channels ?? []) this.ensureBuffer(channel, 'channel').joined = true;
+    for (const channel of info.channels ?? []) {
+      if (!this.closedMarks.has(this.fold(channel))) this.ensureBuffer(channel, 'channel').joined = true;
+    }
+    if (!saved) this.saveReadState();
+  }
+
+  /** What the read store keeps for this connection. */
+  readState() {
+    return { base: this.readBase, read: Object.fromEntries(this.readMarks), closed: Object.fromEntries(this.closedMarks) };
+  }
+
+  saveReadState() {
+    this.model.store.save(this.id, this.readState());
+  }
+
+  /** The user has seen everything in `buffer` so far. Returns true when that changed anything. */
+  markRead(buffer) {
+    const changed = buffer.unread > 0 || buffer.mentions > 0 || buffer.readSeq < this.lastSeq;
+    buffer.readSeq = Math.max(buffer.readSeq, this.lastSeq);
+    buffer.unread = 0;
+    buffer.mentions = 0;
+    if (changed) {
+      this.readMarks.set(buffer.key, buffer.readSeq);
+      this.saveReadState();
+    }
+    return changed;
+  }
+
+  /** Takes what another tab of this session stored (read points, closed buffers). Returns true when anything changed. */
+  mergeReadState(saved) {
+    if (!saved) return false;
+    let changed = false;
+    for (const [key, seq] of Object.entries(saved.read ?? {})) {
+      if (seq <= (this.readMarks.get(key) ?? -1)) continue;
+      this.readMarks.set(key, seq);
+      const buffer = this.buffers.get(key);
+      if (buffer && seq > buffer.readSeq) {
+        buffer.readSeq = seq;
+        buffer.recount();
+        changed = true;
+      }
+    }
+    for (const [key, seq] of Object.entries(saved.closed ?? {})) {
+      if ((this.closedMarks.get(key) ?? -1) >= seq) continue;
+      this.closedMarks.set(key, seq);
+      const buffer = this.buffers.get(key);
+      if (buffer && buffer.kind !== 'server' && buffer.lines.every((line) => line.seq <= seq)) {
+        this.buffers.delete(key);
+        changed = true;
+      }
+    }
+    for (const key of [...this.closedMarks.keys()]) {
+      if (!(key in (saved.closed ?? {})) && !this.buffers.has(key)) this.closedMarks.delete(key);
+    }
+    return changed;
   }
 
   get label() {
@@ -125,20 +244,37 @@ export class Connection {
     return this.buffers.get(name === '' ? '' : this.fold(name)) ?? null;
   }
 
-  ensureBuffer(name, kind) {
+  /**
+   * The buffer for `name`, made when missing. A buffer the user closed comes back only for activity newer than
+   * the close (or when the user opens it: `byUser`); for older activity (a replay) a detached buffer is returned,
+   * which nothing shows.
+   */
+  ensureBuffer(name, kind, { byUser = false } = {}) {
     const key = this.fold(name);
     let buffer = this.buffers.get(key);
     if (!buffer) {
+      const closedAt = this.closedMarks.get(key);
       buffer = new Buffer(this, name, kind ?? (this.isChannel(name) ? 'channel' : 'query'));
+      if (closedAt !== undefined && !byUser && this.model.currentSeq <= closedAt) return buffer;
+      if (closedAt !== undefined) {
+        this.closedMarks.delete(key);
+        this.readMarks.delete(key);
+        this.saveReadState();
+      }
+      buffer.readSeq = closedAt ?? this.readMarks.get(key) ?? this.readBase;
       this.buffers.set(key, buffer);
       this.model.emit('buffers', { connection: this });
     }
     return buffer;
   }
 
+  /** Closes a buffer for good: it stays closed after a reload and in the session's other tabs. */
   removeBuffer(buffer) {
     if (buffer.kind === 'server') return;
     this.buffers.delete(buffer.key);
+    this.closedMarks.set(buffer.key, this.lastSeq);
+    this.readMarks.delete(buffer.key);
+    this.saveReadState();
     this.model.emit('buffers', { connection: this });
   }
 
@@ -152,11 +288,16 @@ export class Connection {
 
 /** Everything on screen, driven by `apply(connection, event)`. */
 export class Model {
-  constructor() {
+  /** `store` keeps read points and closed buffers per connection id (see readstate.js); by default nothing is kept. */
+  constructor({ store = memoryReadStore } = {}) {
+    this.store = store;
     /** id -> Connection, in the order they were added */
     this.connections = new Map();
     this.listeners = new Set();
+    /** True while applying an event from before the page loaded. */
     this.replaying = false;
+    /** The seq of the event being applied (lines made outside an event get the connection's last seq). */
+    this.currentSeq = 0;
   }
 
   on(listener) {
@@ -190,6 +331,7 @@ export class Model {
     if (typeof event.seq !== 'number') return false;
     if (event.seq <= connection.lastSeq) return false;
     connection.lastSeq = event.seq;
+    this.currentSeq = event.seq;
     this.replaying = event.seq <= connection.historySeq;
     const time = event.time ? new Date(event.time) : new Date();
     switch (event.type) {
@@ -202,7 +344,7 @@ export class Model {
   }
 
   addLine(buffer, line) {
-    const full = { id: nextLineId++, self: false, highlight: false, nick: '', text: '', ...line };
+    const full = { id: nextLineId++, seq: buffer.connection.lastSeq, self: false, highlight: false, counted: false, nick: '', text: '', ...line };
     buffer.lines.push(full);
     if (buffer.lines.length > MAX_LINES_PER_BUFFER) buffer.lines.splice(0, buffer.lines.length - MAX_LINES_PER_BUFFER);
     this.emit('line', { buffer, line: full });
@@ -219,12 +361,16 @@ export class Model {
     const state = STATUS_STATE[event.status];
     if (state) this.setState(connection, state, event.detail ?? '');
     if (event.status === 'DISCONNECTED' || event.status === 'RECONNECTING' || event.status === 'CLOSED') {
+      // Off IRC the channels are left and nobody is known to be in them; the rejoin's NAMES fills them again.
       for (const buffer of connection.buffers.values()) {
-        if (buffer.kind !== 'channel' || !buffer.joined) continue;
+        if (buffer.kind !== 'channel' || (!buffer.joined && buffer.users.size === 0)) continue;
         buffer.joined = false;
+        buffer.users.clear();
+        buffer.pendingNames = null;
         this.emit('users', { buffer });
       }
     }
+    if (event.status === 'REGISTERED' && event.detail) this.confirmNick(connection, event.detail, time);
     const words = STATUS_TEXT[event.status] ?? event.status;
     const text = event.detail ? `${words}: ${event.detail}` : words;
     const kind = event.status === 'ERROR' || event.status === 'CONNECT_TIMEOUT' ? 'error' : 'status';
@@ -267,6 +413,10 @@ export class Model {
         if (connection.isMe(nick)) {
           buffer.joined = true;
           buffer.users.clear();
+          // The topic is the one the server gives now (332), or none.
+          buffer.topic = '';
+          buffer.topicSetBy = '';
+          this.emit('topic', { buffer });
           this.emit('joined', { buffer });
         }
         buffer.users.set(connection.fold(nick), { nick, modes: '' });
@@ -310,8 +460,7 @@ export class Model {
         if (connection.isMe(victim)) {
           buffer.joined = false;
           buffer.users.clear();
-          this.addLine(buffer, { time, kind: 'kick', nick, text: `${nick} kicked you from ${buffer.name}${reason}`, highlight: true });
-          this.countUnread(buffer, true);
+          this.countUnread(buffer, this.addLine(buffer, { time, kind: 'kick', nick, text: `${nick} kicked you from ${buffer.name}${reason}`, highlight: true }));
         } else {
           this.addLine(buffer, { time, kind: 'kick-other', nick, text: `${nick} kicked ${victim}${reason}` });
         }
@@ -325,6 +474,7 @@ export class Model {
         const wasMe = connection.isMe(nick);
         if (wasMe) {
           connection.nick = newNick;
+          connection.streamNick = newNick;
           this.emit('state', { connection });
         }
         for (const buffer of [...connection.buffers.values()]) {
@@ -430,8 +580,8 @@ export class Model {
       }
     }
     const highlight = !self && (this.mentions(connection, text) || (buffer.kind === 'query' && kind !== 'notice'));
-    this.addLine(buffer, { time, kind, nick: nick || event.source || '', text, self, highlight });
-    if (!self) this.countUnread(buffer, highlight);
+    const line = this.addLine(buffer, { time, kind, nick: nick || event.source || '', text, self, highlight });
+    if (!self) this.countUnread(buffer, line);
   }
 
   mentions(connection, text) {
@@ -449,11 +599,83 @@ export class Model {
     return false;
   }
 
-  countUnread(buffer, mention) {
-    if (this.replaying) return;
+  /** Counts `line` unread in `buffer` unless the user read past it (in this tab, another one, or before a reload). */
+  countUnread(buffer, line) {
+    line.counted = true;
+    if (line.seq <= buffer.readSeq) return;
     buffer.unread += 1;
-    if (mention) buffer.mentions += 1;
-    this.emit('unread', { buffer });
+    if (line.highlight) buffer.mentions += 1;
+    this.emit('unread', { buffer, line });
+  }
+
+  /** The server confirmed the nick (001, REGISTERED): say so when it is not the one the user had. */
+  confirmNick(connection, nick, time) {
+    // Compared with the nick the events last gave (a replay starts with none), or with the one asked for.
+    const before = connection.streamNick ?? (this.replaying ? null : connection.nick);
+    connection.streamNick = nick;
+    if (connection.nick !== nick) {
+      connection.nick = nick;
+      this.emit('state', { connection });
+    }
+    if (before && connection.fold(before) !== connection.fold(nick)) {
+      this.addLine(connection.serverBuffer, { time, kind: 'status', text: `You are ${nick}: the nick ${before} was not available.` });
+    }
+  }
+
+  /**
+   * Where an error reply goes: the buffer it names, else where the user last typed (live, and only once
+   * registered: during registration the gateway answers the server itself), else the server buffer.
+   */
+  errorBuffer(connection, subject) {
+    const named = subject ? connection.buffer(subject) : null;
+    if (named) return named;
+    const input = connection.lastInput;
+    const registered = connection.state === 'registered' || connection.state === 'connected';
+    if (!this.replaying && registered && input) return connection.buffers.get(input.key) ?? connection.serverBuffer;
+    return connection.serverBuffer;
+  }
+
+  applyWhois(connection, command, params, time) {
+    const nick = params[1] ?? '';
+    const key = connection.fold(nick);
+    let card = connection.whois.get(key);
+    if (!card) {
+      card = { nick, extra: [] };
+      connection.whois.set(key, card);
+    }
+    const last = params[params.length - 1] ?? '';
+    switch (command) {
+      case '311':
+      case '314': card.user = params[2]; card.host = params[3]; card.realname = last; break;
+      case '312': card.server = params[2]; card.serverInfo = last; break;
+      case '317': {
+        card.idleSeconds = Number(params[2]);
+        if (params.length > 4) card.signon = new Date(Number(params[3]) * 1000);
+        break;
+      }
+      case '319': card.channels = [...(card.channels ?? []), ...last.split(' ').filter(Boolean)]; break;
+      case '330': card.account = params[2]; break;
+      case '301': card.away = last; break;
+      case '313': card.operator = last; break;
+      case '671': card.secure = true; break;
+      case '318':
+      case '369': {
+        connection.whois.delete(key);
+        if (!card.user) {
+          this.addLine(this.errorBuffer(connection, ''), { time, kind: 'server', text: `No information about ${nick}.` });
+          return;
+        }
+        this.addLine(this.whoisBuffer(connection, nick), { time, kind: 'whois', text: `${nick} (${card.user}@${card.host})`, whois: card });
+        return;
+      }
+      default: card.extra.push(params.slice(2).join(' ')); break;
+    }
+  }
+
+  whoisBuffer(connection, nick) {
+    const input = connection.lastInput;
+    if (!this.replaying && input && connection.buffers.has(input.key)) return connection.buffers.get(input.key);
+    return connection.buffer(nick) ?? this.activeBuffer(connection);
   }
 
   applyChannelModes(connection, buffer, args) {
@@ -484,7 +706,7 @@ export class Model {
     const last = params.length > 0 ? params[params.length - 1] : '';
     switch (command) {
       case '001':
-        if (params[0]) connection.nick = params[0];
+        if (params[0]) this.confirmNick(connection, params[0], time);
         this.emit('state', { connection });
         break;
       case '005': {
@@ -542,12 +764,23 @@ export class Model {
       default:
         break;
     }
-    let buffer = connection.serverBuffer;
-    if (CHANNEL_NUMERICS.has(command) && params[1] && connection.buffer(params[1])) buffer = connection.buffer(params[1]);
-    else if (WHOIS_NUMERICS.has(command)) buffer = this.activeBuffer(connection);
-    const isError = command[0] === '4' || command[0] === '5';
+    if (WHOIS_NUMERICS.has(command) && params.length > 2) {
+      this.applyWhois(connection, command, params, time);
+      return;
+    }
+    const isError = (command[0] === '4' || command[0] === '5') && !NOT_ERRORS.has(command);
     // Most numerics are "<me> [subjects...] :<text>"; show the subjects before the text.
     const words = rest.length > 1 ? `${rest.slice(0, -1).join(' ')} ${last}` : last;
-    this.addLine(buffer, { time, kind: isError ? 'error' : 'server', text: words });
+    if (isError) {
+      const subject = rest.length > 1 ? rest[0] : '';
+      // While registering, the gateway itself answers a refused nick: the server's own words, no advice.
+      const registered = connection.state === 'registered' || connection.state === 'connected';
+      const plain = registered && ERROR_TEXT[command] && subject ? ERROR_TEXT[command](subject, last) : words;
+      this.addLine(this.errorBuffer(connection, subject), { time, kind: 'error', text: plain });
+      return;
+    }
+    let buffer = connection.serverBuffer;
+    if (CHANNEL_NUMERICS.has(command) && params[1] && connection.buffer(params[1])) buffer = connection.buffer(params[1]);
+    this.addLine(buffer, { time, kind: 'server', text: words });
   }
 }

@@ -1,7 +1,7 @@
 // The DOM. Every piece of IRC data reaches the page through textContent or renderFormatted (text nodes),
 // never through innerHTML.
 
-import { renderFormatted } from './irc-format.js';
+import { renderFormatted, stripFormatting } from './irc-format.js';
 import { QUIET_KINDS } from './state.js';
 
 const NICK_COLORS = 10;
@@ -29,6 +29,35 @@ export function displayState(state) {
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 const fullTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+
+/** How far from the bottom (px) still counts as "at the bottom" when the reader scrolls. */
+const BOTTOM_SLACK = 4;
+
+function dayKey(date) {
+  return `${date.getFullYear()}-${date.getMonth()}-${date.getDate()}`;
+}
+
+/** "Today", "Yesterday" or the date, for the separator above a day's first line. */
+export function dayLabel(date, now = new Date()) {
+  if (dayKey(date) === dayKey(now)) return 'Today';
+  const yesterday = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1);
+  if (dayKey(date) === dayKey(yesterday)) return 'Yesterday';
+  return dayFormat.format(date);
+}
+
+/** "12 seconds", "3 minutes", "2 hours 5 minutes", "4 days". */
+export function formatDuration(totalSeconds) {
+  const seconds = Math.max(0, Math.floor(totalSeconds));
+  const unit = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (seconds < 60) return unit(seconds, 'second');
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return unit(minutes, 'minute');
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return minutes % 60 ? `${unit(hours, 'hour')} ${unit(minutes % 60, 'minute')}` : unit(hours, 'hour');
+  const days = Math.floor(hours / 24);
+  return hours % 24 ? `${unit(days, 'day')} ${unit(hours % 24, 'hour')}` : unit(days, 'day');
+}
 
 function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -53,7 +82,7 @@ export function renderLine(line) {
     case 'message':
     case 'notice':
     case 'action': {
-      const nick = element('span', `nick ${nickColorClass(line.nick)}`, line.nick);
+      const nick = element('span', `nick ${line.self ? 'self-nick' : nickColorClass(line.nick)}`, line.nick);
       const who = element('span', 'who');
       if (line.kind === 'message') who.append('<', nick, '>');
       else if (line.kind === 'notice') who.append('-', nick, '-');
@@ -62,12 +91,40 @@ export function renderLine(line) {
       text.appendChild(renderFormatted(line.text));
       break;
     }
+    case 'whois':
+      row.appendChild(element('span', 'who marker', '–'));
+      text.appendChild(renderWhois(line.whois));
+      break;
     default:
       row.appendChild(element('span', 'who marker', line.kind === 'error' ? '!' : line.kind === 'gap' ? '…' : '–'));
       text.appendChild(renderFormatted(line.text));
   }
   row.appendChild(text);
   return row;
+}
+
+/** A WHOIS answer as a card: one row per thing the server told. */
+export function renderWhois(card) {
+  const box = element('div', 'whois-card');
+  box.appendChild(element('div', 'whois-title', card.nick));
+  const list = element('dl', 'whois-list');
+  const row = (label, value) => {
+    if (value === undefined || value === null || value === '') return;
+    list.append(element('dt', '', label), element('dd', '', value));
+  };
+  row('Address', card.user ? `${card.user}@${card.host}` : '');
+  row('Real name', card.realname ? stripFormatting(card.realname) : '');
+  row('Account', card.account);
+  row('Channels', card.channels?.join(' '));
+  row('Server', card.server ? (card.serverInfo ? `${card.server} (${card.serverInfo})` : card.server) : '');
+  row('Idle', Number.isFinite(card.idleSeconds) ? formatDuration(card.idleSeconds) : '');
+  row('Signed on', card.signon && !Number.isNaN(card.signon.getTime()) ? fullTimeFormat.format(card.signon) : '');
+  row('Away', card.away ? stripFormatting(card.away) : '');
+  row('Operator', card.operator ? stripFormatting(card.operator) : '');
+  row('Connection', card.secure ? 'secure (TLS)' : '');
+  for (const extra of card.extra ?? []) row('Also', stripFormatting(extra));
+  box.appendChild(list);
+  return box;
 }
 
 /** The page: sidebar of connections and buffers, the active buffer's lines, its nick list, the input. */
@@ -82,8 +139,22 @@ export class View {
     this.frame = 0;
     this.$ = (id) => document.getElementById(id);
     this.messages = this.$('messages');
+    this.log = this.$('log');
     this.nicklist = this.$('nicklist');
-    this.nicklistHidden = window.matchMedia('(max-width: 900px)').matches;
+    // Where the nick list would cover the messages it starts hidden, also when the window becomes that narrow.
+    const narrow = window.matchMedia('(max-width: 900px)');
+    this.nicklistHidden = narrow.matches;
+    narrow.addEventListener('change', () => {
+      this.nicklistHidden = narrow.matches;
+      this.schedule('nicks');
+    });
+    /** True while the reader is at the bottom: new lines and layout changes keep the newest line in view. */
+    this.stick = true;
+    this.lastScrollTop = 0;
+    /** Lines rendered in the log, the day of the last one, and whether the "new messages" divider is placed. */
+    this.renderedLines = 0;
+    this.lastDay = '';
+    this.dividerPlaced = false;
     model.on((what, detail) => this.onModel(what, detail));
     this.$('toggle-sidebar').addEventListener('click', () => this.setSidebarOpen(!document.body.classList.contains('sidebar-open')));
     this.$('scrim').addEventListener('click', () => this.setSidebarOpen(false));
@@ -91,8 +162,34 @@ export class View {
       this.nicklistHidden = !this.nicklistHidden;
       this.schedule('nicks');
     });
+    this.$('jump-to-bottom').addEventListener('click', () => {
+      this.stick = true;
+      this.scrollToBottom();
+    });
+    this.$('leave-channel').addEventListener('click', () => {
+      const buffer = this.activeBuffer;
+      if (buffer?.kind === 'channel') this.handlers.onLeave?.(buffer);
+    });
+    this.messages.addEventListener('scroll', () => this.onScroll(), { passive: true });
+    // Whatever changes the log's size (the nick list appearing, a wrapped line, a resize, fonts loading)
+    // keeps the newest line in view while the reader is at the bottom.
+    const follow = new ResizeObserver(() => {
+      if (this.stick) this.scrollToBottom();
+    });
+    follow.observe(this.messages);
+    follow.observe(this.log);
+    document.fonts?.addEventListener?.('loadingdone', () => {
+      if (this.stick) this.scrollToBottom();
+    });
     document.addEventListener('visibilitychange', () => {
-      if (!document.hidden) this.markRead();
+      if (document.hidden) return;
+      const buffer = this.activeBuffer;
+      // Coming back to the page: lines that came while it was hidden get the divider above them.
+      if (buffer && buffer.unread > 0) {
+        this.placeDivider(buffer);
+        this.renderMessages();
+      }
+      this.markRead();
     });
   }
 
@@ -113,6 +210,7 @@ export class View {
   setSidebarOpen(open) {
     document.body.classList.toggle('sidebar-open', open);
     this.$('scrim').hidden = !open;
+    this.$('toggle-sidebar').setAttribute('aria-expanded', String(open));
   }
 
   /** Shows `buffer`; `auto` when the client chose it rather than the user. */
@@ -120,22 +218,28 @@ export class View {
     if (!buffer) {
       this.active = null;
     } else {
+      if (this.activeBuffer !== buffer) this.placeDivider(buffer);
       this.active = { connectionId: buffer.connection.id, key: buffer.key };
       buffer.connection.activeKey = buffer.key;
       this.handlers.onActivate?.(buffer, auto);
     }
     this.setSidebarOpen(false);
     this.markRead();
+    this.stick = true;
     this.renderMessages();
     this.schedule('sidebar', 'header', 'nicks', 'input');
   }
 
+  /** Remembers where the user left `buffer`: the divider goes above the first line after it that has arrived so far. */
+  placeDivider(buffer) {
+    buffer.dividerSeq = buffer.readSeq;
+    buffer.dividerUntil = Math.max(buffer.connection.lastSeq, buffer.connection.historySeq);
+  }
+
   markRead() {
     const buffer = this.activeBuffer;
-    if (!buffer || document.hidden || (buffer.unread === 0 && buffer.mentions === 0)) return;
-    buffer.unread = 0;
-    buffer.mentions = 0;
-    this.schedule('sidebar');
+    if (!buffer || document.hidden) return;
+    if (buffer.connection.markRead(buffer)) this.schedule('sidebar');
   }
 
   onModel(what, detail) {
@@ -150,16 +254,19 @@ export class View {
         this.schedule('sidebar');
         break;
       case 'users':
+      case 'joined':
         if (detail.buffer === active) this.schedule('nicks', 'header');
+        this.schedule('sidebar');
         break;
       case 'topic':
         if (detail.buffer === active) this.schedule('header');
         break;
       case 'state':
-        this.schedule('sidebar', 'header', 'input');
+        this.schedule('sidebar', 'header', 'input', 'nicks');
         break;
       case 'buffers':
       case 'connections':
+      case 'read':
         if (active === null && this.active) this.activate(this.fallbackBuffer(), { auto: true });
         this.schedule('sidebar', 'header', 'nicks', 'input');
         break;
@@ -188,41 +295,109 @@ export class View {
     if (parts.has('header')) this.renderHeader();
     if (parts.has('nicks')) this.renderNicks();
     if (parts.has('input')) this.renderInput();
+    if (this.stick) this.scrollToBottom();
     this.handlers.onRendered?.();
   }
 
-  isScrolledToBottom() {
+  scrollToBottom() {
     const m = this.messages;
-    return m.scrollHeight - m.scrollTop - m.clientHeight < 40;
+    m.scrollTop = m.scrollHeight;
+    this.lastScrollTop = m.scrollTop;
+    this.$('jump-to-bottom').hidden = true;
+  }
+
+  distanceFromBottom() {
+    const m = this.messages;
+    return m.scrollHeight - m.scrollTop - m.clientHeight;
+  }
+
+  /** Only the reader moving up lets go of the bottom; layout changes and our own scrolling never do. */
+  onScroll() {
+    const top = this.messages.scrollTop;
+    if (this.distanceFromBottom() <= BOTTOM_SLACK) {
+      this.stick = true;
+      this.$('jump-to-bottom').hidden = true;
+    } else if (top < this.lastScrollTop - 1) {
+      this.stick = false;
+    }
+    this.lastScrollTop = top;
+  }
+
+  /** Appends `lines` to `fragment` with a day separator where the day changes and the "new messages" divider. */
+  renderInto(fragment, lines, buffer) {
+    for (const line of lines) {
+      const day = dayKey(line.time);
+      if (day !== this.lastDay) {
+        const separator = element('div', 'day-separator');
+        separator.setAttribute('role', 'separator');
+        separator.appendChild(element('span', '', dayLabel(line.time)));
+        fragment.appendChild(separator);
+        this.lastDay = day;
+      }
+      if (!this.dividerPlaced && buffer?.dividerSeq !== null && buffer?.dividerSeq !== undefined
+          && line.counted && line.seq > buffer.dividerSeq && line.seq <= buffer.dividerUntil) {
+        const divider = element('div', 'unread-divider');
+        divider.setAttribute('role', 'separator');
+        divider.appendChild(element('span', '', 'New messages'));
+        fragment.appendChild(divider);
+        this.dividerPlaced = true;
+      }
+      fragment.appendChild(renderLine(line));
+      this.renderedLines += 1;
+    }
   }
 
   appendLines() {
-    const stick = this.isScrolledToBottom();
-    const fragment = document.createDocumentFragment();
-    for (const line of this.pendingLines) fragment.appendChild(renderLine(line));
-    this.pendingLines = [];
-    this.messages.appendChild(fragment);
     const buffer = this.activeBuffer;
-    const excess = this.messages.childElementCount - (buffer ? buffer.lines.length : 0);
-    for (let i = 0; i < excess; i++) this.messages.firstElementChild?.remove();
-    if (stick) this.messages.scrollTop = this.messages.scrollHeight;
+    const fragment = document.createDocumentFragment();
+    const lines = this.pendingLines;
+    this.pendingLines = [];
+    this.renderInto(fragment, lines, buffer);
+    this.log.appendChild(fragment);
+    let excess = this.renderedLines - (buffer ? buffer.lines.length : 0);
+    while (excess > 0 && this.log.firstElementChild) {
+      if (this.log.firstElementChild.classList.contains('line')) {
+        excess -= 1;
+        this.renderedLines -= 1;
+      }
+      this.log.firstElementChild.remove();
+    }
+    if (this.stick) this.scrollToBottom();
+    else if (lines.some((line) => !QUIET_KINDS.has(line.kind))) this.$('jump-to-bottom').hidden = false;
   }
 
   renderMessages() {
     this.pendingLines = [];
+    this.renderedLines = 0;
+    this.lastDay = '';
+    this.dividerPlaced = false;
     const buffer = this.activeBuffer;
     const fragment = document.createDocumentFragment();
-    if (buffer) for (const line of buffer.lines) fragment.appendChild(renderLine(line));
+    if (buffer) this.renderInto(fragment, buffer.lines, buffer);
     else fragment.appendChild(element('p', 'empty', 'Not connected. Use “New connection” to connect to an IRC server.'));
-    this.messages.replaceChildren(fragment);
-    this.messages.scrollTop = this.messages.scrollHeight;
+    // A whole buffer at once is not news: screen readers should not read it out line by line.
+    this.log.setAttribute('aria-busy', 'true');
+    this.log.replaceChildren(fragment);
+    requestAnimationFrame(() => this.log.removeAttribute('aria-busy'));
+    this.scrollToBottom();
+  }
+
+  /** Which sidebar control has the keyboard focus, so a rebuild can give it back. */
+  focusedControl() {
+    const node = document.activeElement;
+    if (!node || !this.$('connections').contains(node)) return null;
+    return node.dataset.control ?? null;
   }
 
   renderSidebar() {
     const nav = this.$('connections');
+    const focused = this.focusedControl();
     const fragment = document.createDocumentFragment();
     let totalMentions = 0;
     let totalUnread = 0;
+    let hiddenUnread = 0;
+    let hiddenMentions = 0;
+    const active = this.activeBuffer;
     for (const connection of this.model.connections.values()) {
       const group = element('div', 'conn');
       group.dataset.connection = connection.id;
@@ -232,11 +407,13 @@ export class View {
       const sorted = [buffers[0], ...buffers.slice(1).sort((a, b) =>
         (a.kind === b.kind ? 0 : a.kind === 'channel' ? -1 : 1) || a.key.localeCompare(b.key))];
       for (const buffer of sorted) {
+        const row = element('div', `buffer-row buffer-row-${buffer.kind}`);
         const item = element('button', `buffer buffer-${buffer.kind}`);
         item.type = 'button';
         item.dataset.buffer = buffer.kind === 'server' ? '' : buffer.name;
         item.dataset.kind = buffer.kind;
-        const isActive = this.activeBuffer === buffer;
+        item.dataset.control = `${connection.id} buffer ${buffer.key}`;
+        const isActive = active === buffer;
         if (isActive) {
           item.classList.add('active');
           item.setAttribute('aria-current', 'true');
@@ -250,23 +427,58 @@ export class View {
           item.prepend(dot);
           if (connection.nick) item.appendChild(element('span', 'buffer-nick', `as ${connection.nick}`));
         }
-        if (buffer.mentions > 0) item.appendChild(element('span', 'badge badge-mention', String(buffer.mentions)));
-        else if (buffer.unread > 0) item.appendChild(element('span', 'badge', String(buffer.unread)));
+        if (buffer.unread > 0) {
+          const badge = element('span', buffer.mentions > 0 ? 'badge badge-mention' : 'badge', String(buffer.unread));
+          badge.title = buffer.mentions > 0
+            ? `${buffer.unread} unread, ${buffer.mentions} mentioning you`
+            : `${buffer.unread} unread`;
+          item.appendChild(badge);
+          item.setAttribute('aria-label', `${name.textContent}, ${badge.title}`);
+        }
         totalMentions += buffer.mentions;
         totalUnread += buffer.unread;
+        if (!isActive) {
+          hiddenUnread += buffer.unread;
+          hiddenMentions += buffer.mentions;
+        }
         item.addEventListener('click', () => this.activate(buffer));
-        group.appendChild(item);
+        row.appendChild(item);
+        if (buffer.kind !== 'server') {
+          const close = element('button', 'icon-button buffer-close', '✕');
+          close.type = 'button';
+          close.dataset.control = `${connection.id} close ${buffer.key}`;
+          close.setAttribute('aria-label', buffer.kind === 'channel' && buffer.joined ? `Leave and close ${buffer.name}` : `Close ${buffer.name}`);
+          close.title = close.getAttribute('aria-label');
+          close.addEventListener('click', () => this.handlers.onCloseBuffer?.(buffer));
+          row.appendChild(close);
+        }
+        group.appendChild(row);
+      }
+      if (state === 'connecting' || state === 'reconnecting' || state === 'disconnected') {
+        const stop = element('button', 'button button-small connection-action stop-connection', 'Stop trying');
+        stop.type = 'button';
+        stop.dataset.control = `${connection.id} stop`;
+        stop.title = `Stop connecting to ${connection.server} and close this connection`;
+        stop.addEventListener('click', () => this.handlers.onStopConnection(connection));
+        group.appendChild(stop);
       }
       if (state === 'closed') {
-        const remove = element('button', 'button button-quiet remove-connection', 'Remove');
+        const remove = element('button', 'button button-small connection-action remove-connection', 'Remove');
         remove.type = 'button';
+        remove.dataset.control = `${connection.id} remove`;
+        remove.title = 'Remove this closed connection and its buffers';
         remove.addEventListener('click', () => this.handlers.onRemoveConnection(connection));
         group.appendChild(remove);
       }
       fragment.appendChild(group);
     }
     nav.replaceChildren(fragment);
+    if (focused) nav.querySelector(`[data-control="${CSS.escape(focused)}"]`)?.focus({ preventScroll: true });
     document.title = totalMentions > 0 ? `(${totalMentions}) IrcStream` : totalUnread > 0 ? `• IrcStream` : 'IrcStream';
+    const toggle = this.$('toggle-sidebar');
+    toggle.dataset.unread = hiddenMentions > 0 ? 'mention' : hiddenUnread > 0 ? 'unread' : '';
+    toggle.setAttribute('aria-label', hiddenMentions > 0 ? 'Show buffers (someone mentioned you)'
+      : hiddenUnread > 0 ? 'Show buffers (unread messages)' : 'Show buffers');
   }
 
   renderHeader() {
@@ -274,6 +486,8 @@ export class View {
     const title = this.$('buffer-title');
     const topic = this.$('buffer-topic');
     const badge = this.$('connection-state');
+    const leave = this.$('leave-channel');
+    leave.hidden = !(buffer?.kind === 'channel' && buffer.joined);
     if (!buffer) {
       title.textContent = 'IrcStream';
       topic.replaceChildren();
@@ -303,6 +517,7 @@ export class View {
     this.$('toggle-nicks').hidden = !isChannel;
     this.nicklist.hidden = !isChannel || this.nicklistHidden;
     if (!isChannel) return;
+    const focusedNick = this.$('nicks').contains(document.activeElement) ? document.activeElement.dataset.nick : null;
     const users = buffer.sortedUsers();
     const count = `${users.length} ${users.length === 1 ? 'person' : 'people'}`;
     this.$('nick-count').textContent = count;
@@ -310,14 +525,20 @@ export class View {
     this.$('toggle-nicks').setAttribute('aria-expanded', String(!this.nicklistHidden));
     const fragment = document.createDocumentFragment();
     for (const user of users) {
-      const item = element('li', 'nick-item');
+      const entry = element('li');
+      const item = element('button', 'nick-item');
+      item.type = 'button';
       item.dataset.nick = user.nick;
+      item.title = `Talk privately with ${user.nick}`;
       item.appendChild(element('span', 'prefix', user.prefix));
-      item.appendChild(element('span', `nick ${nickColorClass(user.nick)}`, user.nick));
+      const isMe = buffer.connection.isMe(user.nick);
+      item.appendChild(element('span', `nick ${isMe ? 'self-nick' : nickColorClass(user.nick)}`, user.nick));
       item.addEventListener('click', () => this.handlers.onNickClick?.(buffer.connection, user.nick));
-      fragment.appendChild(item);
+      entry.appendChild(item);
+      fragment.appendChild(entry);
     }
     this.$('nicks').replaceChildren(fragment);
+    if (focusedNick) this.$('nicks').querySelector(`[data-nick="${CSS.escape(focusedNick)}"]`)?.focus({ preventScroll: true });
   }
 
   renderInput() {

@@ -1,0 +1,113 @@
+using IrcStream.Domain.Client;
+using IrcStream.Domain.Connections;
+using IrcStream.Domain.Events;
+using IrcStream.Domain.Protocol;
+
+namespace IrcStream.Tests.Client;
+
+/// <summary>
+/// Plays a conversation with an <see cref="IrcClient"/>, without a socket, one step per line:
+/// <list type="bullet">
+/// <item><c>&lt;&lt; line</c>: the server sends the line (its message event is expected and not listed);</item>
+/// <item><c>&gt;&gt; line</c>: the gateway's next line to write is this one; it is then written;</item>
+/// <item><c>user: line</c>: the user's line is written;</item>
+/// <item><c>!! STATUS detail</c>: the next event is this status, its detail starting with the given text;</item>
+/// <item><c>== line</c>: the next event is this message, recorded by the gateway (an own message);</item>
+/// <item><c>-- lost</c>: the socket is lost and a new one opens.</item>
+/// </list>
+/// After the last step nothing may be left: no line not listed, no event not listed.
+/// </summary>
+internal sealed class ClientScript
+{
+    public static readonly DateTimeOffset Now = new(2026, 12, 4, 10, 0, 0, TimeSpan.Zero);
+
+    private readonly IrcClientOutput _output = new();
+    private readonly Queue<string> _lines = new();
+    private readonly Queue<GatewayEvent> _events = new();
+
+    public ClientScript(IrcConnectionOptions options, IrcClientState? state = null)
+    {
+        Client = new IrcClient(options, state);
+        Client.Opened("irc.test:6667", Now, _output);
+        Take();
+    }
+
+    public IrcClient Client { get; }
+
+    public IrcClientState State => Client.State;
+
+    /// <summary>True once the client let user lines out.</summary>
+    public bool UserLinesOpen { get; private set; }
+
+    public static IrcConnectionOptions Options(string? nick) => new() { Host = "irc.test", Port = 6667, Nick = nick };
+
+    public ClientScript Play(params string[] steps)
+    {
+        foreach (var step in steps) Step(step);
+        return this;
+    }
+
+    /// <summary>Asserts that every line and event the client produced was listed.</summary>
+    public void End()
+    {
+        _lines.Should().BeEmpty("every line the client wants written is listed in the script");
+        _events.Should().BeEmpty("every event the client produced is listed in the script");
+    }
+
+    private void Step(string step)
+    {
+        var (kind, text) = (step[..2], step.Length > 3 ? step[3..] : "");
+        if (step.StartsWith("user: ", StringComparison.Ordinal))
+        {
+            Client.Written(step[6..], IrcMessage.Parse(step[6..]), fromUser: true, Now, _output);
+            Take();
+            return;
+        }
+        switch (kind)
+        {
+            case "<<":
+                var message = IrcMessage.Parse(text);
+                Client.Receive(message, Now, _output);
+                _output.Events.Should().NotBeEmpty();
+                _output.Events[0].Should().BeOfType<MessageEvent>().Which.Message.Should().Be(message);
+                _output.Events.RemoveAt(0);
+                Take();
+                break;
+            case ">>":
+                _lines.Should().NotBeEmpty($"the client should write {text}");
+                _lines.Dequeue().Should().Be(text);
+                Client.Written(text, null, fromUser: false, Now, _output);
+                Take();
+                break;
+            case "!!":
+                var space = text.IndexOf(' ');
+                var (status, detail) = space < 0 ? (text, "") : (text[..space], text[(space + 1)..]);
+                _events.Should().NotBeEmpty($"the client should report {text}");
+                var statusEvent = _events.Dequeue().Should().BeOfType<StatusEvent>().Subject;
+                statusEvent.Status.Should().Be(status);
+                (statusEvent.Detail ?? "").Should().StartWith(detail);
+                break;
+            case "==":
+                _events.Should().NotBeEmpty($"the client should record {text}");
+                _events.Dequeue().Should().BeOfType<MessageEvent>().Which.Message.Should().Be(IrcMessage.Parse(text));
+                break;
+            case "--":
+                Client.Disconnected("lost", Now, _output);
+                Client.Opened("irc.test:6667", Now, _output);
+                Take();
+                Step("!! DISCONNECTED lost");
+                Step("!! CONNECTED irc.test:6667");
+                break;
+            default:
+                throw new ArgumentException($"Unknown step: {step}");
+        }
+    }
+
+    private void Take()
+    {
+        foreach (var line in _output.Lines) _lines.Enqueue(line);
+        foreach (var gatewayEvent in _output.Events) _events.Enqueue(gatewayEvent);
+        UserLinesOpen |= _output.OpenUserLines;
+        _output.Clear();
+    }
+}
