@@ -10,7 +10,7 @@ namespace IrcStream.Api.Cluster;
 /// expired or was taken can never write into the log again; when a renewal finds the token gone, the node stops and
 /// closes the connection (<see cref="RedisConnectionDirectory.RenewAsync"/>).
 /// </summary>
-internal sealed class ConnectionLeases(IConnectionMultiplexer redis, RedisKeys keys, GatewayNode node)
+internal sealed class ConnectionLeases(IConnectionMultiplexer redis, RedisKeys keys, GatewayNode node) : ILeaseTokens
 {
     /// <summary>How long a lease lasts without renewal: many heartbeats, so a slow beat or two does not lose it.</summary>
     public static readonly TimeSpan Duration = TimeSpan.FromSeconds(10);

@@ -14,6 +14,9 @@ public sealed class RedisKeys(string prefix)
     /// <summary>The connection's event stream (XADD/XRANGE); entry ids are <c>{seq}-0</c>.</summary>
     public RedisKey Log(string connectionId) => $"{Prefix}:{{{connectionId}}}:log";
 
+    /// <summary>Set to the last seq once the connection's log is complete (closed): readers end there.</summary>
+    public RedisKey LogEnd(string connectionId) => $"{Prefix}:{{{connectionId}}}:end";
+
     /// <summary>The token of the node that owns the connection, a string with a PX expiry.</summary>
     public RedisKey Lease(string connectionId) => $"{Prefix}:{{{connectionId}}}:lease";
 
