@@ -21,6 +21,7 @@ public static class StreamingApi
     public static IServiceCollection AddStreaming(this IServiceCollection services)
     {
         services.TryAddSingleton<IEventReaders, OwnedEventReaders>();
+        services.AddSingleton<StreamLimits>();
         return services;
     }
 
@@ -43,7 +44,8 @@ public static class StreamingApi
         IEventReaders readers,
         IOptions<IrcStreamOptions> options,
         GatewayShutdown shutdown,
-        StreamTelemetry telemetry)
+        StreamTelemetry telemetry,
+        StreamLimits limits)
     {
         var session = http.GetSession();
         if (!await session.HoldsAsync(id, http.RequestAborted) || readers.Open(id) is not { } log) return Problems.ConnectionNotFound(id);
@@ -58,7 +60,10 @@ public static class StreamingApi
                 "Last-Event-ID (or lastEventId) must be the seq of an event you received; leave it out to start from the oldest retained event.");
         }
 
+        if (limits.TryTake(id, session.Hash, SessionsSetup.ClientAddress(http), out var refusal) is not { } slot) return refusal!;
+
         var response = http.Response;
+        response.RegisterForDispose(slot);
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
@@ -77,7 +82,8 @@ public static class StreamingApi
         double? timeout,
         HttpContext http,
         IEventReaders readers,
-        IOptions<IrcStreamOptions> options)
+        IOptions<IrcStreamOptions> options,
+        StreamLimits limits)
     {
         var session = http.GetSession();
         if (!await session.HoldsAsync(id, http.RequestAborted) || readers.Open(id) is not { } log) return Problems.ConnectionNotFound(id);
@@ -94,6 +100,9 @@ public static class StreamingApi
         var (events, completed) = await log.PollAsync(after, batchSize);
         if (events.Count > 0 || completed || wait <= TimeSpan.Zero) return new EventArrayResult(ApiMetrics.PollDelivered(events));
 
+        // Only a poll that waits holds its socket open; one answered at once is not counted.
+        using var slot = limits.TryTake(id, session.Hash, SessionsSetup.ClientAddress(http), out var refusal);
+        if (slot is null) return refusal!;
         using var activity = session.BeginActivity();
         using var waiting = ApiMetrics.PollWaiting();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);

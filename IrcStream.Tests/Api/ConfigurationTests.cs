@@ -105,6 +105,7 @@ public sealed class ConfigurationTests
     [InlineData("IrcStream:Flood:Burst", "0", "it accepts a whole number from 1 to 1000")]
     [InlineData("IrcStream:MaxSessions", "0", "it accepts a whole number from 1 to 10000000")]
     [InlineData("IrcStream:MaxSessionsPerAddress", "-1", "it accepts a whole number from 1 to 10000000")]
+    [InlineData("IrcStream:MaxStreamsPerSession", "0", "it accepts a whole number from 1 to 1000000")]
     [InlineData("IrcStream:EventBufferBytes", "100", "it accepts a number of bytes from 4096 to 1073741824")]
     [InlineData("IrcStream:LiveReaderHoldBytes", "-1", "it accepts a number of bytes from 0 to 4294967296")]
     [InlineData("IrcStream:LiveReaderHoldTotalBytes", "-5", "it accepts a number of bytes from 0 to 1099511627776")]
