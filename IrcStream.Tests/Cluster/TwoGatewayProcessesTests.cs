@@ -102,4 +102,57 @@ public sealed class TwoGatewayProcessesTests(InspircdFixture irc)
         var quit = await carol.WaitForAsync(IrcWatcher.From("QUIT", nick), Patience, Token);
         quit.Params[^1].Should().Contain("Session expired");
     }
+
+    [Fact]
+    public async Task AStreamThatAlternatesBetweenNodesWithLastEventIdGetsEveryLineOnceInOrder()
+    {
+        var server = irc.Server;
+        await using var redis = await RedisServer.StartAsync(Token);
+        var prefix = RedisFixture.UniquePrefix("alternate");
+        await using var a = await StartNodeAsync(redis, prefix, server.Port);
+        await using var b = await StartNodeAsync(redis, prefix, server.Port);
+        using var onA = new Browser(a.BaseAddress);
+        using var onB = new Browser(b.BaseAddress, onA.Cookies);
+        var nodes = new[] { onA, onB };
+        var channel = "#" + RawIrcClient.UniqueNick("alt");
+        var nick = RawIrcClient.UniqueNick("gw");
+        await using var carol = await IrcWatcher.JoinAsync(server, channel, Patience, Token);
+        var id = await onA.ConnectAsync($"127.0.0.1:{server.Port}", nick, [channel]);
+        await carol.WaitForAsync(IrcWatcher.From("JOIN", nick), Patience, Token);
+
+        const int Lines = 60;
+        var writing = Task.Run(async () =>
+        {
+            for (var i = 1; i <= Lines; i++) await carol.SendAsync($"PRIVMSG {channel} :line {i}", Token);
+        }, Token);
+
+        // Each stream on the next node resumes after the last event id the previous one delivered.
+        var received = new List<int>();
+        var seqs = new List<long>();
+        long last = 0;
+        for (var turn = 0; received.Count < Lines; turn++)
+        {
+            (turn < 200).Should().BeTrue($"all {Lines} lines arrive within 200 reconnects; got {received.Count}");
+            await using var stream = await nodes[turn % 2].OpenEventsAsync(id, last == 0 ? null : last);
+            for (var read = 0; read < 7 && received.Count < Lines; read++)
+            {
+                var item = await stream.NextEventAsync(Patience);
+                item.Should().NotBeNull();
+                var seq = long.Parse(item!.Value.EventId!, System.Globalization.CultureInfo.InvariantCulture);
+                seq.Should().BeGreaterThan(last, "no event is delivered twice");
+                last = seq;
+                seqs.Add(seq);
+                item.Value.EventType.Should().NotBe("gap", "nothing is lost");
+                var text = JsonDocument.Parse(item.Value.Data).RootElement;
+                if (text.TryGetProperty("params", out var parameters) && parameters.GetArrayLength() == 2
+                    && parameters[1].GetString() is { } message && message.StartsWith("line ", StringComparison.Ordinal))
+                {
+                    received.Add(int.Parse(message["line ".Length..], System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+        }
+        await writing;
+        received.Should().Equal(Enumerable.Range(1, Lines), "every line once, in order, across both nodes");
+        seqs.Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
+    }
 }
