@@ -26,7 +26,7 @@ public sealed record LoadOptions(
 
     /// <summary>Every scenario, in the order <c>--scenario all</c> runs them.</summary>
     public static readonly IReadOnlyList<string> AllScenarios =
-        [BaselineScenario.Name, FirehoseScenario.Name, SlowReaderScenario.Name, FanInScenario.Name, DensityScenario.Name];
+        [BaselineScenario.Name, FirehoseScenario.Name, SlowReaderScenario.Name, FanInScenario.Name, DensityScenario.Name, ForwardScenario.Name];
 
     public static LoadOptions Default { get; } = new(
         Messages: 1_000_000,
@@ -55,6 +55,8 @@ public sealed record LoadOptions(
                      behind the reader falls, the gateway's heap meanwhile
           fanin      K sessions, 1 line/s each: send-to-receive latency p50/p99/p99.9, gateway CPU
           density    K idle sessions: gateway heap, RSS and open files per session
+          forward    Redis mode, two nodes and a redis-server: POST /lines latency at the connection's owner and
+                     through the other node, which forwards it (what forwarding adds at p50/p99)
 
           --scenario LIST      comma-separated scenarios, or all (default baseline)
           --transport T        sse, poll or both: the readers of firehose, fanin and density (default both)
