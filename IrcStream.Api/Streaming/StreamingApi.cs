@@ -22,7 +22,6 @@ public static class StreamingApi
     {
         var group = routes.MapGroup("/api/connections")
             .WithTags("Streaming")
-            .WithSameOriginCheck()
             .WithSession();
 
         group.MapGet("/{id}/events", Events);
