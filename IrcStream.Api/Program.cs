@@ -19,6 +19,7 @@ builder.Services.AddSessions();
 builder.Services.AddIrcConnections();
 builder.Services.AddStreaming();
 builder.Services.AddGatewayMetrics();
+builder.Services.AddGatewayHealth();
 
 var app = builder.Build();
 
@@ -28,7 +29,7 @@ app.UseRequestBodyLimit();
 app.UseRateLimiter();
 app.UseWebClient();
 
-app.MapGet("/healthz", () => TypedResults.Ok("ok"));
+app.MapHealth();
 app.MapConnectionsApi();
 app.MapStreamingApi();
 app.MapGatewayMetrics();

@@ -22,6 +22,7 @@ internal sealed class RedisConnectionDirectory(
     IConnectionMultiplexer redis,
     RedisKeys keys,
     ConnectionLeases leases,
+    RedisEventLogs eventLogs,
     GatewayNode node,
     OwnedConnections owned,
     ConnectionCloser closer,
@@ -102,6 +103,8 @@ internal sealed class RedisConnectionDirectory(
     public async ValueTask ForgetAsync(string connectionId, CancellationToken cancellationToken)
     {
         _sessionOf.TryRemove(connectionId, out _);
+        // The log's last events (CLOSED) and its end mark are written under the lease: give it up only after them.
+        await eventLogs.DrainAsync(connectionId).ConfigureAwait(false);
         await leases.ReleaseAsync(connectionId).ConfigureAwait(false);
         await _db.KeyDeleteAsync(keys.Connection(connectionId)).ConfigureAwait(false);
     }

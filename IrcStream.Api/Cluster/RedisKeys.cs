@@ -14,6 +14,9 @@ public sealed class RedisKeys(string prefix)
     /// <summary>The connection's event stream (XADD/XRANGE); entry ids are <c>{seq}-0</c>.</summary>
     public RedisKey Log(string connectionId) => $"{Prefix}:{{{connectionId}}}:log";
 
+    /// <summary>Set to the last seq once the connection's log is complete (closed): readers end there.</summary>
+    public RedisKey LogEnd(string connectionId) => $"{Prefix}:{{{connectionId}}}:end";
+
     /// <summary>The token of the node that owns the connection, a string with a PX expiry.</summary>
     public RedisKey Lease(string connectionId) => $"{Prefix}:{{{connectionId}}}:lease";
 
@@ -36,7 +39,10 @@ public sealed class RedisKeys(string prefix)
     public RedisKey SessionsFrom(string clientAddress) => SessionsFromPrefix + clientAddress;
 
     /// <summary>Where a node can be reached (its URL, for forwarded requests), while it runs: a string with a PX expiry its heartbeat renews.</summary>
-    public RedisKey Node(string nodeId) => $"{Prefix}:node:{nodeId}";
+    public RedisKey Node(string nodeId) => NodePrefix + nodeId;
+
+    /// <summary>What <see cref="Node"/> puts before the node id (the forwarding script builds the key from the lease's token).</summary>
+    public string NodePrefix => $"{Prefix}:node:";
 
     /// <summary>The Data Protection key ring every node shares (a list of XML keys), which encrypts the secrets in connection records.</summary>
     public RedisKey DataProtectionKeys => $"{Prefix}:data-protection-keys";

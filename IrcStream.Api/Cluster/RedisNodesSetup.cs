@@ -21,6 +21,7 @@ public static class RedisNodesSetup
         services.AddSingleton<SessionKeepAlive>();
         services.AddSingleton<ISessionStore, RedisSessionStore>();
         services.AddSingleton<ConnectionLeases>();
+        services.AddSingleton<ILeaseTokens>(sp => sp.GetRequiredService<ConnectionLeases>());
         services.AddSingleton<ConnectionSecrets>();
         // One key ring for every node, in Redis: what one node encrypts, any other can decrypt.
         services.AddDataProtection().SetApplicationName("IrcStream");

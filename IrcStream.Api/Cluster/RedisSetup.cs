@@ -24,6 +24,9 @@ public static class RedisSetup
         services.AddSingleton(sp => new RedisKeys(sp.GetRequiredService<IOptions<IrcStreamOptions>>().Value.Redis.KeyPrefix));
         // Resolves the multiplexer as the host starts, so an unreachable Redis stops the gateway there, not at a first request.
         services.AddHostedService<RedisStartup>();
+        services.AddRedisEventLogs();
+        services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis");
+        services.AddExceptionHandler<RedisUnavailableHandler>();
         return services;
     }
 
@@ -43,15 +46,34 @@ public static class RedisSetup
         }
     }
 
+    /// <summary>
+    /// The gateway's client settings over the configuration string: a command fails at once while Redis is away
+    /// instead of waiting in the client's backlog, so a request answers 503 promptly and an append stays held in
+    /// memory where its owner can see it, rather than reaching Redis later out of the owner's sight.
+    /// </summary>
+    internal static ConfigurationOptions ClientOptions(string configuration)
+    {
+        var options = ParseConfiguration(configuration, out var error) ?? throw new ArgumentException(error, nameof(configuration));
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        return options;
+    }
+
     private static IConnectionMultiplexer Connect(RedisOptions redis, ILoggerFactory? loggerFactory)
     {
-        var options = ParseConfiguration(redis.Configuration!, out _)!;
+        var options = ClientOptions(redis.Configuration!);
         // Fail at start rather than wait; once connected, the multiplexer reconnects by itself after a loss.
         options.AbortOnConnectFail = true;
         options.LoggerFactory = loggerFactory;
         try
         {
-            return ConnectionMultiplexer.Connect(options);
+            var multiplexer = ConnectionMultiplexer.Connect(options);
+            var logger = loggerFactory?.CreateLogger("IrcStream.Api.Cluster.Redis");
+            if (logger is not null)
+            {
+                multiplexer.ConnectionFailed += (_, e) => RedisLog.Lost(logger, e.EndPoint?.ToString(), e.FailureType.ToString());
+                multiplexer.ConnectionRestored += (_, e) => RedisLog.Restored(logger, e.EndPoint?.ToString());
+            }
+            return multiplexer;
         }
         catch (RedisConnectionException ex)
         {
@@ -68,4 +90,13 @@ public static class RedisSetup
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
+}
+
+internal static partial class RedisLog
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis at {EndPoint} lost ({Failure}): requests that need it answer 503, events are held in memory until it is back")]
+    public static partial void Lost(ILogger logger, string? endPoint, string failure);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Redis at {EndPoint} reachable again")]
+    public static partial void Restored(ILogger logger, string? endPoint);
 }

@@ -31,6 +31,16 @@ public sealed class IrcStreamOptions
 
     /// <summary>Live sessions one client address holds at most (a browser needs one; its tabs share the cookie); 429 beyond.</summary>
     public int MaxSessionsPerAddress { get; set; } = 20;
+
+    /// <summary>Open event streams plus waiting polls one connection may have; 429 beyond.</summary>
+    public int MaxStreamsPerConnection { get; set; } = 16;
+
+    /// <summary>Open event streams plus waiting polls one session may have across its connections; 429 beyond.</summary>
+    public int MaxStreamsPerSession { get; set; } = 64;
+
+    /// <summary>Open event streams plus waiting polls one client address may have; 429 beyond.</summary>
+    public int MaxStreamsPerAddress { get; set; } = 256;
+
     public FloodOptions Flood { get; set; } = new();
     public WebircOptions Webirc { get; set; } = new();
 

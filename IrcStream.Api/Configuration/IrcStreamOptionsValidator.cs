@@ -30,6 +30,9 @@ internal sealed class IrcStreamOptionsValidator : IValidateOptions<IrcStreamOpti
         Whole(failures, "MaxConnectionsPerSession", options.MaxConnectionsPerSession, 1, 1000);
         Whole(failures, "MaxSessions", options.MaxSessions, 1, 10_000_000);
         Whole(failures, "MaxSessionsPerAddress", options.MaxSessionsPerAddress, 1, 10_000_000);
+        Whole(failures, "MaxStreamsPerConnection", options.MaxStreamsPerConnection, 1, 100_000);
+        Whole(failures, "MaxStreamsPerSession", options.MaxStreamsPerSession, 1, 1_000_000);
+        Whole(failures, "MaxStreamsPerAddress", options.MaxStreamsPerAddress, 1, 10_000_000);
         Whole(failures, "Flood:Burst", options.Flood.Burst, 1, 1000);
         Whole(failures, "ConnectionRateLimit:PermitLimit", options.ConnectionRateLimit.PermitLimit, 1, 1_000_000);
 

@@ -17,7 +17,8 @@ public static class ConnectionsSetup
         services.AddSingleton<GatewayShutdown>();
         services.AddHostedService(sp => sp.GetRequiredService<GatewayShutdown>());
         services.AddSingleton(sp => EngineSettings(sp.GetRequiredService<IOptions<IrcStreamOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IIrcConnectionFactory>(sp => new IrcConnectionFactory(sp.GetRequiredService<IrcEngineSettings>(), sp.GetService<ILoggerFactory>()));
+        services.AddSingleton<IIrcConnectionFactory>(sp => new IrcConnectionFactory(
+            sp.GetRequiredService<IrcEngineSettings>(), sp.GetService<ILoggerFactory>(), sp.GetService<IEventLogFactory>()));
         return services;
     }
 

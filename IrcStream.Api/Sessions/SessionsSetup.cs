@@ -53,7 +53,7 @@ public static class SessionsSetup
     }
 
     /// <summary>The client's address as the rate limit sees it (after trusted forwarded headers), IPv4-mapped shown as IPv4.</summary>
-    private static string ClientAddress(HttpContext context) =>
+    internal static string ClientAddress(HttpContext context) =>
         context.Connection.RemoteIpAddress is { } address
             ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString()
             : "unknown";

@@ -20,7 +20,7 @@ internal static class EventStream
     private const int ReadBatch = 256;
 
     public static async IAsyncEnumerable<StreamItem> ReadAsync(
-        IEventLog log,
+        IEventReader log,
         long after,
         TimeSpan keepAliveInterval,
         [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -32,9 +32,7 @@ internal static class EventStream
         using var reader = log.OpenReader(after);
         while (true)
         {
-            // Read completion before the events: Complete follows the last append, so nothing can be missed.
-            var completed = log.IsCompleted;
-            var batch = reader.Read(ReadBatch);
+            var (batch, completed) = await reader.ReadAsync(ReadBatch);
             foreach (var stored in batch)
             {
                 yield return new StreamItem(stored, first ? ReconnectionInterval : null);

@@ -7,6 +7,7 @@ using IrcStream.Api.Sessions;
 using IrcStream.Domain.Events;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace IrcStream.Api.Streaming;
@@ -16,7 +17,13 @@ public static class StreamingApi
 {
     public static readonly TimeSpan MaxPollTimeout = TimeSpan.FromSeconds(60);
 
-    public static IServiceCollection AddStreaming(this IServiceCollection services) => services;
+    /// <summary>Reads the logs of the connections this node holds, unless a shared store (Redis mode) was registered before.</summary>
+    public static IServiceCollection AddStreaming(this IServiceCollection services)
+    {
+        services.TryAddSingleton<IEventReaders, OwnedEventReaders>();
+        services.AddSingleton<StreamLimits>();
+        return services;
+    }
 
     public static RouteGroupBuilder MapStreamingApi(this IEndpointRouteBuilder routes)
     {
@@ -33,13 +40,14 @@ public static class StreamingApi
         string id,
         string? lastEventId,
         HttpContext http,
-        OwnedConnections owned,
+        IEventReaders readers,
         IOptions<IrcStreamOptions> options,
         GatewayShutdown shutdown,
-        StreamTelemetry telemetry)
+        StreamTelemetry telemetry,
+        StreamLimits limits)
     {
         var session = http.GetSession();
-        if (!await session.HoldsAsync(id, http.RequestAborted) || owned.Find(id) is not { } connection) return Problems.ConnectionNotFound(id);
+        if (!await session.HoldsAsync(id, http.RequestAborted) || readers.Open(id) is not { } log) return Problems.ConnectionNotFound(id);
 
         var resume = http.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId;
         long after = 0;
@@ -51,7 +59,10 @@ public static class StreamingApi
                 "Last-Event-ID (or lastEventId) must be the seq of an event you received; leave it out to start from the oldest retained event.");
         }
 
+        if (limits.TryTake(id, session.Hash, SessionsSetup.ClientAddress(http), out var refusal) is not { } slot) return refusal!;
+
         var response = http.Response;
+        response.RegisterForDispose(slot);
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
@@ -60,7 +71,7 @@ public static class StreamingApi
         var activity = session.BeginActivity();
         response.RegisterForDispose(stop);
         response.RegisterForDispose(activity);
-        var items = EventStream.ReadAsync(connection.Events, after, options.Value.KeepAliveInterval, stop.Token);
+        var items = EventStream.ReadAsync(log, after, options.Value.KeepAliveInterval, stop.Token);
         return new EventStreamResult(telemetry.Track(id, after, items));
     }
 
@@ -69,11 +80,12 @@ public static class StreamingApi
         long? since,
         double? timeout,
         HttpContext http,
-        OwnedConnections owned,
-        IOptions<IrcStreamOptions> options)
+        IEventReaders readers,
+        IOptions<IrcStreamOptions> options,
+        StreamLimits limits)
     {
         var session = http.GetSession();
-        if (!await session.HoldsAsync(id, http.RequestAborted) || owned.Find(id) is not { } connection) return Problems.ConnectionNotFound(id);
+        if (!await session.HoldsAsync(id, http.RequestAborted) || readers.Open(id) is not { } log) return Problems.ConnectionNotFound(id);
 
         var errors = new Dictionary<string, string[]>();
         if (since < 0) errors["since"] = ["Give the seq of the last event you have, 0 or more."];
@@ -83,11 +95,13 @@ public static class StreamingApi
         var after = since ?? 0;
         var wait = timeout is { } seconds ? TimeSpan.FromSeconds(Math.Min(seconds, MaxPollTimeout.TotalSeconds)) : options.Value.LongPollTimeout;
         var batchSize = options.Value.PollBatchSize;
-        var log = connection.Events;
 
-        var events = log.Poll(after, batchSize);
-        if (events.Count > 0 || log.IsCompleted || wait <= TimeSpan.Zero) return new EventArrayResult(ApiMetrics.PollDelivered(events));
+        var (events, completed) = await log.PollAsync(after, batchSize);
+        if (events.Count > 0 || completed || wait <= TimeSpan.Zero) return new EventArrayResult(ApiMetrics.PollDelivered(events));
 
+        // Only a poll that waits holds its socket open; one answered at once is not counted.
+        using var slot = limits.TryTake(id, session.Hash, SessionsSetup.ClientAddress(http), out var refusal);
+        if (slot is null) return refusal!;
         using var activity = session.BeginActivity();
         using var waiting = ApiMetrics.PollWaiting();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
@@ -100,6 +114,6 @@ public static class StreamingApi
         {
             return new EventArrayResult([]);
         }
-        return new EventArrayResult(ApiMetrics.PollDelivered(log.Poll(after, batchSize)));
+        return new EventArrayResult(ApiMetrics.PollDelivered((await log.PollAsync(after, batchSize)).Events));
     }
 }

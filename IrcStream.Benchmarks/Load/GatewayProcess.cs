@@ -41,12 +41,23 @@ public sealed class GatewayProcess : IAsyncDisposable
     public int ProcessId => _process.Id;
 
     /// <summary>Settings every harness gateway gets: the pump's address allowed, creation limits out of the way, quiet logs.</summary>
-    public static Dictionary<string, string?> HarnessSettings(int eventBufferSize) => new()
+    public static Dictionary<string, string?> HarnessSettings(int eventBufferSize)
+    {
+        var settings = BaseSettings(eventBufferSize);
+        // A log sized to hold a whole firehose run needs the bytes for it too (~0.4 KB an event); the default
+        // size keeps the shipped EventBufferBytes.
+        if (eventBufferSize > 1000)
+            settings["IrcStream:EventBufferBytes"] = Math.Min(1L << 30, eventBufferSize * 1024L).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return settings;
+    }
+
+    private static Dictionary<string, string?> BaseSettings(int eventBufferSize) => new()
     {
         ["IrcStream:AllowedServers:0"] = "127.0.0.1:*",
         ["IrcStream:ConnectionRateLimit:PermitLimit"] = "1000000",
         ["IrcStream:MaxSessions"] = "1000000",
         ["IrcStream:MaxSessionsPerAddress"] = "1000000",
+        ["IrcStream:MaxStreamsPerAddress"] = "1000000",
         ["IrcStream:EventBufferSize"] = eventBufferSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["IrcStream:Flood:Burst"] = "100",
         ["Logging:LogLevel:Default"] = "Warning",

@@ -32,6 +32,12 @@ public static class LoadCommand
         double? baselineRate = null;
         foreach (var scenario in options.Scenarios)
         {
+            if (scenario == ForwardScenario.Name)
+            {
+                var table = await ForwardScenario.RunAsync(options, Path.Combine(directory, ForwardScenario.Name + ".json"), cancellationToken);
+                await output.WriteAsync(table);
+                continue;
+            }
             if (scenario == BaselineScenario.Name)
             {
                 var baseline = await RunBaselineAsync(options, cancellationToken);
@@ -44,6 +50,7 @@ public static class LoadCommand
                 var report = scenario switch
                 {
                     FirehoseScenario.Name => await FirehoseScenario.RunAsync(options, transport, baselineRate, cancellationToken),
+                    SlowReaderScenario.Name => await SlowReaderScenario.RunAsync(options, transport, cancellationToken),
                     FanInScenario.Name => await FanInScenario.RunAsync(options, transport, cancellationToken),
                     _ => await DensityScenario.RunAsync(options, transport, cancellationToken),
                 };

@@ -14,7 +14,9 @@ public sealed record LoadOptions(
     int FirehoseMessages,
     int Sessions,
     int DensitySessions,
-    int Duration)
+    int Duration,
+    int BurstMessages,
+    int BurstRate)
 {
     public const int MaxMessages = 100_000_000;
     public const int MaxRuns = 100;
@@ -23,7 +25,7 @@ public sealed record LoadOptions(
 
     /// <summary>Every scenario, in the order <c>--scenario all</c> runs them.</summary>
     public static readonly IReadOnlyList<string> AllScenarios =
-        [BaselineScenario.Name, FirehoseScenario.Name, FanInScenario.Name, DensityScenario.Name];
+        [BaselineScenario.Name, FirehoseScenario.Name, SlowReaderScenario.Name, FanInScenario.Name, DensityScenario.Name, ForwardScenario.Name];
 
     public static LoadOptions Default { get; } = new(
         Messages: 1_000_000,
@@ -36,7 +38,9 @@ public sealed record LoadOptions(
         FirehoseMessages: 200_000,
         Sessions: 1000,
         DensitySessions: 1000,
-        Duration: 10);
+        Duration: 10,
+        BurstMessages: 20_000,
+        BurstRate: 20_000);
 
     public const string Usage = """
         dotnet run -c Release --project IrcStream.Benchmarks -- load [options]
@@ -45,8 +49,13 @@ public sealed record LoadOptions(
           baseline   an in-process IRC line pump writes N tagged PRIVMSGs to a plain TCP client that frames and
                      parses them: the ceiling for what the gateway adds
           firehose   pump -> gateway -> one reader: messages/s end to end, gateway CPU and allocations per message
+          slowreader the gateway with its shipped retention; the pump sends a burst of N tagged PRIVMSGs at R
+                     lines/s to one connection whose reader handles R/2 events/s: events lost (gaps), how far
+                     behind the reader falls, the gateway's heap meanwhile
           fanin      K sessions, 1 line/s each: send-to-receive latency p50/p99/p99.9, gateway CPU
           density    K idle sessions: gateway heap, RSS and open files per session
+          forward    Redis mode, two nodes and a redis-server: POST /lines latency at the connection's owner and
+                     through the other node, which forwards it (what forwarding adds at p50/p99)
 
           --scenario LIST      comma-separated scenarios, or all (default baseline)
           --transport T        sse, poll or both: the readers of firehose, fanin and density (default both)
@@ -55,6 +64,8 @@ public sealed record LoadOptions(
           --sessions K         fanin sessions (default 1000, at most 100000)
           --density-sessions K density sessions (default 1000, at most 100000)
           --duration S         fanin seconds per run (default 10, at most 600)
+          --burst N            slowreader lines per run (default 20000, at most 100000000)
+          --burst-rate R       slowreader pump lines/s; the reader handles half (default 20000, at most 10000000)
           --runs N             measured runs of each scenario (default 5, at most 100)
           --warmup N           unmeasured runs first (default 1)
           --timeout S          seconds one run may take before the harness gives up (default 60)
@@ -87,6 +98,8 @@ public sealed record LoadOptions(
                 "--sessions" => options with { Sessions = Int(name, value, 1, MaxSessions) },
                 "--density-sessions" => options with { DensitySessions = Int(name, value, 1, MaxSessions) },
                 "--duration" => options with { Duration = Int(name, value, 1, MaxDuration) },
+                "--burst" => options with { BurstMessages = Int(name, value, 1, MaxMessages) },
+                "--burst-rate" => options with { BurstRate = Int(name, value, 2, 10_000_000) },
                 _ => throw new ArgumentException($"Unknown option {name}.\n\n{Usage}"),
             };
         }

@@ -48,7 +48,11 @@ public sealed class IrcConnection : IIrcConnection
     private volatile IrcSocket? _socket;
     private volatile bool _closing;
 
-    public IrcConnection(IrcConnectionOptions options, IrcEngineSettings settings, ILogger<IrcConnection>? logger = null)
+    /// <param name="options">What to connect to and as whom.</param>
+    /// <param name="settings">The gateway's engine settings.</param>
+    /// <param name="logger">Where the connection logs its life; none by default.</param>
+    /// <param name="events">The log to append to; by default a new in-memory <see cref="EventLog"/> of <see cref="IrcEngineSettings.EventBufferSize"/>.</param>
+    public IrcConnection(IrcConnectionOptions options, IrcEngineSettings settings, ILogger<IrcConnection>? logger = null, IEventLog? events = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(settings);
@@ -58,7 +62,7 @@ public sealed class IrcConnection : IIrcConnection
         Validate(settings);
         Options = options;
         Settings = settings;
-        Events = new EventLog(settings.EventLogLimits, settings.Time);
+        Events = events ?? new EventLog(settings.EventLogLimits, settings.Time);
         _journal = new ConnectionJournal(Events, logger ?? NullLogger<IrcConnection>.Instance, options.ConnectionId, options.Endpoint);
         _backoff = new ReconnectBackoff(settings.ReconnectDelay, settings.MaxReconnectDelay);
         _client = new IrcClient(options);

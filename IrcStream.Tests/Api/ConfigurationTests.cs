@@ -77,6 +77,9 @@ public sealed class ConfigurationTests
     [InlineData("IrcStream:TrustedNetworks:0", "10.0.0.0/99")]
     [InlineData("IrcStream:Webirc:Gateway", "my gateway")]
     [InlineData("IrcStream:KeepAliveInterval", "soon")]
+    [InlineData("IrcStream:Redis:NodeUrl", "gateway-1:8080")]
+    [InlineData("IrcStream:Redis:NodeUrl", "http://gateway-1:8080/api")]
+    [InlineData("IrcStream:Redis:ForwardTimeout", "00:05:00")]
     public async Task ABadValueStopsTheGatewayNamingTheKey(string key, string value)
     {
         using var host = OptionsHost(new Dictionary<string, string?> { [key] = value });
@@ -102,6 +105,7 @@ public sealed class ConfigurationTests
     [InlineData("IrcStream:Flood:Burst", "0", "it accepts a whole number from 1 to 1000")]
     [InlineData("IrcStream:MaxSessions", "0", "it accepts a whole number from 1 to 10000000")]
     [InlineData("IrcStream:MaxSessionsPerAddress", "-1", "it accepts a whole number from 1 to 10000000")]
+    [InlineData("IrcStream:MaxStreamsPerSession", "0", "it accepts a whole number from 1 to 1000000")]
     [InlineData("IrcStream:EventBufferBytes", "100", "it accepts a number of bytes from 4096 to 1073741824")]
     [InlineData("IrcStream:LiveReaderHoldBytes", "-1", "it accepts a number of bytes from 0 to 4294967296")]
     [InlineData("IrcStream:LiveReaderHoldTotalBytes", "-5", "it accepts a number of bytes from 0 to 1099511627776")]

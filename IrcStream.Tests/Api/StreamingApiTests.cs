@@ -6,8 +6,16 @@ using IrcStream.Tests.Api.Support;
 
 namespace IrcStream.Tests.Api;
 
-public sealed class StreamingApiTests
+/// <summary>The streaming contract (SSE and poll). In memory here; <c>RedisStreamingApiTests</c> runs the same tests in Redis mode.</summary>
+public class StreamingApiTests
 {
+    /// <summary>A gateway with the fake engine; <paramref name="eventBufferSize"/> is the retention of each connection's log.</summary>
+    protected virtual GatewayHost StartHost(IDictionary<string, string?>? settings = null, int eventBufferSize = 1000) =>
+        GatewayHost.Start(settings, eventBufferSize: eventBufferSize);
+
+    /// <summary>Returns once every event appended to the connection so far is in the log readers read (at once in memory).</summary>
+    protected virtual Task StoredAsync(GatewayHost host, string id) => Task.CompletedTask;
+
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     private static JsonElement Data(System.Net.ServerSentEvents.SseItem<string>? item) => JsonDocument.Parse(item!.Value.Data).RootElement.Clone();
@@ -15,7 +23,7 @@ public sealed class StreamingApiTests
     [Fact]
     public async Task StreamSendsEachEventWithIdTypeAndContractJson()
     {
-        await using var host = GatewayHost.Start();
+        await using var host = StartHost();
         var browser = host.NewBrowser();
         var id = await browser.ConnectAsync();
         var fake = host.Fakes![id];
@@ -66,7 +74,7 @@ public sealed class StreamingApiTests
     [Fact]
     public async Task ResumeWithLastEventIdHeaderOrQueryStartsAfterIt()
     {
-        await using var host = GatewayHost.Start();
+        await using var host = StartHost();
         var browser = host.NewBrowser();
         var id = await browser.ConnectAsync();
         var fake = host.Fakes![id];
@@ -89,7 +97,7 @@ public sealed class StreamingApiTests
     [Fact]
     public async Task BadLastEventIdIs400()
     {
-        await using var host = GatewayHost.Start();
+        await using var host = StartHost();
         var browser = host.NewBrowser();
         var id = await browser.ConnectAsync();
         using var response = await browser.Http.GetAsync($"/api/connections/{id}/events?lastEventId=abc", Token);
@@ -99,7 +107,7 @@ public sealed class StreamingApiTests
     [Fact]
     public async Task ResumeAcrossFiftyRandomDisconnectsGivesEachLaterEventOnceInOrder()
     {
-        await using var host = GatewayHost.Start();
+        await using var host = StartHost();
         var browser = host.NewBrowser();
         var id = await browser.ConnectAsync();
         var fake = host.Fakes![id];
@@ -145,11 +153,12 @@ public sealed class StreamingApiTests
     [Fact]
     public async Task GapEventComesFirstWhenTheResumePointWasOverwritten()
     {
-        await using var host = GatewayHost.Start(eventBufferSize: 10);
+        await using var host = StartHost(eventBufferSize: 10);
         var browser = host.NewBrowser();
         var id = await browser.ConnectAsync();
         var fake = host.Fakes![id];
         for (var i = 0; i < 30; i++) fake.Receive($"PRIVMSG #a :{i}");
+        await StoredAsync(host, id);
 
         await using var stream = await browser.OpenEventsAsync(id, lastEventId: 3);
         var gap = await stream.NextEventAsync();
@@ -195,7 +204,7 @@ public sealed class StreamingApiTests
     [Fact]
     public async Task KeepaliveEveryIntervalWhileIdleWithoutAnId()
     {
-        await using var host = GatewayHost.Start(new Dictionary<string, string?> { ["IrcStream:KeepAliveInterval"] = "00:00:00.300" });
+        await using var host = StartHost(new Dictionary<string, string?> { ["IrcStream:KeepAliveInterval"] = "00:00:00.300" });
         var browser = host.NewBrowser();
         var id = await browser.ConnectAsync();
 
@@ -221,7 +230,7 @@ public sealed class StreamingApiTests
     [Fact]
     public async Task DeleteEndsTheStreamWithClosed()
     {
-        await using var host = GatewayHost.Start();
+        await using var host = StartHost();
         var browser = host.NewBrowser();
         var id = await browser.ConnectAsync();
         await using var stream = await browser.OpenEventsAsync(id, lastEventId: 2);
@@ -239,7 +248,7 @@ public sealed class StreamingApiTests
     [Fact]
     public async Task EmptyPollReturnsEmptyArrayAfterItsTimeout()
     {
-        await using var host = GatewayHost.Start();
+        await using var host = StartHost();
         var browser = host.NewBrowser();
         var id = await browser.ConnectAsync();
 
@@ -252,7 +261,7 @@ public sealed class StreamingApiTests
     [Fact]
     public async Task PollDefaultsToLongPollTimeout()
     {
-        await using var host = GatewayHost.Start(new Dictionary<string, string?> { ["IrcStream:LongPollTimeout"] = "00:00:00.400" });
+        await using var host = StartHost(new Dictionary<string, string?> { ["IrcStream:LongPollTimeout"] = "00:00:00.400" });
         var browser = host.NewBrowser();
         var id = await browser.ConnectAsync();
         var clock = Stopwatch.StartNew();
@@ -264,7 +273,7 @@ public sealed class StreamingApiTests
     [Fact]
     public async Task WaitingPollReturnsAsSoonAsAMessageArrives()
     {
-        await using var host = GatewayHost.Start();
+        await using var host = StartHost();
         var browser = host.NewBrowser();
         var id = await browser.ConnectAsync();
 
@@ -283,10 +292,11 @@ public sealed class StreamingApiTests
     [Fact]
     public async Task PollReturnsAtMostPollBatchSizeAtOnce()
     {
-        await using var host = GatewayHost.Start(new Dictionary<string, string?> { ["IrcStream:PollBatchSize"] = "4" });
+        await using var host = StartHost(new Dictionary<string, string?> { ["IrcStream:PollBatchSize"] = "4" });
         var browser = host.NewBrowser();
         var id = await browser.ConnectAsync();
         for (var i = 0; i < 10; i++) host.Fakes![id].Receive($"PRIVMSG #a :{i}");
+        await StoredAsync(host, id);
 
         var first = await browser.PollAsync(id, since: 0, timeoutSeconds: 30);
         first.Select(e => e.GetProperty("seq").GetInt64()).Should().Equal(1, 2, 3, 4);
@@ -301,7 +311,7 @@ public sealed class StreamingApiTests
     [InlineData("timeout=soon")]
     public async Task BadPollParametersAre400(string query)
     {
-        await using var host = GatewayHost.Start();
+        await using var host = StartHost();
         var browser = host.NewBrowser();
         var id = await browser.ConnectAsync();
         using var response = await browser.Http.GetAsync($"/api/connections/{id}/poll?{query}", Token);
@@ -311,7 +321,7 @@ public sealed class StreamingApiTests
     [Fact]
     public async Task BrowserDisconnectFreesTheStream()
     {
-        await using var host = GatewayHost.Start(new Dictionary<string, string?> { ["IrcStream:SessionIdleTimeout"] = "00:00:01" });
+        await using var host = StartHost(new Dictionary<string, string?> { ["IrcStream:SessionIdleTimeout"] = "00:00:01" });
         var browser = host.NewBrowser();
         var id = await browser.ConnectAsync();
         var stream = await browser.OpenEventsAsync(id);

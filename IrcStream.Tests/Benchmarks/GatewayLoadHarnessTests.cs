@@ -50,7 +50,7 @@ public sealed class GatewayLoadHarnessTests
         options.Transports.Should().Equal(Transport.Poll);
         options.Sessions.Should().Be(5000);
         options.Duration.Should().Be(3);
-        LoadOptions.Parse(["--scenario", "all"]).Scenarios.Should().Equal("baseline", "firehose", "fanin", "density");
+        LoadOptions.Parse(["--scenario", "all"]).Scenarios.Should().Equal("baseline", "firehose", "slowreader", "fanin", "density", "forward");
         LoadOptions.Default.Transports.Should().Equal(Transport.Sse, Transport.Poll);
     }
 

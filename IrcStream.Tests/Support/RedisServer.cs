@@ -27,13 +27,17 @@ public sealed class RedisServer : IAsyncDisposable
     public string Configuration => string.Create(CultureInfo.InvariantCulture, $"{Host}:{Port}");
 
     /// <summary>Starts the server; returns once it says it is ready and its port accepts connections.</summary>
-    public static async Task<RedisServer> StartAsync(CancellationToken cancellationToken = default)
+    /// <param name="persistent">
+    /// Keep every write in an append-only file (fsync each), so a restart comes back with the data, as a production
+    /// Redis with AOF does; without it a restart comes back empty.
+    /// </param>
+    public static async Task<RedisServer> StartAsync(CancellationToken cancellationToken = default, bool persistent = false)
     {
-        var host = await IrcServerHost.StartAsync("redis", Prepare, cancellationToken).ConfigureAwait(false);
+        var host = await IrcServerHost.StartAsync("redis", (directory, port) => Prepare(directory, port, persistent), cancellationToken).ConfigureAwait(false);
         return new RedisServer(host);
     }
 
-    /// <summary>Kills the server by pid and starts it again on the same port: it comes back empty (no persistence).</summary>
+    /// <summary>Kills the server by pid and starts it again on the same port: empty, unless started persistent.</summary>
     public Task RestartAsync(CancellationToken cancellationToken = default) => _host.RestartAsync(cancellationToken);
 
     /// <summary>Kills the server by pid; its clients see the connection drop.</summary>
@@ -43,14 +47,15 @@ public sealed class RedisServer : IAsyncDisposable
 
     public override string ToString() => $"redis-server on {Configuration}";
 
-    private static ServerLaunch Prepare(string directory, int port) => new(
+    private static ServerLaunch Prepare(string directory, int port, bool persistent) => new(
         "redis-server",
         BinaryPath,
         [
             "--port", port.ToString(CultureInfo.InvariantCulture),
             "--bind", "127.0.0.1",
             "--save", "",
-            "--appendonly", "no",
+            "--appendonly", persistent ? "yes" : "no",
+            "--appendfsync", "always",
             "--dir", directory,
             "--daemonize", "no",
             "--logfile", "",

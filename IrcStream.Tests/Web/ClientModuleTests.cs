@@ -333,4 +333,64 @@ public sealed class ClientModuleTests(BrowserFixture browser, StaticGatewayFixtu
         result.GetProperty("none").ValueKind.Should().Be(JsonValueKind.Null);
         result.GetProperty("recalled").EnumerateArray().Select(r => r.GetString()).Should().Equal("second", "first", "first", "second", "draft");
     }
+
+    [Fact]
+    public async Task DaySeparatorsAndDurationsReadAsWords()
+    {
+        var result = await Page.RunAsync("""
+            const { dayLabel, formatDuration } = await import('/js/ui.js');
+            const now = new Date(2026, 11, 4, 10, 30);
+            return {
+              today: dayLabel(new Date(2026, 11, 4, 0, 5), now),
+              yesterday: dayLabel(new Date(2026, 11, 3, 23, 59), now),
+              older: dayLabel(new Date(2026, 10, 28, 12, 0), now),
+              durations: [1, 45, 180, 3600, 3900, 90000, 172800].map(formatDuration),
+            };
+            """);
+
+        result.GetProperty("today").GetString().Should().Be("Today");
+        result.GetProperty("yesterday").GetString().Should().Be("Yesterday");
+        result.GetProperty("older").GetString().Should().Contain("28").And.Contain("2026");
+        result.GetProperty("durations").EnumerateArray().Select(d => d.GetString()).Should().Equal(
+            "1 second", "45 seconds", "3 minutes", "1 hour", "1 hour 5 minutes", "1 day 1 hour", "2 days");
+    }
+
+    [Fact]
+    public async Task ReadPointsAndClosedBuffersComeFromTheStoreAndOnlyNewActivityReopens()
+    {
+        var result = await Page.RunAsync("""
+            const { Model } = await import('/js/state.js');
+            const saved = new Map();
+            const store = { load: (id) => saved.get(id) ?? null, save: (id, state) => saved.set(id, structuredClone(state)) };
+            const pm = (seq, text) => ({ seq, type: 'message', time: '2026-11-25T17:00:00Z', tags: {}, source: 'bob!b@h', command: 'PRIVMSG', params: ['me', text] });
+            const chan = (seq, text) => ({ seq, type: 'message', time: '2026-11-25T17:00:00Z', tags: {}, source: 'bob!b@h', command: 'PRIVMSG', params: ['#a', `${text}`] });
+
+            // First page: two messages in #a, one read; the private chat closed after its first message.
+            const first = new Model({ store });
+            const c1 = first.addConnection({ id: 'c1', server: 's', nick: 'me', channels: ['#a'], lastSeq: 0 });
+            first.apply(c1, chan(1, 'one'));
+            c1.markRead(c1.buffer('#a'));
+            first.apply(c1, chan(2, 'two me: hi'));
+            first.apply(c1, pm(3, 'old private'));
+            c1.removeBuffer(c1.buffer('bob'));
+
+            // Reload: the replay rebuilds everything, then something new arrives.
+            const second = new Model({ store });
+            const c2 = second.addConnection({ id: 'c1', server: 's', nick: 'me', channels: ['#a'], lastSeq: 3 });
+            [chan(1, 'one'), chan(2, 'two me: hi'), pm(3, 'old private')].forEach((e) => second.apply(c2, e));
+            const afterReplay = { unread: c2.buffer('#a').unread, mentions: c2.buffer('#a').mentions, query: c2.buffer('bob') !== null };
+            second.apply(c2, pm(4, 'new private'));
+            return {
+              afterReplay,
+              reopened: c2.buffer('bob')?.lines.map((l) => l.text) ?? null,
+              queryUnread: c2.buffer('bob')?.unread ?? null,
+            };
+            """);
+
+        result.GetProperty("afterReplay").GetProperty("unread").GetInt32().Should().Be(1, "only the message after the read point is unread");
+        result.GetProperty("afterReplay").GetProperty("mentions").GetInt32().Should().Be(1);
+        result.GetProperty("afterReplay").GetProperty("query").GetBoolean().Should().BeFalse("a replayed old message does not reopen a closed chat");
+        result.GetProperty("reopened").EnumerateArray().Select(t => t.GetString()).Should().Equal("new private");
+        result.GetProperty("queryUnread").GetInt32().Should().Be(1);
+    }
 }

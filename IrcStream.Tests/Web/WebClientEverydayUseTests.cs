@@ -374,7 +374,7 @@ public sealed partial class WebClientEndToEndTests
         serious.Should().BeEmpty($"axe-core checks {screen}");
     }
 
-    /// <summary>Records every Notification the page creates, keeping the object so a test can click it.</summary>
+    /// <summary>Records every Notification the page creates (keeping the object so a test can click it) and every tone it plays.</summary>
     private const string RecordNotifications = """
         window.__notifications = [];
         const Real = window.Notification;
@@ -387,6 +387,14 @@ public sealed partial class WebClientEndToEndTests
         Object.defineProperty(Recorded, 'permission', { get: () => Real.permission });
         Recorded.requestPermission = (...args) => Real.requestPermission(...args);
         window.Notification = Recorded;
+        window.__tones = 0;
+        const RealAudio = window.AudioContext;
+        window.AudioContext = class extends RealAudio {
+          createOscillator() {
+            window.__tones += 1;
+            return super.createOscillator();
+          }
+        };
         """;
 
     [Fact]
@@ -427,6 +435,7 @@ public sealed partial class WebClientEndToEndTests
             new[] { $"{other.Nick} (private message)", "a private word" },
         }, o => o.WithStrictOrdering());
 
+        (await client.Page.EvaluateAsync<int>("() => window.__tones")).Should().BeGreaterThan(0, "the sound is on");
         await client.Page.EvaluateAsync("() => window.__notifications[1].notification.dispatchEvent(new Event('click'))");
         await Expect(client.Page.Locator("#buffer-title")).ToHaveTextAsync(other.Nick);
         await front.CloseAsync();

@@ -374,7 +374,8 @@ export class Model {
         this.emit('users', { buffer });
       }
     }
-    if (event.status === 'REGISTERED' && event.detail) this.confirmNick(connection, event.detail, time);
+    // REGISTERED carries the nick the server confirmed (a bare nick; anything else is not taken as one).
+    if (event.status === 'REGISTERED' && /^[^\s!@]+$/.test(event.detail ?? '')) this.confirmNick(connection, event.detail, time);
     const words = STATUS_TEXT[event.status] ?? event.status;
     const text = event.detail ? `${words}: ${event.detail}` : words;
     const kind = event.status === 'ERROR' || event.status === 'CONNECT_TIMEOUT' ? 'error' : 'status';

@@ -9,14 +9,14 @@ namespace IrcStream.Tests.Api.Support;
 /// A scripted IRC connection over a real <see cref="EventLog"/>: tests append the events a server would cause and
 /// read the lines the gateway queued. It validates lines like the engine (all or none) and honours a queue capacity.
 /// </summary>
-public sealed class FakeIrcConnection(IrcConnectionOptions options, int eventBufferSize) : IIrcConnection
+public sealed class FakeIrcConnection(IrcConnectionOptions options, int eventBufferSize, IEventLogFactory? eventLogs = null) : IIrcConnection
 {
     private readonly ConcurrentQueue<string> _sent = new();
     private readonly TaskCompletionSource<string> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _sendGate = new();
 
     public IrcConnectionOptions Options { get; } = options;
-    public IEventLog Events { get; } = new EventLog(eventBufferSize);
+    public IEventLog Events { get; } = eventLogs?.Create(options.ConnectionId) ?? new EventLog(eventBufferSize);
     public ConnectionState State { get; set; } = ConnectionState.Connecting;
     public string? CurrentNick { get; set; } = options.Nick;
     public IReadOnlyCollection<string> Channels { get; set; } = options.Channels;
@@ -87,9 +87,12 @@ public sealed class FakeIrcConnectionFactory(int eventBufferSize = 1000) : IIrcC
 
     public IReadOnlyCollection<FakeIrcConnection> Created => _created.Values.ToArray();
 
+    /// <summary>The gateway's event logs (Redis mode's, when configured); unset, each fake keeps its events in memory.</summary>
+    public IEventLogFactory? EventLogs { get; set; }
+
     public IIrcConnection Create(IrcConnectionOptions options)
     {
-        var connection = new FakeIrcConnection(options, eventBufferSize);
+        var connection = new FakeIrcConnection(options, eventBufferSize, EventLogs);
         _created[options.ConnectionId] = connection;
         return connection;
     }

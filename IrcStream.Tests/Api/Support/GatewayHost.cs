@@ -1,5 +1,6 @@
 using System.Net;
 using IrcStream.Domain.Connections;
+using IrcStream.Domain.Events;
 using IrcStream.Tests.Support;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -63,6 +64,8 @@ public sealed class GatewayHost : IAsyncDisposable
         });
         factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         factory.StartServer();
+        // The fakes append where the real engine would: in Redis mode, to logs copied into Redis.
+        if (fakes is not null) fakes.EventLogs = factory.Services.GetService<IEventLogFactory>();
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new GatewayHost(factory, new Uri(address), fakes);
     }

@@ -1,0 +1,210 @@
+using IrcStream.Domain.Events;
+using StackExchange.Redis;
+
+namespace IrcStream.Api.Cluster;
+
+/// <summary>
+/// The owning node's log of one connection in Redis mode: the in-memory <see cref="EventLog"/> the connection
+/// appends to (seq given and JSON written once, there), copied into the connection's Redis stream behind it by a
+/// flush that runs while there is something to copy. The flush is a live reader of the in-memory log, so that log
+/// is also the bounded hold while Redis is slow or away: it keeps what Redis has not taken yet beyond retention,
+/// within the live-reader hold caps (<see cref="EventLogLimits.MaxHeldBytes"/> per connection, the gateway-wide
+/// budget), and the flush appends it when Redis answers again. Whatever the hold let go of by then is never
+/// appended, which readers see as a <c>gap</c> over exactly those seqs.
+/// </summary>
+/// <remarks>
+/// Appends are fenced by the lease token (<see cref="RedisEventStore.AppendAsync"/>): once the lease holds another
+/// token the flush stops for good and <see cref="LeaseLost"/> is set. After <see cref="Complete"/> the last flush
+/// marks the stream ended (readers on every node end there) and lets its keys expire after <see cref="EndRetention"/>.
+/// </remarks>
+internal sealed class RedisEventLog : IEventLog
+{
+    /// <summary>How long a closed connection's stream stays readable, so readers on other nodes can drain it.</summary>
+    public static readonly TimeSpan EndRetention = TimeSpan.FromMinutes(5);
+
+    private const int MaxBatch = 512;
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
+
+    private readonly EventLog _memory;
+    private readonly IEventLogReader _unshipped;
+    private readonly RedisEventStore _store;
+    private readonly string _connectionId;
+    private readonly Func<string?> _leaseToken;
+    private readonly TimeProvider _time;
+    private readonly Action<RedisEventLog, Exception>? _onFailure;
+    private readonly Lock _gate = new();
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _shipped;
+    private bool _endShipped;
+    private bool _flushing;
+    private volatile bool _leaseLost;
+
+    /// <param name="limits">What the in-memory log keeps: <see cref="EventLogLimits.MaxEvents"/> is also the stream's retention.</param>
+    /// <param name="leaseToken">The token of this node's lease on the connection; null while it holds none (the flush waits).</param>
+    /// <param name="onFailure">Told of each failed append (Redis slow or away); the events stay held and the flush tries again.</param>
+    public RedisEventLog(
+        string connectionId,
+        RedisEventStore store,
+        EventLogLimits limits,
+        Func<string?> leaseToken,
+        TimeProvider time,
+        Action<RedisEventLog, Exception>? onFailure = null)
+    {
+        _connectionId = connectionId;
+        _store = store;
+        _leaseToken = leaseToken;
+        _time = time;
+        _onFailure = onFailure;
+        _memory = new EventLog(limits, time);
+        _unshipped = _memory.OpenReader(0);
+    }
+
+    public string ConnectionId => _connectionId;
+
+    public long LastSeq => _memory.LastSeq;
+
+    public long FirstRetainedSeq => _memory.FirstRetainedSeq;
+
+    public bool IsCompleted => _memory.IsCompleted;
+
+    /// <summary>The newest seq appended to Redis (or given up as a gap).</summary>
+    public long ShippedSeq
+    {
+        get
+        {
+            lock (_gate) return _shipped;
+        }
+    }
+
+    /// <summary>Events appended here and not yet in Redis.</summary>
+    public long Held => Math.Max(0, LastSeq - ShippedSeq);
+
+    /// <summary>True once an append found another token on the lease: this node writes to the stream no more.</summary>
+    public bool LeaseLost => _leaseLost;
+
+    /// <summary>Completes when the log is complete and all of it is in Redis with its end mark (or the lease was lost).</summary>
+    public Task Drained => _drained.Task;
+
+    public StoredEvent Append(GatewayEvent gatewayEvent)
+    {
+        var stored = _memory.Append(gatewayEvent);
+        Schedule();
+        return stored;
+    }
+
+    public void Complete()
+    {
+        _memory.Complete();
+        Schedule();
+    }
+
+    public IReadOnlyList<StoredEvent> ReadAfter(long after, int max = int.MaxValue) => _memory.ReadAfter(after, max);
+
+    public IReadOnlyList<StoredEvent> Poll(long after, int max = int.MaxValue) => _memory.Poll(after, max);
+
+    public IEventLogReader OpenReader(long after) => _memory.OpenReader(after);
+
+    public ValueTask<bool> WaitForEventsAfterAsync(long after, CancellationToken cancellationToken) =>
+        _memory.WaitForEventsAfterAsync(after, cancellationToken);
+
+    private void Schedule()
+    {
+        lock (_gate)
+        {
+            if (_flushing || _leaseLost) return;
+            _flushing = true;
+        }
+        _ = FlushAsync();
+    }
+
+    /// <summary>True when there is nothing left to copy; otherwise the flush goes on. Called under the gate.</summary>
+    private bool NothingToShip() => _unshipped.Position >= _memory.LastSeq && (!_memory.IsCompleted || _endShipped);
+
+    private async Task FlushAsync()
+    {
+        var retryDelay = FirstRetryDelay;
+        // A batch taken from the hold stays here until Redis has it: the reader has moved past it already.
+        IReadOnlyList<StoredEvent>? batch = null;
+        var ending = false;
+        while (true)
+        {
+            lock (_gate)
+            {
+                if (batch is null && NothingToShip())
+                {
+                    _flushing = false;
+                    return;
+                }
+            }
+            if (batch is null)
+            {
+                // Completion read before the events: Complete follows the last append, so the end mark never precedes an event.
+                var completed = _memory.IsCompleted;
+                batch = _unshipped.Read(MaxBatch);
+                ending = completed && _unshipped.Position >= _memory.LastSeq;
+            }
+
+            if (_leaseToken() is not { } token)
+            {
+                await Task.Delay(retryDelay, _time).ConfigureAwait(false);
+                retryDelay = Next(retryDelay);
+                continue;
+            }
+
+            var events = batch.Where(e => e.Type != EventTypes.Gap).ToArray();
+            AppendOutcome outcome;
+            try
+            {
+                outcome = events.Length == 0 && !ending
+                    ? AppendOutcome.Appended // only a gap: the hold let those seqs go, skip them
+                    : await _store.AppendAsync(_connectionId, token, events, ending ? EndRetention : null).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                RedisLogMetrics.AppendFailed();
+                _onFailure?.Invoke(this, ex);
+                await Task.Delay(retryDelay, _time).ConfigureAwait(false);
+                retryDelay = Next(retryDelay);
+                continue;
+            }
+            catch (Exception ex)
+            {
+                // Not Redis trouble (the node is shutting down, or a bug): stop copying rather than spin.
+                _onFailure?.Invoke(this, ex);
+                lock (_gate) _flushing = false;
+                _drained.TrySetResult();
+                return;
+            }
+            retryDelay = FirstRetryDelay;
+
+            if (outcome == AppendOutcome.LeaseLost)
+            {
+                lock (_gate)
+                {
+                    _leaseLost = true;
+                    _flushing = false;
+                }
+                _unshipped.Dispose();
+                _drained.TrySetResult();
+                return;
+            }
+            // The hold hands a gap first when it let the next seqs go: those never reach Redis.
+            lock (_gate)
+            {
+                // The gap's seq is the last one let go; the flush is the only writer of _shipped.
+                if (batch.Count > 0 && batch[0].Type == EventTypes.Gap) RedisLogMetrics.Lost(batch[0].Seq - _shipped);
+                if (batch.Count > 0) _shipped = Math.Max(_shipped, batch[^1].Seq);
+                if (ending) _endShipped = true;
+            }
+            batch = null;
+            if (ending)
+            {
+                _unshipped.Dispose();
+                _drained.TrySetResult();
+            }
+        }
+    }
+
+    private static TimeSpan Next(TimeSpan delay) => TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+}

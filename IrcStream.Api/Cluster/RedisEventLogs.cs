@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using IrcStream.Api.Configuration;
+using IrcStream.Api.Streaming;
+using IrcStream.Domain.Connections;
+using IrcStream.Domain.Events;
+using Microsoft.Extensions.Options;
+
+namespace IrcStream.Api.Cluster;
+
+/// <summary>The lease token this node holds on a connection, which fences its appends; null while it holds none.</summary>
+internal interface ILeaseTokens
+{
+    string? TokenOf(string connectionId);
+}
+
+/// <summary>
+/// Redis mode's event logs: each connection this node opens appends to a <see cref="RedisEventLog"/> fenced by this
+/// node's lease. Keeps the live ones until they are drained, so the lease is given up only after the last event
+/// (the connection's CLOSED) and the end mark are in Redis, and shutdown can wait for that.
+/// </summary>
+internal sealed class RedisEventLogs(RedisEventStore store, EventLogLimits limits, ILeaseTokens leases, TimeProvider time) : IEventLogFactory
+{
+    /// <summary>How long closing a connection waits for its log to reach Redis before giving up the lease anyway.</summary>
+    public static readonly TimeSpan DrainBudget = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<string, RedisEventLog> _live = new(StringComparer.Ordinal);
+
+    public IEventLog Create(string connectionId)
+    {
+        var log = new RedisEventLog(connectionId, store, limits, () => leases.TokenOf(connectionId), time);
+        _live[connectionId] = log;
+        log.Drained.ContinueWith(
+            _ => _live.TryRemove(new KeyValuePair<string, RedisEventLog>(connectionId, log)),
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return log;
+    }
+
+    /// <summary>Waits (at most <see cref="DrainBudget"/>) until the connection's completed log is all in Redis; at once when this node has no such log.</summary>
+    public async Task DrainAsync(string connectionId)
+    {
+        if (_live.TryGetValue(connectionId, out var log)) await WithinBudget(log.Drained).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits (at most <see cref="DrainBudget"/>) until every completed log is all in Redis.</summary>
+    public Task DrainAllAsync() => WithinBudget(Task.WhenAll(_live.Values.Where(l => l.IsCompleted).Select(l => l.Drained)));
+
+    private static async Task WithinBudget(Task drained)
+    {
+        try
+        {
+            await drained.WaitAsync(DrainBudget).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Redis is away: what did not reach it is lost with this node's ownership, and readers will see its end missing.
+        }
+    }
+}
+
+public static class RedisEventLogSetup
+{
+    /// <summary>
+    /// Event logs in Redis Streams: the owner's logs copy into them, and every node's streams and polls read them.
+    /// Registered before the in-memory defaults (which are added only where nothing else was).
+    /// </summary>
+    internal static IServiceCollection AddRedisEventLogs(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => new RedisEventStore(
+            sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(),
+            sp.GetRequiredService<RedisKeys>(),
+            sp.GetRequiredService<IOptions<IrcStreamOptions>>().Value.EventBufferSize,
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<RedisEventNotifier>();
+        services.AddSingleton<IEventReaders, RedisEventReaders>();
+        services.AddSingleton(sp => new RedisEventLogs(
+            sp.GetRequiredService<RedisEventStore>(),
+            sp.GetRequiredService<IrcEngineSettings>().EventLogLimits,
+            sp.GetRequiredService<ILeaseTokens>(),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IEventLogFactory>(sp => sp.GetRequiredService<RedisEventLogs>());
+        services.AddHostedService<EventLogsLifetime>();
+        return services;
+    }
+
+    /// <summary>
+    /// Subscribes as the node starts; as it stops (after the connections were closed: hosted services stop in reverse
+    /// order) waits for their last events to reach Redis, before the client is disposed.
+    /// </summary>
+    private sealed class EventLogsLifetime(RedisEventNotifier notifier, IServiceProvider services) : IHostedService
+    {
+        private RedisEventLogs? _logs;
+
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            // Without the node's leases (a host of the Redis set-up alone) no log is ever made.
+            if (services.GetService<ILeaseTokens>() is not null) _logs = services.GetRequiredService<RedisEventLogs>();
+            return notifier.StartAsync();
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => _logs?.DrainAllAsync() ?? Task.CompletedTask;
+    }
+}

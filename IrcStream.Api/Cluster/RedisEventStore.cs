@@ -1,0 +1,154 @@
+using System.Globalization;
+using IrcStream.Api.Streaming;
+using IrcStream.Domain.Events;
+using StackExchange.Redis;
+
+namespace IrcStream.Api.Cluster;
+
+/// <summary>What a fenced append did.</summary>
+internal enum AppendOutcome
+{
+    /// <summary>The events are in the stream (or were already: a retried batch adds nothing twice).</summary>
+    Appended,
+
+    /// <summary>The lease no longer holds the writer's token: nothing was written, and nothing may be again.</summary>
+    LeaseLost,
+}
+
+/// <summary>
+/// The Redis side of event logs: one stream per connection whose entry ids are <c>{seq}-0</c>, each entry holding the
+/// event's type (<c>t</c>) and its JSON (<c>j</c>) exactly as it was serialised once on append. Appends are one Lua
+/// script fenced by the owner's lease token; it also trims to the retention and publishes the wake-up on the node
+/// channel, so an append is one round trip. Reads are one script too (XRANGE plus the end marker).
+/// </summary>
+/// <remarks>
+/// The gap rule is the in-memory log's: a seq the stream does not hold between the resume point and the first event
+/// it holds after it (trimmed by retention, or never appended because the owner's hold overflowed while Redis was
+/// away) is reported as one gap event from..to, counted in the batch.
+/// </remarks>
+internal sealed class RedisEventStore(IConnectionMultiplexer redis, RedisKeys keys, int capacity, TimeProvider time)
+{
+    // KEYS: log, lease, end. ARGV: token, capacity, channel, connection id, end ttl ms (0 = the log goes on), then seq, type, json per event.
+    // Ids below the stream's newest are skipped, so a batch retried after a timeout that did reach Redis adds nothing twice.
+    private const string AppendScript =
+        """
+        if redis.call('GET', KEYS[2]) ~= ARGV[1] then return -1 end
+        local top = 0
+        local newest = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+        if #newest > 0 then top = tonumber(string.match(newest[1][1], '^(%d+)')) end
+        local last = top
+        for i = 6, #ARGV, 3 do
+          local seq = tonumber(ARGV[i])
+          if seq > last then
+            redis.call('XADD', KEYS[1], ARGV[i] .. '-0', 't', ARGV[i + 1], 'j', ARGV[i + 2])
+            last = seq
+          end
+        end
+        if last > top then
+          redis.call('XTRIM', KEYS[1], 'MINID', math.max(0, last - tonumber(ARGV[2]) + 1) .. '-0')
+        end
+        local ttl = tonumber(ARGV[5])
+        if ttl > 0 then
+          redis.call('SET', KEYS[3], last, 'PX', ttl)
+          redis.call('PEXPIRE', KEYS[1], ttl)
+        end
+        if last > top or ttl > 0 then redis.call('PUBLISH', ARGV[3], ARGV[4] .. ' ' .. last) end
+        return last
+        """;
+
+    // KEYS: log, end. ARGV: first id to read, count.
+    private const string ReadScript =
+        """
+        return { redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', ARGV[2]), redis.call('GET', KEYS[2]) }
+        """;
+
+    public int Capacity => capacity;
+
+    /// <summary>
+    /// Appends <paramref name="events"/> (rising seqs) while the lease holds <paramref name="token"/>; with
+    /// <paramref name="endAfter"/> the log is also marked complete, and its keys expire after that time.
+    /// </summary>
+    public async Task<AppendOutcome> AppendAsync(string connectionId, string token, IReadOnlyList<StoredEvent> events, TimeSpan? endAfter = null)
+    {
+        var keyList = new RedisKey[] { keys.Log(connectionId), keys.Lease(connectionId), keys.LogEnd(connectionId) };
+        var args = new RedisValue[5 + events.Count * 3];
+        args[0] = token;
+        args[1] = capacity;
+        args[2] = keys.Events.ToString();
+        args[3] = connectionId;
+        args[4] = endAfter is { } ttl ? Math.Max(1, (long)ttl.TotalMilliseconds) : 0;
+        for (var i = 0; i < events.Count; i++)
+        {
+            args[5 + i * 3] = events[i].Seq;
+            args[6 + i * 3] = events[i].Type;
+            args[7 + i * 3] = events[i].Json;
+        }
+        var started = RedisLogMetrics.Start();
+        var result = await redis.GetDatabase().ScriptEvaluateAsync(AppendScript, keyList, args).ConfigureAwait(false);
+        RedisLogMetrics.Measured("append", started);
+        return (long)result < 0 ? AppendOutcome.LeaseLost : AppendOutcome.Appended;
+    }
+
+    /// <summary>The events after <paramref name="after"/>, at most <paramref name="max"/> (a leading gap counted), and whether the log has ended there.</summary>
+    public async Task<EventBatch> ReadAfterAsync(string connectionId, long after, int max)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        after = Math.Max(0, after);
+        var started = RedisLogMetrics.Start();
+        var result = await redis.GetDatabase().ScriptEvaluateAsync(
+            ReadScript,
+            [keys.Log(connectionId), keys.LogEnd(connectionId)],
+            [StreamId(after + 1), max]).ConfigureAwait(false);
+        RedisLogMetrics.Measured("read", started);
+        var parts = (RedisResult[])result!;
+        var entries = (RedisResult[])parts[0]!;
+        var end = parts[1].IsNull ? (long?)null : (long)parts[1];
+
+        var events = new List<StoredEvent>(Math.Min(entries.Length, max));
+        var next = after + 1;
+        foreach (var entry in entries)
+        {
+            var pair = (RedisResult[])entry!;
+            var seq = SeqOf((string)pair[0]!);
+            if (seq > next)
+            {
+                events.Add(StoredEvent.From(new GapEvent(next, seq - 1, time.GetUtcNow())));
+                if (events.Count == max) break;
+            }
+            events.Add(ToStoredEvent(seq, (RedisResult[])pair[1]!));
+            next = seq + 1;
+            if (events.Count == max) break;
+        }
+        var completed = end is { } last && next > last;
+        return new EventBatch(events, completed);
+    }
+
+    /// <summary>The newest seq the stream holds (0 when none): where an owner taking over a log goes on from.</summary>
+    public async Task<long> LastSeqAsync(string connectionId)
+    {
+        var newest = await redis.GetDatabase().StreamRangeAsync(keys.Log(connectionId), "-", "+", 1, Order.Descending).ConfigureAwait(false);
+        return newest.Length == 0 ? 0 : SeqOf(newest[0].Id!);
+    }
+
+    private static StoredEvent ToStoredEvent(long seq, RedisResult[] fields)
+    {
+        string? type = null;
+        byte[]? json = null;
+        for (var i = 0; i + 1 < fields.Length; i += 2)
+        {
+            var name = (string)fields[i]!;
+            if (name == "t") type = (string)fields[i + 1]!;
+            else if (name == "j") json = (byte[])fields[i + 1]!;
+        }
+        if (type is null || json is null) throw new InvalidDataException($"Stream entry {seq}-0 lacks its type or JSON.");
+        return new StoredEvent(seq, type, json);
+    }
+
+    private static string StreamId(long seq) => seq.ToString(CultureInfo.InvariantCulture) + "-0";
+
+    private static long SeqOf(string streamId)
+    {
+        var dash = streamId.IndexOf('-', StringComparison.Ordinal);
+        return long.Parse(dash < 0 ? streamId : streamId[..dash], NumberStyles.None, CultureInfo.InvariantCulture);
+    }
+}

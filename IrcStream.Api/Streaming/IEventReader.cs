@@ -1,0 +1,67 @@
+using IrcStream.Api.Connections;
+using IrcStream.Domain.Events;
+
+namespace IrcStream.Api.Streaming;
+
+/// <summary>One read of a connection's events: those after the resume point (a gap first where some are gone), and whether the log had ended.</summary>
+/// <param name="Completed">True when the log was complete as read: no event follows those returned.</param>
+internal readonly record struct EventBatch(IReadOnlyList<StoredEvent> Events, bool Completed);
+
+/// <summary>What an SSE stream or a poll reads: one connection's events, wherever they are kept, with the same gap rule.</summary>
+internal interface IEventReader
+{
+    /// <summary>A stream's cursor from <paramref name="after"/>: a live reader, for whom the log may hold what it has not read yet.</summary>
+    IEventCursor OpenReader(long after);
+
+    /// <summary>A poll: the events with seq greater than <paramref name="after"/>, at most <paramref name="max"/> (a leading gap counted).</summary>
+    ValueTask<EventBatch> PollAsync(long after, int max);
+
+    /// <summary>Completes with true when an event after <paramref name="after"/> exists, false when the log ended without one.</summary>
+    ValueTask<bool> WaitForEventsAfterAsync(long after, CancellationToken cancellationToken);
+}
+
+/// <summary>A stream's position in a log; dispose it when the stream ends.</summary>
+internal interface IEventCursor : IDisposable
+{
+    /// <summary>The events after the cursor, at most <paramref name="max"/> (a gap first where some are gone); moves on past them.</summary>
+    ValueTask<EventBatch> ReadAsync(int max);
+}
+
+/// <summary>Finds the reader of a connection's events. In memory or Redis, chosen once at start-up.</summary>
+internal interface IEventReaders
+{
+    /// <summary>The connection's events; null when this node cannot read them (in memory: it does not hold the connection).</summary>
+    IEventReader? Open(string connectionId);
+}
+
+/// <summary>A gateway that runs alone reads the logs of the connections it holds, straight from memory.</summary>
+internal sealed class OwnedEventReaders(OwnedConnections owned) : IEventReaders
+{
+    public IEventReader? Open(string connectionId) => owned.Find(connectionId)?.Events is { } log ? new LogReader(log) : null;
+
+    private sealed class LogReader(IEventLog log) : IEventReader
+    {
+        public IEventCursor OpenReader(long after) => new Cursor(log, log.OpenReader(after));
+
+        public ValueTask<EventBatch> PollAsync(long after, int max)
+        {
+            // Completion read before the events: Complete follows the last append, so nothing can be missed.
+            var completed = log.IsCompleted;
+            return ValueTask.FromResult(new EventBatch(log.Poll(after, max), completed));
+        }
+
+        public ValueTask<bool> WaitForEventsAfterAsync(long after, CancellationToken cancellationToken) =>
+            log.WaitForEventsAfterAsync(after, cancellationToken);
+    }
+
+    private sealed class Cursor(IEventLog log, IEventLogReader reader) : IEventCursor
+    {
+        public ValueTask<EventBatch> ReadAsync(int max)
+        {
+            var completed = log.IsCompleted;
+            return ValueTask.FromResult(new EventBatch(reader.Read(max), completed));
+        }
+
+        public void Dispose() => reader.Dispose();
+    }
+}

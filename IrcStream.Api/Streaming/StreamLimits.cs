@@ -1,0 +1,82 @@
+using IrcStream.Api.Configuration;
+using IrcStream.Api.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace IrcStream.Api.Streaming;
+
+/// <summary>
+/// Counts what holds a socket and memory while it waits for events (open event streams and waiting polls) per
+/// connection, per session and per client address on this node, so that no client can hold them without bound.
+/// A slot is taken before the stream starts or the poll waits and given back exactly once when it ends; one lock
+/// keeps the three counts and the check-then-take atomic.
+/// </summary>
+internal sealed class StreamLimits(IOptions<IrcStreamOptions> options)
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, int> _perConnection = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _perSession = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _perAddress = new(StringComparer.Ordinal);
+
+    /// <summary>Takes a slot for a stream or waiting poll; null (and the problem to answer) when a bound is reached.</summary>
+    public IDisposable? TryTake(string connectionId, string session, string address, out ProblemHttpResult? refusal)
+    {
+        var limits = options.Value;
+        lock (_gate)
+        {
+            // The narrowest first: it names the one thing the client can close to get in.
+            refusal =
+                _perConnection.GetValueOrDefault(connectionId) >= limits.MaxStreamsPerConnection ? TooMany(
+                    $"This connection already has {limits.MaxStreamsPerConnection} open event streams and waiting polls, the most this gateway allows one connection (IrcStream:MaxStreamsPerConnection). " +
+                    "Close an event stream or poll of this connection you no longer read (another tab, or an EventSource you did not close), then try again.")
+                : _perSession.GetValueOrDefault(session) >= limits.MaxStreamsPerSession ? TooMany(
+                    $"Your session already has {limits.MaxStreamsPerSession} open event streams and waiting polls across its connections, the most this gateway allows one session (IrcStream:MaxStreamsPerSession). " +
+                    "Close the event streams or polls you no longer read (tabs of this browser count too), then try again.")
+                : _perAddress.GetValueOrDefault(address) >= limits.MaxStreamsPerAddress ? TooMany(
+                    $"Your address already has {limits.MaxStreamsPerAddress} open event streams and waiting polls, the most this gateway allows one address (IrcStream:MaxStreamsPerAddress). " +
+                    "Close the event streams or polls you no longer read, in this or other browsers behind the same address, then try again.")
+                : null;
+            if (refusal is not null) return null;
+            Add(_perConnection, connectionId, 1);
+            Add(_perSession, session, 1);
+            Add(_perAddress, address, 1);
+        }
+        return new Slot(this, connectionId, session, address);
+    }
+
+    /// <summary>Open streams and waiting polls counted now for a connection, a session and an address.</summary>
+    public (int Connection, int Session, int Address) CountFor(string connectionId, string session, string address)
+    {
+        lock (_gate) return (_perConnection.GetValueOrDefault(connectionId), _perSession.GetValueOrDefault(session), _perAddress.GetValueOrDefault(address));
+    }
+
+    private void Return(string connectionId, string session, string address)
+    {
+        lock (_gate)
+        {
+            Add(_perConnection, connectionId, -1);
+            Add(_perSession, session, -1);
+            Add(_perAddress, address, -1);
+        }
+    }
+
+    private static void Add(Dictionary<string, int> counts, string key, int delta)
+    {
+        var count = counts.GetValueOrDefault(key) + delta;
+        if (count <= 0) counts.Remove(key);
+        else counts[key] = count;
+    }
+
+    private static ProblemHttpResult TooMany(string detail) =>
+        TypedResults.Problem(title: "Too many open event streams", detail: detail, statusCode: StatusCodes.Status429TooManyRequests);
+
+    private sealed class Slot(StreamLimits limits, string connectionId, string session, string address) : IDisposable
+    {
+        private int _returned;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _returned, 1) == 0) limits.Return(connectionId, session, address);
+        }
+    }
+}

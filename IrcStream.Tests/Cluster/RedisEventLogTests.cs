@@ -1,0 +1,135 @@
+using IrcStream.Api.Cluster;
+using IrcStream.Domain.Events;
+using IrcStream.Tests.Support;
+using StackExchange.Redis;
+
+namespace IrcStream.Tests.Cluster;
+
+[Collection("Redis")]
+public sealed class RedisEventLogTests(RedisFixture fixture)
+{
+    private const string Token = "node-a:1";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    private static readonly DateTimeOffset Now = new(2026, 12, 4, 9, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task EveryAppendedEventReachesTheStreamInOrderAndTheEndMarkFollowsTheLast()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.Server.Configuration);
+        var keys = new RedisKeys(RedisFixture.UniquePrefix("log"));
+        await redis.GetDatabase().StringSetAsync(keys.Lease("c1"), Token, TimeSpan.FromMinutes(1));
+        var store = new RedisEventStore(redis, keys, capacity: 5000, TimeProvider.System);
+        var log = new RedisEventLog("c1", store, new EventLogLimits { MaxEvents = store.Capacity }, () => Token, TimeProvider.System);
+
+        var appended = new List<StoredEvent>();
+        for (var i = 1; i <= 3000; i++) appended.Add(log.Append(Status(i)));
+        log.Complete();
+        await log.Drained.WaitAsync(Patience, ct);
+
+        var read = await store.ReadAfterAsync("c1", 0, 10_000);
+        read.Completed.Should().BeTrue();
+        read.Events.Select(e => e.Seq).Should().Equal(Enumerable.Range(1, 3000).Select(i => (long)i));
+        read.Events[^1].Json.ToArray().Should().Equal(appended[^1].Json.ToArray());
+        log.Held.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task ANodeThatLostTheLeaseStopsWriting()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.Server.Configuration);
+        var keys = new RedisKeys(RedisFixture.UniquePrefix("log"));
+        var db = redis.GetDatabase();
+        await db.StringSetAsync(keys.Lease("c1"), Token, TimeSpan.FromMinutes(1));
+        var store = new RedisEventStore(redis, keys, capacity: 100, TimeProvider.System);
+        var log = new RedisEventLog("c1", store, new EventLogLimits { MaxEvents = store.Capacity }, () => Token, TimeProvider.System);
+        log.Append(Status(1));
+
+        // Another node takes the connection over: the lease now holds its token.
+        await db.StringSetAsync(keys.Lease("c1"), "node-b:2", TimeSpan.FromMinutes(1));
+        log.Append(Status(2));
+        log.Append(Status(3));
+        log.Complete();
+        await log.Drained.WaitAsync(Patience, ct);
+
+        log.LeaseLost.Should().BeTrue();
+        var read = await store.ReadAfterAsync("c1", 0, 100);
+        read.Events.Select(e => e.Seq).Should().Equal([1], "nothing is written after the lease went to another node");
+        read.Completed.Should().BeFalse("nor the end mark");
+    }
+
+    [Fact]
+    public async Task EventsReceivedWhileRedisIsAwayAreHeldAndAppendedWhenItIsBack()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await RedisServer.StartAsync(ct, persistent: true);
+        await using var redis = await ConnectAsync(server);
+        var keys = new RedisKeys("outage");
+        await redis.GetDatabase().StringSetAsync(keys.Lease("c1"), Token);
+        var store = new RedisEventStore(redis, keys, capacity: 100, TimeProvider.System);
+        var failures = 0;
+        var log = new RedisEventLog("c1", store, new EventLogLimits { MaxEvents = store.Capacity }, () => Token, TimeProvider.System, onFailure: (_, _) => Interlocked.Increment(ref failures));
+        await using var notifier = new RedisEventNotifier(redis, keys);
+        await notifier.StartAsync();
+        using (var shipped = notifier.Register("c1", after: 4))
+        {
+            for (var i = 1; i <= 5; i++) log.Append(Status(i));
+            await shipped.Woken.WaitAsync(Patience, ct);
+        }
+
+        await server.StopAsync();
+        for (var i = 6; i <= 40; i++) log.Append(Status(i));
+        log.Held.Should().BeGreaterThan(0);
+
+        await server.RestartAsync(ct);
+        log.Complete();
+        await log.Drained.WaitAsync(Patience, ct);
+
+        failures.Should().BePositive("the appends failed while Redis was away");
+        var read = await store.ReadAfterAsync("c1", 5, 100);
+        read.Events.Select(e => e.Seq).Should().Equal(Enumerable.Range(6, 35).Select(i => (long)i), "every held event is appended once, in order");
+        read.Completed.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task BeyondTheHoldTheLogRecordsAGapNeverASilentLoss()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await RedisServer.StartAsync(ct, persistent: true);
+        await using var redis = await ConnectAsync(server);
+        var keys = new RedisKeys("overflow");
+        await redis.GetDatabase().StringSetAsync(keys.Lease("c1"), Token);
+        var store = new RedisEventStore(redis, keys, capacity: 10, TimeProvider.System);
+        var log = new RedisEventLog("c1", store, new EventLogLimits { MaxEvents = store.Capacity, MaxHeldBytes = 0 }, () => Token, TimeProvider.System);
+        await using var notifier = new RedisEventNotifier(redis, keys);
+        await notifier.StartAsync();
+        using (var shipped = notifier.Register("c1", after: 2))
+        {
+            for (var i = 1; i <= 3; i++) log.Append(Status(i));
+            await shipped.Woken.WaitAsync(Patience, ct);
+        }
+
+        await server.StopAsync();
+        for (var i = 4; i <= 50; i++) log.Append(Status(i));
+        await server.RestartAsync(ct);
+        log.Complete();
+        await log.Drained.WaitAsync(Patience, ct);
+
+        // No hold beyond retention here: the in-memory log kept the newest 10 (41..50); 4..40 never reached Redis.
+        var read = await store.ReadAfterAsync("c1", 3, 100);
+        read.Events.Select(e => e.Seq).Should().Equal([40, .. Enumerable.Range(41, 10).Select(i => (long)i)]);
+        var gap = (GapEvent)read.Events[0].Decode();
+        (gap.From, gap.To).Should().Be((4, 40));
+    }
+
+    /// <summary>A client as the gateway sets one up, with short timeouts so the test sees the outage quickly.</summary>
+    private static async Task<ConnectionMultiplexer> ConnectAsync(RedisServer server)
+    {
+        var options = RedisSetup.ClientOptions(server.Configuration);
+        options.ConnectTimeout = options.SyncTimeout = options.AsyncTimeout = 1000;
+        return await ConnectionMultiplexer.ConnectAsync(options);
+    }
+
+    private static StatusEvent Status(int i) => new(IrcStatus.Connected, $"event {i}", Now);
+}
