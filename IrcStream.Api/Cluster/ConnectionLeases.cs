@@ -8,7 +8,7 @@ namespace IrcStream.Api.Cluster;
 /// unique to this node and this acquire, with a PX expiry of <see cref="Duration"/>, renewed every heartbeat (a second)
 /// by a compare-and-pexpire script. The event log's appends are fenced by the same token, so a node whose lease
 /// expired or was taken can never write into the log again; when a renewal finds the token gone, the node stops and
-/// closes the connection (<see cref="ConnectionOwnership"/>).
+/// closes the connection (<see cref="RedisConnectionDirectory.RenewAsync"/>).
 /// </summary>
 internal sealed class ConnectionLeases(IConnectionMultiplexer redis, RedisKeys keys, GatewayNode node) : ILeaseTokens
 {
@@ -47,12 +47,5 @@ internal sealed class ConnectionLeases(IConnectionMultiplexer redis, RedisKeys k
     {
         if (_tokens.TryRemove(connectionId, out var token))
             await _db.ScriptEvaluateAsync(ReleaseScript, [keys.Lease(connectionId)], [token]).ConfigureAwait(false);
-    }
-
-    /// <summary>The id of the node holding the connection's lease now, or null when nobody holds it.</summary>
-    public async Task<string?> OwnerAsync(string connectionId)
-    {
-        var token = (string?)await _db.StringGetAsync(keys.Lease(connectionId)).ConfigureAwait(false);
-        return token is null ? null : token[..token.IndexOf(':', StringComparison.Ordinal)];
     }
 }

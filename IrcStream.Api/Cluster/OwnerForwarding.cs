@@ -19,7 +19,6 @@ namespace IrcStream.Api.Cluster;
 internal sealed class OwnerForwarding(
     IConnectionMultiplexer redis,
     RedisKeys keys,
-    ConnectionLeases leases,
     GatewayNode node,
     OwnedConnections owned,
     IOptions<IrcStreamOptions> options,
@@ -28,6 +27,14 @@ internal sealed class OwnerForwarding(
 {
     /// <summary>Marks a request forwarded by another node (its id): answered where it arrives, never forwarded again.</summary>
     public const string Header = "X-IrcStream-Forwarded-By";
+
+    // KEYS: lease. ARGV: the node keys' prefix. The owner's node id and announced address (false when it announces none), or nil when nobody holds the lease.
+    private const string OwnerScript = """
+        local token = redis.call('GET', KEYS[1])
+        if not token then return nil end
+        local owner = string.match(token, '^([^:]+)')
+        return { owner, redis.call('GET', ARGV[1] .. owner) }
+        """;
 
     private readonly HttpClient _http = new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
     private readonly TimeSpan _timeout = options.Value.Redis.ForwardTimeout;
@@ -42,11 +49,12 @@ internal sealed class OwnerForwarding(
     {
         if (owned.Find(connectionId) is not null || IsForwarded(http)) return null;
         if (!await http.GetSession().HoldsAsync(connectionId, http.RequestAborted).ConfigureAwait(false)) return null;
-        var owner = await leases.OwnerAsync(connectionId).ConfigureAwait(false);
-        if (owner is null || owner == node.Id) return null;
-
-        var url = (string?)await redis.GetDatabase().StringGetAsync(keys.Node(owner)).ConfigureAwait(false);
-        if (url is null) return Unreachable(connectionId, "it is not announcing an address");
+        // One round trip for who owns it and where that node is.
+        var found = await redis.GetDatabase().ScriptEvaluateAsync(OwnerScript, [keys.Lease(connectionId)], [keys.NodePrefix]).ConfigureAwait(false);
+        if (found.IsNull) return null;
+        var owner = (string)found[0]!;
+        if (owner == node.Id) return null;
+        if ((string?)found[1] is not { } url) return Unreachable(connectionId, "it is not announcing an address");
         using var request = new HttpRequestMessage(new HttpMethod(http.Request.Method), url + http.Request.Path + http.Request.QueryString);
         request.Headers.Host = http.Request.Host.Value;
         request.Headers.Add(Header, node.Id);

@@ -39,7 +39,10 @@ public sealed class RedisKeys(string prefix)
     public RedisKey SessionsFrom(string clientAddress) => SessionsFromPrefix + clientAddress;
 
     /// <summary>Where a node can be reached (its URL, for forwarded requests), while it runs: a string with a PX expiry its heartbeat renews.</summary>
-    public RedisKey Node(string nodeId) => $"{Prefix}:node:{nodeId}";
+    public RedisKey Node(string nodeId) => NodePrefix + nodeId;
+
+    /// <summary>What <see cref="Node"/> puts before the node id (the forwarding script builds the key from the lease's token).</summary>
+    public string NodePrefix => $"{Prefix}:node:";
 
     /// <summary>The Data Protection key ring every node shares (a list of XML keys), which encrypts the secrets in connection records.</summary>
     public RedisKey DataProtectionKeys => $"{Prefix}:data-protection-keys";

@@ -58,6 +58,16 @@ public sealed class GatewayClient : IDisposable
             throw new InvalidOperationException($"DELETE of {session.Nick}'s connection gave {(int)response.StatusCode}.");
     }
 
+    /// <summary>POST /lines for the session's connection; the status it answered.</summary>
+    public async Task<HttpStatusCode> SendLinesAsync(LoadSession session, string[] lines, CancellationToken cancellationToken)
+    {
+        using var request = Request($"/api/connections/{session.ConnectionId}/lines", session);
+        request.Method = HttpMethod.Post;
+        request.Content = JsonContent.Create(new { lines });
+        using var response = await _http.SendAsync(request, cancellationToken);
+        return response.StatusCode;
+    }
+
     /// <summary>The <c>name=value</c> part of a Set-Cookie header for the session cookie, or null for another cookie.</summary>
     public static string? SessionCookie(string setCookie)
     {

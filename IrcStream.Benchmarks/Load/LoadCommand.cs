@@ -32,6 +32,12 @@ public static class LoadCommand
         double? baselineRate = null;
         foreach (var scenario in options.Scenarios)
         {
+            if (scenario == ForwardScenario.Name)
+            {
+                var table = await ForwardScenario.RunAsync(options, Path.Combine(directory, ForwardScenario.Name + ".json"), cancellationToken);
+                await output.WriteAsync(table);
+                continue;
+            }
             if (scenario == BaselineScenario.Name)
             {
                 var baseline = await RunBaselineAsync(options, cancellationToken);

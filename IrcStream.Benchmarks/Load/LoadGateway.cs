@@ -39,6 +39,8 @@ public sealed class LoadGateway : IAsyncDisposable
             // As deployed: appsettings.json without the Development overrides.
             web.UseEnvironment(Environments.Production);
             web.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings));
+            // Also as host settings: Program reads IrcStream:Redis:Configuration while it registers services.
+            foreach (var (key, value) in settings) web.UseSetting(key, value);
         });
         factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         factory.StartServer();

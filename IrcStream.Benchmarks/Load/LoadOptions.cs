@@ -26,7 +26,7 @@ public sealed record LoadOptions(
 
     /// <summary>Every scenario, in the order <c>--scenario all</c> runs them.</summary>
     public static readonly IReadOnlyList<string> AllScenarios =
-        [BaselineScenario.Name, FirehoseScenario.Name, SlowReaderScenario.Name, FanInScenario.Name, DensityScenario.Name, BusyScenario.Name];
+        [BaselineScenario.Name, FirehoseScenario.Name, SlowReaderScenario.Name, FanInScenario.Name, DensityScenario.Name, BusyScenario.Name, ForwardScenario.Name];
 
     public static LoadOptions Default { get; } = new(
         Messages: 1_000_000,
@@ -58,6 +58,8 @@ public sealed record LoadOptions(
           density    K idle sessions: gateway heap, RSS and open files per session
           busy       K sessions (--density-sessions) whose logs the pump fills to the shipped retention (1,000
                      events) with channel traffic, then idle: heap per session and per retained event
+          forward    Redis mode, two nodes and a redis-server: POST /lines latency at the connection's owner and
+                     through the other node, which forwards it (what forwarding adds at p50/p99)
 
           --scenario LIST      comma-separated scenarios, or all (default baseline)
           --transport T        sse, poll or both: the readers of firehose, fanin and density (default both)

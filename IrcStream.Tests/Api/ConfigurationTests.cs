@@ -77,6 +77,9 @@ public sealed class ConfigurationTests
     [InlineData("IrcStream:TrustedNetworks:0", "10.0.0.0/99")]
     [InlineData("IrcStream:Webirc:Gateway", "my gateway")]
     [InlineData("IrcStream:KeepAliveInterval", "soon")]
+    [InlineData("IrcStream:Redis:NodeUrl", "gateway-1:8080")]
+    [InlineData("IrcStream:Redis:NodeUrl", "http://gateway-1:8080/api")]
+    [InlineData("IrcStream:Redis:ForwardTimeout", "00:05:00")]
     public async Task ABadValueStopsTheGatewayNamingTheKey(string key, string value)
     {
         using var host = OptionsHost(new Dictionary<string, string?> { [key] = value });

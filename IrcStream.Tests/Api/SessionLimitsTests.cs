@@ -2,6 +2,7 @@ using System.Net;
 using IrcStream.Api.Sessions;
 using IrcStream.Tests.Api.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IrcStream.Tests.Api;
 
@@ -98,17 +99,20 @@ public sealed class SessionLimitsTests
     [Fact]
     public async Task AnExpiredSessionGivesItsSlotBack()
     {
+        // The idle clock runs on a fake time, so the session cannot expire before the gateway is seen full, however slow the machine.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var host = GatewayHost.Start(new Dictionary<string, string?>
         {
             ["IrcStream:MaxSessions"] = "1",
-            ["IrcStream:SessionIdleTimeout"] = "00:00:00.300",
-        });
+            ["IrcStream:SessionIdleTimeout"] = "00:05:00",
+        }, services: s => s.AddSingleton<TimeProvider>(time));
         var alice = host.NewBrowser();
         var id = await alice.ConnectAsync();
         using var bob = CookieLess(host);
         using (var full = await bob.GetAsync("/api/connections", Token))
             full.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
 
+        time.Advance(TimeSpan.FromMinutes(5));
         (await host.Fakes![id].Closed.WaitAsync(TimeSpan.FromSeconds(10), Token)).Should().Be("Session expired");
         await CountBecomesAsync(Limits(host), 0);
         using var served = await bob.GetAsync("/api/connections", Token);
