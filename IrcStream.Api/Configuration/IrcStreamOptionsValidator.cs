@@ -9,7 +9,6 @@ namespace IrcStream.Api.Configuration;
 /// <summary>Checks every key at start-up, so a bad value stops the gateway with the key's name and what it accepts.</summary>
 internal sealed class IrcStreamOptionsValidator : IValidateOptions<IrcStreamOptions>
 {
-    private static readonly TimeSpan MaxPollTimeout = TimeSpan.FromSeconds(60);
 
     public ValidateOptionsResult Validate(string? name, IrcStreamOptions options)
     {
@@ -38,7 +37,7 @@ internal sealed class IrcStreamOptionsValidator : IValidateOptions<IrcStreamOpti
         Whole(failures, "ConnectionRateLimit:PermitLimit", options.ConnectionRateLimit.PermitLimit, 1, 1_000_000);
 
         Duration(failures, "KeepAliveInterval", options.KeepAliveInterval, TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1));
-        Duration(failures, "LongPollTimeout", options.LongPollTimeout, TimeSpan.FromMilliseconds(1), MaxPollTimeout);
+        Duration(failures, "LongPollTimeout", options.LongPollTimeout, TimeSpan.FromMilliseconds(1), Streaming.StreamingApi.MaxPollTimeout);
         Duration(failures, "ConnectTimeout", options.ConnectTimeout, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10));
         Duration(failures, "ReconnectDelay", options.ReconnectDelay, TimeSpan.Zero, TimeSpan.FromDays(1));
         Duration(failures, "SessionIdleTimeout", options.SessionIdleTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromDays(30));

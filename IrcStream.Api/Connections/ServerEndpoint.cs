@@ -11,9 +11,7 @@ internal readonly record struct ServerEndpoint(string Host, int Port)
     public const int TlsPort = 6697;
     private const int MaxHostLength = 253;
 
-    public bool IsAddressLiteral => IPAddress.TryParse(Host, out _);
-
-    public override string ToString() => Host.Contains(':') ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
+    public override string ToString() => Domain.Connections.IrcConnectionOptions.FormatEndpoint(Host, Port);
 
     /// <summary>Parses <paramref name="text"/>; a bare host gets 6667, or 6697 when <paramref name="tls"/>.</summary>
     public static bool TryParse(string? text, bool tls, out ServerEndpoint endpoint, out string error)

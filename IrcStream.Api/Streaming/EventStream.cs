@@ -17,8 +17,6 @@ internal static class EventStream
     /// <summary>Sent with the first item so browsers come back quickly after a dropped stream (their default is ~3 s).</summary>
     public static readonly TimeSpan ReconnectionInterval = TimeSpan.FromSeconds(1);
 
-    public const string KeepAliveData = "{}";
-
     private const int ReadBatch = 256;
 
     public static async IAsyncEnumerable<StreamItem> ReadAsync(

@@ -29,7 +29,6 @@ public static class StreamingApi
     {
         var group = routes.MapGroup("/api/connections")
             .WithTags("Streaming")
-            .WithSameOriginCheck()
             .WithSession();
 
         group.MapGet("/{id}/events", Events);

@@ -62,9 +62,8 @@ public sealed class IrcConnection : IIrcConnection
         Validate(settings);
         Options = options;
         Settings = settings;
-        var endpoint = options.Host.Contains(':') ? $"[{options.Host}]:{options.Port}" : $"{options.Host}:{options.Port}";
         Events = events ?? new EventLog(settings.EventLogLimits, settings.Time);
-        _journal = new ConnectionJournal(Events, logger ?? NullLogger<IrcConnection>.Instance, options.ConnectionId, endpoint);
+        _journal = new ConnectionJournal(Events, logger ?? NullLogger<IrcConnection>.Instance, options.ConnectionId, options.Endpoint);
         _backoff = new ReconnectBackoff(settings.ReconnectDelay, settings.MaxReconnectDelay);
         _client = new IrcClient(options);
     }

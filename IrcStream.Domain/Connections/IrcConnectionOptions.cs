@@ -16,6 +16,12 @@ public sealed record IrcConnectionOptions
 
     public required string Host { get; init; }
     public required int Port { get; init; }
+
+    /// <summary><c>host:port</c>, with an IPv6 address in brackets (<c>[::1]:6667</c>): how logs, events and errors name the server.</summary>
+    public string Endpoint => FormatEndpoint(Host, Port);
+
+    /// <summary><c>host:port</c>, or <c>[address]:port</c> when <paramref name="host"/> is an IPv6 address.</summary>
+    public static string FormatEndpoint(string host, int port) => host.Contains(':') ? $"[{host}]:{port}" : $"{host}:{port}";
     public bool Tls { get; init; }
 
     /// <summary>Accept a certificate that fails validation. Off by default; only an explicit per-server setting turns it on.</summary>

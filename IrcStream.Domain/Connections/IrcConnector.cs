@@ -31,7 +31,7 @@ internal static class IrcConnector
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static async Task<Stream> ConnectAsync(IrcConnectionOptions options, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
     {
-        var endpoint = $"{options.Host}:{options.Port}";
+        var endpoint = options.Endpoint;
         using var timeoutSource = new CancellationTokenSource(timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         Stream? stream = null;
@@ -130,7 +130,7 @@ internal static class IrcConnector
             var reason = problem == SslPolicyErrors.None
                 ? $"The TLS handshake with {endpoint} failed: {ex.Message}"
                 : $"The TLS certificate of {endpoint} is not valid ({Describe(problem)}{(string.IsNullOrEmpty(chainProblem) ? "" : ": " + chainProblem)}). "
-                  + "Check the server name and port, or ask the gateway's operator to accept this server's certificate.";
+                  + "Check the server name and port: this gateway connects over TLS only to servers whose certificate is valid for that name.";
             throw new ConnectFailedException(IrcStatus.Error, reason, retry: true);
         }
         catch (IOException ex)

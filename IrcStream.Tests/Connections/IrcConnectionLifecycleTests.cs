@@ -176,7 +176,7 @@ public sealed class IrcConnectionLifecycleTests
 
         var error = await connection.Events.WaitForStatusAsync(IrcStatus.Error, Timeout, ct);
 
-        error.Detail.Should().Contain("certificate").And.Contain("not valid").And.Contain($"127.0.0.1:{server.Port}");
+        error.Detail.Should().Contain("certificate").And.Contain("not valid").And.Contain($"127.0.0.1:{server.Port}").And.NotContain("operator", "there is no setting an operator could change");
         await connection.Events.WaitForStatusAsync(IrcStatus.Reconnecting, Timeout, ct, after: error.Seq);
         connection.Events.Statuses().Should().NotContain(IrcStatus.Connected);
     }

@@ -149,9 +149,9 @@ function sendFrom(buffer, lines) {
   return send(buffer.connection, lines);
 }
 
-/** The gateway's `state` says "connected", its status events "REGISTERED": both mean IRC is usable. */
+/** "connected" (announced by the REGISTERED status): IRC is usable. */
 function isRegistered(connection) {
-  return connection.state === 'registered' || connection.state === 'connected';
+  return connection.state === 'connected';
 }
 
 /** Why nothing can be sent right now, in words. */

@@ -1,4 +1,4 @@
-// Splits long text into PRIVMSG/NOTICE lines the way the gateway's IrcTextSplitter does, so that no line the
+// Splits long text into PRIVMSG/NOTICE lines (the gateway sends the lines it is given as they are), so that no line the
 // client posts is refused (510 bytes of UTF-8 outside tags) and nothing is cut when the server relays it.
 
 /** "...SHALL NOT exceed 512 characters in length, counting all characters including the trailing CR-LF" (RFC 1459 2.3). */
@@ -6,7 +6,7 @@ export const MAX_LINE_BYTES = 510;
 
 /**
  * Room for the ":nick!user@host " a server puts in front when relaying: ":" + nick (30) + "!" + user (11)
- * + "@" + host (64) + " ", the same reserve as the gateway's IrcTextSplitter.DefaultReserveBytes.
+ * + "@" + host (64) + " ".
  */
 export const RELAY_RESERVE_BYTES = 1 + 30 + 1 + 11 + 1 + 64 + 1;
 

@@ -10,11 +10,15 @@ export const MAX_LINES_PER_BUFFER = 2000;
 /** Kinds of line that are "quiet": shown dimmed and never counted as unread. */
 export const QUIET_KINDS = new Set(['join', 'part', 'quit', 'nick', 'mode', 'kick-other', 'info']);
 
+/**
+ * The connection-object state each status event announces, in the contract's words (the gateway's
+ * IrcClient.StatusOf the other way round): CONNECTED means the socket is up and registration runs, REGISTERED
+ * that IRC is usable. The model only ever holds these states; ERROR and CONNECT_TIMEOUT leave the state as it is.
+ */
 const STATUS_STATE = {
   CONNECTING: 'connecting',
   CONNECTED: 'registering',
-  REGISTERED: 'registered',
-  CONNECT_TIMEOUT: 'disconnected',
+  REGISTERED: 'connected',
   DISCONNECTED: 'disconnected',
   RECONNECTING: 'reconnecting',
   CLOSED: 'closed',
@@ -631,7 +635,7 @@ export class Model {
     const named = subject ? connection.buffer(subject) : null;
     if (named) return named;
     const input = connection.lastInput;
-    const registered = connection.state === 'registered' || connection.state === 'connected';
+    const registered = connection.state === 'connected';
     if (!this.replaying && registered && input) return connection.buffers.get(input.key) ?? connection.serverBuffer;
     return connection.serverBuffer;
   }
@@ -775,7 +779,7 @@ export class Model {
     if (isError) {
       const subject = rest.length > 1 ? rest[0] : '';
       // While registering, the gateway itself answers a refused nick: the server's own words, no advice.
-      const registered = connection.state === 'registered' || connection.state === 'connected';
+      const registered = connection.state === 'connected';
       const plain = registered && ERROR_TEXT[command] && subject ? ERROR_TEXT[command](subject, last) : words;
       this.addLine(this.errorBuffer(connection, subject), { time, kind: 'error', text: plain });
       return;

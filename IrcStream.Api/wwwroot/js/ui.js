@@ -13,18 +13,9 @@ export function nickColorClass(nick) {
   return `nick-c${hash % NICK_COLORS}`;
 }
 
-const STATE_WORDS = {
-  connecting: 'connecting',
-  registering: 'registering',
-  registered: 'registered',
-  reconnecting: 'reconnecting',
-  disconnected: 'disconnected',
-  closed: 'closed',
-};
-
-/** The gateway's connection-object state in the words the status events use ("connected" means registered). */
+/** The word shown for a connection's state: "connected" is shown as "registered", as its status event says. */
 export function displayState(state) {
-  return state === 'connected' ? 'registered' : STATE_WORDS[state] ?? state;
+  return state === 'connected' ? 'registered' : state;
 }
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
