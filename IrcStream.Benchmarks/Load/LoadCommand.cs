@@ -50,6 +50,7 @@ public static class LoadCommand
                 var report = scenario switch
                 {
                     FirehoseScenario.Name => await FirehoseScenario.RunAsync(options, transport, baselineRate, cancellationToken),
+                    BusyScenario.Name => await BusyScenario.RunAsync(options, transport, cancellationToken),
                     SlowReaderScenario.Name => await SlowReaderScenario.RunAsync(options, transport, cancellationToken),
                     FanInScenario.Name => await FanInScenario.RunAsync(options, transport, cancellationToken),
                     _ => await DensityScenario.RunAsync(options, transport, cancellationToken),

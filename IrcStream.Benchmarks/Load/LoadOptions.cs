@@ -16,7 +16,8 @@ public sealed record LoadOptions(
     int DensitySessions,
     int Duration,
     int BurstMessages,
-    int BurstRate)
+    int BurstRate,
+    string BusyTraffic)
 {
     public const int MaxMessages = 100_000_000;
     public const int MaxRuns = 100;
@@ -25,7 +26,7 @@ public sealed record LoadOptions(
 
     /// <summary>Every scenario, in the order <c>--scenario all</c> runs them.</summary>
     public static readonly IReadOnlyList<string> AllScenarios =
-        [BaselineScenario.Name, FirehoseScenario.Name, SlowReaderScenario.Name, FanInScenario.Name, DensityScenario.Name, ForwardScenario.Name];
+        [BaselineScenario.Name, FirehoseScenario.Name, SlowReaderScenario.Name, FanInScenario.Name, DensityScenario.Name, BusyScenario.Name, ForwardScenario.Name];
 
     public static LoadOptions Default { get; } = new(
         Messages: 1_000_000,
@@ -40,7 +41,8 @@ public sealed record LoadOptions(
         DensitySessions: 1000,
         Duration: 10,
         BurstMessages: 20_000,
-        BurstRate: 20_000);
+        BurstRate: 20_000,
+        BusyTraffic: "mix");
 
     public const string Usage = """
         dotnet run -c Release --project IrcStream.Benchmarks -- load [options]
@@ -54,6 +56,8 @@ public sealed record LoadOptions(
                      behind the reader falls, the gateway's heap meanwhile
           fanin      K sessions, 1 line/s each: send-to-receive latency p50/p99/p99.9, gateway CPU
           density    K idle sessions: gateway heap, RSS and open files per session
+          busy       K sessions (--density-sessions) whose logs the pump fills to the shipped retention (1,000
+                     events) with channel traffic, then idle: heap per session and per retained event
           forward    Redis mode, two nodes and a redis-server: POST /lines latency at the connection's owner and
                      through the other node, which forwards it (what forwarding adds at p50/p99)
 
@@ -64,6 +68,7 @@ public sealed record LoadOptions(
           --sessions K         fanin sessions (default 1000, at most 100000)
           --density-sessions K density sessions (default 1000, at most 100000)
           --duration S         fanin seconds per run (default 10, at most 600)
+          --busy-traffic T     busy lines: mix (PRIVMSG, JOIN, PART, QUIT, MODE), privmsg or join (default mix)
           --burst N            slowreader lines per run (default 20000, at most 100000000)
           --burst-rate R       slowreader pump lines/s; the reader handles half (default 20000, at most 10000000)
           --runs N             measured runs of each scenario (default 5, at most 100)
@@ -98,6 +103,7 @@ public sealed record LoadOptions(
                 "--sessions" => options with { Sessions = Int(name, value, 1, MaxSessions) },
                 "--density-sessions" => options with { DensitySessions = Int(name, value, 1, MaxSessions) },
                 "--duration" => options with { Duration = Int(name, value, 1, MaxDuration) },
+                "--busy-traffic" => options with { BusyTraffic = BusyScenario.Kinds.Contains(value) ? value : throw new ArgumentException($"--busy-traffic takes {string.Join(", ", BusyScenario.Kinds)}, not '{value}'.") },
                 "--burst" => options with { BurstMessages = Int(name, value, 1, MaxMessages) },
                 "--burst-rate" => options with { BurstRate = Int(name, value, 2, 10_000_000) },
                 _ => throw new ArgumentException($"Unknown option {name}.\n\n{Usage}"),

@@ -50,7 +50,10 @@ public sealed class GatewayLoadHarnessTests
         options.Transports.Should().Equal(Transport.Poll);
         options.Sessions.Should().Be(5000);
         options.Duration.Should().Be(3);
-        LoadOptions.Parse(["--scenario", "all"]).Scenarios.Should().Equal("baseline", "firehose", "slowreader", "fanin", "density", "forward");
+        LoadOptions.Parse(["--scenario", "all"]).Scenarios.Should().Equal("baseline", "firehose", "slowreader", "fanin", "density", "busy", "forward");
+        var burst = LoadOptions.Parse(["--scenario", "busy,slowreader", "--busy-traffic", "join", "--burst", "5000", "--burst-rate", "8000"]);
+        burst.Scenarios.Should().Equal("slowreader", "busy");
+        (burst.BusyTraffic, burst.BurstMessages, burst.BurstRate).Should().Be(("join", 5000, 8000));
         LoadOptions.Default.Transports.Should().Equal(Transport.Sse, Transport.Poll);
     }
 
@@ -60,6 +63,8 @@ public sealed class GatewayLoadHarnessTests
     [InlineData("--transport", "websocket")]
     [InlineData("--sessions", "100001")]
     [InlineData("--duration", "0")]
+    [InlineData("--busy-traffic", "chatter")]
+    [InlineData("--burst-rate", "1")]
     public void ScenarioOptionsOutOfRangeAreRefused(string option, string value)
     {
         ((Action)(() => LoadOptions.Parse([option, value]))).Should().Throw<ArgumentException>().WithMessage($"{option} *");
