@@ -23,7 +23,7 @@ internal sealed class MemorySessionStore(
     OwnedConnections owned,
     ConnectionCloser closer,
     TimeProvider time,
-    ILogger<MemorySessionStore> logger) : ISessionStore, IDisposable
+    ILogger<MemorySessionStore> logger) : ISessionStore, IHostedService, IDisposable
 {
     private readonly ConcurrentDictionary<string, MemorySession> _live = new(StringComparer.Ordinal);
 
@@ -50,8 +50,18 @@ internal sealed class MemorySessionStore(
         return ValueTask.FromResult(SessionResolution.Created(session, session.Id));
     }
 
-    /// <summary>Ends every live session as the host stops and gives back their slots; their connections are closed with the node's (GatewayShutdown).</summary>
-    public void Dispose()
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>As the host stops (after GatewayShutdown, registered later, closed the node's connections): every session ends and gives its slot back.</summary>
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        EndAll();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => EndAll();
+
+    private void EndAll()
     {
         foreach (var id in _live.Keys)
         {

@@ -14,6 +14,7 @@ public static class SessionsSetup
         services.AddMemoryCache();
         services.AddSingleton<MemorySessionStore>();
         services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<MemorySessionStore>());
+        services.AddHostedService(sp => sp.GetRequiredService<MemorySessionStore>());
         return services;
     }
 

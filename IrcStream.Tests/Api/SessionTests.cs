@@ -83,7 +83,8 @@ public sealed class SessionTests
     [Fact]
     public async Task AnIdleSessionExpiresOnTimeAndQuitsItsConnectionsWithoutAnyRequest()
     {
-        await using var host = GatewayHost.Start(new Dictionary<string, string?> { ["IrcStream:SessionIdleTimeout"] = "00:00:00.500" });
+        // Timeouts in whole seconds here and below: a loaded machine can take a few hundred ms between two requests.
+        await using var host = GatewayHost.Start(new Dictionary<string, string?> { ["IrcStream:SessionIdleTimeout"] = "00:00:02" });
         var browser = host.NewBrowser();
         var first = await browser.ConnectAsync();
         var second = await browser.ConnectAsync();
@@ -92,7 +93,7 @@ public sealed class SessionTests
         var started = DateTime.UtcNow;
         var reasons = await Task.WhenAll(fakes.Select(f => f.Closed)).WaitAsync(TimeSpan.FromSeconds(10), Token);
         reasons.Should().AllBe("Session expired");
-        (DateTime.UtcNow - started).Should().BeGreaterThan(TimeSpan.FromMilliseconds(300), "the session was idle for its timeout first");
+        (DateTime.UtcNow - started).Should().BeGreaterThan(TimeSpan.FromMilliseconds(1500), "the session was idle for its timeout first");
         fakes.Should().AllSatisfy(f =>
         {
             f.SentLines.Should().ContainSingle(l => l.StartsWith("QUIT", StringComparison.Ordinal));
@@ -108,15 +109,15 @@ public sealed class SessionTests
     {
         await using var host = GatewayHost.Start(new Dictionary<string, string?>
         {
-            ["IrcStream:SessionIdleTimeout"] = "00:00:00.400",
-            ["IrcStream:KeepAliveInterval"] = "00:00:00.200",
+            ["IrcStream:SessionIdleTimeout"] = "00:00:02",
+            ["IrcStream:KeepAliveInterval"] = "00:00:00.500",
         });
         var browser = host.NewBrowser();
         var id = await browser.ConnectAsync();
         await using var stream = await browser.OpenEventsAsync(id, lastEventId: 2);
 
         // Read keepalives for three idle timeouts; the connection must stay open throughout.
-        var until = DateTime.UtcNow + TimeSpan.FromMilliseconds(1200);
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(6);
         while (DateTime.UtcNow < until)
         {
             var item = await stream.NextAsync(TimeSpan.FromSeconds(5));
@@ -131,10 +132,10 @@ public sealed class SessionTests
     [Fact]
     public async Task AWaitingPollKeepsItsSessionAlive()
     {
-        await using var host = GatewayHost.Start(new Dictionary<string, string?> { ["IrcStream:SessionIdleTimeout"] = "00:00:00.300" });
+        await using var host = GatewayHost.Start(new Dictionary<string, string?> { ["IrcStream:SessionIdleTimeout"] = "00:00:02" });
         var browser = host.NewBrowser();
         var id = await browser.ConnectAsync();
-        var events = await browser.PollAsync(id, since: 2, timeoutSeconds: 1.2);
+        var events = await browser.PollAsync(id, since: 2, timeoutSeconds: 5);
         events.Should().BeEmpty();
         host.Fakes![id].Closed.IsCompleted.Should().BeFalse();
         using var stillThere = await browser.Http.GetAsync($"/api/connections/{id}", Token);

@@ -134,4 +134,32 @@ public sealed class ForwardingTests(RedisFixture redis)
         response.Headers.RetryAfter.Should().NotBeNull();
         problem.GetProperty("detail").GetString().Should().Contain("did not answer within 0.3 s").And.Contain("send it again");
     }
+
+    [Fact]
+    public async Task ForwardedRequestsAreCountedByOutcome()
+    {
+        var prefix = RedisFixture.UniquePrefix("counted");
+        await using var a = StartNode(prefix);
+        await using var b = StartNode(prefix);
+        var onA = a.NewBrowser();
+        using var onB = new Browser(b.BaseAddress, onA.Cookies);
+        var id = await onA.ConnectAsync(nick: "alice");
+
+        var before = await ForwardedAsync(onB, "answered");
+        for (var i = 0; i < 3; i++)
+        {
+            using var sent = await onB.PostLinesAsync(id, $"PRIVMSG #a :{i}");
+            sent.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        }
+        // Other tests in this process may forward too: the meter is the process's.
+        (await ForwardedAsync(onB, "answered")).Should().BeGreaterThanOrEqualTo(before + 3);
+    }
+
+    /// <summary>ircstream_requests_forwarded_total for <paramref name="outcome"/> as the node's /metrics shows it (0 before the first).</summary>
+    private static async Task<long> ForwardedAsync(Browser node, string outcome)
+    {
+        var text = await node.Http.GetStringAsync("/metrics", Token);
+        var match = System.Text.RegularExpressions.Regex.Match(text, $@"^ircstream_requests_forwarded_total\{{[^}}]*outcome=""{outcome}""[^}}]*\}} (\d+)", System.Text.RegularExpressions.RegexOptions.Multiline);
+        return match.Success ? long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+    }
 }

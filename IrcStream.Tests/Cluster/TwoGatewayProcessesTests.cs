@@ -82,18 +82,19 @@ public sealed class TwoGatewayProcessesTests(InspircdFixture irc)
         var server = irc.Server;
         await using var redis = await RedisServer.StartAsync(Token);
         var prefix = RedisFixture.UniquePrefix("expiry");
-        await using var a = await StartNodeAsync(redis, prefix, server.Port, idleTimeout: "00:00:02");
-        await using var b = await StartNodeAsync(redis, prefix, server.Port, idleTimeout: "00:00:02");
+        // Long enough that a loaded machine opens the stream on B before the session would expire; the wait below spans two of them.
+        await using var a = await StartNodeAsync(redis, prefix, server.Port, idleTimeout: "00:00:05");
+        await using var b = await StartNodeAsync(redis, prefix, server.Port, idleTimeout: "00:00:05");
         using var onA = new Browser(a.BaseAddress);
         using var onB = new Browser(b.BaseAddress, onA.Cookies);
         var channel = "#" + RawIrcClient.UniqueNick("exp");
         var nick = RawIrcClient.UniqueNick("gw");
         await using var carol = await IrcWatcher.JoinAsync(server, channel, Patience, Token);
         var id = await onA.ConnectAsync($"127.0.0.1:{server.Port}", nick, [channel]);
-        // A stream on B at once (the idle timeout is short), and no other request anywhere, for three idle timeouts: the session lives on.
+        // A stream on B at once, and no other request anywhere, for more than two idle timeouts: the session lives on.
         var stream = await onB.OpenEventsAsync(id);
         await carol.WaitForAsync(IrcWatcher.From("JOIN", nick), Patience, Token);
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(6);
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(11);
         while (DateTime.UtcNow < until) (await stream.NextAsync(TimeSpan.FromSeconds(20))).Should().NotBeNull("the stream stays open");
         using (var alive = await onA.Http.GetAsync($"/api/connections/{id}", Token))
             alive.StatusCode.Should().Be(HttpStatusCode.OK, "a stream on node B kept the session alive");

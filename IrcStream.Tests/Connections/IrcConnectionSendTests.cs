@@ -57,16 +57,18 @@ public sealed class IrcConnectionSendTests
         await using var fake = await FakeServerConnection.StartAsync(null, ct, settings: settings);
         var (connection, peer) = fake;
 
+        var queued = Stopwatch.GetTimestamp();
         connection.Send([.. Enumerable.Range(1, 6).Select(i => $"PRIVMSG #c :{i}")]).Outcome.Should().Be(SendOutcome.Queued);
 
         for (var i = 0; i < 6; i++) await peer.WaitForAsync("PRIVMSG", Timeout, ct);
         var times = peer.ReceivedWithTimes.Select(r => r.Timestamp).ToArray();
         peer.ReceivedLines.Should().Equal(Enumerable.Range(1, 6).Select(i => $"PRIVMSG #c :{i}"));
-        // Lower bounds only: a slow machine may delay a line, never send it early.
+        // Lower bounds only, from the moment the lines were queued: a slow machine may delay any line (the first
+        // included, so gaps between arrivals prove nothing), but none may arrive before its slot.
         var tolerance = TimeSpan.FromMilliseconds(60);
-        Stopwatch.GetElapsedTime(times[0], times[3]).Should().BeGreaterThan(interval - tolerance);
-        Stopwatch.GetElapsedTime(times[3], times[4]).Should().BeGreaterThan(interval - tolerance);
-        Stopwatch.GetElapsedTime(times[0], times[5]).Should().BeGreaterThan(3 * interval - tolerance);
+        Stopwatch.GetElapsedTime(queued, times[3]).Should().BeGreaterThan(interval - tolerance);
+        Stopwatch.GetElapsedTime(queued, times[4]).Should().BeGreaterThan(2 * interval - tolerance);
+        Stopwatch.GetElapsedTime(queued, times[5]).Should().BeGreaterThan(3 * interval - tolerance);
     }
 
     [Fact]
