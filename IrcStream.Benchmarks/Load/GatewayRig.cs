@@ -34,6 +34,8 @@ public sealed class OpenSession
 /// <summary>
 /// What every gateway scenario stands on: the gateway in its own process, the IRC pump it connects to, and the
 /// HTTP client its sessions read with. Disposing stops the readers, then the gateway, then the pump.
+/// With <c>--redis</c>: a redis-server and two gateway nodes sharing it; sessions are created on the first node,
+/// which owns their IRC connections, and read on the second, which serves them from Redis.
 /// </summary>
 public sealed class GatewayRig : IAsyncDisposable
 {
@@ -43,26 +45,49 @@ public sealed class GatewayRig : IAsyncDisposable
     private readonly List<OpenSession> _sessions = [];
     private int _nicks;
 
-    private GatewayRig(IrcPumpServer pump, GatewayProcess gateway)
+    private readonly RedisProcess? _redis;
+    private readonly GatewayProcess? _readerNode;
+
+    private GatewayRig(IrcPumpServer pump, GatewayProcess gateway, RedisProcess? redis = null, GatewayProcess? readerNode = null)
     {
         Pump = pump;
         Gateway = gateway;
         Client = new GatewayClient(gateway.BaseAddress);
+        _redis = redis;
+        _readerNode = readerNode;
+        Readers = readerNode is null ? Client : new GatewayClient(readerNode.BaseAddress);
     }
 
     public IrcPumpServer Pump { get; }
+
+    /// <summary>The gateway that owns the sessions' IRC connections (the one measured).</summary>
     public GatewayProcess Gateway { get; }
+
+    /// <summary>Creates and closes sessions, on <see cref="Gateway"/>.</summary>
     public GatewayClient Client { get; }
 
-    public static async Task<GatewayRig> StartAsync(int eventBufferSize, CancellationToken cancellationToken)
+    /// <summary>Reads the sessions' events: <see cref="Client"/>, or with <c>--redis</c> the other node's client.</summary>
+    public GatewayClient Readers { get; }
+
+    public static async Task<GatewayRig> StartAsync(int eventBufferSize, CancellationToken cancellationToken, bool redis = false)
     {
         var pump = IrcPumpServer.Start();
+        RedisProcess? server = null;
+        GatewayProcess? owner = null;
         try
         {
-            return new GatewayRig(pump, await GatewayProcess.StartAsync(GatewayProcess.HarnessSettings(eventBufferSize), cancellationToken));
+            if (!redis) return new GatewayRig(pump, await GatewayProcess.StartAsync(GatewayProcess.HarnessSettings(eventBufferSize), cancellationToken));
+            server = await RedisProcess.StartAsync(cancellationToken);
+            var settings = GatewayProcess.HarnessSettings(eventBufferSize);
+            settings["IrcStream:Redis:Configuration"] = server.Configuration;
+            owner = await GatewayProcess.StartAsync(settings, cancellationToken);
+            var reader = await GatewayProcess.StartAsync(settings, cancellationToken);
+            return new GatewayRig(pump, owner, server, reader);
         }
         catch
         {
+            if (owner is not null) await owner.DisposeAsync();
+            if (server is not null) await server.DisposeAsync();
             await pump.DisposeAsync();
             throw;
         }
@@ -84,7 +109,7 @@ public sealed class GatewayRig : IAsyncDisposable
     {
         try
         {
-            return await Client.ReadAsync(transport, open.Session, e => open.OnEvent(e, live), _readers.Token);
+            return await Readers.ReadAsync(transport, open.Session, e => open.OnEvent(e, live), _readers.Token);
         }
         catch (Exception e) when (_readers.IsCancellationRequested && e is OperationCanceledException or IOException or HttpRequestException)
         {
@@ -135,7 +160,10 @@ public sealed class GatewayRig : IAsyncDisposable
             // The readers were being stopped; what they measured is already taken.
         }
         Client.Dispose();
+        if (!ReferenceEquals(Readers, Client)) Readers.Dispose();
         await Gateway.DisposeAsync();
+        if (_readerNode is not null) await _readerNode.DisposeAsync();
+        if (_redis is not null) await _redis.DisposeAsync();
         await Pump.DisposeAsync();
         _readers.Dispose();
     }

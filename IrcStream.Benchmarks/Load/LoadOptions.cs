@@ -17,7 +17,8 @@ public sealed record LoadOptions(
     int Duration,
     int BurstMessages,
     int BurstRate,
-    string BusyTraffic)
+    string BusyTraffic,
+    bool Redis = false)
 {
     public const int MaxMessages = 100_000_000;
     public const int MaxRuns = 100;
@@ -74,6 +75,9 @@ public sealed record LoadOptions(
           --runs N             measured runs of each scenario (default 5, at most 100)
           --warmup N           unmeasured runs first (default 1)
           --timeout S          seconds one run may take before the harness gives up (default 60)
+          --redis              Redis mode (firehose, fanin): a redis-server and two gateway nodes; sessions are
+                               opened on the first (it owns the IRC connections) and read on the second, from Redis.
+                               Results are named <scenario>-<transport>-redis.json
           --json PATH          baseline results (default BenchmarkDotNet.Artifacts/load/baseline.json); the
                                other scenarios write <scenario>-<transport>.json next to it
 
@@ -88,6 +92,11 @@ public sealed record LoadOptions(
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
+            if (name == "--redis")
+            {
+                options = options with { Redis = true };
+                continue;
+            }
             if (i + 1 >= args.Count) throw new ArgumentException($"{name} needs a value.\n\n{Usage}");
             var value = args[++i];
             options = name switch

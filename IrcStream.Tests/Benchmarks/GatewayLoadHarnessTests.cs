@@ -55,6 +55,8 @@ public sealed class GatewayLoadHarnessTests
         burst.Scenarios.Should().Equal("slowreader", "busy");
         (burst.BusyTraffic, burst.BurstMessages, burst.BurstRate).Should().Be(("join", 5000, 8000));
         LoadOptions.Default.Transports.Should().Equal(Transport.Sse, Transport.Poll);
+        LoadOptions.Default.Redis.Should().BeFalse();
+        LoadOptions.Parse(["--redis", "--scenario", "firehose"]).Should().Match<LoadOptions>(o => o.Redis && o.Scenarios.Count == 1);
     }
 
     [Theory]
@@ -202,6 +204,34 @@ public sealed class GatewayLoadHarnessTests
                 report.RootElement.GetProperty("runs").GetArrayLength().Should().Be(1, name);
             }
             output.ToString().Should().Contain("| fanin-sse | min | median | max |").And.Contain("| lost | 0 | 0 | 0 |")
+                .And.Contain("| dropped | 0 | 0 | 0 |");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task InRedisModeTheScenariosReadOnTheNodeThatDoesNotOwnTheConnection()
+    {
+        var directory = Directory.CreateTempSubdirectory("ircstream-load-redis-").FullName;
+        try
+        {
+            var output = new StringWriter();
+
+            var exit = await LoadCommand.RunAsync(
+                ["--scenario", "firehose,fanin", "--transport", "sse", "--redis", "--runs", "1", "--warmup", "0", "--firehose-messages", "2000",
+                 "--sessions", "5", "--duration", "1", "--json", Path.Combine(directory, "baseline.json")],
+                output, Token);
+
+            exit.Should().Be(0, output.ToString());
+            foreach (var name in new[] { "firehose-sse-redis", "fanin-sse-redis" })
+            {
+                using var report = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(directory, name + ".json"), Token));
+                report.RootElement.GetProperty("runs").GetArrayLength().Should().Be(1, name);
+            }
+            output.ToString().Should().Contain("| fanin-sse-redis | min | median | max |").And.Contain("| lost | 0 | 0 | 0 |")
                 .And.Contain("| dropped | 0 | 0 | 0 |");
         }
         finally

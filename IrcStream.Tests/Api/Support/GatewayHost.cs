@@ -71,7 +71,7 @@ public sealed class GatewayHost : IAsyncDisposable
     }
 
     /// <summary>One gateway node in Redis mode: nodes started with the same <paramref name="redis"/> and <paramref name="prefix"/> share their state.</summary>
-    public static GatewayHost StartNode(RedisServer redis, string prefix, IDictionary<string, string?>? settings = null)
+    public static GatewayHost StartNode(RedisServer redis, string prefix, IDictionary<string, string?>? settings = null, bool realEngine = false)
     {
         var all = new Dictionary<string, string?>
         {
@@ -79,7 +79,7 @@ public sealed class GatewayHost : IAsyncDisposable
             ["IrcStream:Redis:KeyPrefix"] = prefix,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
-        return Start(all);
+        return Start(all, realEngine);
     }
 
     /// <summary>A new browser: its own cookie jar, so its own session.</summary>
