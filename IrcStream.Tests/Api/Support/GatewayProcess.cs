@@ -45,7 +45,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         var gateway = new GatewayProcess(new Process { StartInfo = info, EnableRaisingEvents = true });
         gateway._process.OutputDataReceived += (_, e) => gateway.Record(e.Data);
         gateway._process.ErrorDataReceived += (_, e) => gateway.Record(e.Data);
-        gateway._process.Exited += (_, _) => gateway._listening.TrySetException(new InvalidOperationException($"The gateway exited before listening:{Environment.NewLine}{gateway.Output}"));
+        gateway._process.Exited += (_, _) => _ = gateway.ReportExitBeforeListeningAsync();
         gateway._process.Start();
         gateway._process.BeginOutputReadLine();
         gateway._process.BeginErrorReadLine();
@@ -59,6 +59,16 @@ public sealed partial class GatewayProcess : IAsyncDisposable
             throw new TimeoutException($"The gateway did not say where it listens within 30 s:{Environment.NewLine}{gateway.Output}");
         }
         return gateway;
+    }
+
+    /// <summary>
+    /// Fails the start with everything the process printed: Exited can be raised before the last lines are read, and
+    /// WaitForExitAsync returns only once the redirected output has ended.
+    /// </summary>
+    private async Task ReportExitBeforeListeningAsync()
+    {
+        await _process.WaitForExitAsync(CancellationToken.None);
+        _listening.TrySetException(new InvalidOperationException($"The gateway exited before listening:{Environment.NewLine}{Output}"));
     }
 
     /// <summary>Sends SIGTERM, as a container runtime or systemd does to stop the gateway.</summary>
