@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using IrcStream.Api.Configuration;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace IrcStream.Api.Cluster;
@@ -10,10 +12,10 @@ namespace IrcStream.Api.Cluster;
 /// expired or was taken can never write into the log again; when a renewal finds the token gone, the node stops and
 /// closes the connection (<see cref="RedisConnectionDirectory.RenewAsync"/>).
 /// </summary>
-internal sealed class ConnectionLeases(IConnectionMultiplexer redis, RedisKeys keys, GatewayNode node) : ILeaseTokens
+internal sealed class ConnectionLeases(IConnectionMultiplexer redis, RedisKeys keys, GatewayNode node, IOptions<IrcStreamOptions> options) : ILeaseTokens
 {
-    /// <summary>How long a lease lasts without renewal: many heartbeats, so a slow beat or two does not lose it.</summary>
-    public static readonly TimeSpan Duration = TimeSpan.FromSeconds(10);
+    /// <summary>How long a lease lasts without renewal (<c>IrcStream:Redis:LeaseTimeout</c>): many heartbeats, so a slow beat or two does not lose it.</summary>
+    public TimeSpan Duration { get; } = options.Value.Redis.LeaseTimeout;
 
     // KEYS: lease. ARGV: token.
     private const string ReleaseScript = """

@@ -45,7 +45,7 @@ internal sealed class RedisConnectionDirectory(
     private readonly ConcurrentDictionary<string, string> _sessionOf = new(StringComparer.Ordinal);
 
     // A record outlives a silent owner by the session's idle timeout, then goes with it.
-    private readonly long _recordMilliseconds = (long)(options.Value.SessionIdleTimeout + ConnectionLeases.Duration).TotalMilliseconds;
+    private readonly long _recordMilliseconds = (long)(options.Value.SessionIdleTimeout + leases.Duration).TotalMilliseconds;
 
     public async ValueTask RegisterAsync(IIrcConnection connection, IBrowserSession session, CancellationToken cancellationToken)
     {
@@ -122,7 +122,7 @@ internal sealed class RedisConnectionDirectory(
             if (owned.Find(id) is not { } connection || !_sessionOf.TryGetValue(id, out var session)) continue;
             var state = ConnectionDto.StateName(connection.State);
             renewals.Add((id, batch.ScriptEvaluateAsync(RenewScript, [keys.Lease(id), keys.Connection(id), keys.SessionByHash(session)],
-                [token, (long)ConnectionLeases.Duration.TotalMilliseconds, _recordMilliseconds, state, connection.CurrentNick ?? "", string.Join(' ', connection.Channels)])));
+                [token, (long)leases.Duration.TotalMilliseconds, _recordMilliseconds, state, connection.CurrentNick ?? "", string.Join(' ', connection.Channels)])));
         }
         batch.Execute();
         var failed = 0;

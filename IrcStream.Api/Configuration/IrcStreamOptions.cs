@@ -99,5 +99,8 @@ public sealed class RedisOptions
     /// <summary>How long a node waits for the owner of a connection to answer a forwarded request before it answers 503.</summary>
     public TimeSpan ForwardTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a connection's lease lasts without renewal: a node that stops renewing (killed, frozen, cut off) loses its connections after this.</summary>
+    public TimeSpan LeaseTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Configuration);
 }

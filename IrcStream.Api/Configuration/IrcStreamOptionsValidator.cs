@@ -101,6 +101,8 @@ internal sealed class IrcStreamOptionsValidator : IValidateOptions<IrcStreamOpti
         if (redis.NodeUrl is { } url && !(Uri.TryCreate(url, UriKind.Absolute, out var node) && node.Scheme is "http" or "https" && node.AbsolutePath == "/"))
             failures.Add(Key("Redis:NodeUrl") + $" ('{url}') is not an http or https address without a path; it accepts e.g. \"http://gateway-1:8080\".");
         Duration(failures, "Redis:ForwardTimeout", redis.ForwardTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
+        // The heartbeat renews every second: a lease must survive a few slow beats.
+        Duration(failures, "Redis:LeaseTimeout", redis.LeaseTimeout, TimeSpan.FromSeconds(3), TimeSpan.FromMinutes(5));
     }
 
     private static bool IsIrcParameter(string? value) =>

@@ -55,6 +55,7 @@ public sealed class RedisSetupTests(RedisFixture fixture)
     [InlineData("IrcStream:Redis:Configuration", "connectTimeout=100", "it names no host:port")]
     [InlineData("IrcStream:Redis:KeyPrefix", "irc{stream}", "it accepts a name like \"ircstream\"")]
     [InlineData("IrcStream:Redis:KeyPrefix", "a:b", "it accepts a name like \"ircstream\"")]
+    [InlineData("IrcStream:Redis:LeaseTimeout", "00:00:01", "it accepts a duration (hh:mm:ss) from 00:00:03 to 00:05:00")]
     public async Task ABadRedisSettingStopsTheGatewayNamingTheKey(string key, string value, string says)
     {
         using var host = OptionsHost(new() { [key] = value });
