@@ -16,27 +16,71 @@ public sealed class TwoGatewayProcessesTests(InspircdFixture irc)
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private static Task<GatewayProcess> StartNodeAsync(RedisServer redis, string prefix, int ircPort, string idleTimeout = "00:10:00") =>
-        GatewayProcess.StartAsync(new Dictionary<string, string>
+    /// <summary>A redis-server and two gateway processes sharing it, with one browser's cookie jar used on both.</summary>
+    private sealed class TwoNodes : IAsyncDisposable
+    {
+        private TwoNodes(RedisServer redis, GatewayProcess a, GatewayProcess b)
         {
-            ["IrcStream__AllowedServers__0"] = $"127.0.0.1:{ircPort}",
-            ["IrcStream__Redis__Configuration"] = redis.Configuration,
-            ["IrcStream__Redis__KeyPrefix"] = prefix,
-            ["IrcStream__SessionIdleTimeout"] = idleTimeout,
-            // Streams say they are alive every second, so a test reading one for a few seconds sees items.
-            ["IrcStream__KeepAliveInterval"] = "00:00:01",
-        }, Token);
+            Redis = redis;
+            A = a;
+            B = b;
+            OnA = new Browser(a.BaseAddress);
+            OnB = new Browser(b.BaseAddress, OnA.Cookies);
+        }
+
+        public RedisServer Redis { get; }
+        public GatewayProcess A { get; }
+        public GatewayProcess B { get; }
+        public Browser OnA { get; }
+        public Browser OnB { get; }
+
+        public static async Task<TwoNodes> StartAsync(string name, int ircPort, string idleTimeout = "00:10:00")
+        {
+            var redis = await RedisServer.StartAsync(Token);
+            GatewayProcess? a = null;
+            try
+            {
+                var prefix = RedisFixture.UniquePrefix(name);
+                a = await StartNodeAsync(redis, prefix, ircPort, idleTimeout);
+                var b = await StartNodeAsync(redis, prefix, ircPort, idleTimeout);
+                return new TwoNodes(redis, a, b);
+            }
+            catch
+            {
+                // A node that did not start leaves nothing running behind the failed test.
+                if (a is not null) await a.DisposeAsync();
+                await redis.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            OnB.Dispose();
+            OnA.Dispose();
+            await B.DisposeAsync();
+            await A.DisposeAsync();
+            await Redis.DisposeAsync();
+        }
+
+        private static Task<GatewayProcess> StartNodeAsync(RedisServer redis, string prefix, int ircPort, string idleTimeout) =>
+            GatewayProcess.StartAsync(new Dictionary<string, string>
+            {
+                ["IrcStream__AllowedServers__0"] = $"127.0.0.1:{ircPort}",
+                ["IrcStream__Redis__Configuration"] = redis.Configuration,
+                ["IrcStream__Redis__KeyPrefix"] = prefix,
+                ["IrcStream__SessionIdleTimeout"] = idleTimeout,
+                // Streams say they are alive every second, so a test reading one for a few seconds sees items.
+                ["IrcStream__KeepAliveInterval"] = "00:00:01",
+            }, Token);
+    }
 
     [Fact]
     public async Task AConnectionOpenedOnOneNodeIsListedStreamedPolledWrittenAndClosedFromTheOther()
     {
         var server = irc.Server;
-        await using var redis = await RedisServer.StartAsync(Token);
-        var prefix = RedisFixture.UniquePrefix("processes");
-        await using var a = await StartNodeAsync(redis, prefix, server.Port);
-        await using var b = await StartNodeAsync(redis, prefix, server.Port);
-        using var onA = new Browser(a.BaseAddress);
-        using var onB = new Browser(b.BaseAddress, onA.Cookies);
+        await using var nodes = await TwoNodes.StartAsync("processes", server.Port);
+        var (onA, onB) = (nodes.OnA, nodes.OnB);
         var channel = "#" + RawIrcClient.UniqueNick("two");
         var nick = RawIrcClient.UniqueNick("gw");
         await using var carol = await IrcWatcher.JoinAsync(server, channel, Patience, Token);
@@ -54,7 +98,7 @@ public sealed class TwoGatewayProcessesTests(InspircdFixture irc)
         }
         while (!(listed.Length == 1 && listed[0].GetProperty("channels").EnumerateArray().Any(c => c.GetString() == channel)) && DateTime.UtcNow < deadline);
         listed.Should().ContainSingle().Which.GetProperty("id").GetString().Should().Be(id);
-        listed[0].GetProperty("state").GetString().Should().Be("connected", $"node B's view. A:{Environment.NewLine}{a.Output}");
+        listed[0].GetProperty("state").GetString().Should().Be("connected", $"node B's view. A:{Environment.NewLine}{nodes.A.Output}");
 
         await using var stream = await onB.OpenEventsAsync(id);
         using (var sent = await onB.PostLinesAsync(id, $"PRIVMSG {channel} :hello through node B"))
@@ -80,13 +124,9 @@ public sealed class TwoGatewayProcessesTests(InspircdFixture irc)
     public async Task ASessionKeptAliveByAStreamOnTheOtherNodeExpiresOnceItEndsAndItsOwnerQuits()
     {
         var server = irc.Server;
-        await using var redis = await RedisServer.StartAsync(Token);
-        var prefix = RedisFixture.UniquePrefix("expiry");
         // Long enough that a loaded machine opens the stream on B before the session would expire; the wait below spans two of them.
-        await using var a = await StartNodeAsync(redis, prefix, server.Port, idleTimeout: "00:00:05");
-        await using var b = await StartNodeAsync(redis, prefix, server.Port, idleTimeout: "00:00:05");
-        using var onA = new Browser(a.BaseAddress);
-        using var onB = new Browser(b.BaseAddress, onA.Cookies);
+        await using var nodes = await TwoNodes.StartAsync("expiry", server.Port, idleTimeout: "00:00:05");
+        var (onA, onB) = (nodes.OnA, nodes.OnB);
         var channel = "#" + RawIrcClient.UniqueNick("exp");
         var nick = RawIrcClient.UniqueNick("gw");
         await using var carol = await IrcWatcher.JoinAsync(server, channel, Patience, Token);
@@ -108,13 +148,9 @@ public sealed class TwoGatewayProcessesTests(InspircdFixture irc)
     public async Task AStreamThatAlternatesBetweenNodesWithLastEventIdGetsEveryLineOnceInOrder()
     {
         var server = irc.Server;
-        await using var redis = await RedisServer.StartAsync(Token);
-        var prefix = RedisFixture.UniquePrefix("alternate");
-        await using var a = await StartNodeAsync(redis, prefix, server.Port);
-        await using var b = await StartNodeAsync(redis, prefix, server.Port);
-        using var onA = new Browser(a.BaseAddress);
-        using var onB = new Browser(b.BaseAddress, onA.Cookies);
-        var nodes = new[] { onA, onB };
+        await using var cluster = await TwoNodes.StartAsync("alternate", server.Port);
+        var nodes = new[] { cluster.OnA, cluster.OnB };
+        var onA = cluster.OnA;
         var channel = "#" + RawIrcClient.UniqueNick("alt");
         var nick = RawIrcClient.UniqueNick("gw");
         await using var carol = await IrcWatcher.JoinAsync(server, channel, Patience, Token);
