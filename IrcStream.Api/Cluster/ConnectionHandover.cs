@@ -20,6 +20,7 @@ internal sealed class ConnectionHandover(
     ConnectionLeases leases,
     RedisConnectionDirectory directory,
     RedisEventLogs eventLogs,
+    LiveNodes liveNodes,
     TimeProvider time,
     ILogger<ConnectionHandover> logger) : IConnectionHandover
 {
@@ -34,7 +35,7 @@ internal sealed class ConnectionHandover(
         string[] targets;
         try
         {
-            targets = await OtherLiveNodesAsync().ConfigureAwait(false);
+            targets = [.. (await liveNodes.ListAsync().ConfigureAwait(false)).Where(n => n != node.Id)];
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -97,20 +98,5 @@ internal sealed class ConnectionHandover(
         var deadline = time.GetTimestamp() + (long)(ShipBudget.TotalSeconds * time.TimestampFrequency);
         while (log.ShippedSeq < log.LastSeq && !log.LeaseLost && time.GetTimestamp() < deadline)
             await Task.Delay(ShipPoll, time).ConfigureAwait(false);
-    }
-
-    private async Task<string[]> OtherLiveNodesAsync()
-    {
-        var db = redis.GetDatabase();
-        var members = (await db.SetMembersAsync(keys.Nodes).ConfigureAwait(false)).Select(m => (string)m!).Where(m => m != node.Id).ToArray();
-        var batch = db.CreateBatch();
-        var alive = members.Select(m => batch.KeyExistsAsync(keys.Node(m))).ToArray();
-        batch.Execute();
-        var live = new List<string>();
-        for (var i = 0; i < members.Length; i++)
-        {
-            if (await alive[i].ConfigureAwait(false)) live.Add(members[i]);
-        }
-        return [.. live];
     }
 }

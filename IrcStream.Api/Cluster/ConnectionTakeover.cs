@@ -32,6 +32,7 @@ internal sealed class ConnectionTakeover(
     RedisEventLogs eventLogs,
     RedisEventStore store,
     ConnectionSecrets secrets,
+    LiveNodes liveNodes,
     ServerPolicy policy,
     IrcEngineSettings settings,
     IOptions<IrcStreamOptions> options,
@@ -110,7 +111,7 @@ internal sealed class ConnectionTakeover(
         }
         if (orphans.Count == 0) return;
 
-        var live = await LiveNodesAsync().ConfigureAwait(false);
+        var live = Math.Max(1, (await liveNodes.ListAsync().ConfigureAwait(false)).Count);
         var share = (orphans.Count + live - 1) / live;
         Random.Shared.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(orphans));
         var claimed = 0;
@@ -130,21 +131,6 @@ internal sealed class ConnectionTakeover(
                     break;
             }
         }
-    }
-
-    /// <summary>The nodes announcing themselves now (at least this one).</summary>
-    private async Task<int> LiveNodesAsync()
-    {
-        var members = await _db.SetMembersAsync(keys.Nodes).ConfigureAwait(false);
-        var batch = _db.CreateBatch();
-        var alive = members.Select(m => batch.KeyExistsAsync(keys.Node((string)m!))).ToArray();
-        batch.Execute();
-        var live = 0;
-        for (var i = 0; i < members.Length; i++)
-        {
-            if (await alive[i].ConfigureAwait(false)) live++;
-        }
-        return Math.Max(1, live);
     }
 
     /// <summary>This node holds the lease now: rebuild the connection from its record, and start it.</summary>
