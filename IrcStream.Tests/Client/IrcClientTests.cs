@@ -10,6 +10,12 @@ public sealed class IrcClientTests
 {
     private static readonly string[] Registers = ["!! CONNECTED irc.test:6667", ">> CAP LS 302", ">> NICK me", ">> USER me 0 * me"];
     private static readonly string[] Welcomed = [.. Registers, "<< :srv 421 me CAP :Unknown command", "<< :srv 001 me :Welcome", "!! REGISTERED me"];
+    private static readonly string[] WelcomedWithEcho =
+        [.. Registers, "<< :srv CAP * LS :echo-message", ">> CAP REQ :echo-message", "<< :srv CAP * ACK :echo-message", ">> CAP END", "<< :srv 001 me :Welcome", "!! REGISTERED me"];
+
+    /// <summary>Registration up to the server's ACK of sasl and the gateway's AUTHENTICATE PLAIN.</summary>
+    private static string[] SaslAccepted(string nick) =>
+        ["!! CONNECTED", ">> CAP LS 302", $">> NICK {nick}", $">> USER {nick} 0 * {nick}", "<< :srv CAP * LS :sasl", ">> CAP REQ :sasl", "<< :srv CAP * ACK :sasl", ">> AUTHENTICATE PLAIN"];
 
     private static readonly Dictionary<string, (IrcConnectionOptions Options, string[] Steps)> Conversations = new()
     {
@@ -81,11 +87,7 @@ public sealed class IrcClientTests
         ]),
         ["SASL PLAIN sends a payload of 400 bytes in one chunk and an empty one"] = (Options("me") with { Sasl = new SaslCredentials(new string('a', 148), "pw") },
         [
-            "!! CONNECTED", ">> CAP LS 302", ">> NICK me", ">> USER me 0 * me",
-            "<< :srv CAP * LS :sasl",
-            ">> CAP REQ :sasl",
-            "<< :srv CAP * ACK :sasl",
-            ">> AUTHENTICATE PLAIN",
+            .. SaslAccepted("me"),
             "<< AUTHENTICATE +",
             $">> AUTHENTICATE {Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{new string('a', 148)}\0{new string('a', 148)}\0pw"))}",
             ">> AUTHENTICATE +",
@@ -94,11 +96,7 @@ public sealed class IrcClientTests
         ]),
         ["SASL refused for a locked account (902) goes on without it"] = (Options("alice") with { Sasl = new SaslCredentials("alice", "pw") },
         [
-            "!! CONNECTED", ">> CAP LS 302", ">> NICK alice", ">> USER alice 0 * alice",
-            "<< :srv CAP * LS :sasl",
-            ">> CAP REQ :sasl",
-            "<< :srv CAP * ACK :sasl",
-            ">> AUTHENTICATE PLAIN",
+            .. SaslAccepted("alice"),
             "<< :srv 902 alice :You must use a nick assigned to you",
             "!! ERROR SASL authentication as alice failed (902: You must use a nick assigned to you)",
             ">> CAP END",
@@ -112,19 +110,13 @@ public sealed class IrcClientTests
             "<< :srv CAP * NAK :server-time",
             ">> CAP END",
         ]),
-        ["nick in use at registration"] = (Options("taken"),
-        [
-            "!! CONNECTED", ">> CAP LS 302", ">> NICK taken", ">> USER taken 0 * taken",
-            "<< :srv 433 * taken :Nickname is already in use",
-            ">> NICK taken_",
-            "<< :srv 001 taken_ :Welcome",
-            "!! REGISTERED taken_",
-        ]),
-        ["nick in use later is the user's business"] = (Options("me"),
+        ["nick in use later is the user's business, and the nick stays"] = (Options("me"),
         [
             .. Welcomed,
             "user: NICK other",
             "<< :srv 433 me other :Nickname is already in use",
+            "user: PRIVMSG #c :still me",
+            "== :me PRIVMSG #c :still me",
         ]),
         ["a nick change of the own nick is followed"] = (Options("me"),
         [
@@ -150,12 +142,7 @@ public sealed class IrcClientTests
         ]),
         ["own messages with echo-message are the server's echo only"] = (Options("me"),
         [
-            .. Registers,
-            "<< :srv CAP * LS :echo-message",
-            ">> CAP REQ :echo-message",
-            "<< :srv CAP * ACK :echo-message",
-            ">> CAP END",
-            "<< :srv 001 me :Welcome", "!! REGISTERED me",
+            .. WelcomedWithEcho,
             "user: PRIVMSG #c :hi",
             "<< :me!u@h PRIVMSG #c :hi",
         ]),
@@ -198,34 +185,13 @@ public sealed class IrcClientTests
         ]),
         ["a user's CAP REQ turning echo-message off holds own lines until the ACK"] = (Options("me"),
         [
-            .. Registers,
-            "<< :srv CAP * LS :echo-message",
-            ">> CAP REQ :echo-message",
-            "<< :srv CAP * ACK :echo-message",
-            ">> CAP END",
-            "<< :srv 001 me :Welcome", "!! REGISTERED me",
+            .. WelcomedWithEcho,
             "user: CAP REQ :-echo-message",
             "user: PRIVMSG #c :pending",
             "<< :srv CAP me ACK :-echo-message",
             "== :me PRIVMSG #c :pending",
             "user: PRIVMSG #c :after",
             "== :me PRIVMSG #c :after",
-        ]),
-        ["a nick the server finds erroneous at registration is replaced too"] = (Options("bad"),
-        [
-            "!! CONNECTED", ">> CAP LS 302", ">> NICK bad", ">> USER bad 0 * bad",
-            "<< :srv 432 * bad :Erroneous nickname",
-            ">> NICK bad_",
-            "<< :srv 001 bad_ :Welcome",
-            "!! REGISTERED bad_",
-        ]),
-        ["nick in use after the welcome leaves the nick as it was"] = (Options("me"),
-        [
-            .. Welcomed,
-            "user: NICK taken",
-            "<< :srv 433 me taken :Nickname is already in use",
-            "user: PRIVMSG #c :still me",
-            "== :me PRIVMSG #c :still me",
         ]),
         ["a socket lost before the answer to an echo-message REQ: the held lines are recorded"] = (Options("me"),
         [
@@ -291,6 +257,19 @@ public sealed class IrcClientTests
 
         new ClientScript(options).Play(steps).End();
     }
+
+    [Theory]
+    [InlineData("432 * taken :Erroneous nickname")]
+    [InlineData("433 * taken :Nickname is already in use")]
+    [InlineData("436 * taken :Nickname collision")]
+    [InlineData("437 * taken :Nick/channel is temporarily unavailable")]
+    public void ANickRefusedAtRegistrationIsReplaced(string refusal) =>
+        new ClientScript(Options("taken")).Play(
+            "!! CONNECTED", ">> CAP LS 302", ">> NICK taken", ">> USER taken 0 * taken",
+            $"<< :srv {refusal}",
+            ">> NICK taken_",
+            "<< :srv 001 taken_ :Welcome",
+            "!! REGISTERED taken_").End();
 
     [Fact]
     public void TheStateFollowsRegistrationAndTheWelcome()
