@@ -163,7 +163,7 @@ internal sealed class RedisConnectionDirectory(
     private IEnumerable<HashEntry> Fields(IIrcConnection connection)
     {
         var options = connection.Options;
-        yield return new("server", new ServerEndpoint(options.Host, options.Port).ToString());
+        yield return new("server", options.Endpoint);
         yield return new("tls", options.Tls ? "1" : "0");
         yield return new("state", ConnectionDto.StateName(connection.State));
         yield return new("nick", connection.CurrentNick ?? "");

@@ -1,28 +1,37 @@
+using IrcStream.Domain.Connections;
+using IrcStream.Domain.Events;
+
 namespace IrcStream.Api.Configuration;
 
-/// <summary>The <c>IrcStream</c> configuration section; appsettings.json holds the contract's defaults.</summary>
+/// <summary>
+/// The <c>IrcStream</c> configuration section. Each default is written once: the engine's (buffers, timeouts,
+/// flood) in <see cref="IrcEngineSettings"/>, the rest here; appsettings.json holds only what code cannot
+/// (the default <see cref="AllowedServers"/>).
+/// </summary>
 public sealed class IrcStreamOptions
 {
     public const string SectionName = "IrcStream";
 
+    private static IrcEngineSettings Engine => IrcEngineSettings.Defaults;
+
     /// <summary>Empty here on purpose: configuration binding appends to a list, so the defaults live in appsettings.json.</summary>
     public List<string> AllowedServers { get; set; } = [];
 
-    public int EventBufferSize { get; set; } = 1000;
+    public int EventBufferSize { get; set; } = Engine.EventBufferSize;
 
     /// <summary>Bytes of events retained per connection for resume, beside <see cref="EventBufferSize"/>.</summary>
-    public long EventBufferBytes { get; set; } = 1024 * 1024;
+    public long EventBufferBytes { get; set; } = Engine.EventBufferBytes;
 
     /// <summary>Bytes one connection may hold beyond retention while a live reader (stream or returning poller) is behind.</summary>
-    public long LiveReaderHoldBytes { get; set; } = 16L * 1024 * 1024;
+    public long LiveReaderHoldBytes { get; set; } = Engine.LiveReaderHoldBytes;
 
     /// <summary>Bytes every connection together may hold beyond retention for live readers.</summary>
-    public long LiveReaderHoldTotalBytes { get; set; } = 256L * 1024 * 1024;
+    public long LiveReaderHoldTotalBytes { get; set; } = EventHoldBudget.DefaultCapacityBytes;
     public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
     public TimeSpan LongPollTimeout { get; set; } = TimeSpan.FromSeconds(30);
     public int PollBatchSize { get; set; } = 500;
-    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(15);
-    public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan ConnectTimeout { get; set; } = Engine.ConnectTimeout;
+    public TimeSpan ReconnectDelay { get; set; } = Engine.ReconnectDelay;
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
     public int MaxConnectionsPerSession { get; set; } = 5;
 
@@ -59,8 +68,8 @@ public sealed class IrcStreamOptions
 
 public sealed class FloodOptions
 {
-    public int Burst { get; set; } = 5;
-    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(2);
+    public int Burst { get; set; } = IrcEngineSettings.Defaults.FloodBurst;
+    public TimeSpan Interval { get; set; } = IrcEngineSettings.Defaults.FloodInterval;
 }
 
 public sealed class WebircOptions

@@ -2,6 +2,8 @@ using System.Net;
 using IrcStream.Api.Cluster;
 using IrcStream.Api.Connections;
 using IrcStream.Api.Diagnostics;
+using IrcStream.Domain.Connections;
+using IrcStream.Domain.Protocol;
 using Microsoft.Extensions.Options;
 
 namespace IrcStream.Api.Configuration;
@@ -22,10 +24,10 @@ internal sealed class IrcStreamOptionsValidator : IValidateOptions<IrcStreamOpti
                 failures.Add($"{Key($"AllowedServers:{i}")} ('{options.AllowedServers[i]}') is not valid: {error}");
         }
 
-        Whole(failures, "EventBufferSize", options.EventBufferSize, 1, 1_000_000);
-        Bytes(failures, "EventBufferBytes", options.EventBufferBytes, 4 * 1024, 1L << 30);
-        Bytes(failures, "LiveReaderHoldBytes", options.LiveReaderHoldBytes, 0, 4L << 30);
-        Bytes(failures, "LiveReaderHoldTotalBytes", options.LiveReaderHoldTotalBytes, 0, 1L << 40);
+        // The engine's keys are judged by the engine's own ranges.
+        foreach (var problem in ConnectionsSetup.EngineSettings(options).Problems())
+            failures.Add($"{Key(EngineKey(problem.Setting))} {problem.Problem}");
+        Check(failures, "LiveReaderHoldTotalBytes", SettingRange.Bytes(options.LiveReaderHoldTotalBytes, 0, 1L << 40));
         Whole(failures, "PollBatchSize", options.PollBatchSize, 1, 100_000);
         Whole(failures, "MaxConnectionsPerSession", options.MaxConnectionsPerSession, 1, 1000);
         Whole(failures, "MaxSessions", options.MaxSessions, 1, 10_000_000);
@@ -33,20 +35,16 @@ internal sealed class IrcStreamOptionsValidator : IValidateOptions<IrcStreamOpti
         Whole(failures, "MaxStreamsPerConnection", options.MaxStreamsPerConnection, 1, 100_000);
         Whole(failures, "MaxStreamsPerSession", options.MaxStreamsPerSession, 1, 1_000_000);
         Whole(failures, "MaxStreamsPerAddress", options.MaxStreamsPerAddress, 1, 10_000_000);
-        Whole(failures, "Flood:Burst", options.Flood.Burst, 1, 1000);
         Whole(failures, "ConnectionRateLimit:PermitLimit", options.ConnectionRateLimit.PermitLimit, 1, 1_000_000);
 
         Duration(failures, "KeepAliveInterval", options.KeepAliveInterval, TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1));
         Duration(failures, "LongPollTimeout", options.LongPollTimeout, TimeSpan.FromMilliseconds(1), Streaming.StreamingApi.MaxPollTimeout);
-        Duration(failures, "ConnectTimeout", options.ConnectTimeout, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(10));
-        Duration(failures, "ReconnectDelay", options.ReconnectDelay, TimeSpan.Zero, TimeSpan.FromDays(1));
         Duration(failures, "SessionIdleTimeout", options.SessionIdleTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromDays(30));
-        Duration(failures, "Flood:Interval", options.Flood.Interval, TimeSpan.Zero, TimeSpan.FromMinutes(10));
         Duration(failures, "ConnectionRateLimit:Window", options.ConnectionRateLimit.Window, TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1));
 
-        if (options.Webirc.Password is { Length: > 0 } password && !IsIrcParameter(password))
+        if (options.Webirc.Password is { Length: > 0 } password && !IrcParameters.IsMiddle(password))
             failures.Add(Key("Webirc:Password") + " contains a space, ':' at its start, or CR/LF/NUL; it accepts one IRC parameter.");
-        if (!IsIrcParameter(options.Webirc.Gateway))
+        if (!IrcParameters.IsMiddle(options.Webirc.Gateway))
             failures.Add(Key("Webirc:Gateway") + $" ('{options.Webirc.Gateway}') is empty or contains a space, ':' at its start, or CR/LF/NUL; it accepts a name like \"ircstream\".");
 
         for (var i = 0; i < options.TrustedProxies.Count; i++)
@@ -73,23 +71,24 @@ internal sealed class IrcStreamOptionsValidator : IValidateOptions<IrcStreamOpti
 
     private static string Key(string key) => $"{IrcStreamOptions.SectionName}:{key}";
 
-    private static void Whole(List<string> failures, string key, int value, int min, int max)
+    /// <summary>The configuration key of an <see cref="IrcEngineSettings"/> property (see <see cref="ConnectionsSetup.EngineSettings"/>).</summary>
+    private static string EngineKey(string setting) => setting switch
     {
-        if (value < min || value > max)
-            failures.Add($"{Key(key)} is {value}; it accepts a whole number from {min} to {max}.");
+        nameof(IrcEngineSettings.FloodBurst) => "Flood:Burst",
+        nameof(IrcEngineSettings.FloodInterval) => "Flood:Interval",
+        _ => setting,
+    };
+
+    private static void Check(List<string> failures, string key, string? problem)
+    {
+        if (problem is not null) failures.Add($"{Key(key)} {problem}");
     }
 
-    private static void Bytes(List<string> failures, string key, long value, long min, long max)
-    {
-        if (value < min || value > max)
-            failures.Add($"{Key(key)} is {value}; it accepts a number of bytes from {min} to {max}.");
-    }
+    private static void Whole(List<string> failures, string key, int value, int min, int max) =>
+        Check(failures, key, SettingRange.Whole(value, min, max));
 
-    private static void Duration(List<string> failures, string key, TimeSpan value, TimeSpan min, TimeSpan max)
-    {
-        if (value < min || value > max)
-            failures.Add($"{Key(key)} is {value}; it accepts a duration (hh:mm:ss) from {min} to {max}.");
-    }
+    private static void Duration(List<string> failures, string key, TimeSpan value, TimeSpan min, TimeSpan max) =>
+        Check(failures, key, SettingRange.Duration(value, min, max));
 
     private static void RedisSettings(List<string> failures, RedisOptions redis)
     {
@@ -104,7 +103,4 @@ internal sealed class IrcStreamOptionsValidator : IValidateOptions<IrcStreamOpti
         // The heartbeat renews every second: a lease must survive a few slow beats.
         Duration(failures, "Redis:LeaseTimeout", redis.LeaseTimeout, TimeSpan.FromSeconds(3), TimeSpan.FromMinutes(5));
     }
-
-    private static bool IsIrcParameter(string? value) =>
-        !string.IsNullOrEmpty(value) && value[0] != ':' && value.AsSpan().IndexOfAny(" \r\n\0") < 0;
 }

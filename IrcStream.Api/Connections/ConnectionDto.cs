@@ -20,7 +20,7 @@ public sealed record ConnectionDto(
         var options = connection.Options;
         return new ConnectionDto(
             options.ConnectionId,
-            new ServerEndpoint(options.Host, options.Port).ToString(),
+            options.Endpoint,
             options.Tls,
             StateName(connection.State),
             connection.CurrentNick,

@@ -81,7 +81,7 @@ public static class ConnectionsApi
             Password = request.Password,
             Sasl = request.Sasl is { } sasl ? new SaslCredentials(sasl.Account!, sasl.Password!) : null,
             Channels = request.Channels?.OfType<string>().ToArray() ?? [],
-            Webirc = Webirc(options.Value.Webirc, http.Connection.RemoteIpAddress),
+            Webirc = Webirc(options.Value.Webirc, ClientAddress.Of(http)),
             IsAddressAllowed = decision.IsAddressAllowed,
         });
 
@@ -121,7 +121,7 @@ public static class ConnectionsApi
             // The session expired between the add and the start, and its connections were closed.
             return SessionEnded();
         }
-        GatewayLog.ConnectionCreated(loggers.CreateLogger(typeof(ConnectionsApi)), connection.Options.ConnectionId, endpoint.ToString(),
+        GatewayLog.ConnectionCreated(loggers.CreateLogger(typeof(ConnectionsApi)), connection.Options.ConnectionId, connection.Options.Endpoint,
             connection.Options.Tls, !string.IsNullOrEmpty(connection.Options.Nick), session.Tag);
         var dto = ConnectionDto.From(connection);
         return TypedResults.Created($"/api/connections/{dto.Id}", dto);
@@ -217,10 +217,7 @@ public static class ConnectionsApi
     private static WebircIdentity? Webirc(WebircOptions webirc, IPAddress? client)
     {
         if (string.IsNullOrEmpty(webirc.Password) || client is null) return null;
-        if (client.IsIPv4MappedToIPv6) client = client.MapToIPv4();
-        var address = client.ToString();
-        // An IRC middle parameter cannot start with ':' (as "::1" does); "0::1" is the same address.
-        if (address.StartsWith(':')) address = "0" + address;
+        var address = IrcParameters.Address(client.ToString());
         return new WebircIdentity(webirc.Password, webirc.Gateway, address, address);
     }
 }

@@ -16,24 +16,29 @@ public static class ConnectionsSetup
         services.TryAddSingleton<IConnectionDirectory, LocalConnectionDirectory>();
         services.AddSingleton<GatewayShutdown>();
         services.AddHostedService(sp => sp.GetRequiredService<GatewayShutdown>());
-        services.AddSingleton(sp => EngineSettings(sp.GetRequiredService<IOptions<IrcStreamOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<IrcStreamOptions>>().Value;
+            return EngineSettings(options) with
+            {
+                LiveReaderHold = new EventHoldBudget(options.LiveReaderHoldTotalBytes),
+                Time = sp.GetRequiredService<TimeProvider>(),
+            };
+        });
         services.AddSingleton<IIrcConnectionFactory>(sp => new IrcConnectionFactory(
             sp.GetRequiredService<IrcEngineSettings>(), sp.GetService<ILoggerFactory>(), sp.GetService<IEventLogFactory>()));
         return services;
     }
 
-    internal static IrcEngineSettings EngineSettings(IrcStreamOptions options, TimeProvider time) => new()
+    /// <summary>The engine's settings as configured; the gateway-wide hold budget and the clock are added by whoever runs them.</summary>
+    internal static IrcEngineSettings EngineSettings(IrcStreamOptions options) => new()
     {
         EventBufferSize = options.EventBufferSize,
         EventBufferBytes = options.EventBufferBytes,
         LiveReaderHoldBytes = options.LiveReaderHoldBytes,
-        LiveReaderHold = new EventHoldBudget(options.LiveReaderHoldTotalBytes),
         ConnectTimeout = options.ConnectTimeout,
         ReconnectDelay = options.ReconnectDelay,
-        // The engine grows the delay on repeated failures; the configured delay must never exceed its ceiling.
-        MaxReconnectDelay = TimeSpan.FromTicks(Math.Max(options.ReconnectDelay.Ticks, new IrcEngineSettings().MaxReconnectDelay.Ticks)),
         FloodBurst = options.Flood.Burst,
         FloodInterval = options.Flood.Interval,
-        Time = time,
     };
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using IrcStream.Api.Configuration;
+using IrcStream.Api.Http;
 using Microsoft.Extensions.Options;
 
 namespace IrcStream.Api.Connections;
@@ -38,7 +39,7 @@ internal sealed class ServerPolicy
     /// <summary>Loopback, unspecified, private, shared (CGNAT), link-local (incl. 169.254.169.254), unique-local, multicast and reserved.</summary>
     internal static bool IsInternal(IPAddress address)
     {
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        address = ClientAddress.Normalize(address);
         if (address.AddressFamily == AddressFamily.InterNetwork)
         {
             var b = address.GetAddressBytes();

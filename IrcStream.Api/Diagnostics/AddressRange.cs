@@ -1,4 +1,5 @@
 using System.Net;
+using IrcStream.Api.Http;
 
 namespace IrcStream.Api.Diagnostics;
 
@@ -11,7 +12,7 @@ internal static class AddressRange
         if (string.IsNullOrWhiteSpace(text)) return false;
         if (IPAddress.TryParse(text, out var address) && !text.Contains('/'))
         {
-            address = Normalize(address);
+            address = ClientAddress.Normalize(address);
             network = new IPNetwork(address, address.GetAddressBytes().Length * 8);
             return true;
         }
@@ -21,7 +22,4 @@ internal static class AddressRange
     /// <summary>For entries the options validator already accepted.</summary>
     public static IPNetwork Parse(string text) =>
         TryParse(text, out var network) ? network : throw new FormatException($"'{text}' is not an IP address or a CIDR network.");
-
-    /// <summary>An IPv4 client on a dual-stack socket arrives as <c>::ffff:a.b.c.d</c>; lists name it as <c>a.b.c.d</c>.</summary>
-    public static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 }

@@ -38,7 +38,7 @@ public static class MetricsSetup
         var allowed = Allowed(routes.ServiceProvider.GetRequiredService<IOptions<IrcStreamOptions>>().Value.Metrics);
         return routes.MapPrometheusScrapingEndpoint(Path, meterProvider: null, configureBranchedPipeline: branch => branch.Use(async (context, next) =>
         {
-            if (context.Connection.RemoteIpAddress is { } client && allowed.Any(network => network.Contains(AddressRange.Normalize(client))))
+            if (ClientAddress.Of(context) is { } client && allowed.Any(network => network.Contains(client)))
             {
                 await next(context);
                 return;

@@ -21,7 +21,7 @@ public static class ConnectionRateLimit
             limiter.AddPolicy(PolicyName, context =>
             {
                 var limit = context.RequestServices.GetRequiredService<IOptions<IrcStreamOptions>>().Value.ConnectionRateLimit;
-                var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+                var address = ClientAddress.KeyOf(context);
                 return RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = limit.PermitLimit,

@@ -9,7 +9,6 @@ internal static class SessionCookie
 {
     public const string Name = "ircstream_session";
     private const int ValueBytes = 32;
-    private static readonly int ValueLength = Base64Url.GetEncodedLength(ValueBytes);
 
     /// <summary>The SHA-256 of a cookie value, in hex: what names a session wherever the cookie must not appear.</summary>
     public static string Hash(string value) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)));
@@ -18,7 +17,8 @@ internal static class SessionCookie
 
     /// <summary>The request's cookie value when it has the shape of one the gateway gives out; null otherwise.</summary>
     public static string? Read(HttpContext context) =>
-        context.Request.Cookies.TryGetValue(Name, out var value) && value is not null && value.Length == ValueLength ? value : null;
+        context.Request.Cookies.TryGetValue(Name, out var value) && value is not null
+            && Base64Url.IsValid(value, out var bytes) && bytes == ValueBytes ? value : null;
 
     public static void Set(HttpContext context, string value) => context.Response.Cookies.Append(Name, value, new CookieOptions
     {

@@ -29,7 +29,7 @@ public static class SessionsSetup
             var http = context.HttpContext;
             var store = http.RequestServices.GetRequiredService<ISessionStore>();
             // A request another node forwarded belongs to a session that exists; if it has just expired, none is made for it.
-            var resolution = await store.ResolveAsync(SessionCookie.Read(http), ClientAddress(http), mayCreate: !OwnerForwarding.IsForwarded(http), http.RequestAborted);
+            var resolution = await store.ResolveAsync(SessionCookie.Read(http), ClientAddress.KeyOf(http), mayCreate: !OwnerForwarding.IsForwarded(http), http.RequestAborted);
             if (!resolution.Succeeded) return Refusal(resolution.Refusal, http);
             if (resolution.NewCookie is { } cookie) SessionCookie.Set(http, cookie);
             http.Features.Set(resolution.Session);
@@ -52,10 +52,4 @@ public static class SessionsSetup
             _ => Problems.SessionNotFound(),
         };
     }
-
-    /// <summary>The client's address as the rate limit sees it (after trusted forwarded headers), IPv4-mapped shown as IPv4.</summary>
-    internal static string ClientAddress(HttpContext context) =>
-        context.Connection.RemoteIpAddress is { } address
-            ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString()
-            : "unknown";
 }

@@ -15,6 +15,7 @@ namespace IrcStream.Api.Streaming;
 /// <summary>A connection's events: the SSE stream and the long-poll, with the same objects and the same gap rule.</summary>
 public static class StreamingApi
 {
+    /// <summary>The longest a poll waits, whatever it asks for; also the ceiling of <c>LongPollTimeout</c>.</summary>
     public static readonly TimeSpan MaxPollTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>Reads the logs of the connections this node holds, unless a shared store (Redis mode) was registered before.</summary>
@@ -59,7 +60,7 @@ public static class StreamingApi
                 "Last-Event-ID (or lastEventId) must be the seq of an event you received; leave it out to start from the oldest retained event.");
         }
 
-        if (limits.TryTake(id, session.Hash, SessionsSetup.ClientAddress(http), out var refusal) is not { } slot) return refusal!;
+        if (limits.TryTake(id, session.Hash, ClientAddress.KeyOf(http), out var refusal) is not { } slot) return refusal!;
 
         var response = http.Response;
         response.RegisterForDispose(slot);
@@ -89,7 +90,7 @@ public static class StreamingApi
 
         var errors = new Dictionary<string, string[]>();
         if (since < 0) errors["since"] = ["Give the seq of the last event you have, 0 or more."];
-        if (timeout is < 0 or double.NaN or double.PositiveInfinity) errors["timeout"] = ["Give how long to wait in seconds, 0 to 60."];
+        if (timeout is < 0 or double.NaN or double.PositiveInfinity) errors["timeout"] = [$"Give how long to wait in seconds, 0 to {MaxPollTimeout.TotalSeconds}."];
         if (errors.Count > 0) return Problems.Invalid(errors, "Bad poll parameters", "Correct the query parameters listed in errors and poll again.");
 
         var after = since ?? 0;
@@ -100,7 +101,7 @@ public static class StreamingApi
         if (events.Count > 0 || completed || wait <= TimeSpan.Zero) return new EventArrayResult(ApiMetrics.PollDelivered(events));
 
         // Only a poll that waits holds its socket open; one answered at once is not counted.
-        using var slot = limits.TryTake(id, session.Hash, SessionsSetup.ClientAddress(http), out var refusal);
+        using var slot = limits.TryTake(id, session.Hash, ClientAddress.KeyOf(http), out var refusal);
         if (slot is null) return refusal!;
         using var activity = session.BeginActivity();
         using var waiting = ApiMetrics.PollWaiting();

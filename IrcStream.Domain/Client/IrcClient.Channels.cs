@@ -86,7 +86,7 @@ public sealed partial class IrcClient
         var line = new System.Text.StringBuilder();
         foreach (var channel in channels)
         {
-            if (channel.Length == 0 || channel.AsSpan().IndexOfAny(" ,\r\n\0\a") >= 0) continue;
+            if (!IrcNames.IsJoinTarget(channel)) continue;
             if (line.Length > 0 && line.Length + 1 + channel.Length > maxTargetsLength)
             {
                 yield return "JOIN " + line;

@@ -2,56 +2,47 @@ namespace IrcStream.Domain.Connections;
 
 /// <summary>
 /// A token bucket for outgoing user lines: <c>burst</c> lines may go at once, then one more per
-/// <c>interval</c>, which is how servers count (and punish) a client's lines. Not thread-safe: the
-/// <see cref="OutgoingQueue"/> calls it under its lock.
+/// <c>interval</c>, which is how servers count (and punish) a client's lines. Not thread-safe: only the
+/// <see cref="OutgoingQueue"/>'s one reader, the writer loop, calls it.
 /// </summary>
+/// <remarks>
+/// Not System.Threading.RateLimiting's <c>TokenBucketRateLimiter</c>: that one refills on its own timer (or when
+/// told to) and reads no <see cref="TimeProvider"/>, so its pacing could only be tested with real waits; this one
+/// is paced by the connection's clock, which a test moves by hand.
+/// </remarks>
 internal sealed class FloodLimiter
 {
-    private readonly int _burst;
     private readonly TimeSpan _interval;
+    /// <summary>How far ahead of the next line's own slot a line may go: the burst, less the line itself.</summary>
+    private readonly TimeSpan _burstAhead;
     private readonly TimeProvider _time;
-    private double _tokens;
-    private long _lastRefill;
+    private readonly long _start;
+    /// <summary>The slot of the next line, as time since <see cref="_start"/>; whole ticks, so a wait ends exactly on it.</summary>
+    private TimeSpan _nextSlot;
 
     public FloodLimiter(int burst, TimeSpan interval, TimeProvider time)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(burst, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(interval, TimeSpan.Zero);
-        _burst = burst;
         _interval = interval;
+        _burstAhead = TimeSpan.FromTicks(interval.Ticks * (burst - 1));
         _time = time;
-        _tokens = burst;
-        _lastRefill = time.GetTimestamp();
+        _start = time.GetTimestamp();
     }
 
     /// <summary>Takes one line's token when there is one; otherwise says how long until there is.</summary>
     public bool TryTake(out TimeSpan wait)
     {
-        Refill();
-        if (_tokens >= 1)
+        var now = _time.GetElapsedTime(_start);
+        var earliest = _nextSlot - _burstAhead;
+        if (now < earliest)
         {
-            _tokens -= 1;
-            wait = TimeSpan.Zero;
-            return true;
+            wait = earliest - now;
+            return false;
         }
-        wait = _interval * (1 - _tokens);
-        // A rounding remainder must not turn into a zero wait and a busy loop.
-        if (wait < TimeSpan.FromMilliseconds(1)) wait = TimeSpan.FromMilliseconds(1);
-        return false;
-    }
-
-    private void Refill()
-    {
-        var now = _time.GetTimestamp();
-        if (_interval <= TimeSpan.Zero)
-        {
-            _tokens = _burst;
-        }
-        else
-        {
-            var elapsed = _time.GetElapsedTime(_lastRefill, now);
-            _tokens = Math.Min(_burst, _tokens + elapsed / _interval);
-        }
-        _lastRefill = now;
+        // A quiet spell gives back at most the burst: the slots start again from now.
+        _nextSlot = (now > _nextSlot ? now : _nextSlot) + _interval;
+        wait = TimeSpan.Zero;
+        return true;
     }
 }

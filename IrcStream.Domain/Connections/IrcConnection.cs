@@ -269,16 +269,6 @@ public sealed class IrcConnection : IIrcConnection
     /// <summary>A setting no connection could work with fails here, when the gateway creates the connection, not later in its background loop.</summary>
     private static void Validate(IrcEngineSettings settings)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(settings.EventBufferSize, 1, nameof(settings.EventBufferSize));
-        ArgumentOutOfRangeException.ThrowIfLessThan(settings.EventBufferBytes, 1, nameof(settings.EventBufferBytes));
-        ArgumentOutOfRangeException.ThrowIfNegative(settings.LiveReaderHoldBytes, nameof(settings.LiveReaderHoldBytes));
-        ArgumentOutOfRangeException.ThrowIfLessThan(settings.FloodBurst, 1, nameof(settings.FloodBurst));
-        ArgumentOutOfRangeException.ThrowIfLessThan(settings.SendQueueCapacity, 1, nameof(settings.SendQueueCapacity));
-        ArgumentOutOfRangeException.ThrowIfLessThan(settings.FloodInterval, TimeSpan.Zero, nameof(settings.FloodInterval));
-        ArgumentOutOfRangeException.ThrowIfLessThan(settings.ReconnectDelay, TimeSpan.Zero, nameof(settings.ReconnectDelay));
-        ArgumentOutOfRangeException.ThrowIfLessThan(settings.QuitWait, TimeSpan.Zero, nameof(settings.QuitWait));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(settings.ConnectTimeout, TimeSpan.Zero, nameof(settings.ConnectTimeout));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(settings.PingIdle, TimeSpan.Zero, nameof(settings.PingIdle));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(settings.PingTimeout, TimeSpan.Zero, nameof(settings.PingTimeout));
+        if (settings.Problems() is [var problem, ..]) throw new ArgumentOutOfRangeException(problem.Setting, problem.ToString());
     }
 }

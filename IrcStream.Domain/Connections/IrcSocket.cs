@@ -1,40 +1,23 @@
-using System.Buffers;
 using System.IO.Pipelines;
-using System.Net.Sockets;
-using System.Text;
-using System.Threading.Channels;
 using IrcStream.Domain.Client;
 using IrcStream.Domain.Diagnostics;
 using IrcStream.Domain.Protocol;
 
 namespace IrcStream.Domain.Connections;
 
-/// <summary>How a socket ended: the DISCONNECTED detail, and whether the connection should come back.</summary>
-internal sealed record SocketEnd(string Detail, bool Reconnect);
-
 /// <summary>
-/// The loops of one socket, feeding an <see cref="IrcClient"/> and carrying out what it decides: a read loop
-/// that frames and parses lines, a single writer loop over an <see cref="OutgoingQueue"/>, a ping loop that
-/// notices a silent server, and a client loop, the only one that talks to the <see cref="IrcClient"/>, fed by
-/// the read and write loops through one channel in the order things happened. They stop together on one token,
-/// and <see cref="RunAsync"/> returns only when all of them have.
+/// The loops of one socket: a read loop that frames and parses lines, a single writer loop over an
+/// <see cref="OutgoingQueue"/>, and a ping loop that notices a silent server. The read and write loops post what
+/// happened to the <see cref="ClientLoop"/>, the only one that talks to the <see cref="IrcClient"/>. They stop
+/// together on one token, and <see cref="RunAsync"/> returns only when all of them have.
 /// </summary>
 internal sealed class IrcSocket
 {
-    /// <summary>One socket write holds at most this much, so a long queue is written in a few large writes.</summary>
-    private const int WriteBatchBytes = 16 * 1024;
-
-    /// <summary>Inputs waiting for the client loop; a full channel makes the read loop wait, and so the server.</summary>
-    private const int InputCapacity = 256;
-
     private readonly Stream _stream;
     private readonly IrcClient _client;
-    private readonly ConnectionJournal _journal;
+    private readonly ClientLoop _clientLoop;
     private readonly IrcEngineSettings _settings;
     private readonly TimeProvider _time;
-    private readonly IrcClientOutput _output = new();
-    private readonly Channel<SocketInput> _inputs = Channel.CreateBounded<SocketInput>(
-        new BoundedChannelOptions(InputCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly TaskCompletionSource _readEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lastTraffic;
     private volatile bool _open = true;
@@ -42,16 +25,9 @@ internal sealed class IrcSocket
 
     public IrcSocket(Stream stream, IrcClient client, ConnectionJournal journal, IrcEngineSettings settings)
     {
-        _stream = stream;
-        _client = client;
-        _journal = journal;
-        _settings = settings;
-        _time = settings.Time;
-        Outgoing = new OutgoingQueue(
-            _settings.SendQueueCapacity,
-            new FloodLimiter(_settings.FloodBurst, _settings.FloodInterval, _time),
-            _time,
-            userLinesOpen: false);
+        (_stream, _client, _settings, _time) = (stream, client, settings, settings.Time);
+        Outgoing = new OutgoingQueue(settings.SendQueueCapacity, new FloodLimiter(settings.FloodBurst, settings.FloodInterval, _time), _time, userLinesOpen: false);
+        _clientLoop = new ClientLoop(client, journal, Outgoing);
     }
 
     public OutgoingQueue Outgoing { get; }
@@ -67,10 +43,14 @@ internal sealed class IrcSocket
     {
         using var running = CancellationTokenSource.CreateLinkedTokenSource(stop);
         _lastTraffic = _time.GetTimestamp();
-        _client.Opened(detail, _time.GetUtcNow(), _output);
-        CarryOut();
-        var clientLoop = ClientLoopAsync();
-        var loops = new[] { ReadLoopAsync(running.Token), WriteLoopAsync(running.Token), PingLoopAsync(running.Token) };
+        _clientLoop.Opened(detail, _time.GetUtcNow());
+        var clientLoop = _clientLoop.RunAsync();
+        Task<SocketEnd>[] loops =
+        [
+            SocketEnd.OfLoopAsync(ReadLoopAsync, "The connection was lost", running.Token),
+            SocketEnd.OfLoopAsync(WriteLoopAsync, "The connection was lost while writing", running.Token),
+            SocketEnd.OfLoopAsync(PingLoopAsync, "The connection was lost", running.Token),
+        ];
         var first = await Task.WhenAny([.. loops, clientLoop]).ConfigureAwait(false);
         _open = false;
         Outgoing.Complete();
@@ -84,23 +64,18 @@ internal sealed class IrcSocket
         finally
         {
             // What was read before the end (the server's ERROR) still goes through the client.
-            _inputs.Writer.TryComplete();
+            _clientLoop.Complete();
             await clientLoop.ConfigureAwait(false);
         }
-        var end = first == clientLoop ? new SocketEnd("The connection was closed.", Reconnect: false) : await first.ConfigureAwait(false);
-        var state = _client.State;
-        if (state.UserQuit) return new SocketEnd("The user sent QUIT.", Reconnect: false);
-        return end == ServerClosed && state.ServerError is { } error ? end with { Detail = $"The server closed the connection: {error}" } : end;
+        var end = first is Task<SocketEnd> loop ? await loop.ConfigureAwait(false) : SocketEnd.Closed;
+        return end.After(_client.State);
     }
-
-    private static readonly SocketEnd ServerClosed = new("The server closed the connection.", Reconnect: true);
 
     private async Task<SocketEnd> ReadLoopAsync(CancellationToken cancellationToken)
     {
         // Zero-byte reads: an idle connection waits for data without holding a rented read buffer.
         var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true, useZeroByteReads: true));
         var framer = new IrcLineFramer();
-        var inputs = _inputs.Writer;
         try
         {
             while (true)
@@ -111,22 +86,13 @@ internal sealed class IrcSocket
                 FrameResult frame;
                 while ((frame = framer.TryReadLine(ref buffer, out var line)) != FrameResult.NeedMoreData)
                 {
-                    var input = frame == FrameResult.TooLong ? SocketInput.Unreadable(framer.LastError!, _time.GetUtcNow())
-                        : IrcMessage.TryParse(line!, out var message) ? SocketInput.Received(message, _time.GetUtcNow())
-                        : SocketInput.Unreadable($"The server sent a line that is not an IRC message; it was skipped: {line}", _time.GetUtcNow());
-                    if (!inputs.TryWrite(input)) await inputs.WriteAsync(input, cancellationToken).ConfigureAwait(false);
+                    var input = SocketInput.Framed(frame, line, framer.LastError, _time.GetUtcNow());
+                    if (input.Kind == SocketInputKind.Received) GatewayMetrics.EventReceived();
+                    await _clientLoop.PostAsync(input, cancellationToken).ConfigureAwait(false);
                 }
                 reader.AdvanceTo(buffer.Start, buffer.End);
-                if (result.IsCompleted) return ServerClosed;
+                if (result.IsCompleted) return SocketEnd.ServerClosed;
             }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return new SocketEnd("The connection was closed.", Reconnect: false);
-        }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
-        {
-            return new SocketEnd($"The connection was lost: {ex.Message}", Reconnect: true);
         }
         finally
         {
@@ -135,130 +101,40 @@ internal sealed class IrcSocket
         }
     }
 
-    /// <summary>The only caller of the <see cref="IrcClient"/> while the socket is up; ends once the inputs are completed and drained.</summary>
-    private async Task<SocketEnd> ClientLoopAsync()
-    {
-        var inputs = _inputs.Reader;
-        while (await inputs.WaitToReadAsync().ConfigureAwait(false))
-        {
-            while (inputs.TryRead(out var input))
-            {
-                switch (input.Kind)
-                {
-                    case SocketInputKind.Received:
-                        _client.Receive(input.Message!, input.Time, _output);
-                        GatewayMetrics.EventReceived();
-                        break;
-                    case SocketInputKind.Unreadable:
-                        IrcClient.Unreadable(input.Text!, input.Time, _output);
-                        break;
-                    case SocketInputKind.Written:
-                        _client.Written(input.Text!, input.Message, input.FromUser, input.Time, _output);
-                        break;
-                }
-                CarryOut();
-            }
-        }
-        return new SocketEnd("The connection was closed.", Reconnect: false);
-    }
-
-    /// <summary>Does what the client decided: its lines to the priority path, its events to the log.</summary>
-    private void CarryOut()
-    {
-        if (_output.IsEmpty) return;
-        _journal.Record(_output);
-        foreach (var line in _output.Lines) Outgoing.EnqueuePriority(line);
-        if (_output.OpenUserLines) Outgoing.OpenUserLines();
-        _output.Clear();
-    }
-
     private async Task<SocketEnd> WriteLoopAsync(CancellationToken cancellationToken)
     {
-        var inputs = _inputs.Writer;
-        try
+        while (true)
         {
-            while (true)
+            var line = await Outgoing.TakeAsync(cancellationToken).ConfigureAwait(false);
+            using var batch = new LineBatch();
+            do
             {
-                var line = await Outgoing.TakeAsync(cancellationToken).ConfigureAwait(false);
-                // Rented per batch, not held: an idle connection (most of them) keeps no write buffer.
-                var buffer = ArrayPool<byte>.Shared.Rent(WriteBatchBytes);
-                var written = 0;
-                try
-                {
-                    int fromUser = 0, fromGateway = 0;
-                    do
-                    {
-                        Encode(line.Text, ref buffer, ref written);
-                        // Told before the write, so the log has an own message before any reply the server sends to it.
-                        var input = SocketInput.Written(line, _time.GetUtcNow());
-                        if (!inputs.TryWrite(input)) await inputs.WriteAsync(input, cancellationToken).ConfigureAwait(false);
-                        if (line.FromUser) fromUser++;
-                        else fromGateway++;
-                    }
-                    while (written < WriteBatchBytes && Outgoing.TryTakeNow(out line));
-
-                    await _stream.WriteAsync(buffer.AsMemory(0, written), cancellationToken).ConfigureAwait(false);
-                    await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-                    GatewayMetrics.LinesWritten(fromUser, fromGateway);
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                }
+                batch.Add(line);
+                // Told before the write, so the log has an own message before any reply the server sends to it.
+                await _clientLoop.PostAsync(SocketInput.Written(line, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
             }
+            while (!batch.IsFull && Outgoing.TryTakeNow(out line));
+            await _stream.WriteAsync(batch.Bytes, cancellationToken).ConfigureAwait(false);
+            await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            GatewayMetrics.LinesWritten(batch.FromUser, batch.FromGateway);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return new SocketEnd("The connection was closed.", Reconnect: false);
-        }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
-        {
-            return new SocketEnd($"The connection was lost while writing: {ex.Message}", Reconnect: true);
-        }
-    }
-
-    /// <summary>Appends the line and CR-LF at <paramref name="written"/>, swapping in a larger pooled buffer when it does not fit.</summary>
-    private static void Encode(string text, ref byte[] buffer, ref int written)
-    {
-        var needed = written + Encoding.UTF8.GetByteCount(text) + 2;
-        if (needed > buffer.Length)
-        {
-            var larger = ArrayPool<byte>.Shared.Rent(needed);
-            buffer.AsSpan(0, written).CopyTo(larger);
-            ArrayPool<byte>.Shared.Return(buffer);
-            buffer = larger;
-        }
-        written += Encoding.UTF8.GetBytes(text, buffer.AsSpan(written));
-        buffer[written++] = (byte)'\r';
-        buffer[written++] = (byte)'\n';
     }
 
     private async Task<SocketEnd> PingLoopAsync(CancellationToken cancellationToken)
     {
-        try
+        while (true)
         {
-            while (true)
+            var idle = _time.GetElapsedTime(Volatile.Read(ref _lastTraffic));
+            if (idle < _settings.PingIdle)
             {
-                var idle = _time.GetElapsedTime(Volatile.Read(ref _lastTraffic));
-                if (idle < _settings.PingIdle)
-                {
-                    await Task.Delay(_settings.PingIdle - idle, _time, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-                var sentAt = _time.GetTimestamp();
-                Outgoing.EnqueuePriority($"PING :ircstream-{++_pings}");
-                await Task.Delay(_settings.PingTimeout, _time, cancellationToken).ConfigureAwait(false);
-                if (Volatile.Read(ref _lastTraffic) < sentAt)
-                {
-                    return new SocketEnd(
-                        $"The server sent nothing for {(_settings.PingIdle + _settings.PingTimeout).TotalSeconds:0.###} s and did not answer PING.",
-                        Reconnect: true);
-                }
+                await Task.Delay(_settings.PingIdle - idle, _time, cancellationToken).ConfigureAwait(false);
+                continue;
             }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return new SocketEnd("The connection was closed.", Reconnect: false);
+            var sentAt = _time.GetTimestamp();
+            Outgoing.EnqueuePriority($"PING :ircstream-{++_pings}");
+            await Task.Delay(_settings.PingTimeout, _time, cancellationToken).ConfigureAwait(false);
+            if (Volatile.Read(ref _lastTraffic) < sentAt)
+                return new SocketEnd($"The server sent nothing for {(_settings.PingIdle + _settings.PingTimeout).TotalSeconds:0.###} s and did not answer PING.", Reconnect: true);
         }
     }
 }

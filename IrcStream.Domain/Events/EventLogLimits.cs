@@ -8,11 +8,12 @@ namespace IrcStream.Domain.Events;
 /// </summary>
 public sealed record EventLogLimits
 {
+    public const int DefaultMaxEvents = 1000;
     public const long DefaultMaxBytes = 1024 * 1024;
     public const long DefaultMaxHeldBytes = 16L * 1024 * 1024;
 
     /// <summary>Events retained for resume (<c>EventBufferSize</c>).</summary>
-    public int MaxEvents { get; init; } = 1000;
+    public int MaxEvents { get; init; } = DefaultMaxEvents;
 
     /// <summary>Bytes of events retained for resume (<c>EventBufferBytes</c>), counted as <see cref="StoredEvent.RetainedBytes"/>; the newest event is kept whatever its size.</summary>
     public long MaxBytes { get; init; } = DefaultMaxBytes;

@@ -128,7 +128,7 @@ public sealed class IrcMessage : IEquatable<IrcMessage>
         for (var i = 0; i < copy.Length; i++)
         {
             var parameter = parameters[i] ?? throw new ArgumentException($"Parameter {i} is null.", nameof(parameters));
-            if (i < copy.Length - 1 && (parameter.Length == 0 || parameter[0] == ':' || parameter.Contains(' ')))
+            if (i < copy.Length - 1 && IrcParameters.NeedsTrailing(parameter))
                 throw new ArgumentException(
                     $"Parameter {i} ('{parameter}') is empty, begins with ':' or contains a space; only the last parameter may.", nameof(parameters));
             copy[i] = parameter;

@@ -24,7 +24,7 @@ internal static class IrcMessageFormatter
         {
             length += 1 + parameters[i].Length;
         }
-        var needsColon = parameters.Count > 0 && NeedsTrailingColon(parameters[^1]);
+        var needsColon = parameters.Count > 0 && IrcParameters.NeedsTrailing(parameters[^1]);
         if (needsColon) length++;
 
         return string.Create(length, (message, needsColon), static (span, state) =>
@@ -68,8 +68,4 @@ internal static class IrcMessageFormatter
             }
         });
     }
-
-    /// <summary>The last parameter needs its ':' only when it is empty, contains a space or begins with ':'.</summary>
-    private static bool NeedsTrailingColon(string parameter) =>
-        parameter.Length == 0 || parameter[0] == ':' || parameter.Contains(' ');
 }

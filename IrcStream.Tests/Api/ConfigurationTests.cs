@@ -6,6 +6,7 @@ using IrcStream.Tests.Api.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace IrcStream.Tests.Api;
@@ -13,33 +14,23 @@ namespace IrcStream.Tests.Api;
 public sealed class ConfigurationTests
 {
     [Fact]
-    public async Task AppsettingsHoldsTheContractDefaults()
+    public async Task TheGatewayRunsWithTheShippedAppsettingsValues()
     {
-        await using var host = GatewayHost.Start(new Dictionary<string, string?>
-        {
-            // GatewayHost's own overrides, put back to see the file's values.
-            ["IrcStream:AllowedServers:0"] = "localhost:6667",
-            ["IrcStream:AllowedServers:1"] = "127.0.0.1:6667",
-            ["IrcStream:ConnectionRateLimit:PermitLimit"] = "10",
-        });
-        var options = host.Services.GetRequiredService<IOptions<IrcStreamOptions>>().Value;
-        options.AllowedServers.Should().Equal("localhost:6667", "127.0.0.1:6667");
-        options.EventBufferSize.Should().Be(1000);
-        options.EventBufferBytes.Should().Be(1024 * 1024);
-        options.LiveReaderHoldBytes.Should().Be(16 * 1024 * 1024);
-        options.LiveReaderHoldTotalBytes.Should().Be(256 * 1024 * 1024);
-        options.KeepAliveInterval.Should().Be(TimeSpan.FromSeconds(30));
-        options.LongPollTimeout.Should().Be(TimeSpan.FromSeconds(30));
-        options.PollBatchSize.Should().Be(500);
-        options.ConnectTimeout.Should().Be(TimeSpan.FromSeconds(15));
-        options.ReconnectDelay.Should().Be(TimeSpan.FromMinutes(1));
-        options.SessionIdleTimeout.Should().Be(TimeSpan.FromMinutes(10));
-        options.MaxConnectionsPerSession.Should().Be(5);
-        options.Flood.Burst.Should().Be(5);
-        options.Flood.Interval.Should().Be(TimeSpan.FromSeconds(2));
-        options.Webirc.Password.Should().BeNull();
-        options.Webirc.Gateway.Should().Be("ircstream");
-        options.Metrics.AllowedAddresses.Should().BeEmpty("loopback only is the default");
+        await using var host = GatewayHost.Start(asShipped: true);
+        var running = host.Services.GetRequiredService<IOptions<IrcStreamOptions>>().Value;
+        // The file the Api ships, as the build copies it next to the gateway.
+        var shipped = new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false).Build();
+
+        // Values only the file holds: without them the gateway would run with other ones.
+        running.AllowedServers.Should().Equal(["localhost:6667", "127.0.0.1:6667"], "the contract's default servers come from appsettings.json");
+        new IrcStreamOptions().AllowedServers.Should().NotEqual(running.AllowedServers, "the code's default is not the contract's");
+        var aspNetCore = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics");
+        aspNetCore.IsEnabled(LogLevel.Information).Should().BeFalse("appsettings.json keeps ASP.NET Core's request lines out at Information");
+        aspNetCore.IsEnabled(LogLevel.Warning).Should().BeTrue();
+        // And every other value the file holds is the one the gateway runs with.
+        var fromFile = new IrcStreamOptions();
+        shipped.GetSection("IrcStream").Bind(fromFile);
+        running.Should().BeEquivalentTo(fromFile);
     }
 
     [Fact]

@@ -247,6 +247,31 @@ public sealed class ConnectionsApiTests
     }
 
     [Fact]
+    public async Task TwoSpellingsOfOneClientAddressShareOneConnectionRateLimit()
+    {
+        await using var host = GatewayHost.Start(new Dictionary<string, string?>
+        {
+            ["IrcStream:ConnectionRateLimit:PermitLimit"] = "2",
+            ["IrcStream:ConnectionRateLimit:Window"] = "00:10:00",
+        });
+        // The gateway believes a proxy on loopback: each browser says, through it, which client it is.
+        Browser From(string address)
+        {
+            var browser = host.NewBrowser();
+            browser.Http.DefaultRequestHeaders.Add("X-Forwarded-For", address);
+            return browser;
+        }
+
+        // An IPv4 client on a dual-stack socket arrives as ::ffff:10.1.2.3: the same client as 10.1.2.3.
+        await From("::ffff:10.1.2.3").ConnectAsync();
+        await From("10.1.2.3").ConnectAsync();
+        using var third = await PostJsonAsync(From("::ffff:10.1.2.3"), """{"server":"127.0.0.1:6667"}""");
+        await third.ShouldBeProblemAsync((HttpStatusCode)429);
+
+        await From("10.9.9.9").ConnectAsync();
+    }
+
+    [Fact]
     public async Task ForeignOriginOnPostOrDeleteIs403AndOwnOriginPasses()
     {
         await using var host = GatewayHost.Start();

@@ -1,5 +1,5 @@
 using IrcStream.Domain.Connections;
-using IrcStream.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IrcStream.Tests.Connections;
 
@@ -8,7 +8,7 @@ public sealed class FloodLimiterTests
     [Fact]
     public void ABurstGoesAtOnceThenOneLinePerInterval()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var limiter = new FloodLimiter(5, TimeSpan.FromSeconds(2), time);
 
         for (var i = 0; i < 5; i++) limiter.TryTake(out _).Should().BeTrue($"line {i + 1} is within the burst");
@@ -26,7 +26,7 @@ public sealed class FloodLimiterTests
     [Fact]
     public void AQuietPeriodRefillsTheBurstButNoMore()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var limiter = new FloodLimiter(3, TimeSpan.FromSeconds(1), time);
         for (var i = 0; i < 3; i++) limiter.TryTake(out _);
 

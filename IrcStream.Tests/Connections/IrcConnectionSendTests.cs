@@ -1,7 +1,8 @@
-using System.Diagnostics;
+using System.Globalization;
 using IrcStream.Domain.Connections;
 using IrcStream.Domain.Events;
 using IrcStream.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IrcStream.Tests.Connections;
 
@@ -33,8 +34,8 @@ public sealed class IrcConnectionSendTests
     public async Task AFullQueueRefusesTheWholeBatchAndTakesOneThatFits()
     {
         var ct = TestContext.Current.CancellationToken;
-        // One line may go out, then flood control holds the rest for an hour: the queue only fills.
-        var settings = TestConnections.Settings with { SendQueueCapacity = 5, FloodBurst = 1, FloodInterval = TimeSpan.FromHours(1) };
+        // One line may go out, then flood control holds the rest for ten minutes: the queue only fills.
+        var settings = TestConnections.Settings with { SendQueueCapacity = 5, FloodBurst = 1, FloodInterval = TimeSpan.FromMinutes(10) };
         await using var fake = await FakeServerConnection.StartAsync(null, ct, settings: settings);
         var (connection, peer) = fake;
         connection.Send(["PRIVMSG #c :first"]).Outcome.Should().Be(SendOutcome.Queued);
@@ -52,30 +53,34 @@ public sealed class IrcConnectionSendTests
     public async Task FloodControlLetsABurstGoThenOneLinePerInterval()
     {
         var ct = TestContext.Current.CancellationToken;
-        var interval = TimeSpan.FromMilliseconds(300);
-        var settings = TestConnections.Settings with { FloodBurst = 3, FloodInterval = interval };
+        var time = new FakeTimeProvider();
+        var interval = TimeSpan.FromSeconds(2);
+        // The connection's clock is the test's: no line waits for real time, and none can come early.
+        var settings = TestConnections.Settings with { FloodBurst = 3, FloodInterval = interval, Time = time, QuitWait = TimeSpan.Zero };
         await using var fake = await FakeServerConnection.StartAsync(null, ct, settings: settings);
         var (connection, peer) = fake;
 
-        var queued = Stopwatch.GetTimestamp();
         connection.Send([.. Enumerable.Range(1, 6).Select(i => $"PRIVMSG #c :{i}")]).Outcome.Should().Be(SendOutcome.Queued);
+        for (var i = 0; i < 3; i++) await peer.WaitForAsync("PRIVMSG", Timeout, ct);
+        await peer.SyncAsync(Timeout, ct);
+        peer.ReceivedLines.Where(l => l.StartsWith("PRIVMSG", StringComparison.Ordinal)).Should().HaveCount(3, "the burst goes at once, the rest waits");
 
-        for (var i = 0; i < 6; i++) await peer.WaitForAsync("PRIVMSG", Timeout, ct);
-        var times = peer.ReceivedWithTimes.Select(r => r.Timestamp).ToArray();
-        peer.ReceivedLines.Should().Equal(Enumerable.Range(1, 6).Select(i => $"PRIVMSG #c :{i}"));
-        // Lower bounds only, from the moment the lines were queued: a slow machine may delay any line (the first
-        // included, so gaps between arrivals prove nothing), but none may arrive before its slot.
-        var tolerance = TimeSpan.FromMilliseconds(60);
-        Stopwatch.GetElapsedTime(queued, times[3]).Should().BeGreaterThan(interval - tolerance);
-        Stopwatch.GetElapsedTime(queued, times[4]).Should().BeGreaterThan(2 * interval - tolerance);
-        Stopwatch.GetElapsedTime(queued, times[5]).Should().BeGreaterThan(3 * interval - tolerance);
+        for (var line = 4; line <= 6; line++)
+        {
+            time.Advance(interval - TimeSpan.FromMilliseconds(1));
+            await peer.SyncAsync(Timeout, ct);
+            peer.ReceivedLines.Should().NotContain($"PRIVMSG #c :{line}", "its slot is one interval after the one before");
+            time.Advance(TimeSpan.FromMilliseconds(1));
+            await peer.WaitForAsync(m => m.Command == "PRIVMSG" && m.Params[^1] == line.ToString(CultureInfo.InvariantCulture), Timeout, ct);
+        }
+        peer.ReceivedLines.Where(l => l.StartsWith("PRIVMSG", StringComparison.Ordinal)).Should().Equal(Enumerable.Range(1, 6).Select(i => $"PRIVMSG #c :{i}"));
     }
 
     [Fact]
     public async Task PongIsNeverHeldBehindUserLinesWaitingForFloodControl()
     {
         var ct = TestContext.Current.CancellationToken;
-        var settings = TestConnections.Settings with { FloodBurst = 1, FloodInterval = TimeSpan.FromHours(1) };
+        var settings = TestConnections.Settings with { FloodBurst = 1, FloodInterval = TimeSpan.FromMinutes(10) };
         await using var fake = await FakeServerConnection.StartAsync(null, ct, settings: settings);
         var (connection, peer) = fake;
         connection.Send(["PRIVMSG #c :1", "PRIVMSG #c :2", "PRIVMSG #c :3"]).Outcome.Should().Be(SendOutcome.Queued);

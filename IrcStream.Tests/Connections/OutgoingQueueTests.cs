@@ -1,5 +1,5 @@
 using IrcStream.Domain.Connections;
-using IrcStream.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IrcStream.Tests.Connections;
 
@@ -59,8 +59,39 @@ public sealed class OutgoingQueueTests
         await waiting.Invoking(t => t.WaitAsync(Timeout, ct)).Should().ThrowAsync<OperationCanceledException>();
     }
 
-    private static OutgoingQueue NewQueue(int capacity, bool userLinesOpen) =>
-        new(capacity, new FloodLimiter(100, TimeSpan.FromSeconds(1), new ManualTimeProvider()), TimeProvider.System, userLinesOpen);
+    [Fact]
+    public async Task UserLinesBeyondTheBurstWaitForTheirSlotOnTheClockWhilePriorityLinesDoNot()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var time = new FakeTimeProvider();
+        var interval = TimeSpan.FromSeconds(2);
+        var queue = new OutgoingQueue(10, new FloodLimiter(3, interval, time), time, userLinesOpen: true);
+        queue.TryEnqueueUser([.. Enumerable.Range(1, 5).Select(i => User($"PRIVMSG #c :{i}"))]).Should().BeTrue();
+
+        for (var i = 1; i <= 3; i++) (await queue.TakeAsync(ct)).Text.Should().Be($"PRIVMSG #c :{i}", "the burst goes at once");
+        var fourth = queue.TakeAsync(ct).AsTask();
+        fourth.IsCompleted.Should().BeFalse();
+
+        queue.EnqueuePriority("PONG :now");
+        (await fourth.WaitAsync(Timeout, ct)).Text.Should().Be("PONG :now", "a gateway line does not wait for flood control");
+
+        var paced = queue.TakeAsync(ct).AsTask();
+        time.Advance(interval - TimeSpan.FromMilliseconds(1));
+        paced.IsCompleted.Should().BeFalse("the fourth line's slot is one interval after the burst");
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        (await paced.WaitAsync(Timeout, ct)).Text.Should().Be("PRIVMSG #c :4");
+
+        var fifth = queue.TakeAsync(ct).AsTask();
+        fifth.IsCompleted.Should().BeFalse();
+        time.Advance(interval);
+        (await fifth.WaitAsync(Timeout, ct)).Text.Should().Be("PRIVMSG #c :5");
+    }
+
+    private static OutgoingQueue NewQueue(int capacity, bool userLinesOpen)
+    {
+        var time = new FakeTimeProvider();
+        return new(capacity, new FloodLimiter(100, TimeSpan.FromSeconds(1), time), time, userLinesOpen);
+    }
 
     private static OutgoingLine User(string text) => new(text, FromUser: true, Message: null);
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IrcStream.Tests.Web;
 
@@ -14,6 +15,9 @@ public sealed class EventStreamCutter : IStartupFilter
     private readonly ConcurrentDictionary<HttpContext, byte> _open = new();
 
     public int OpenStreams => _open.Count;
+
+    /// <summary>Puts the cutter in front of a gateway's pipeline (<c>GatewayHost.Start(services: cutter.AddTo)</c>).</summary>
+    public void AddTo(IServiceCollection services) => services.AddSingleton<IStartupFilter>(this);
 
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {

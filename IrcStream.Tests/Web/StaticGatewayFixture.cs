@@ -1,3 +1,5 @@
+using IrcStream.Tests.Api.Support;
+
 namespace IrcStream.Tests.Web;
 
 /// <summary>A gateway with its default settings, for tests that only need the client's files and headers.</summary>
@@ -13,7 +15,7 @@ public sealed class StaticGatewayFixture : IAsyncLifetime
         {
             ["IrcStream:AllowedServers:0"] = "irc.example.test:6697",
             ["IrcStream:AllowedServers:1"] = "*.example.org:6697",
-        });
+        }, realEngine: true);
         return ValueTask.CompletedTask;
     }
 

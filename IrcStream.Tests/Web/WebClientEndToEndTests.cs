@@ -1,4 +1,5 @@
 using IrcStream.Domain.Protocol;
+using IrcStream.Tests.Api.Support;
 using IrcStream.Tests.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -32,7 +33,7 @@ public sealed partial class WebClientEndToEndTests(BrowserFixture browser, Inspi
             ["IrcStream:AllowedServers:1"] = "127.0.0.1:6667",
             ["IrcStream:ConnectionRateLimit:PermitLimit"] = "1000",
             ["Logging:LogLevel:Default"] = "Warning",
-        }, _cutter);
+        }, realEngine: true, services: _cutter.AddTo);
         return ValueTask.CompletedTask;
     }
 
@@ -366,7 +367,7 @@ public sealed partial class WebClientEndToEndTests(BrowserFixture browser, Inspi
             ["IrcStream:AllowedServers:0"] = Server,
             ["IrcStream:EventBufferSize"] = "30",
             ["Logging:LogLevel:Default"] = "Warning",
-        });
+        }, realEngine: true);
         var (client, other, channel, _) = await JoinSomeoneAsync("kim", gateway: smallGateway);
         for (var i = 1; i <= 40; i++) await other.SendAsync($"PRIVMSG {channel} :message {i}", Token);
         await Expect(client.Line("message 40")).ToHaveCountAsync(1);

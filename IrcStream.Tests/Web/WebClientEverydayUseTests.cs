@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Deque.AxeCore.Playwright;
+using IrcStream.Tests.Api.Support;
 using IrcStream.Tests.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -186,7 +187,7 @@ public sealed partial class WebClientEndToEndTests
             ["IrcStream:AllowedServers:0"] = address,
             ["IrcStream:ReconnectDelay"] = "00:00:10",
             ["Logging:LogLevel:Default"] = "Warning",
-        });
+        }, realEngine: true);
         var channel = UniqueChannel();
         var me = RawIrcClient.UniqueNick("me");
         var client = await ClientPage.OpenAsync(browser.Browser, gateway.BaseAddress);
@@ -287,7 +288,7 @@ public sealed partial class WebClientEndToEndTests
             ["IrcStream:AllowedServers:0"] = Server,
             ["IrcStream:AllowedServers:1"] = $"127.0.0.1:{refusing}",
             ["Logging:LogLevel:Default"] = "Warning",
-        });
+        }, realEngine: true);
         var (client, other, channel, me) = await JoinSomeoneAsync("sven", gateway: gateway);
         await client.TypeAsync("my own colour");
         var ownInLog = client.Page.Locator("#messages .line.self .nick");

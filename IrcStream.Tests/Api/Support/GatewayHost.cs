@@ -14,11 +14,24 @@ using Microsoft.Extensions.Hosting;
 namespace IrcStream.Tests.Api.Support;
 
 /// <summary>
-/// The real gateway on Kestrel bound to 127.0.0.1:0, with settings of the test's choosing and, unless told
-/// otherwise, <see cref="FakeIrcConnectionFactory"/> in place of the IRC engine.
+/// The one way tests host the gateway in-process: the Api's Program on Kestrel bound to 127.0.0.1:0, in the
+/// Production environment (the shipped appsettings.json, not appsettings.Development.json) unless a test asks
+/// for another, with settings of the test's choosing and, unless told otherwise, <see cref="FakeIrcConnectionFactory"/>
+/// in place of the IRC engine. Tests that need the gateway as its own process (SIGTERM, two nodes sharing a
+/// Redis) use <see cref="GatewayProcess"/>, which runs the same build.
 /// </summary>
 public sealed class GatewayHost : IAsyncDisposable
 {
+    /// <summary>What <see cref="Start"/> adds unless <c>asShipped</c>: any loopback port allowed, limits a test's many requests from one address don't hit, and quiet logs.</summary>
+    private static readonly Dictionary<string, string?> TestDefaults = new()
+    {
+        ["IrcStream:AllowedServers:0"] = "127.0.0.1:*",
+        ["IrcStream:AllowedServers:1"] = "localhost:*",
+        ["IrcStream:ConnectionRateLimit:PermitLimit"] = "1000",
+        ["IrcStream:MaxSessionsPerAddress"] = "1000",
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
+
     private readonly WebApplicationFactory<Program> _factory;
     private readonly List<Browser> _browsers = [];
 
@@ -29,6 +42,7 @@ public sealed class GatewayHost : IAsyncDisposable
         Fakes = fakes;
     }
 
+    /// <summary>http://127.0.0.1:{port}/</summary>
     public Uri BaseAddress { get; }
 
     /// <summary>The fake engine, or null when the host runs the real one.</summary>
@@ -36,25 +50,24 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public IServiceProvider Services => _factory.Services;
 
-    /// <summary>Allows every loopback port by default, so tests name servers like 127.0.0.1:6667 freely.</summary>
+    /// <summary>Starts a gateway.</summary>
+    /// <param name="settings">Configuration keys (<c>IrcStream:AllowedServers:0</c>) over the test defaults and appsettings.json.</param>
+    /// <param name="realEngine">True for real IRC connections; false for <see cref="Fakes"/>.</param>
+    /// <param name="eventBufferSize">The fake connections' event log size.</param>
+    /// <param name="services">Registrations after the gateway's own (a replacement service, an <c>IStartupFilter</c> in front of the pipeline).</param>
+    /// <param name="asShipped">True to leave out the test defaults, so the gateway runs with appsettings.json and <paramref name="settings"/> only.</param>
+    /// <param name="environment">The host environment; Production unless a test is about another.</param>
     public static GatewayHost Start(IDictionary<string, string?>? settings = null, bool realEngine = false, int eventBufferSize = 1000,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null, bool asShipped = false, string? environment = null)
     {
         var fakes = realEngine ? null : new FakeIrcConnectionFactory(eventBufferSize);
-        var all = new Dictionary<string, string?>
-        {
-            ["IrcStream:AllowedServers:0"] = "127.0.0.1:*",
-            ["IrcStream:AllowedServers:1"] = "localhost:*",
-            ["IrcStream:ConnectionRateLimit:PermitLimit"] = "1000",
-            ["IrcStream:MaxSessionsPerAddress"] = "1000",
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
+        var all = asShipped ? [] : new Dictionary<string, string?>(TestDefaults);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
 
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
-            // WebApplicationFactory defaults to Development; tests start from the shipped settings, not appsettings.Development.json.
-            web.UseEnvironment(Environments.Production);
+            // WebApplicationFactory's own default is Development.
+            web.UseEnvironment(environment ?? Environments.Production);
             web.ConfigureAppConfiguration(config => config.AddInMemoryCollection(all));
             // Also as host settings: Program reads some (IrcStream:Redis:Configuration) while it registers services,
             // before the app configuration above is applied.
@@ -67,7 +80,7 @@ public sealed class GatewayHost : IAsyncDisposable
         // The fakes append where the real engine would: in Redis mode, to logs copied into Redis.
         if (fakes is not null) fakes.EventLogs = factory.Services.GetService<IEventLogFactory>();
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new GatewayHost(factory, new Uri(address), fakes);
+        return new GatewayHost(factory, new Uri(address.EndsWith('/') ? address : address + "/"), fakes);
     }
 
     /// <summary>One gateway node in Redis mode: nodes started with the same <paramref name="redis"/> and <paramref name="prefix"/> share their state.</summary>
