@@ -35,6 +35,7 @@ public sealed partial class IrcClient
         {
             Nick = GatewayRegisters ? options.Nick : null,
             Pending = WithoutDuplicates(options.Channels),
+            Keys = [.. options.ChannelKeys],
         };
     }
 
