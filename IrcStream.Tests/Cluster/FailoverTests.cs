@@ -115,7 +115,8 @@ public sealed class FailoverTests(InspircdFixture irc)
         log.Count(e => Text(e) == "while A sleeps").Should().Be(1, Describe(log));
         var takeover = log.FindIndex(e => Status(e) == "RECONNECTING");
         takeover.Should().BePositive();
-        log.Skip(takeover + 1).Where(e => Status(e) is not null).Select(Status).Should().Equal(["CONNECTING", "CONNECTED", "REGISTERED"],
+        // ERROR lines of the new owner (a takeover without chat history says so) are not states.
+        log.Skip(takeover + 1).Select(Status).Where(s => s is not null and not "ERROR").Should().Equal(["CONNECTING", "CONNECTED", "REGISTERED"],
             "after the takeover only the new owner writes: nothing of the woken node (no DISCONNECTED, no CLOSED)");
         using var described = await nodes.OnB.Http.GetAsync($"/api/connections/{id}", Token);
         JsonDocument.Parse(await described.Content.ReadAsStringAsync(Token)).RootElement.GetProperty("state").GetString().Should().Be("connected");
