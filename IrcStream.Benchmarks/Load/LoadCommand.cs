@@ -51,6 +51,8 @@ public static class LoadCommand
                 {
                     FirehoseScenario.Name => await FirehoseScenario.RunAsync(options, transport, baselineRate, cancellationToken),
                     BusyScenario.Name => await BusyScenario.RunAsync(options, transport, cancellationToken),
+                    WelcomeScenario.Name => await WelcomeScenario.RunAsync(options, transport, cancellationToken),
+                    SharedChannelScenario.Name => await SharedChannelScenario.RunAsync(options, transport, cancellationToken),
                     SlowReaderScenario.Name => await SlowReaderScenario.RunAsync(options, transport, cancellationToken),
                     FanInScenario.Name => await FanInScenario.RunAsync(options, transport, cancellationToken),
                     _ => await DensityScenario.RunAsync(options, transport, cancellationToken),
