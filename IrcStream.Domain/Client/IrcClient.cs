@@ -85,6 +85,9 @@ public sealed partial class IrcClient
             ModeTypes = ChannelModeTypes.Rfc2812,
             UserQuit = false,
             ServerError = null,
+            Fills = [],
+            HistoryLimit = 0,
+            HistoryByMsgid = true,
         };
         Become(ConnectionState.Registering, detail, now, output);
         if (GatewayRegisters) StartRegistration(now, output);
@@ -114,6 +117,7 @@ public sealed partial class IrcClient
     public void Receive(IrcMessage message, DateTimeOffset now, IrcClientOutput output)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (IsKnownHistory(message)) return;
         output.Events.Add(new MessageEvent(message, EventTime(message, now)));
 
         var state = _state;
@@ -137,6 +141,7 @@ public sealed partial class IrcClient
         if (fromSelf && IrcSource.Parse(message.Source!) is { User: { } user, Host: { } host } && _state.UserHost != $"{user}@{host}")
             _state = _state with { UserHost = $"{user}@{host}" };
         FollowChannels(message, state.Nick, fromSelf);
+        FollowHistory(message, fromSelf, now, output);
         if (_state.Registration is { Complete: false }) Register(message, now, output);
         if (message.Command == "001" && p.Count > 0 && !_state.Welcomed) Welcome(p[0], now, output);
     }
@@ -193,6 +198,7 @@ public sealed partial class IrcClient
         Become(ConnectionState.Connected, nick, now, output);
         output.OpenUserLines = true;
         foreach (var join in TakeRejoinLines()) Send(join, now, output);
+        PlanFills(_state.Pending, now, output);
     }
 
     private void Become(ConnectionState connection, string? detail, DateTimeOffset now, IrcClientOutput output)

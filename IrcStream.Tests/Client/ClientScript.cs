@@ -9,6 +9,7 @@ namespace IrcStream.Tests.Client;
 /// Plays a conversation with an <see cref="IrcClient"/>, without a socket, one step per line:
 /// <list type="bullet">
 /// <item><c>&lt;&lt; line</c>: the server sends the line (its message event is expected and not listed);</item>
+/// <item><c>&lt;~ line</c>: the server sends the line and the client records nothing for it (a message the log already has);</item>
 /// <item><c>&gt;&gt; line</c>: the gateway's next line to write is this one; it is then written;</item>
 /// <item><c>user: line</c>: the user's line is written;</item>
 /// <item><c>!! STATUS detail</c>: the next event is this status, its detail starting with the given text;</item>
@@ -25,9 +26,13 @@ internal sealed class ClientScript
     private readonly Queue<string> _lines = new();
     private readonly Queue<GatewayEvent> _events = new();
 
-    public ClientScript(IrcConnectionOptions options, IrcClientState? state = null)
+    /// <param name="options">The connection's options.</param>
+    /// <param name="state">A stored state to carry on from.</param>
+    /// <param name="takingOver">When given, the client takes the connection over from another node with these newest messages.</param>
+    public ClientScript(IrcConnectionOptions options, IrcClientState? state = null, IEnumerable<TargetMessage>? takingOver = null)
     {
         Client = new IrcClient(options, state);
+        if (takingOver is not null) Client.TakingOver(takingOver);
         Client.Opened("irc.test:6667", Now, _output);
         Take();
     }
@@ -71,6 +76,11 @@ internal sealed class ClientScript
                 _output.Events.Should().NotBeEmpty();
                 _output.Events[0].Should().BeOfType<MessageEvent>().Which.Message.Should().Be(message);
                 _output.Events.RemoveAt(0);
+                Take();
+                break;
+            case "<~":
+                Client.Receive(IrcMessage.Parse(text), Now, _output);
+                _output.Events.Should().BeEmpty($"the log already has {text}");
                 Take();
                 break;
             case ">>":
