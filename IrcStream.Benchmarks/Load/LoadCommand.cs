@@ -27,6 +27,7 @@ public static class LoadCommand
             return 2;
         }
 
+        GatewayProcess.Gc = options.Gc;
         var directory = Path.GetDirectoryName(Path.GetFullPath(options.JsonPath))!;
         Directory.CreateDirectory(directory);
         double? baselineRate = null;

@@ -20,6 +20,7 @@ public sealed record LoadOptions(
     string BusyTraffic,
     int SharedTraffic = 100,
     string? HeapDumps = null,
+    string Gc = GatewayProcess.DeployedGc,
     bool Redis = false)
 {
     public const int MaxMessages = 100_000_000;
@@ -78,6 +79,9 @@ public sealed record LoadOptions(
           --duration S         fanin seconds per run (default 10, at most 600)
           --busy-traffic T     busy lines: mix (PRIVMSG, JOIN, PART, QUIT, MODE), privmsg or join (default mix)
           --shared-traffic N   shared: channel PRIVMSGs every session receives (default 100, at most 100000)
+          --gc MODE            the gateway's GC: server (as shipped: server GC with DATAS), server-nodatas,
+                               server-conserve (GCConserveMemory=5), workstation (concurrent),
+                               workstation-nonconcurrent (default server)
           --gcdump DIR         welcome, shared: heap snapshots of the gateway (dotnet-gcdump, a dotnet tool) at start,
                                with bare sessions and at the end of each run, written to DIR
           --burst N            slowreader lines per run (default 20000, at most 100000000)
@@ -124,6 +128,7 @@ public sealed record LoadOptions(
                 "--duration" => options with { Duration = Int(name, value, 1, MaxDuration) },
                 "--busy-traffic" => options with { BusyTraffic = BusyScenario.Kinds.Contains(value) ? value : throw new ArgumentException($"--busy-traffic takes {string.Join(", ", BusyScenario.Kinds)}, not '{value}'.") },
                 "--shared-traffic" => options with { SharedTraffic = Int(name, value, 0, 100_000) },
+                "--gc" => options with { Gc = GatewayProcess.GcModes.ContainsKey(value) ? value : throw new ArgumentException($"--gc takes {string.Join(", ", GatewayProcess.GcModes.Keys)}, not '{value}'.") },
                 "--gcdump" => options with { HeapDumps = value },
                 "--burst" => options with { BurstMessages = Int(name, value, 1, MaxMessages) },
                 "--burst-rate" => options with { BurstRate = Int(name, value, 2, 10_000_000) },
