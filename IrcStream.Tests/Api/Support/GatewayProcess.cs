@@ -77,6 +77,12 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         if (Kill(_process.Id, SigTerm) != 0) throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}.");
     }
 
+    /// <summary>Sends SIGKILL: the process ends at once, as in a crash or an out-of-memory kill, its sockets closed by the kernel.</summary>
+    public void Crash() => _process.Kill();
+
+    /// <summary>The process id, for logs of a test that stops nodes.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Completes with the exit code when the process has exited.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
