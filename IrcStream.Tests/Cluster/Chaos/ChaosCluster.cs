@@ -100,8 +100,7 @@ internal sealed class ChaosNode(int index, IReadOnlyDictionary<string, string> e
     public async Task CrashAsync(CancellationToken cancellationToken)
     {
         var process = Take();
-        process.Crash();
-        await process.WaitForExitAsync(StopPatience, cancellationToken);
+        await process.KillAsync().WaitAsync(StopPatience, cancellationToken);
         Keep(process, "killed (SIGKILL)");
         await process.DisposeAsync();
     }
@@ -140,6 +139,6 @@ internal sealed class ChaosNode(int index, IReadOnlyDictionary<string, string> e
     private void Keep(GatewayProcess process, string how)
     {
         _process = null;
-        lock (_pastOutput) _pastOutput.Add($"{process.Output}[node {Index}, pid {process.ProcessId}: {how}]");
+        lock (_pastOutput) _pastOutput.Add($"{process.Output}[node {Index}: {how}]");
     }
 }
