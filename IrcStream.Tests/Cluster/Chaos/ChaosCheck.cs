@@ -9,6 +9,9 @@ namespace IrcStream.Tests.Cluster.Chaos;
 /// <summary>One node failure of the chaos test: which node, how, and when it began (the test's clock and the writer's mark).</summary>
 internal sealed record ChaosFailure(int Number, int Node, bool Killed, DateTimeOffset Started)
 {
+    /// <summary>From the signal to the process's exit.</summary>
+    public TimeSpan Exited { get; init; }
+
     public string StartMark => $"fail-{Number}";
     public string RecoveredMark => $"recovered-{Number}";
     public string How => Killed ? "SIGKILL" : "SIGTERM";
@@ -32,7 +35,8 @@ internal sealed record ChaosFailure(int Number, int Node, bool Killed, DateTimeO
 internal sealed class ChaosCheck
 {
     private readonly List<string> _violations = [];
-    private readonly List<double> _takeoverSeconds = [];
+    private readonly List<double> _afterKill = [];
+    private readonly List<double> _afterTerm = [];
     private long _events;
     private long _linesRecorded;
     private long _linesRequired;
@@ -86,10 +90,11 @@ internal sealed class ChaosCheck
     /// <summary>The figures, one per line.</summary>
     public string Report(IReadOnlyList<ChaosFailure> failures, int sessions, int linesSent, TimeSpan elapsed)
     {
-        var sorted = _takeoverSeconds.Order().ToArray();
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"chaos: {sessions} sessions, {failures.Count} node failures ({failures.Count(f => f.Killed)} SIGKILL, {failures.Count(f => !f.Killed)} SIGTERM) in {elapsed.TotalSeconds:0} s");
-        text.AppendLine(CultureInfo.InvariantCulture, $"connections back after a failure (takeovers): {_takeovers}; time from the failure to REGISTERED p50 {Percentile(sorted, 0.50)} s, p99 {Percentile(sorted, 0.99)} s, max {(sorted.Length == 0 ? "-" : sorted[^1].ToString("0.0", CultureInfo.InvariantCulture))} s");
+        text.AppendLine(CultureInfo.InvariantCulture, $"connections back after a failure (takeovers and handovers): {_takeovers}; from the signal to REGISTERED: after SIGKILL {Spread(_afterKill)}, after SIGTERM {Spread(_afterTerm)}");
+        var stops = failures.Where(f => !f.Killed).Select(f => f.Exited.TotalSeconds).ToList();
+        text.AppendLine(CultureInfo.InvariantCulture, $"a node stopped by SIGTERM exited after {Spread(stops)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"lines: {linesSent} sent, {_linesRequired + _linesExcused} delivered while a connection of the session was in the channel, {_linesRequired} required, {_linesExcused} excused (delivered to a socket whose node had failed), {_linesRecorded} recorded");
         text.AppendLine(CultureInfo.InvariantCulture, $"events: {_events} in the logs, each seen once by its reader; {_streams} streams opened by the readers");
         text.Append(CultureInfo.InvariantCulture, $"violations: {_violations.Count}");
@@ -140,7 +145,7 @@ internal sealed class ChaosCheck
         foreach (var time in registered)
         {
             _takeovers++;
-            if (failures.LastOrDefault(f => f.Started <= time) is { } failure) _takeoverSeconds.Add((time - failure.Started).TotalSeconds);
+            if (failures.LastOrDefault(f => f.Started <= time) is { } failure) (failure.Killed ? _afterKill : _afterTerm).Add((time - failure.Started).TotalSeconds);
         }
     }
 
@@ -227,8 +232,14 @@ internal sealed class ChaosCheck
     /// <summary>The session's nick or one the gateway made from it when it was taken (<c>nick_</c>, <c>nick123</c>).</summary>
     private static bool Belongs(string nick, ChaosSession session) => nick.StartsWith(session.Nick, StringComparison.OrdinalIgnoreCase);
 
-    private static string Percentile(double[] sorted, double p) =>
-        sorted.Length == 0 ? "-" : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)].ToString("0.0", CultureInfo.InvariantCulture);
+    /// <summary>"p50 1.2 s, p99 5.1 s, max 5.3 s (n 44)" of <paramref name="seconds"/>.</summary>
+    private static string Spread(IEnumerable<double> seconds)
+    {
+        var sorted = seconds.Order().ToArray();
+        if (sorted.Length == 0) return "- (none)";
+        string At(double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)].ToString("0.0", CultureInfo.InvariantCulture);
+        return $"p50 {At(0.50)} s, p99 {At(0.99)} s, max {At(1)} s (n {sorted.Length})";
+    }
 
     private static string Sample<T>(IEnumerable<T> items)
     {

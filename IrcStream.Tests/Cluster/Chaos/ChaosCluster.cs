@@ -96,13 +96,15 @@ internal sealed class ChaosNode(int index, IReadOnlyDictionary<string, string> e
         _address = _process.BaseAddress;
     }
 
-    /// <summary>SIGKILL: the node is gone at once. Returns when the process has exited.</summary>
-    public async Task CrashAsync(CancellationToken cancellationToken)
+    /// <summary>SIGKILL: the node is gone at once. Returns when the process has exited, with how long that took.</summary>
+    public async Task<TimeSpan> CrashAsync(CancellationToken cancellationToken)
     {
         var process = Take();
+        var clock = Stopwatch.StartNew();
         await process.KillAsync().WaitAsync(StopPatience, cancellationToken);
         Keep(process, "killed (SIGKILL)");
         await process.DisposeAsync();
+        return clock.Elapsed;
     }
 
     /// <summary>SIGTERM: the node stops as an orchestrator asks it to. Returns when the process has exited, with how long it took.</summary>

@@ -65,9 +65,9 @@ internal static class ChaosRun
                 var node = cluster.Nodes[(number - 1) % options.Nodes];
                 var failure = new ChaosFailure(number, node.Index, Killed: number % 2 == 1, DateTimeOffset.UtcNow);
                 await writer.MarkAsync(failure.StartMark, cancellationToken);
-                failures.Add(failure with { Started = DateTimeOffset.UtcNow });
-                if (failure.Killed) await node.CrashAsync(cancellationToken);
-                else await node.TerminateAsync(cancellationToken);
+                var started = DateTimeOffset.UtcNow;
+                var exited = failure.Killed ? await node.CrashAsync(cancellationToken) : await node.TerminateAsync(cancellationToken);
+                failures.Add(failure with { Started = started, Exited = exited });
                 await WaitUntilAsync(() => sessions.All(writer.IsPresent), options.RecoveryPatience, $"every connection back in its channel after failure {number} ({failure.How} of node {node.Index})", cluster, cancellationToken);
                 await writer.MarkAsync(failure.RecoveredMark, cancellationToken);
                 await node.StartAsync(cancellationToken);
