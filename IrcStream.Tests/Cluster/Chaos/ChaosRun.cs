@@ -21,7 +21,7 @@ internal sealed record ChaosOptions
     /// <summary>How often the writer puts the next numbered line into every channel.</summary>
     public TimeSpan WritePeriod { get; init; } = TimeSpan.FromMilliseconds(150);
 
-    /// <summary>How long the writer writes before the first failure (and in all, when there is none).</summary>
+    /// <summary>How long the writer writes before the first failure.</summary>
     public TimeSpan WriteFirst { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long the cluster may take to bring every connection back into its channel after a failure.</summary>
