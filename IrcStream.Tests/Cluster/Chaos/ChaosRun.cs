@@ -51,7 +51,7 @@ internal static class ChaosRun
                 var node = cluster.Nodes[i % options.Nodes].Address!;
                 sessions.Add(await ChaosSession.OpenAsync(i, RawIrcClient.UniqueNick("s"), channels[i], node, $"127.0.0.1:{irc.Port}", cancellationToken));
             }
-            await WaitUntilAsync(() => sessions.All(writer.IsPresent), Patience, "every session's connection in its channel", cluster, cancellationToken);
+            await WaitUntilAsync(() => writer.AllPresent(sessions), Patience, "every session's connection in its channel", cluster, cancellationToken);
 
             using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var readers = sessions.Select(s => Task.Run(() => s.ReadAsync(cluster, stopReading.Token), CancellationToken.None)).ToArray();
@@ -68,7 +68,7 @@ internal static class ChaosRun
                 var started = DateTimeOffset.UtcNow;
                 var exited = failure.Killed ? await node.CrashAsync(cancellationToken) : await node.TerminateAsync(cancellationToken);
                 failures.Add(failure with { Started = started, Exited = exited });
-                await WaitUntilAsync(() => sessions.All(writer.IsPresent), options.RecoveryPatience, $"every connection back in its channel after failure {number} ({failure.How} of node {node.Index})", cluster, cancellationToken);
+                await WaitUntilAsync(() => writer.AllPresent(sessions), options.RecoveryPatience, $"every connection back in its channel after failure {number} ({failure.How} of node {node.Index})", cluster, cancellationToken);
                 await writer.MarkAsync(failure.RecoveredMark, cancellationToken);
                 await node.StartAsync(cancellationToken);
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
@@ -128,7 +128,7 @@ internal static class ChaosRun
         while (!condition())
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"Not {what} within {patience.TotalSeconds:0} s.");
-            await Task.Delay(200, cancellationToken);
+            await Task.Delay(300, cancellationToken);
         }
     }
 

@@ -93,8 +93,12 @@ internal sealed class ChaosWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>True when a nick of <paramref name="session"/> (its nick, or one the gateway made from it) is in its channel now, in the server's order so far.</summary>
-    public bool IsPresent(ChaosSession session) => ChaosCheck.PresentNow(Received, session, Nick);
+    /// <summary>True when a connection of every one of <paramref name="sessions"/> is in its channel now, in the server's order so far.</summary>
+    public bool AllPresent(IEnumerable<ChaosSession> sessions)
+    {
+        var received = Received;
+        return sessions.All(session => ChaosCheck.PresentNow(received, session, Nick));
+    }
 
     public ValueTask DisposeAsync() => _client.DisposeAsync();
 }
