@@ -31,6 +31,9 @@ public static class RedisNodesSetup
         services.AddSingleton<IConnectionDirectory>(sp => sp.GetRequiredService<RedisConnectionDirectory>());
         services.AddSingleton<OwnerForwarding>();
         services.AddHostedService<NodeHeartbeat>();
+        services.AddSingleton<LiveNodes>();
+        services.AddHostedService<ConnectionTakeover>();
+        services.AddSingleton<IConnectionHandover, ConnectionHandover>();
         return services;
     }
 }

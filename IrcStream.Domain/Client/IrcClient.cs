@@ -35,6 +35,7 @@ public sealed partial class IrcClient
         {
             Nick = GatewayRegisters ? options.Nick : null,
             Pending = WithoutDuplicates(options.Channels),
+            Keys = [.. options.ChannelKeys],
         };
     }
 
@@ -73,6 +74,7 @@ public sealed partial class IrcClient
     /// </summary>
     public void Opened(string detail, DateTimeOffset now, IrcClientOutput output)
     {
+        SettleHeldMessages(echoed: false, output);
         var state = _state;
         _state = state with
         {
@@ -94,17 +96,23 @@ public sealed partial class IrcClient
         else output.OpenUserLines = true;
     }
 
-    /// <summary>The socket was lost and the connection will try again: it is down until then.</summary>
-    public void Disconnected(string detail, DateTimeOffset now, IrcClientOutput output) =>
+    /// <summary>The socket was lost: the connection is down until it tries again, or for good. Own lines held for an echo that cannot come now are recorded.</summary>
+    public void Disconnected(string detail, DateTimeOffset now, IrcClientOutput output)
+    {
+        SettleHeldMessages(echoed: false, output);
         Become(ConnectionState.Disconnected, detail, now, output);
+    }
 
     /// <summary>The next attempt is <paramref name="detail"/> away.</summary>
     public void Reconnecting(string detail, DateTimeOffset now, IrcClientOutput output) =>
         Become(ConnectionState.Reconnecting, detail, now, output);
 
-    /// <summary>The connection was closed for good (<paramref name="reason"/>).</summary>
-    public void Closed(string reason, DateTimeOffset now, IrcClientOutput output) =>
+    /// <summary>The connection was closed for good (<paramref name="reason"/>); own lines still held are recorded.</summary>
+    public void Closed(string reason, DateTimeOffset now, IrcClientOutput output)
+    {
+        SettleHeldMessages(echoed: false, output);
         Become(ConnectionState.Closed, reason, now, output);
+    }
 
     /// <summary>The gateway itself failed: the connection must not claim to be up, so it is down, with an ERROR saying why.</summary>
     public void Crashed(string detail, DateTimeOffset now, IrcClientOutput output)
