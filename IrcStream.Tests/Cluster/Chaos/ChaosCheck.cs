@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using IrcStream.Domain.Client;
 using IrcStream.Domain.Protocol;
 
 namespace IrcStream.Tests.Cluster.Chaos;
@@ -42,6 +43,7 @@ internal sealed class ChaosCheck
     private long _linesRequired;
     private long _linesExcused;
     private int _takeovers;
+    private int _takeoverNotices;
     private int _streams;
 
     public IReadOnlyList<string> Violations => _violations;
@@ -84,6 +86,7 @@ internal sealed class ChaosCheck
         CheckReader(name, session, log);
         CheckEnd(name, session, timeline, finalState, names);
         CountTakeovers(log, failures);
+        CheckTakeoverNotices(name, log);
         _events += log.Count;
     }
 
@@ -93,6 +96,7 @@ internal sealed class ChaosCheck
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"chaos: {sessions} sessions, {failures.Count} node failures ({failures.Count(f => f.Killed)} SIGKILL, {failures.Count(f => !f.Killed)} SIGTERM) in {elapsed.TotalSeconds:0} s");
         text.AppendLine(CultureInfo.InvariantCulture, $"connections back after a failure (takeovers and handovers): {_takeovers}; from the signal to REGISTERED: after SIGKILL {Spread(_afterKill)}, after SIGTERM {Spread(_afterTerm)}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"takeovers announced in the logs (RECONNECTING: the gateway node changed): {_takeoverNotices}");
         var stops = failures.Where(f => !f.Killed).Select(f => f.Exited.TotalSeconds).ToList();
         text.AppendLine(CultureInfo.InvariantCulture, $"a node stopped by SIGTERM exited after {Spread(stops)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"lines: {linesSent} sent, {_linesRequired + _linesExcused} delivered while a connection of the session was in the channel, {_linesRequired} required, {_linesExcused} excused (delivered to a socket whose node had failed), {_linesRecorded} recorded");
@@ -134,6 +138,24 @@ internal sealed class ChaosCheck
         if (state != "connected" || !channels.Any(c => IrcNames.Equal(c, session.Channel)))
             Violation($"{name}: ends {state} in [{string.Join(", ", channels)}], not connected in its channel");
         if (ownNames.Length != 1 || !timeline.PresentAtEnd) Violation($"{name}: the IRC server does not have exactly one connection of it in its channel at the end (NAMES: {string.Join(", ", ownNames)})");
+    }
+
+    /// <summary>
+    /// After each takeover (a RECONNECTING saying the gateway node changed) the log says, once the new owner registered,
+    /// that lines may be missing: InspIRCd 3 offers no chathistory to fill them.
+    /// </summary>
+    private void CheckTakeoverNotices(string name, IReadOnlyList<ChaosEvent> log)
+    {
+        var statuses = log.Where(e => e.Type == "status").Select(e => e.Parse())
+            .Select(e => (Status: e.GetProperty("status").GetString(), Detail: e.GetProperty("detail").GetString() ?? "")).ToArray();
+        for (var i = 0; i < statuses.Length; i++)
+        {
+            if (statuses[i] is not ("RECONNECTING", var detail) || !detail.StartsWith("The gateway node changed", StringComparison.Ordinal)) continue;
+            var next = statuses.Skip(i + 1).TakeWhile(s => s.Status != "RECONNECTING").ToArray();
+            if (next.Any(s => s.Status == "REGISTERED") && !next.Any(s => s is ("ERROR", IrcClient.TakeoverWithoutHistory)))
+                Violation($"{name}: after the takeover of its status {i + 1} the log does not say that lines may be missing");
+            _takeoverNotices++;
+        }
     }
 
     /// <summary>Each REGISTERED after the first, counted from the failure that began last before it.</summary>
