@@ -36,6 +36,7 @@ internal sealed record ChaosOptions
 internal static class ChaosRun
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan SocketsSettle = TimeSpan.FromSeconds(1.5);
 
     public static async Task<(ChaosCheck Check, string Report)> RunAsync(InspircdServer irc, ChaosOptions options, CancellationToken cancellationToken)
     {
@@ -68,6 +69,9 @@ internal static class ChaosRun
                 var started = DateTimeOffset.UtcNow;
                 var exited = failure.Killed ? await node.CrashAsync(cancellationToken) : await node.TerminateAsync(cancellationToken);
                 failures.Add(failure with { Started = started, Exited = exited });
+                // The IRC server notices the failed node's closed sockets within milliseconds, but its QUITs still have
+                // to reach the writer: without this pause the connections of the failed node still look present.
+                await Task.Delay(SocketsSettle, cancellationToken);
                 await WaitUntilAsync(() => writer.AllPresent(sessions), options.RecoveryPatience, $"every connection back in its channel after failure {number} ({failure.How} of node {node.Index})", cluster, cancellationToken);
                 await writer.MarkAsync(failure.RecoveredMark, cancellationToken);
                 await node.StartAsync(cancellationToken);
