@@ -43,6 +43,8 @@ internal sealed class ChaosCheck
     private long _linesRequired;
     private long _linesExcused;
     private int _takeovers;
+    private int _lostAfterKill;
+    private int _lostAfterTerm;
     private int _takeoverNotices;
     private int _streams;
 
@@ -62,17 +64,27 @@ internal sealed class ChaosCheck
         foreach (var overlap in timeline.Overlaps) Violation($"{name}: two connections at once: {overlap}");
 
         var marks = Marks(received);
+        var recorded = RecordedLines(log, session.Channel, writerNick);
+        var recordedSet = recorded.ToHashSet();
         var required = new List<int>();
         var delivered = new HashSet<int>();
         foreach (var line in timeline.Lines.Where(l => l.Present))
         {
             delivered.Add(line.N);
-            if (Excused(line.At, timeline.Quits, failures, marks)) _linesExcused++;
-            else required.Add(line.N);
+            if (Excuse(line.At, timeline.Quits, failures, marks) is not { } failure)
+            {
+                required.Add(line.N);
+                continue;
+            }
+            _linesExcused++;
+            if (!recordedSet.Contains(line.N))
+            {
+                if (failure.Killed) _lostAfterKill++;
+                else _lostAfterTerm++;
+            }
         }
         _linesRequired += required.Count;
 
-        var recorded = RecordedLines(log, session.Channel, writerNick);
         _linesRecorded += recorded.Count;
         for (var i = 1; i < recorded.Count; i++)
         {
@@ -100,6 +112,7 @@ internal sealed class ChaosCheck
         var stops = failures.Where(f => !f.Killed).Select(f => f.Exited.TotalSeconds).ToList();
         text.AppendLine(CultureInfo.InvariantCulture, $"a node stopped by SIGTERM exited after {Spread(stops)}");
         text.AppendLine(CultureInfo.InvariantCulture, $"lines: {linesSent} sent, {_linesRequired + _linesExcused} delivered while a connection of the session was in the channel, {_linesRequired} required, {_linesExcused} excused (delivered to a socket whose node had failed), {_linesRecorded} recorded");
+        text.AppendLine(CultureInfo.InvariantCulture, $"excused lines not recorded: {_lostAfterKill} after a SIGKILL, {_lostAfterTerm} after a SIGTERM");
         text.AppendLine(CultureInfo.InvariantCulture, $"events: {_events} in the logs, each seen once by its reader; {_streams} streams opened by the readers");
         text.Append(CultureInfo.InvariantCulture, $"violations: {_violations.Count}");
         return text.ToString();
@@ -171,12 +184,13 @@ internal sealed class ChaosCheck
         }
     }
 
-    private static bool Excused(int at, IReadOnlyList<int> quits, IReadOnlyList<ChaosFailure> failures, IReadOnlyDictionary<string, int> marks)
+    /// <summary>The failure that excuses the line at <paramref name="at"/> of the writer's order, if one does.</summary>
+    private static ChaosFailure? Excuse(int at, IReadOnlyList<int> quits, IReadOnlyList<ChaosFailure> failures, IReadOnlyDictionary<string, int> marks)
     {
         var quit = quits.Where(q => q > at).DefaultIfEmpty(int.MaxValue).Min();
-        if (quit == int.MaxValue) return false;
-        return failures.Any(f => marks.TryGetValue(f.StartMark, out var start) && start < at
-                                 && quit < (marks.TryGetValue(f.RecoveredMark, out var recovered) ? recovered : int.MaxValue));
+        if (quit == int.MaxValue) return null;
+        return failures.LastOrDefault(f => marks.TryGetValue(f.StartMark, out var start) && start < at
+                                           && quit < (marks.TryGetValue(f.RecoveredMark, out var recovered) ? recovered : int.MaxValue));
     }
 
     private static Dictionary<string, int> Marks(IReadOnlyList<IrcMessage> received)
