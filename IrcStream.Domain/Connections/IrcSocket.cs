@@ -51,12 +51,9 @@ internal sealed class IrcSocket
         _lastTraffic = _time.GetTimestamp();
         _clientLoop.Opened(detail, _time.GetUtcNow());
         var clientLoop = _clientLoop.RunAsync();
+        Task<SocketEnd> Run(Func<CancellationToken, Task<SocketEnd>> loop, string lost) => SocketEnd.OfLoopAsync(loop, lost, running.Token);
         Task<SocketEnd>[] loops =
-        [
-            SocketEnd.OfLoopAsync(ReadLoopAsync, "The connection was lost", running.Token),
-            SocketEnd.OfLoopAsync(WriteLoopAsync, "The connection was lost while writing", running.Token),
-            SocketEnd.OfLoopAsync(PingLoopAsync, "The connection was lost", running.Token),
-        ];
+            [Run(ReadLoopAsync, "The connection was lost"), Run(WriteLoopAsync, "The connection was lost while writing"), Run(PingLoopAsync, "The connection was lost")];
         var first = await Task.WhenAny([.. loops, clientLoop]).ConfigureAwait(false);
         _open = false;
         Outgoing.Complete();
@@ -137,12 +134,10 @@ internal sealed class IrcSocket
     {
         while (true)
         {
-            var idle = _time.GetElapsedTime(Volatile.Read(ref _lastTraffic));
-            if (idle < _settings.PingIdle)
-            {
+            // Until the server has been silent for PingIdle: traffic meanwhile moves the wait on.
+            TimeSpan idle;
+            while ((idle = _time.GetElapsedTime(Volatile.Read(ref _lastTraffic))) < _settings.PingIdle)
                 await Task.Delay(_settings.PingIdle - idle, _time, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
             var sentAt = _time.GetTimestamp();
             Outgoing.EnqueuePriority($"PING :ircstream-{++_pings}");
             await Task.Delay(_settings.PingTimeout, _time, cancellationToken).ConfigureAwait(false);
