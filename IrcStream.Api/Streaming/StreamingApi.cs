@@ -45,7 +45,8 @@ public static class StreamingApi
         IOptions<IrcStreamOptions> options,
         GatewayShutdown shutdown,
         StreamTelemetry telemetry,
-        StreamLimits limits)
+        StreamLimits limits,
+        TimeProvider time)
     {
         var session = http.GetSession();
         if (!await session.HoldsAsync(id, http.RequestAborted) || readers.Open(id) is not { } log) return Problems.ConnectionNotFound(id);
@@ -72,7 +73,7 @@ public static class StreamingApi
         var activity = session.BeginActivity();
         response.RegisterForDispose(stop);
         response.RegisterForDispose(activity);
-        var items = EventStream.ReadAsync(log, after, options.Value.KeepAliveInterval, stop.Token);
+        var items = EventStream.ReadAsync(log, after, options.Value.KeepAliveInterval, time, stop.Token);
         return new EventStreamResult(telemetry.Track(id, after, items));
     }
 
@@ -83,7 +84,8 @@ public static class StreamingApi
         HttpContext http,
         IEventReaders readers,
         IOptions<IrcStreamOptions> options,
-        StreamLimits limits)
+        StreamLimits limits,
+        TimeProvider time)
     {
         var session = http.GetSession();
         if (!await session.HoldsAsync(id, http.RequestAborted) || readers.Open(id) is not { } log) return Problems.ConnectionNotFound(id);
@@ -105,8 +107,8 @@ public static class StreamingApi
         if (slot is null) return refusal!;
         using var activity = session.BeginActivity();
         using var waiting = ApiMetrics.PollWaiting();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        deadline.CancelAfter(wait);
+        using var waited = new CancellationTokenSource(wait, time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, waited.Token);
         try
         {
             await log.WaitForEventsAfterAsync(after, deadline.Token);

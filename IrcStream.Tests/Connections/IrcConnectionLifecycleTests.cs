@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using IrcStream.Domain.Connections;
 using IrcStream.Domain.Events;
 using IrcStream.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IrcStream.Tests.Connections;
 
@@ -266,21 +266,47 @@ public sealed class IrcConnectionLifecycleTests
     }
 
     [Fact]
+    public async Task AfterALossTheConnectionWaitsReconnectDelayOnItsClockThenLongerAfterAFailedAttempt()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = FakeIrcServer.Start();
+        var time = new FakeTimeProvider();
+        var delay = TimeSpan.FromSeconds(30);
+        var settings = TestConnections.Settings with { ReconnectDelay = delay, MaxReconnectDelay = TimeSpan.FromMinutes(10), Time = time, QuitWait = TimeSpan.Zero };
+        await using var connection = TestConnections.Start(server, "patient", settings);
+        var peer = await server.AcceptAsync(Timeout, ct);
+        await peer.DisposeAsync();
+        var lost = await connection.Events.WaitForStatusAsync(IrcStatus.Reconnecting, Timeout, ct);
+
+        time.Advance(delay - TimeSpan.FromMilliseconds(1));
+        connection.State.Should().Be(ConnectionState.Reconnecting, "the first wait is the configured delay");
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var again = await server.AcceptAsync(Timeout, ct);
+
+        // Lost again before the welcome: a failure in a row, so the next wait has grown (doubled, ±20 %).
+        await again.DisposeAsync();
+        await connection.Events.WaitForStatusAsync(IrcStatus.Reconnecting, Timeout, ct, after: lost.Seq);
+        time.Advance(delay * 1.6 - TimeSpan.FromMilliseconds(1));
+        connection.State.Should().Be(ConnectionState.Reconnecting, "the second wait is at least 1.6 times the delay");
+        time.Advance(delay);
+        await server.AcceptAsync(Timeout, ct);
+    }
+
+    [Fact]
     public async Task CloseWhileWaitingToReconnectReturnsAtOnceAndClosesTheSocket()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var server = FakeIrcServer.Start();
-        var settings = TestConnections.Settings with { ReconnectDelay = TimeSpan.FromMinutes(10), MaxReconnectDelay = TimeSpan.FromMinutes(10) };
+        // The connection's clock stands still: the delay cannot end, so only the close can end the wait.
+        var settings = TestConnections.Settings with { ReconnectDelay = TimeSpan.FromMinutes(10), Time = new FakeTimeProvider() };
         var connection = TestConnections.Start(server, "waiting", settings);
         var peer = await server.AcceptAsync(Timeout, ct);
         await peer.DisposeAsync();
         await connection.Events.WaitForStatusAsync(IrcStatus.Reconnecting, Timeout, ct);
         connection.State.Should().Be(ConnectionState.Reconnecting);
 
-        var watch = Stopwatch.StartNew();
         await connection.CloseAsync("bye").AsTask().WaitAsync(Timeout, ct);
 
-        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5));
         connection.Events.Statuses()[^1].Should().Be(IrcStatus.Closed);
         connection.State.Should().Be(ConnectionState.Closed);
     }
