@@ -14,6 +14,7 @@ internal sealed class NodeHeartbeat(
     SessionKeepAlive sessions,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
+    ClusterMetrics metrics,
     ILogger<NodeHeartbeat> logger) : BackgroundService
 {
     /// <summary>The longest time between two beats, whatever the idle timeout: well inside a lease's duration.</summary>
@@ -47,7 +48,7 @@ internal sealed class NodeHeartbeat(
     private async Task BeatAsync()
     {
         if (node.Url is { } url) await redis.GetDatabase().StringSetAsync(keys.Node(node.Id), url, NodeExpiry).ConfigureAwait(false);
-        ClusterMetrics.LeaseRenewalsFailed(await connections.RenewAsync().ConfigureAwait(false));
+        metrics.LeaseRenewalsFailed(await connections.RenewAsync().ConfigureAwait(false));
         await sessions.RenewAsync().ConfigureAwait(false);
     }
 }

@@ -69,7 +69,9 @@ public static class RedisEventLogSetup
             sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(),
             sp.GetRequiredService<RedisKeys>(),
             sp.GetRequiredService<IOptions<IrcStreamOptions>>().Value.EventBufferSize,
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<RedisLogMetrics>()));
+        services.AddSingleton<RedisLogMetrics>();
         services.AddSingleton<RedisEventNotifier>();
         services.AddSingleton<IEventReaders, RedisEventReaders>();
         services.AddSingleton(sp => new RedisEventLogs(

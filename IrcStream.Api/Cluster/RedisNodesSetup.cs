@@ -30,6 +30,7 @@ public static class RedisNodesSetup
         services.AddSingleton<RedisConnectionDirectory>();
         services.AddSingleton<IConnectionDirectory>(sp => sp.GetRequiredService<RedisConnectionDirectory>());
         services.AddSingleton<OwnerForwarding>();
+        services.AddSingleton<ClusterMetrics>();
         services.AddHostedService<NodeHeartbeat>();
         return services;
     }

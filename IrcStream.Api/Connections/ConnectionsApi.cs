@@ -149,7 +149,7 @@ public static class ConnectionsApi
     }
 
     internal static async Task<Results<Accepted<LinesQueued>, ValidationProblem, ProblemHttpResult>> SendLines(
-        string id, LinesRequest? request, HttpContext http, OwnedConnections owned, ILoggerFactory loggers)
+        string id, LinesRequest? request, HttpContext http, OwnedConnections owned, ILoggerFactory loggers, ApiMetrics metrics)
     {
         if (!await http.GetSession().HoldsAsync(id, http.RequestAborted)) return Problems.ConnectionNotFound(id);
         if (owned.Find(id) is not { } connection) return NotOpen();
@@ -171,12 +171,12 @@ public static class ConnectionsApi
         }
         if (firstRefusal is not null)
         {
-            ApiMetrics.LinesRefused(loggers.CreateLogger(typeof(ConnectionsApi)), id, lines.Count, SendOutcome.Invalid);
+            metrics.LinesRefused(loggers.CreateLogger(typeof(ConnectionsApi)), id, lines.Count, SendOutcome.Invalid);
             return Problems.Invalid(errors, "A line cannot be sent", firstRefusal);
         }
 
         var result = connection.Send(lines.Select(l => l!).ToArray());
-        if (result.Outcome != SendOutcome.Queued) ApiMetrics.LinesRefused(loggers.CreateLogger(typeof(ConnectionsApi)), id, lines.Count, result.Outcome);
+        if (result.Outcome != SendOutcome.Queued) metrics.LinesRefused(loggers.CreateLogger(typeof(ConnectionsApi)), id, lines.Count, result.Outcome);
         return result.Outcome switch
         {
             SendOutcome.Queued => TypedResults.Accepted((string?)null, new LinesQueued(result.Queued)),

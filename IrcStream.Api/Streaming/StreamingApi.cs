@@ -85,7 +85,8 @@ public static class StreamingApi
         IEventReaders readers,
         IOptions<IrcStreamOptions> options,
         StreamLimits limits,
-        TimeProvider time)
+        TimeProvider time,
+        ApiMetrics metrics)
     {
         var session = http.GetSession();
         if (!await session.HoldsAsync(id, http.RequestAborted) || readers.Open(id) is not { } log) return Problems.ConnectionNotFound(id);
@@ -100,13 +101,13 @@ public static class StreamingApi
         var batchSize = options.Value.PollBatchSize;
 
         var (events, completed) = await log.PollAsync(after, batchSize);
-        if (events.Count > 0 || completed || wait <= TimeSpan.Zero) return new EventArrayResult(ApiMetrics.PollDelivered(events));
+        if (events.Count > 0 || completed || wait <= TimeSpan.Zero) return new EventArrayResult(metrics.PollDelivered(events));
 
         // Only a poll that waits holds its socket open; one answered at once is not counted.
         using var slot = limits.TryTake(id, session.Hash, ClientAddress.KeyOf(http), out var refusal);
         if (slot is null) return refusal!;
         using var activity = session.BeginActivity();
-        using var waiting = ApiMetrics.PollWaiting();
+        using var waiting = metrics.PollWaiting();
         using var waited = new CancellationTokenSource(wait, time);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, waited.Token);
         try
@@ -117,6 +118,6 @@ public static class StreamingApi
         {
             return new EventArrayResult([]);
         }
-        return new EventArrayResult(ApiMetrics.PollDelivered((await log.PollAsync(after, batchSize)).Events));
+        return new EventArrayResult(metrics.PollDelivered((await log.PollAsync(after, batchSize)).Events));
     }
 }
