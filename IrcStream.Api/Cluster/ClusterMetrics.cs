@@ -6,13 +6,17 @@ namespace IrcStream.Api.Cluster;
 
 /// <summary>
 /// Redis mode's instruments on the <c>IrcStream</c> meter, from the host's <see cref="IMeterFactory"/>: requests
-/// forwarded to the node that owns their connection (by outcome), and lease renewals that failed. Connections owned
-/// are the <c>ircstream.connections</c> gauge, which counts the connections this node holds.
+/// forwarded to the node that owns their connection (by outcome), lease renewals that failed, and the event log's
+/// round-trip time, failed appends and events lost to a gap. Connections owned are the <c>ircstream.connections</c>
+/// gauge, which counts the connections this node holds.
 /// </summary>
 internal sealed class ClusterMetrics
 {
     private readonly Counter<long> _forwarded;
     private readonly Counter<long> _renewalsFailed;
+    private readonly Histogram<double> _roundTrip;
+    private readonly Counter<long> _appendsFailed;
+    private readonly Counter<long> _eventsLost;
 
     public ClusterMetrics(IMeterFactory meterFactory)
     {
@@ -21,6 +25,13 @@ internal sealed class ClusterMetrics
             "ircstream.requests.forwarded", "{request}", "Requests forwarded to the node that owns their connection, by outcome (answered, unreachable).");
         _renewalsFailed = meter.CreateCounter<long>(
             "ircstream.lease.renewals.failed", "{renewal}", "Lease renewals that failed: Redis did not answer, or the lease was no longer this node's.");
+        _roundTrip = meter.CreateHistogram<double>(
+            "ircstream.redis.round_trip", "s", "Time from sending a command to Redis to its answer (event log appends and reads), by operation.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1] });
+        _appendsFailed = meter.CreateCounter<long>(
+            "ircstream.redis.appends_failed", "{append}", "Event log appends that failed (Redis slow or away); their events stay held in memory and are tried again.");
+        _eventsLost = meter.CreateCounter<long>(
+            "ircstream.redis.events_lost", "{event}", "Events that left the in-memory hold before Redis took them; readers get a gap over them.");
     }
 
     public void RequestForwarded(bool answered) =>
@@ -30,4 +41,13 @@ internal sealed class ClusterMetrics
     {
         if (count > 0) _renewalsFailed.Add(count);
     }
+
+    public static long Start() => Stopwatch.GetTimestamp();
+
+    public void Measured(string operation, long started) =>
+        _roundTrip.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("operation", operation));
+
+    public void AppendFailed() => _appendsFailed.Add(1);
+
+    public void Lost(long events) => _eventsLost.Add(events);
 }
