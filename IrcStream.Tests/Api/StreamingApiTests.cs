@@ -3,6 +3,7 @@ using System.Text.Json;
 using IrcStream.Domain.Events;
 using IrcStream.Api.Streaming;
 using IrcStream.Tests.Api.Support;
+using IrcStream.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -22,11 +23,6 @@ public class StreamingApiTests
     protected static Action<IServiceCollection>? WithClock(TimeProvider? time) =>
         time is null ? null : services => services.AddSingleton(time);
 
-    /// <summary>
-    /// Moves <paramref name="time"/> on by <paramref name="step"/> until <paramref name="task"/> completes, and says how
-    /// far it moved. The gateway arms its timer a moment after the test may move the clock, so the clock moves in
-    /// steps; what it proves is that nothing happened before its time (the clock moved at least that far).
-    /// </summary>
     /// <summary>Returns once <paramref name="count"/> polls of the connection are waiting (each holds a stream slot).</summary>
     private static async Task WaitingPollsBecomeAsync(GatewayHost host, string id, int count)
     {
@@ -34,23 +30,6 @@ public class StreamingApiTests
         using var patience = CancellationTokenSource.CreateLinkedTokenSource(Token);
         patience.CancelAfter(TimeSpan.FromSeconds(10));
         while (limits.CountFor(id, "", "").Connection != count) await Task.Delay(TimeSpan.FromMilliseconds(10), patience.Token);
-    }
-
-    private static async Task<TimeSpan> AdvanceUntilAsync(FakeTimeProvider time, Task task, TimeSpan step)
-    {
-        var moved = TimeSpan.Zero;
-        using var patience = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        patience.CancelAfter(TimeSpan.FromSeconds(20));
-        while (!task.IsCompleted)
-        {
-            patience.Token.ThrowIfCancellationRequested();
-            time.Advance(step);
-            moved += step;
-            // Waits for the task, not for time: a moment for the gateway to act on the clock it was given.
-            await Task.WhenAny(task, Task.Delay(TimeSpan.FromMilliseconds(20), patience.Token));
-        }
-        await task;
-        return moved;
     }
 
     /// <summary>Returns once every event appended to the connection so far is in the log readers read (at once in memory).</summary>
@@ -258,7 +237,7 @@ public class StreamingApiTests
         for (var i = 0; i < 3; i++)
         {
             var next = stream.NextAsync(TimeSpan.FromSeconds(20));
-            (await AdvanceUntilAsync(time, next, interval / 6)).Should().BeGreaterThanOrEqualTo(interval, "a keepalive only after an idle interval");
+            (await time.AdvanceUntilAsync(next, interval / 6)).Should().BeGreaterThanOrEqualTo(interval, "a keepalive only after an idle interval");
             var item = await next;
             item!.Value.EventType.Should().Be("keepalive");
             item.Value.EventId.Should().BeNull();
@@ -296,7 +275,7 @@ public class StreamingApiTests
         var id = await browser.ConnectAsync();
 
         var poll = browser.PollAsync(id, since: 2, timeoutSeconds: 20);
-        (await AdvanceUntilAsync(time, poll, TimeSpan.FromSeconds(4))).Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(20));
+        (await time.AdvanceUntilAsync(poll, TimeSpan.FromSeconds(4))).Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(20));
         (await poll).Should().BeEmpty();
     }
 
@@ -309,7 +288,7 @@ public class StreamingApiTests
         var id = await browser.ConnectAsync();
 
         var poll = browser.Http.GetAsync($"/api/connections/{id}/poll?since=2", Token);
-        var moved = await AdvanceUntilAsync(time, poll, TimeSpan.FromSeconds(3));
+        var moved = await time.AdvanceUntilAsync(poll, TimeSpan.FromSeconds(3));
         moved.Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(12)).And.BeLessThan(StreamingApi.MaxPollTimeout, "the setting, not the cap");
         using var response = await poll;
         (await response.Content.ReadAsStringAsync(Token)).Should().Be("[]");

@@ -63,14 +63,22 @@ public sealed class IrcConnectionLifecycleTests
     public async Task AServerThatStopsAnsweringPingIsDisconnectedAndReconnected()
     {
         var ct = TestContext.Current.CancellationToken;
-        var settings = TestConnections.Settings with { PingIdle = TimeSpan.FromMilliseconds(300), PingTimeout = TimeSpan.FromMilliseconds(300) };
+        var time = new FakeTimeProvider();
+        var (idle, timeout) = (TimeSpan.FromSeconds(90), TimeSpan.FromSeconds(60));
+        var settings = TestConnections.Settings with { PingIdle = idle, PingTimeout = timeout, Time = time, QuitWait = TimeSpan.Zero };
         await using var fake = await FakeServerConnection.StartAsync("idle", ct, settings, welcome: true);
         var (connection, silent) = fake;
 
-        await silent.WaitForAsync("PING", Timeout, ct);
+        var ping = silent.WaitForAsync("PING", Timeout, ct);
+        (await time.AdvanceUntilAsync(ping, TimeSpan.FromSeconds(10))).Should().BeGreaterThanOrEqualTo(idle, "a PING only after the server was silent that long");
+        // The PING's wait started before the PING was written.
+        time.Advance(timeout - TimeSpan.FromMilliseconds(1));
+        connection.State.Should().Be(ConnectionState.Connected);
+        time.Advance(TimeSpan.FromMilliseconds(1));
         var lost = await connection.Events.WaitForStatusAsync(IrcStatus.Disconnected, Timeout, ct);
         lost.Detail.Should().Contain("did not answer PING");
         await connection.Events.WaitForStatusAsync(IrcStatus.Reconnecting, Timeout, ct, after: lost.Seq);
+        time.Advance(settings.ReconnectDelay);
         var second = await fake.Server.AcceptAsync(Timeout, ct);
         await second.WelcomeAsync(Timeout, ct);
         await connection.Events.WaitForStatusAsync(IrcStatus.Registered, Timeout, ct, after: lost.Seq);
@@ -80,14 +88,18 @@ public sealed class IrcConnectionLifecycleTests
     public async Task AServerThatAnswersPingStaysConnected()
     {
         var ct = TestContext.Current.CancellationToken;
-        var settings = TestConnections.Settings with { PingIdle = TimeSpan.FromMilliseconds(200), PingTimeout = TimeSpan.FromMilliseconds(400) };
+        var time = new FakeTimeProvider();
+        var settings = TestConnections.Settings with { PingIdle = TimeSpan.FromSeconds(90), PingTimeout = TimeSpan.FromSeconds(60), Time = time, QuitWait = TimeSpan.Zero };
         await using var fake = await FakeServerConnection.StartAsync("alive", ct, settings, welcome: true);
         var (connection, peer) = fake;
 
         for (var i = 0; i < 3; i++)
         {
-            var ping = await peer.WaitForAsync("PING", Timeout, ct);
-            await peer.SendLinesAsync(ct, $":fake.server PONG fake.server :{ping.Params[^1]}");
+            var ping = peer.WaitForAsync("PING", Timeout, ct);
+            await time.AdvanceUntilAsync(ping, TimeSpan.FromSeconds(10));
+            await peer.SendLinesAsync(ct, $":fake.server PONG fake.server :{(await ping).Params[^1]}");
+            // The answer counts as traffic: the next PING is a whole idle period after it, with no loss between.
+            await peer.SyncAsync(Timeout, ct);
         }
 
         connection.Events.Statuses().Should().NotContain(IrcStatus.Disconnected);
