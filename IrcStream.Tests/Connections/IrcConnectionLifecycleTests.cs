@@ -70,12 +70,12 @@ public sealed class IrcConnectionLifecycleTests
         var (connection, silent) = fake;
 
         var ping = silent.WaitForAsync("PING", Timeout, ct);
-        (await time.AdvanceUntilAsync(ping, TimeSpan.FromSeconds(10))).Should().BeGreaterThanOrEqualTo(idle, "a PING only after the server was silent that long");
-        // The PING's wait started before the PING was written.
-        time.Advance(timeout - TimeSpan.FromMilliseconds(1));
-        connection.State.Should().Be(ConnectionState.Connected);
-        time.Advance(TimeSpan.FromMilliseconds(1));
-        var lost = await connection.Events.WaitForStatusAsync(IrcStatus.Disconnected, Timeout, ct);
+        var moved = await time.AdvanceUntilAsync(ping, TimeSpan.FromSeconds(10));
+        moved.Should().BeGreaterThanOrEqualTo(idle, "a PING only after the server was silent that long");
+        var disconnected = connection.Events.WaitForStatusAsync(IrcStatus.Disconnected, Timeout, ct);
+        moved += await time.AdvanceUntilAsync(disconnected, TimeSpan.FromSeconds(10));
+        moved.Should().BeGreaterThanOrEqualTo(idle + timeout, "the loss only after the PING went unanswered for PingTimeout");
+        var lost = await disconnected;
         lost.Detail.Should().Contain("did not answer PING");
         await connection.Events.WaitForStatusAsync(IrcStatus.Reconnecting, Timeout, ct, after: lost.Seq);
         time.Advance(settings.ReconnectDelay);
@@ -96,7 +96,8 @@ public sealed class IrcConnectionLifecycleTests
         for (var i = 0; i < 3; i++)
         {
             var ping = peer.WaitForAsync("PING", Timeout, ct);
-            await time.AdvanceUntilAsync(ping, TimeSpan.FromSeconds(10));
+            // Small steps: the clock may run a little past the PING before the test sees it, never near PingTimeout.
+            await time.AdvanceUntilAsync(ping, TimeSpan.FromSeconds(2));
             await peer.SendLinesAsync(ct, $":fake.server PONG fake.server :{(await ping).Params[^1]}");
             // The answer counts as traffic: the next PING is a whole idle period after it, with no loss between.
             await peer.SyncAsync(Timeout, ct);
