@@ -6,14 +6,17 @@ namespace IrcStream.Api.Cluster;
 
 /// <summary>
 /// Redis mode's instruments on the <c>IrcStream</c> meter, from the host's <see cref="IMeterFactory"/>: requests
-/// forwarded to the node that owns their connection (by outcome), lease renewals that failed, and the event log's
-/// round-trip time, failed appends and events lost to a gap. Connections owned are the <c>ircstream.connections</c>
-/// gauge, which counts the connections this node holds.
+/// forwarded to the node that owns their connection (by outcome), lease renewals that failed, connections taken over
+/// and handed over and how long a takeover took, and the event log's round-trip time, failed appends and events lost
+/// to a gap. Connections owned are the <c>ircstream.connections</c> gauge, which counts the connections this node holds.
 /// </summary>
 internal sealed class ClusterMetrics
 {
     private readonly Counter<long> _forwarded;
     private readonly Counter<long> _renewalsFailed;
+    private readonly Counter<long> _takeovers;
+    private readonly Histogram<double> _takeoverDuration;
+    private readonly Counter<long> _handovers;
     private readonly Histogram<double> _roundTrip;
     private readonly Counter<long> _appendsFailed;
     private readonly Counter<long> _eventsLost;
@@ -25,6 +28,12 @@ internal sealed class ClusterMetrics
             "ircstream.requests.forwarded", "{request}", "Requests forwarded to the node that owns their connection, by outcome (answered, unreachable).");
         _renewalsFailed = meter.CreateCounter<long>(
             "ircstream.lease.renewals.failed", "{renewal}", "Lease renewals that failed: Redis did not answer, or the lease was no longer this node's.");
+        _takeovers = meter.CreateCounter<long>(
+            "ircstream.takeovers", "{connection}", "Connections this node took over from another node, by reason (crash: its owner stopped renewing the lease; handover: its owner was stopping).");
+        _takeoverDuration = meter.CreateHistogram<double>(
+            "ircstream.takeover.duration", "s", "From the moment the previous owner stopped holding a connection (its last lease renewal, or its handover) to REGISTERED on the new owner, by reason.");
+        _handovers = meter.CreateCounter<long>(
+            "ircstream.handovers", "{connection}", "Connections a stopping node handed to another node (outcome handed), or closed with QUIT because no other node was alive (outcome closed).");
         _roundTrip = meter.CreateHistogram<double>(
             "ircstream.redis.round_trip", "s", "Time from sending a command to Redis to its answer (event log appends and reads), by operation.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1] });
@@ -40,6 +49,16 @@ internal sealed class ClusterMetrics
     public void LeaseRenewalsFailed(int count)
     {
         if (count > 0) _renewalsFailed.Add(count);
+    }
+
+    public void TakenOver(string reason) => _takeovers.Add(1, new TagList { { "reason", reason } });
+
+    public void Registered(string reason, TimeSpan sinceLeaseLoss) =>
+        _takeoverDuration.Record(sinceLeaseLoss.TotalSeconds, new TagList { { "reason", reason } });
+
+    public void HandedOver(bool handed, int count)
+    {
+        if (count > 0) _handovers.Add(count, new TagList { { "outcome", handed ? "handed" : "closed" } });
     }
 
     public static long Start() => Stopwatch.GetTimestamp();

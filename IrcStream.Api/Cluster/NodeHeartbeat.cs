@@ -47,7 +47,12 @@ internal sealed class NodeHeartbeat(
 
     private async Task BeatAsync()
     {
-        if (node.Url is { } url) await redis.GetDatabase().StringSetAsync(keys.Node(node.Id), url, NodeExpiry).ConfigureAwait(false);
+        // A stopping node no longer offers itself: nothing is handed to it, and it counts for no share of takeovers.
+        if (node.Url is { } url && !lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            var db = redis.GetDatabase();
+            await Task.WhenAll(db.StringSetAsync(keys.Node(node.Id), url, NodeExpiry), db.SetAddAsync(keys.Nodes, node.Id)).ConfigureAwait(false);
+        }
         metrics.LeaseRenewalsFailed(await connections.RenewAsync().ConfigureAwait(false));
         await sessions.RenewAsync().ConfigureAwait(false);
     }

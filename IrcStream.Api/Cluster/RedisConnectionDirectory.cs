@@ -3,7 +3,10 @@ using System.Globalization;
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Connections;
 using IrcStream.Api.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using IrcStream.Api.Sessions;
+using IrcStream.Domain.Client;
 using IrcStream.Domain.Connections;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -11,12 +14,16 @@ using StackExchange.Redis;
 namespace IrcStream.Api.Cluster;
 
 /// <summary>
-/// Connection records in Redis, so every node can list and describe every connection: <c>{prefix}:{id}:conn</c> is a
-/// hash with the session it belongs to, its owner node, server, TLS, state, nick and channels. The owner writes it
-/// when it opens the connection and again every heartbeat in the same script that renews its lease, which also
-/// looks whether the connection's session still exists: when the session has expired the owner closes the
-/// connection with QUIT; when the lease is gone (another node holds it, or it expired while this node could not
-/// reach Redis) the owner stops and closes it. A record without a live lease describes a closed connection.
+/// Connection records in Redis, so every node can list and describe every connection, and take one over when its
+/// owner stops: <c>{prefix}:{id}:conn</c> is a hash with the session it belongs to, its owner node, the server, TLS,
+/// the registration (nick, username, realname, password and SASL encrypted, the browser's address for WEBIRC), and, as
+/// they change, the state, nick, channels to rejoin and their keys (encrypted); the ids are in
+/// <see cref="RedisKeys.Connections"/>. The owner writes the record when it opens the connection and again every
+/// heartbeat in the same script that renews its lease, which also looks whether the connection's session still
+/// exists: when the session has expired the owner closes the connection with QUIT; when the lease is gone (another
+/// node holds it, or it expired while this node could not reach Redis or was frozen) the owner lets the connection go
+/// without QUIT and without appending (<see cref="IIrcConnection.AbandonAsync"/>). A record without a live lease
+/// describes a connection nobody holds: closed, or waiting to be taken over (<see cref="ConnectionTakeover"/>).
 /// </summary>
 internal sealed class RedisConnectionDirectory(
     IConnectionMultiplexer redis,
@@ -28,15 +35,18 @@ internal sealed class RedisConnectionDirectory(
     ConnectionCloser closer,
     ConnectionSecrets secrets,
     IOptions<IrcStreamOptions> options,
+    TimeProvider time,
     ILogger<RedisConnectionDirectory> logger) : IConnectionDirectory
 {
-    // KEYS: lease, record, session. ARGV: token, lease ms, record ms, state, nick, channels.
+    // KEYS: lease, record, session. ARGV: token, lease ms, record ms, state, nick, channels, rejoin, renewed (unix ms),
+    // whether the keys changed ('1'), the keys (encrypted; '' for none).
     // -1: the lease is not this node's any more; 0: the session has expired; 1: renewed.
     private const string RenewScript = """
         if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
         redis.call('PEXPIRE', KEYS[1], ARGV[2])
         if redis.call('EXISTS', KEYS[3]) == 0 then return 0 end
-        redis.call('HSET', KEYS[2], 'state', ARGV[4], 'nick', ARGV[5], 'channels', ARGV[6])
+        redis.call('HSET', KEYS[2], 'state', ARGV[4], 'nick', ARGV[5], 'channels', ARGV[6], 'rejoin', ARGV[7], 'renewed', ARGV[8])
+        if ARGV[9] == '1' then redis.call('HSET', KEYS[2], 'keys', ARGV[10]) end
         redis.call('PEXPIRE', KEYS[2], ARGV[3])
         return 1
         """;
@@ -44,8 +54,14 @@ internal sealed class RedisConnectionDirectory(
     private readonly IDatabase _db = redis.GetDatabase();
     private readonly ConcurrentDictionary<string, string> _sessionOf = new(StringComparer.Ordinal);
 
+    // The channel keys last written to each record (the state's own list: a new list means they changed), so they are
+    // encrypted and written only when they change, not every heartbeat.
+    private readonly ConcurrentDictionary<string, IReadOnlyList<ChannelKey>> _keysWritten = new(StringComparer.Ordinal);
+
     // A record outlives a silent owner by the session's idle timeout, then goes with it.
     private readonly long _recordMilliseconds = (long)(options.Value.SessionIdleTimeout + leases.Duration).TotalMilliseconds;
+
+    public Func<bool>? WriteFence(string connectionId) => () => leases.MayWrite(connectionId);
 
     public async ValueTask RegisterAsync(IIrcConnection connection, IBrowserSession session, CancellationToken cancellationToken)
     {
@@ -57,8 +73,34 @@ internal sealed class RedisConnectionDirectory(
         var batch = _db.CreateBatch();
         var written = batch.HashSetAsync(record, [.. Fields(connection), new("session", session.Hash), new("owner", node.Id)]);
         var expiry = batch.KeyExpireAsync(record, TimeSpan.FromMilliseconds(_recordMilliseconds));
+        var listed = batch.SetAddAsync(keys.Connections, id);
         batch.Execute();
-        await Task.WhenAll(written, expiry).ConfigureAwait(false);
+        await Task.WhenAll(written, expiry, listed).ConfigureAwait(false);
+        _keysWritten[id] = connection.ClientState.Keys;
+    }
+
+    /// <summary>
+    /// Takes in a connection this node has just claimed from another node (<see cref="ConnectionTakeover"/>), before
+    /// it starts: from now on the heartbeat renews its lease and record. False when the node is shutting down.
+    /// </summary>
+    public bool Adopt(IIrcConnection connection, string sessionHash)
+    {
+        var id = connection.Options.ConnectionId;
+        _sessionOf[id] = sessionHash;
+        _keysWritten[id] = connection.ClientState.Keys;
+        if (owned.TryAdd(connection)) return true;
+        _sessionOf.TryRemove(id, out _);
+        _keysWritten.TryRemove(id, out _);
+        return false;
+    }
+
+    /// <summary>Forgets, without a word to Redis, a connection whose lease this node gave up or lost: it renews it no more.</summary>
+    public void LetGo(string connectionId)
+    {
+        leases.Drop(connectionId);
+        _sessionOf.TryRemove(connectionId, out _);
+        _keysWritten.TryRemove(connectionId, out _);
+        eventLogs.Abandon(connectionId);
     }
 
     public async ValueTask<ConnectionDto?> DescribeAsync(string connectionId, CancellationToken cancellationToken) =>
@@ -103,30 +145,41 @@ internal sealed class RedisConnectionDirectory(
     public async ValueTask ForgetAsync(string connectionId, CancellationToken cancellationToken)
     {
         _sessionOf.TryRemove(connectionId, out _);
-        // The log's last events (CLOSED) and its end mark are written under the lease: give it up only after them.
+        _keysWritten.TryRemove(connectionId, out _);
+        // The log's last events (CLOSED) and its end mark are written under the lease: give it up only after them,
+        // and after the record, so no node finds a record without a lease and takes a closed connection over.
         await eventLogs.DrainAsync(connectionId).ConfigureAwait(false);
+        var batch = _db.CreateBatch();
+        var deleted = batch.KeyDeleteAsync(keys.Connection(connectionId));
+        var unlisted = batch.SetRemoveAsync(keys.Connections, connectionId);
+        batch.Execute();
+        await Task.WhenAll(deleted, unlisted).ConfigureAwait(false);
         await leases.ReleaseAsync(connectionId).ConfigureAwait(false);
-        await _db.KeyDeleteAsync(keys.Connection(connectionId)).ConfigureAwait(false);
     }
 
     /// <summary>
     /// One heartbeat: renews the lease and the record of every connection this node owns, closes (with QUIT) those
-    /// whose session has expired, and stops those whose lease is gone. Returns how many renewals failed.
+    /// whose session has expired, and lets go (without QUIT) of those whose lease is gone. Returns how many renewals failed.
     /// </summary>
     public async Task<int> RenewAsync()
     {
         var batch = _db.CreateBatch();
-        var renewals = new List<(string Id, Task<RedisResult> Outcome)>();
+        var renewals = new List<(string Id, string Token, IReadOnlyList<ChannelKey> Keys, Task<RedisResult> Outcome)>();
+        var sent = leases.Now();
+        var renewed = time.GetUtcNow().ToUnixTimeMilliseconds();
         foreach (var (id, token) in leases.Held)
         {
             if (owned.Find(id) is not { } connection || !_sessionOf.TryGetValue(id, out var session)) continue;
-            var state = ConnectionDto.StateName(connection.State);
-            renewals.Add((id, batch.ScriptEvaluateAsync(RenewScript, [keys.Lease(id), keys.Connection(id), keys.SessionByHash(session)],
-                [token, (long)leases.Duration.TotalMilliseconds, _recordMilliseconds, state, connection.CurrentNick ?? "", string.Join(' ', connection.Channels)])));
+            var client = connection.ClientState;
+            var keysChanged = !_keysWritten.TryGetValue(id, out var written) || !ReferenceEquals(written, client.Keys);
+            renewals.Add((id, token, client.Keys, batch.ScriptEvaluateAsync(RenewScript, [keys.Lease(id), keys.Connection(id), keys.SessionByHash(session)],
+                [token, (long)leases.Duration.TotalMilliseconds, _recordMilliseconds, ConnectionDto.StateName(connection.State), connection.CurrentNick ?? "",
+                 string.Join(' ', connection.Channels), string.Join(' ', Rejoin(client)), renewed,
+                 keysChanged ? "1" : "0", keysChanged ? ProtectKeys(client.Keys) : ""])));
         }
         batch.Execute();
         var failed = 0;
-        foreach (var (id, outcome) in renewals)
+        foreach (var (id, token, writtenKeys, outcome) in renewals)
         {
             int result;
             try
@@ -140,7 +193,12 @@ internal sealed class RedisConnectionDirectory(
                 logger.LogWarning(ex, "Renewing the lease on connection {ConnectionId} failed", id);
                 continue;
             }
-            if (result == 1) continue;
+            if (result == 1)
+            {
+                leases.Renewed(id, token, sent);
+                _keysWritten[id] = writtenKeys;
+                continue;
+            }
             if (owned.Take(id) is not { } connection) continue;
             if (result == 0)
             {
@@ -150,10 +208,9 @@ internal sealed class RedisConnectionDirectory(
             else
             {
                 failed++;
-                logger.LogWarning("Connection {ConnectionId}: this node's lease is gone; it stops writing and closes the connection", id);
-                leases.Drop(id);
-                _sessionOf.TryRemove(id, out _);
-                closer.CloseInBackground([connection], "Gateway node lost ownership");
+                ClusterLog.LeaseLost(logger, id, node.Id);
+                LetGo(id);
+                closer.AbandonInBackground(connection);
             }
         }
         return failed;
@@ -172,6 +229,9 @@ internal sealed class RedisConnectionDirectory(
         yield return new("username", options.Username ?? "");
         yield return new("realname", options.Realname ?? "");
         yield return new("requested-channels", string.Join(' ', options.Channels));
+        yield return new("rejoin", string.Join(' ', Rejoin(connection.ClientState)));
+        yield return new("keys", ProtectKeys(connection.ClientState.Keys));
+        if (options.Webirc is { } webirc) yield return new("webirc-address", webirc.ClientAddress);
         if (secrets.Protect(options.Password) is { } password) yield return new("password", password);
         if (options.Sasl is { } sasl)
         {
@@ -187,6 +247,17 @@ internal sealed class RedisConnectionDirectory(
         return (secrets.Unprotect(fields[0]), secrets.Unprotect(fields[1]));
     }
 
+    /// <summary>Every channel the connection is in or is about to (re)join: what a node taking it over joins.</summary>
+    private static IEnumerable<string> Rejoin(IrcClientState client) => client.Joined.Concat(client.Pending).Distinct(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The channel keys as stored: encrypted JSON, or "" when there are none.</summary>
+    private string ProtectKeys(IReadOnlyList<ChannelKey> channelKeys) =>
+        channelKeys.Count == 0 ? "" : secrets.Protect(JsonSerializer.Serialize(channelKeys, ClusterJson.Default.IReadOnlyListChannelKey))!;
+
+    /// <summary>The channel keys of a record's <c>keys</c> field.</summary>
+    public IReadOnlyList<ChannelKey> UnprotectKeys(string? stored) =>
+        secrets.Unprotect(stored) is { } json ? JsonSerializer.Deserialize(json, ClusterJson.Default.IReadOnlyListChannelKey) ?? [] : [];
+
     /// <summary>The seq of a log entry: its id is <c>{seq}-0</c>.</summary>
     private static long SeqOf(RedisValue entryId)
     {
@@ -194,3 +265,7 @@ internal sealed class RedisConnectionDirectory(
         return long.Parse(id.AsSpan(0, id.IndexOf('-', StringComparison.Ordinal)), NumberStyles.None, CultureInfo.InvariantCulture);
     }
 }
+
+/// <summary>The JSON of what the cluster keeps in connection records, source-generated.</summary>
+[JsonSerializable(typeof(IReadOnlyList<ChannelKey>))]
+internal sealed partial class ClusterJson : JsonSerializerContext;

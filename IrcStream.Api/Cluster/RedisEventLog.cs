@@ -43,21 +43,24 @@ internal sealed class RedisEventLog : IEventLog
     /// <param name="limits">What the in-memory log keeps: <see cref="EventLogLimits.MaxEvents"/> is also the stream's retention.</param>
     /// <param name="leaseToken">The token of this node's lease on the connection; null while it holds none (the flush waits).</param>
     /// <param name="onFailure">Told of each failed append (Redis slow or away); the events stay held and the flush tries again.</param>
+    /// <param name="lastSeq">The newest seq already in the stream, for a log taken over from another node: the next event gets the seq after it.</param>
     public RedisEventLog(
         string connectionId,
         RedisEventStore store,
         EventLogLimits limits,
         Func<string?> leaseToken,
         TimeProvider time,
-        Action<RedisEventLog, Exception>? onFailure = null)
+        Action<RedisEventLog, Exception>? onFailure = null,
+        long lastSeq = 0)
     {
         _connectionId = connectionId;
         _store = store;
         _leaseToken = leaseToken;
         _time = time;
         _onFailure = onFailure;
-        _memory = new EventLog(limits, time);
-        _unshipped = _memory.OpenReader(0);
+        _memory = new EventLog(limits, time, lastSeq);
+        _unshipped = _memory.OpenReader(lastSeq);
+        _shipped = lastSeq;
     }
 
     public string ConnectionId => _connectionId;
@@ -99,6 +102,23 @@ internal sealed class RedisEventLog : IEventLog
         Schedule();
     }
 
+    /// <summary>
+    /// Stops copying for good, whatever is still held: this node gave the connection up (its lease was lost or handed
+    /// on), so nothing it appends from now on may reach Redis, and no flush waits for a token that will not come back.
+    /// </summary>
+    public void Abandon()
+    {
+        bool idle;
+        lock (_gate)
+        {
+            _leaseLost = true;
+            idle = !_flushing;
+        }
+        // A flush under way lets go of the hold itself when it sees the log abandoned.
+        if (idle) _unshipped.Dispose();
+        _drained.TrySetResult();
+    }
+
     public IReadOnlyList<StoredEvent> ReadAfter(long after, int max = int.MaxValue) => _memory.ReadAfter(after, max);
 
     public IReadOnlyList<StoredEvent> Poll(long after, int max = int.MaxValue) => _memory.Poll(after, max);
@@ -131,6 +151,12 @@ internal sealed class RedisEventLog : IEventLog
         {
             lock (_gate)
             {
+                if (_leaseLost)
+                {
+                    _flushing = false;
+                    _unshipped.Dispose();
+                    return;
+                }
                 if (batch is null && NothingToShip())
                 {
                     _flushing = false;

@@ -26,14 +26,26 @@ internal sealed class RedisEventLogs(RedisEventStore store, EventLogLimits limit
 
     private readonly ConcurrentDictionary<string, RedisEventLog> _live = new(StringComparer.Ordinal);
 
-    public IEventLog Create(string connectionId)
+    public IEventLog Create(string connectionId) => Create(connectionId, lastSeq: 0);
+
+    /// <summary>A log that goes on after <paramref name="lastSeq"/>, the newest seq in the stream: a connection taken over from another node.</summary>
+    public RedisEventLog Create(string connectionId, long lastSeq)
     {
-        var log = new RedisEventLog(connectionId, store, limits, () => leases.TokenOf(connectionId), time);
+        var log = new RedisEventLog(connectionId, store, limits, () => leases.TokenOf(connectionId), time, lastSeq: lastSeq);
         _live[connectionId] = log;
         log.Drained.ContinueWith(
             _ => _live.TryRemove(new KeyValuePair<string, RedisEventLog>(connectionId, log)),
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return log;
+    }
+
+    /// <summary>This node's live log of the connection, if it has one.</summary>
+    public RedisEventLog? Find(string connectionId) => _live.GetValueOrDefault(connectionId);
+
+    /// <summary>Stops copying the connection's log to Redis for good: this node gave the connection up.</summary>
+    public void Abandon(string connectionId)
+    {
+        if (_live.TryRemove(connectionId, out var log)) log.Abandon();
     }
 
     /// <summary>Waits (at most <see cref="DrainBudget"/>) until the connection's completed log is all in Redis; at once when this node has no such log.</summary>

@@ -23,6 +23,18 @@ public sealed class RedisKeys(string prefix)
     /// <summary>The connection's record (what any node needs to list it or take it over).</summary>
     public RedisKey Connection(string connectionId) => $"{Prefix}:{{{connectionId}}}:conn";
 
+    /// <summary>
+    /// The ids of every connection with a record: what live nodes scan for connections whose lease nobody holds any
+    /// more (their owner stopped), to take them over. A set, read with SSCAN.
+    /// </summary>
+    public RedisKey Connections => $"{Prefix}:connections";
+
+    /// <summary>The ids of the nodes that announced themselves (<see cref="Node"/>); one whose announcement expired is gone.</summary>
+    public RedisKey Nodes => $"{Prefix}:nodes";
+
+    /// <summary>Where a stopping node says "connection X is handed to node Y" (<c>{node} {id}</c>), so Y takes it at once.</summary>
+    public RedisChannel Handovers => RedisChannel.Literal($"{Prefix}:handovers");
+
     /// <summary>A session's record, keyed by the SHA-256 of the cookie value: the cookie itself is never stored.</summary>
     public RedisKey Session(string cookieValue) => SessionByHash(SessionCookie.Hash(cookieValue));
 

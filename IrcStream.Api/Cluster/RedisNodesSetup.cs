@@ -33,6 +33,9 @@ public static class RedisNodesSetup
         services.AddSingleton<OwnerForwarding>();
         services.TryAddSingleton<ClusterMetrics>();
         services.AddHostedService<NodeHeartbeat>();
+        services.AddSingleton<LiveNodes>();
+        services.AddHostedService<ConnectionTakeover>();
+        services.AddSingleton<IConnectionHandover, ConnectionHandover>();
         return services;
     }
 }

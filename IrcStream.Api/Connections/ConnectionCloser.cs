@@ -17,15 +17,40 @@ internal sealed class ConnectionCloser(ILogger<ConnectionCloser> logger)
     {
         foreach (var connection in connections)
         {
-            var task = Task.Run(async () =>
+            Track(Task.Run(async () =>
             {
                 await CloseAsync(connection, reason).ConfigureAwait(false);
                 if (then is not null) await then(connection.Options.ConnectionId).ConfigureAwait(false);
-            });
-            _pending.TryAdd(task, 0);
-            task.ContinueWith(static (done, state) => ((ConcurrentDictionary<Task, byte>)state!).TryRemove(done, out _),
-                _pending, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }));
         }
+    }
+
+    private void Track(Task task)
+    {
+        _pending.TryAdd(task, 0);
+        task.ContinueWith(static (done, state) => ((ConcurrentDictionary<Task, byte>)state!).TryRemove(done, out _),
+            _pending, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Lets each connection go on a pool thread without QUIT and without a last event (<see cref="IIrcConnection.AbandonAsync"/>):
+    /// another node holds it now. The user's lines it had not written yet are logged by count; they were not sent.
+    /// </summary>
+    public void AbandonInBackground(IIrcConnection connection)
+    {
+        Track(Task.Run(async () =>
+        {
+            try
+            {
+                var unsent = await connection.AbandonAsync().ConfigureAwait(false);
+                if (unsent.Count > 0)
+                    logger.LogWarning("Connection {ConnectionId}: {Count} queued lines were not written before this node let it go", connection.Options.ConnectionId, unsent.Count);
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "Letting IRC connection {ConnectionId} go failed", connection.Options.ConnectionId);
+            }
+        }));
     }
 
     /// <summary>Completes when every close started so far has finished.</summary>

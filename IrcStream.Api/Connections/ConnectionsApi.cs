@@ -69,9 +69,10 @@ public static class ConnectionsApi
         var cancel = http.RequestAborted;
         if ((await session.ConnectionIdsAsync(cancel)).Count >= max) return TooManyConnections(max);
 
+        var connectionId = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(ConnectionIdBytes));
         var connection = factory.Create(new IrcConnectionOptions
         {
-            ConnectionId = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(ConnectionIdBytes)),
+            ConnectionId = connectionId,
             Host = endpoint.Host,
             Port = endpoint.Port,
             Tls = request.Tls ?? false,
@@ -83,6 +84,7 @@ public static class ConnectionsApi
             Channels = request.Channels?.OfType<string>().ToArray() ?? [],
             Webirc = Webirc(options.Value.Webirc, ClientAddress.Of(http)),
             IsAddressAllowed = decision.IsAddressAllowed,
+            WriteFence = directory.WriteFence(connectionId),
         });
 
         var id = connection.Options.ConnectionId;
@@ -217,7 +219,10 @@ public static class ConnectionsApi
     private static WebircIdentity? Webirc(WebircOptions webirc, IPAddress? client)
     {
         if (string.IsNullOrEmpty(webirc.Password) || client is null) return null;
-        var address = IrcParameters.Address(client.ToString());
-        return new WebircIdentity(webirc.Password, webirc.Gateway, address, address);
+        return WebircFor(webirc, IrcParameters.Address(client.ToString()));
     }
+
+    /// <summary>WEBIRC for a browser's address as a line carries it (a connection taken over keeps its creator's address).</summary>
+    internal static WebircIdentity? WebircFor(WebircOptions webirc, string? address) =>
+        string.IsNullOrEmpty(webirc.Password) || string.IsNullOrEmpty(address) ? null : new WebircIdentity(webirc.Password, webirc.Gateway, address, address);
 }

@@ -1,7 +1,8 @@
 namespace IrcStream.Api.Connections;
 
 /// <summary>
-/// On host stopping, sends QUIT on every IRC connection this node holds so each stream gets its CLOSED event and ends, then
+/// On host stopping, hands every IRC connection this node holds to another node where there is one (Redis mode,
+/// <see cref="IConnectionHandover"/>), and sends QUIT on the others so each stream gets its CLOSED event and ends, then
 /// cancels <see cref="StreamsEnd"/> for any stream still open. Starts on ApplicationStopping rather than in
 /// StopAsync because the server stops first and waits for open streams, which only end once connections close.
 /// </summary>
@@ -9,7 +10,8 @@ internal sealed class GatewayShutdown(
     OwnedConnections owned,
     ConnectionCloser closer,
     IHostApplicationLifetime lifetime,
-    ILogger<GatewayShutdown> logger) : IHostedService, IDisposable
+    ILogger<GatewayShutdown> logger,
+    IConnectionHandover? handover = null) : IHostedService, IDisposable
 {
     internal static readonly TimeSpan CloseBudget = TimeSpan.FromSeconds(4);
     private readonly CancellationTokenSource _streamsEnd = new();
@@ -41,7 +43,8 @@ internal sealed class GatewayShutdown(
     {
         try
         {
-            var connections = owned.TakeAll();
+            var taken = owned.TakeAll();
+            var connections = handover is null ? taken : await handover.HandOverAsync(taken).WaitAsync(CloseBudget).ConfigureAwait(false);
             closer.CloseInBackground(connections, "Gateway shutting down");
             logger.LogInformation("Shutting down: closing {Count} IRC connections", connections.Count);
             await closer.WhenAllClosed().WaitAsync(CloseBudget).ConfigureAwait(false);

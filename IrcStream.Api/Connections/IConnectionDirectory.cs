@@ -10,6 +10,12 @@ namespace IrcStream.Api.Connections;
 /// </summary>
 internal interface IConnectionDirectory
 {
+    /// <summary>
+    /// What the connection asks before each write to its socket (<see cref="IrcConnectionOptions.WriteFence"/>): in Redis
+    /// mode, whether this node still holds its lease; null for a gateway that runs alone, which always may.
+    /// </summary>
+    Func<bool>? WriteFence(string connectionId);
+
     /// <summary>Records a connection this node has just made for <paramref name="session"/>, before it starts.</summary>
     ValueTask RegisterAsync(IIrcConnection connection, IBrowserSession session, CancellationToken cancellationToken);
 

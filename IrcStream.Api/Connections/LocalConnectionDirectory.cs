@@ -6,6 +6,8 @@ namespace IrcStream.Api.Connections;
 /// <summary>The directory of a gateway that runs alone: every connection it knows is one it holds.</summary>
 internal sealed class LocalConnectionDirectory(OwnedConnections owned) : IConnectionDirectory
 {
+    public Func<bool>? WriteFence(string connectionId) => null;
+
     public ValueTask RegisterAsync(IIrcConnection connection, IBrowserSession session, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     public ValueTask<ConnectionDto?> DescribeAsync(string connectionId, CancellationToken cancellationToken) =>

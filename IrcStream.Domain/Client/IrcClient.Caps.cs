@@ -40,7 +40,7 @@ public sealed partial class IrcClient
                 return;
         }
         var answersEchoRequest = subcommand is "ACK" or "NAK" && names.Any(cap => cap.TrimStart('-', '~', '=') == EchoMessage);
-        if (answersEchoRequest) SettleHeldMessages(output);
+        if (answersEchoRequest) SettleHeldMessages(echoed: _state.HasCap(EchoMessage), output);
     }
 
     /// <summary>SASL is not among them: logging in is part of registration, which is over.</summary>
@@ -52,14 +52,16 @@ public sealed partial class IrcClient
     }
 
     /// <summary>
-    /// The answer to a REQ naming echo-message came: the own lines written while it was pending were processed by
-    /// the server after the REQ, so they are echoed exactly when echo-message is now on, and recorded here otherwise.
+    /// Ends the hold-back of own lines written while a REQ naming echo-message awaited its answer. The server
+    /// processed them after the REQ, so they are echoed exactly when the answer left echo-message on
+    /// (<paramref name="echoed"/>), and recorded here otherwise; a socket that ends before the answer came echoes
+    /// none of them.
     /// </summary>
-    private void SettleHeldMessages(IrcClientOutput output)
+    private void SettleHeldMessages(bool echoed, IrcClientOutput output)
     {
         var state = _state;
         if (!state.EchoRequestPending) return;
-        if (!state.HasCap(EchoMessage))
+        if (!echoed)
         {
             foreach (var held in state.Held) output.Events.Add(new MessageEvent(IrcMessage.Parse(held.Line), held.Time));
         }

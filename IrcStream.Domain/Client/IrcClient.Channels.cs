@@ -120,7 +120,14 @@ public sealed partial class IrcClient
         var pending = state.Pending.ToList();
         RemoveFrom(joined, channel);
         RemoveFrom(pending, channel);
-        _state = state with { Joined = [.. joined], Pending = [.. pending], Keys = WithoutKey(state.Keys, channel) };
+        _state = state with
+        {
+            Joined = [.. joined],
+            Pending = [.. pending],
+            Keys = WithoutKey(state.Keys, channel),
+            LastMessages = WithoutLastMessage(state.LastMessages, channel),
+            Fills = [.. state.Fills.Where(f => !IrcNames.Equal(f.Target, channel))],
+        };
     }
 
     /// <summary><c>MODE #chan +lk 10 key</c>: walks the modes, taking each one's parameter, to find k's.</summary>

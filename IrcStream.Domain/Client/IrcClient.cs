@@ -35,6 +35,7 @@ public sealed partial class IrcClient
         {
             Nick = GatewayRegisters ? options.Nick : null,
             Pending = WithoutDuplicates(options.Channels),
+            Keys = [.. options.ChannelKeys],
         };
     }
 
@@ -73,6 +74,7 @@ public sealed partial class IrcClient
     /// </summary>
     public void Opened(string detail, DateTimeOffset now, IrcClientOutput output)
     {
+        SettleHeldMessages(echoed: false, output);
         var state = _state;
         _state = state with
         {
@@ -85,23 +87,32 @@ public sealed partial class IrcClient
             ModeTypes = ChannelModeTypes.Rfc2812,
             UserQuit = false,
             ServerError = null,
+            Fills = [],
+            HistoryLimit = 0,
+            HistoryByMsgid = true,
         };
         Become(ConnectionState.Registering, detail, now, output);
         if (GatewayRegisters) StartRegistration(now, output);
         else output.OpenUserLines = true;
     }
 
-    /// <summary>The socket was lost and the connection will try again: it is down until then.</summary>
-    public void Disconnected(string detail, DateTimeOffset now, IrcClientOutput output) =>
+    /// <summary>The socket was lost: the connection is down until it tries again, or for good. Own lines held for an echo that cannot come now are recorded.</summary>
+    public void Disconnected(string detail, DateTimeOffset now, IrcClientOutput output)
+    {
+        SettleHeldMessages(echoed: false, output);
         Become(ConnectionState.Disconnected, detail, now, output);
+    }
 
     /// <summary>The next attempt is <paramref name="detail"/> away.</summary>
     public void Reconnecting(string detail, DateTimeOffset now, IrcClientOutput output) =>
         Become(ConnectionState.Reconnecting, detail, now, output);
 
-    /// <summary>The connection was closed for good (<paramref name="reason"/>).</summary>
-    public void Closed(string reason, DateTimeOffset now, IrcClientOutput output) =>
+    /// <summary>The connection was closed for good (<paramref name="reason"/>); own lines still held are recorded.</summary>
+    public void Closed(string reason, DateTimeOffset now, IrcClientOutput output)
+    {
+        SettleHeldMessages(echoed: false, output);
         Become(ConnectionState.Closed, reason, now, output);
+    }
 
     /// <summary>The gateway itself failed: the connection must not claim to be up, so it is down, with an ERROR saying why.</summary>
     public void Crashed(string detail, DateTimeOffset now, IrcClientOutput output)
@@ -114,6 +125,7 @@ public sealed partial class IrcClient
     public void Receive(IrcMessage message, DateTimeOffset now, IrcClientOutput output)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (IsKnownHistory(message)) return;
         output.Events.Add(new MessageEvent(message, EventTime(message, now)));
 
         var state = _state;
@@ -137,6 +149,7 @@ public sealed partial class IrcClient
         if (fromSelf && IrcSource.Parse(message.Source!) is { User: { } user, Host: { } host } && _state.UserHost != $"{user}@{host}")
             _state = _state with { UserHost = $"{user}@{host}" };
         FollowChannels(message, state.Nick, fromSelf);
+        FollowHistory(message, fromSelf, now, output);
         if (_state.Registration is { Complete: false }) Register(message, now, output);
         if (message.Command == "001" && p.Count > 0 && !_state.Welcomed) Welcome(p[0], now, output);
     }
@@ -193,6 +206,7 @@ public sealed partial class IrcClient
         Become(ConnectionState.Connected, nick, now, output);
         output.OpenUserLines = true;
         foreach (var join in TakeRejoinLines()) Send(join, now, output);
+        PlanFills(_state.Pending, now, output);
     }
 
     private void Become(ConnectionState connection, string? detail, DateTimeOffset now, IrcClientOutput output)

@@ -53,6 +53,21 @@ public sealed record IrcClientState
     /// <summary>The text of the server's ERROR on the current socket, said when the server then closes it.</summary>
     public string? ServerError { get; init; }
 
+    /// <summary>The newest message with a msgid recorded in each channel (kept while the server offers chathistory): where a fill starts.</summary>
+    public IReadOnlyList<TargetMessage> LastMessages { get; init; } = [];
+
+    /// <summary>The connection came from another gateway node (<see cref="IrcClient.TakingOver"/>) and has not been welcomed since.</summary>
+    public bool TakenOver { get; init; }
+
+    /// <summary>The current socket's chathistory requests for rejoined channels, until their answers end.</summary>
+    public IReadOnlyList<HistoryFill> Fills { get; init; } = [];
+
+    /// <summary>The server's ISUPPORT <c>CHATHISTORY=n</c> on the current socket: most messages per request, 0 for none named.</summary>
+    public int HistoryLimit { get; init; }
+
+    /// <summary>The server takes <c>msgid=</c> references (ISUPPORT <c>MSGREFTYPES</c>, assumed when not named); otherwise <c>timestamp=</c>.</summary>
+    public bool HistoryByMsgid { get; init; } = true;
+
     /// <summary>The source of the user's own messages: <c>nick!user@host</c> once the server showed it, else the nick.</summary>
     public string? OwnSource => Nick is null ? null : UserHost is null ? Nick : $"{Nick}!{UserHost}";
 
@@ -95,6 +110,26 @@ public sealed record RegistrationState
 /// <param name="Line">The message as the server would echo it, in wire form.</param>
 /// <param name="Time">When it was written.</param>
 public sealed record HeldMessage(string Line, DateTimeOffset Time);
+
+/// <summary>A message recorded in <paramref name="Target"/>, by its IRCv3 <c>msgid</c> and server time.</summary>
+public sealed record TargetMessage(string Target, string MsgId, DateTimeOffset Time);
+
+/// <summary>
+/// Filling one rejoined channel: waiting for the server's JOIN, then <see cref="Requested"/>, then inside the answer's
+/// <see cref="Batch"/>. <see cref="Seen"/> holds the msgids the live channel brought since the rejoin, which the
+/// answer must not record again.
+/// </summary>
+public sealed record HistoryFill(string Target)
+{
+    /// <summary>CHATHISTORY AFTER was sent.</summary>
+    public bool Requested { get; init; }
+
+    /// <summary>The reference of the answer's <c>chathistory</c> batch, once it started.</summary>
+    public string? Batch { get; init; }
+
+    /// <summary>Msgids of live messages in the channel since the rejoin.</summary>
+    public IReadOnlyList<string> Seen { get; init; } = [];
+}
 
 /// <summary>A keyed channel's key.</summary>
 public sealed record ChannelKey(string Channel, string Key);

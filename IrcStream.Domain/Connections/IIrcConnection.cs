@@ -18,6 +18,9 @@ public interface IIrcConnection : IAsyncDisposable
     /// <summary>The channels the connection is in, rejoined after every reconnect.</summary>
     IReadOnlyCollection<string> Channels { get; }
 
+    /// <summary>What the connection knows as an IRC client (channels to rejoin and their keys among it), as one value.</summary>
+    Client.IrcClientState ClientState { get; }
+
     /// <summary>Begins connecting in the background; returns at once.</summary>
     void Start();
 
@@ -26,6 +29,12 @@ public interface IIrcConnection : IAsyncDisposable
 
     /// <summary>Sends QUIT with <paramref name="reason"/>, waits briefly for the server, closes, emits CLOSED.</summary>
     ValueTask CloseAsync(string reason);
+
+    /// <summary>
+    /// Closes the socket without QUIT and appends nothing (no CLOSED, the log is not completed): another gateway node
+    /// holds the connection now. Returns the user's lines that were queued and never written.
+    /// </summary>
+    ValueTask<IReadOnlyList<string>> AbandonAsync();
 }
 
 /// <summary>Makes connections; the HTTP side depends on this, so tests can give it other connections.</summary>

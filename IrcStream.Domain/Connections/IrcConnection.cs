@@ -47,6 +47,7 @@ public sealed class IrcConnection : IIrcConnection
     private TaskCompletionSource? _closed;
     private volatile IrcSocket? _socket;
     private volatile bool _closing;
+    private IReadOnlyList<string> _unsent = [];
 
     /// <param name="options">What to connect to and as whom.</param>
     /// <param name="settings">The gateway's engine settings.</param>
@@ -155,6 +156,37 @@ public sealed class IrcConnection : IIrcConnection
 
     public ValueTask DisposeAsync() => CloseAsync(DefaultQuitReason);
 
+    /// <summary>
+    /// Lets the connection go without a word to the server or the log: the socket is closed without QUIT, no
+    /// DISCONNECTED or CLOSED status is given and the log is not completed, because another gateway node holds the
+    /// connection now (or is about to) and its log goes on there. Returns the user's lines that were queued on the
+    /// last socket and never written. After a close (or a first abandon) it returns nothing.
+    /// </summary>
+    public async ValueTask<IReadOnlyList<string>> AbandonAsync()
+    {
+        TaskCompletionSource closed;
+        lock (_gate)
+        {
+            if (_closed is not null) return [];
+            closed = _closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _closing = true;
+        }
+        try
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+            Task? run;
+            lock (_gate) run = _run;
+            if (run is not null) await run.ConfigureAwait(false);
+            IrcConnectionLog.Abandoned(Logger, Options.ConnectionId, Endpoint);
+            _stop.Dispose();
+            return _unsent;
+        }
+        finally
+        {
+            closed.SetResult();
+        }
+    }
+
     private async Task RunAsync(CancellationToken stop)
     {
         try
@@ -193,6 +225,7 @@ public sealed class IrcConnection : IIrcConnection
     /// <summary>One attempt: connect, run the socket until it ends, and say whether to come back.</summary>
     private async Task<SocketEnd> ConnectAndRunAsync(CancellationToken stop)
     {
+        if (Options.WriteFence?.Invoke() == false) return SocketEnd.Fenced;
         IrcConnectionLog.Connecting(Logger, Options.ConnectionId, Endpoint, Options.Tls);
         Tell(_client.Connecting, Endpoint);
         Stream stream;
@@ -208,7 +241,7 @@ public sealed class IrcConnection : IIrcConnection
             return new SocketEnd(failure.Detail, failure.Retry);
         }
 
-        var socket = new IrcSocket(stream, _client, _journal, Settings);
+        var socket = new IrcSocket(stream, _client, _journal, Settings, Options.WriteFence);
         _socket = socket;
         IrcConnectionLog.Connected(Logger, Options.ConnectionId, Endpoint);
         SocketEnd end;
@@ -219,6 +252,7 @@ public sealed class IrcConnection : IIrcConnection
         finally
         {
             _socket = null;
+            _unsent = socket.Unsent;
         }
         if (_client.State.Welcomed) _backoff.Reset();
         // A loss that ends the connection for good is reported once, by the run loop ("Not reconnecting: ...").

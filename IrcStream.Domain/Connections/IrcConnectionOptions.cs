@@ -34,6 +34,9 @@ public sealed record IrcConnectionOptions
     public string? Password { get; init; }
     public SaslCredentials? Sasl { get; init; }
     public IReadOnlyList<string> Channels { get; init; } = [];
+
+    /// <summary>Keys for some of <see cref="Channels"/>, sent with their JOIN (a connection taken over from another gateway node rejoins keyed channels).</summary>
+    public IReadOnlyList<Client.ChannelKey> ChannelKeys { get; init; } = [];
     public WebircIdentity? Webirc { get; init; }
 
     /// <summary>
@@ -41,4 +44,11 @@ public sealed record IrcConnectionOptions
     /// link-local and metadata addresses). Null allows every address.
     /// </summary>
     public Func<IPAddress, bool>? IsAddressAllowed { get; init; }
+
+    /// <summary>
+    /// Asked before each write to the socket: false means this gateway may no longer speak for the user (its claim on
+    /// the connection may have passed to another gateway node), so the socket ends without writing, without QUIT, and
+    /// is not reconnected. Null always writes.
+    /// </summary>
+    public Func<bool>? WriteFence { get; init; }
 }

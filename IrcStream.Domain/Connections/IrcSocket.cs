@@ -22,15 +22,21 @@ internal sealed class IrcSocket
     private long _lastTraffic;
     private volatile bool _open = true;
     private int _pings;
+    private readonly Func<bool>? _writeFence;
+    private string? _takenUnwritten;
 
-    public IrcSocket(Stream stream, IrcClient client, ConnectionJournal journal, IrcEngineSettings settings)
+    // writeFence: asked before each write; false ends the socket unwritten (IrcConnectionOptions.WriteFence).
+    public IrcSocket(Stream stream, IrcClient client, ConnectionJournal journal, IrcEngineSettings settings, Func<bool>? writeFence = null)
     {
-        (_stream, _client, _settings, _time) = (stream, client, settings, settings.Time);
+        (_stream, _client, _settings, _time, _writeFence) = (stream, client, settings, settings.Time, writeFence);
         Outgoing = new OutgoingQueue(settings.SendQueueCapacity, new FloodLimiter(settings.FloodBurst, settings.FloodInterval, _time), _time, userLinesOpen: false);
         _clientLoop = new ClientLoop(client, journal, Outgoing);
     }
 
     public OutgoingQueue Outgoing { get; }
+
+    /// <summary>The user's lines still queued when the socket ended, never written; empty until <see cref="RunAsync"/> returns.</summary>
+    public IReadOnlyList<string> Unsent { get; private set; } = [];
 
     /// <summary>True while the socket is up: lines sent now will be written.</summary>
     public bool IsOpen => _open;
@@ -63,6 +69,7 @@ internal sealed class IrcSocket
         }
         finally
         {
+            Unsent = _takenUnwritten is { } taken ? [taken, .. Outgoing.TakeUnsent()] : Outgoing.TakeUnsent();
             // What was read before the end (the server's ERROR) still goes through the client.
             _clientLoop.Complete();
             await clientLoop.ConfigureAwait(false);
@@ -106,6 +113,12 @@ internal sealed class IrcSocket
         while (true)
         {
             var line = await Outgoing.TakeAsync(cancellationToken).ConfigureAwait(false);
+            if (_writeFence?.Invoke() == false)
+            {
+                // The line goes back unwritten with those behind it: this gateway may no longer speak for the user.
+                if (line.FromUser) _takenUnwritten = line.Text;
+                return SocketEnd.Fenced;
+            }
             using var batch = new LineBatch();
             do
             {

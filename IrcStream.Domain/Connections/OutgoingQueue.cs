@@ -65,6 +65,14 @@ internal sealed class OutgoingQueue
         _user.Writer.TryComplete();
     }
 
+    /// <summary>The user's lines that were queued and never written; call once the writer loop has stopped (one reader at a time).</summary>
+    public IReadOnlyList<string> TakeUnsent()
+    {
+        var unsent = new List<string>();
+        while (_user.Reader.TryRead(out var line)) unsent.Add(line.Text);
+        return unsent;
+    }
+
     /// <summary>Waits for the next line that may be written now: a priority line, or a user line flood control lets through.</summary>
     public async ValueTask<OutgoingLine> TakeAsync(CancellationToken cancellationToken)
     {

@@ -37,8 +37,12 @@ public sealed class EventLog : IEventLog
     {
     }
 
-    public EventLog(EventLogLimits limits, TimeProvider? time = null)
+    /// <param name="limits">What is kept.</param>
+    /// <param name="time">The clock of poller expiry.</param>
+    /// <param name="lastSeq">The seq the log goes on from (its first event gets the next one): a log carried on from another node.</param>
+    public EventLog(EventLogLimits limits, TimeProvider? time = null, long lastSeq = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(lastSeq);
         ArgumentNullException.ThrowIfNull(limits);
         ArgumentOutOfRangeException.ThrowIfLessThan(limits.MaxEvents, 1, nameof(limits.MaxEvents));
         ArgumentOutOfRangeException.ThrowIfLessThan(limits.MaxBytes, 1, nameof(limits.MaxBytes));
@@ -46,6 +50,8 @@ public sealed class EventLog : IEventLog
         ArgumentOutOfRangeException.ThrowIfLessThan(limits.MaxPollers, 1, nameof(limits.MaxPollers));
         _limits = limits;
         _time = time ?? TimeProvider.System;
+        _lastSeq = lastSeq;
+        _firstSeq = _retainedFirstSeq = lastSeq + 1;
     }
 
     /// <summary>Events retained for resume (<see cref="EventLogLimits.MaxEvents"/>).</summary>

@@ -9,11 +9,12 @@ namespace IrcStream.Tests.Client;
 /// Plays a conversation with an <see cref="IrcClient"/>, without a socket, one step per line:
 /// <list type="bullet">
 /// <item><c>&lt;&lt; line</c>: the server sends the line (its message event is expected and not listed);</item>
+/// <item><c>&lt;~ line</c>: the server sends the line and the client records nothing for it (a message the log already has);</item>
 /// <item><c>&gt;&gt; line</c>: the gateway's next line to write is this one; it is then written;</item>
 /// <item><c>user: line</c>: the user's line is written;</item>
 /// <item><c>!! STATUS detail</c>: the next event is this status, its detail starting with the given text;</item>
 /// <item><c>== line</c>: the next event is this message, recorded by the gateway (an own message);</item>
-/// <item><c>-- lost</c>: the socket is lost and a new one opens.</item>
+/// <item><c>-- lost</c>: the socket is lost and a new one opens (its DISCONNECTED and CONNECTED are expected and not listed).</item>
 /// </list>
 /// After the last step nothing may be left: no line not listed, no event not listed.
 /// </summary>
@@ -25,9 +26,13 @@ internal sealed class ClientScript
     private readonly Queue<string> _lines = new();
     private readonly Queue<GatewayEvent> _events = new();
 
-    public ClientScript(IrcConnectionOptions options, IrcClientState? state = null)
+    /// <param name="options">The connection's options.</param>
+    /// <param name="state">A stored state to carry on from.</param>
+    /// <param name="takingOver">When given, the client takes the connection over from another node with these newest messages.</param>
+    public ClientScript(IrcConnectionOptions options, IrcClientState? state = null, IEnumerable<TargetMessage>? takingOver = null)
     {
         Client = new IrcClient(options, state);
+        if (takingOver is not null) Client.TakingOver(takingOver);
         Client.Opened("irc.test:6667", Now, _output);
         Take();
     }
@@ -73,6 +78,11 @@ internal sealed class ClientScript
                 _output.Events.RemoveAt(0);
                 Take();
                 break;
+            case "<~":
+                Client.Receive(IrcMessage.Parse(text), Now, _output);
+                _output.Events.Should().BeEmpty($"the log already has {text}");
+                Take();
+                break;
             case ">>":
                 _lines.Should().NotBeEmpty($"the client should write {text}");
                 _lines.Dequeue().Should().Be(text);
@@ -92,11 +102,14 @@ internal sealed class ClientScript
                 _events.Dequeue().Should().BeOfType<MessageEvent>().Which.Message.Should().Be(IrcMessage.Parse(text));
                 break;
             case "--":
+                Take();
                 Client.Disconnected("lost", Now, _output);
                 Client.Opened("irc.test:6667", Now, _output);
+                // The two statuses of the step are taken here; anything else it produced stays to be listed.
+                var statuses = _output.Events.OfType<StatusEvent>().Select(e => (e.Status, e.Detail)).ToList();
+                statuses.Should().Equal((IrcStatus.Disconnected, "lost"), (IrcStatus.Connected, "irc.test:6667"));
+                _output.Events.RemoveAll(e => e is StatusEvent);
                 Take();
-                Step("!! DISCONNECTED lost");
-                Step("!! CONNECTED irc.test:6667");
                 break;
             default:
                 throw new ArgumentException($"Unknown step: {step}");

@@ -10,6 +10,12 @@ public sealed class IrcClientTests
 {
     private static readonly string[] Registers = ["!! CONNECTED irc.test:6667", ">> CAP LS 302", ">> NICK me", ">> USER me 0 * me"];
     private static readonly string[] Welcomed = [.. Registers, "<< :srv 421 me CAP :Unknown command", "<< :srv 001 me :Welcome", "!! REGISTERED me"];
+    private static readonly string[] WelcomedWithEcho =
+        [.. Registers, "<< :srv CAP * LS :echo-message", ">> CAP REQ :echo-message", "<< :srv CAP * ACK :echo-message", ">> CAP END", "<< :srv 001 me :Welcome", "!! REGISTERED me"];
+
+    /// <summary>Registration up to the server's ACK of sasl and the gateway's AUTHENTICATE PLAIN.</summary>
+    private static string[] SaslAccepted(string nick) =>
+        ["!! CONNECTED", ">> CAP LS 302", $">> NICK {nick}", $">> USER {nick} 0 * {nick}", "<< :srv CAP * LS :sasl", ">> CAP REQ :sasl", "<< :srv CAP * ACK :sasl", ">> AUTHENTICATE PLAIN"];
 
     private static readonly Dictionary<string, (IrcConnectionOptions Options, string[] Steps)> Conversations = new()
     {
@@ -73,6 +79,29 @@ public sealed class IrcClientTests
             "!! ERROR The server offers SASL only with EXTERNAL, not PLAIN",
             ">> CAP END",
         ]),
+        ["registration with a server that ignores CAP LS"] = (Options("me"),
+        [
+            .. Registers,
+            "<< :srv 001 me :Welcome",
+            "!! REGISTERED me",
+        ]),
+        ["SASL PLAIN sends a payload of 400 bytes in one chunk and an empty one"] = (Options("me") with { Sasl = new SaslCredentials(new string('a', 148), "pw") },
+        [
+            .. SaslAccepted("me"),
+            "<< AUTHENTICATE +",
+            $">> AUTHENTICATE {Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{new string('a', 148)}\0{new string('a', 148)}\0pw"))}",
+            ">> AUTHENTICATE +",
+            "<< :srv 903 me :SASL authentication successful",
+            ">> CAP END",
+        ]),
+        ["SASL refused for a locked account (902) goes on without it"] = (Options("alice") with { Sasl = new SaslCredentials("alice", "pw") },
+        [
+            .. SaslAccepted("alice"),
+            "<< :srv 902 alice :You must use a nick assigned to you",
+            "!! ERROR SASL authentication as alice failed (902: You must use a nick assigned to you)",
+            ">> CAP END",
+            "<< :srv 001 alice :Welcome", "!! REGISTERED alice",
+        ]),
         ["a NAK ends CAP without the caps"] = (Options("me"),
         [
             .. Registers,
@@ -81,19 +110,13 @@ public sealed class IrcClientTests
             "<< :srv CAP * NAK :server-time",
             ">> CAP END",
         ]),
-        ["nick in use at registration"] = (Options("taken"),
-        [
-            "!! CONNECTED", ">> CAP LS 302", ">> NICK taken", ">> USER taken 0 * taken",
-            "<< :srv 433 * taken :Nickname is already in use",
-            ">> NICK taken_",
-            "<< :srv 001 taken_ :Welcome",
-            "!! REGISTERED taken_",
-        ]),
-        ["nick in use later is the user's business"] = (Options("me"),
+        ["nick in use later is the user's business, and the nick stays"] = (Options("me"),
         [
             .. Welcomed,
             "user: NICK other",
             "<< :srv 433 me other :Nickname is already in use",
+            "user: PRIVMSG #c :still me",
+            "== :me PRIVMSG #c :still me",
         ]),
         ["a nick change of the own nick is followed"] = (Options("me"),
         [
@@ -119,12 +142,7 @@ public sealed class IrcClientTests
         ]),
         ["own messages with echo-message are the server's echo only"] = (Options("me"),
         [
-            .. Registers,
-            "<< :srv CAP * LS :echo-message",
-            ">> CAP REQ :echo-message",
-            "<< :srv CAP * ACK :echo-message",
-            ">> CAP END",
-            "<< :srv 001 me :Welcome", "!! REGISTERED me",
+            .. WelcomedWithEcho,
             "user: PRIVMSG #c :hi",
             "<< :me!u@h PRIVMSG #c :hi",
         ]),
@@ -150,6 +168,40 @@ public sealed class IrcClientTests
             "user: PRIVMSG #c :pending",
             "<< :srv CAP me NAK :echo-message batch",
             "== :me PRIVMSG #c :pending",
+        ]),
+        ["CAP DEL echo-message with a line in flight: the server still echoes it"] = (Options("me"),
+        [
+            .. Registers,
+            "<< :srv CAP * LS :echo-message cap-notify",
+            ">> CAP REQ :echo-message cap-notify",
+            "<< :srv CAP * ACK :echo-message cap-notify",
+            ">> CAP END",
+            "<< :srv 001 me :Welcome", "!! REGISTERED me",
+            "user: PRIVMSG #c :in flight",
+            "<< :srv CAP me DEL :echo-message",
+            "<< :me!u@h PRIVMSG #c :in flight",
+            "user: PRIVMSG #c :after del",
+            "== :me!u@h PRIVMSG #c :after del",
+        ]),
+        ["a user's CAP REQ turning echo-message off holds own lines until the ACK"] = (Options("me"),
+        [
+            .. WelcomedWithEcho,
+            "user: CAP REQ :-echo-message",
+            "user: PRIVMSG #c :pending",
+            "<< :srv CAP me ACK :-echo-message",
+            "== :me PRIVMSG #c :pending",
+            "user: PRIVMSG #c :after",
+            "== :me PRIVMSG #c :after",
+        ]),
+        ["a socket lost before the answer to an echo-message REQ: the held lines are recorded"] = (Options("me"),
+        [
+            .. Welcomed,
+            "<< :srv CAP me NEW :echo-message",
+            ">> CAP REQ :echo-message",
+            "user: PRIVMSG #c :in flight when the socket went",
+            "-- lost",
+            "== :me PRIVMSG #c :in flight when the socket went",
+            ">> CAP LS 302", ">> NICK me", ">> USER me 0 * me",
         ]),
         ["a user's own CAP REQ for echo-message holds own lines too"] = (Options(null),
         [
@@ -203,6 +255,19 @@ public sealed class IrcClientTests
 
         new ClientScript(options).Play(steps).End();
     }
+
+    [Theory]
+    [InlineData("432 * taken :Erroneous nickname")]
+    [InlineData("433 * taken :Nickname is already in use")]
+    [InlineData("436 * taken :Nickname collision")]
+    [InlineData("437 * taken :Nick/channel is temporarily unavailable")]
+    public void ANickRefusedAtRegistrationIsReplaced(string refusal) =>
+        new ClientScript(Options("taken")).Play(
+            "!! CONNECTED", ">> CAP LS 302", ">> NICK taken", ">> USER taken 0 * taken",
+            $"<< :srv {refusal}",
+            ">> NICK taken_",
+            "<< :srv 001 taken_ :Welcome",
+            "!! REGISTERED taken_").End();
 
     [Fact]
     public void TheStateFollowsRegistrationAndTheWelcome()

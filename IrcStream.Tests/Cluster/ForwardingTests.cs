@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using IrcStream.Api.Cluster;
+using IrcStream.Api.Connections;
 using IrcStream.Domain.Connections;
 using IrcStream.Domain.Diagnostics;
 using IrcStream.Tests.Api.Support;
@@ -124,8 +125,10 @@ public sealed class ForwardingTests(RedisFixture redis)
         var id = await onA.ConnectAsync(nick: "alice");
 
         // The owner stops, and a listener that never answers takes its announced address: a node stalled mid-request.
+        // It stops without handing the connection over (as a stalled node would not), so its lease stays.
         var keys = a.Services.GetRequiredService<RedisKeys>();
         var owner = a.Services.GetRequiredService<GatewayNode>().Id;
+        a.Services.GetRequiredService<OwnedConnections>().Take(id);
         await a.StopAsync();
         using var stalled = new TcpListener(IPAddress.Loopback, 0);
         stalled.Start();

@@ -16,65 +16,6 @@ public sealed class TwoGatewayProcessesTests(InspircdFixture irc)
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    /// <summary>A redis-server and two gateway processes sharing it, with one browser's cookie jar used on both.</summary>
-    private sealed class TwoNodes : IAsyncDisposable
-    {
-        private TwoNodes(RedisServer redis, GatewayProcess a, GatewayProcess b)
-        {
-            Redis = redis;
-            A = a;
-            B = b;
-            OnA = new Browser(a.BaseAddress);
-            OnB = new Browser(b.BaseAddress, OnA.Cookies);
-        }
-
-        public RedisServer Redis { get; }
-        public GatewayProcess A { get; }
-        public GatewayProcess B { get; }
-        public Browser OnA { get; }
-        public Browser OnB { get; }
-
-        public static async Task<TwoNodes> StartAsync(string name, int ircPort, string idleTimeout = "00:10:00")
-        {
-            var redis = await RedisServer.StartAsync(Token);
-            GatewayProcess? a = null;
-            try
-            {
-                var prefix = RedisFixture.UniquePrefix(name);
-                a = await StartNodeAsync(redis, prefix, ircPort, idleTimeout);
-                var b = await StartNodeAsync(redis, prefix, ircPort, idleTimeout);
-                return new TwoNodes(redis, a, b);
-            }
-            catch
-            {
-                // A node that did not start leaves nothing running behind the failed test.
-                if (a is not null) await a.DisposeAsync();
-                await redis.DisposeAsync();
-                throw;
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            OnB.Dispose();
-            OnA.Dispose();
-            await B.DisposeAsync();
-            await A.DisposeAsync();
-            await Redis.DisposeAsync();
-        }
-
-        private static Task<GatewayProcess> StartNodeAsync(RedisServer redis, string prefix, int ircPort, string idleTimeout) =>
-            GatewayProcess.StartAsync(new Dictionary<string, string>
-            {
-                ["IrcStream__AllowedServers__0"] = $"127.0.0.1:{ircPort}",
-                ["IrcStream__Redis__Configuration"] = redis.Configuration,
-                ["IrcStream__Redis__KeyPrefix"] = prefix,
-                ["IrcStream__SessionIdleTimeout"] = idleTimeout,
-                // Streams say they are alive every second, so a test reading one for a few seconds sees items.
-                ["IrcStream__KeepAliveInterval"] = "00:00:01",
-            }, Token);
-    }
-
     [Fact]
     public async Task AConnectionOpenedOnOneNodeIsListedStreamedPolledWrittenAndClosedFromTheOther()
     {

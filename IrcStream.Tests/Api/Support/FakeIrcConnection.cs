@@ -21,6 +21,11 @@ public sealed class FakeIrcConnection(IrcConnectionOptions options, int eventBuf
     public string? CurrentNick { get; set; } = options.Nick;
     public IReadOnlyCollection<string> Channels { get; set; } = options.Channels;
 
+    public IrcStream.Domain.Client.IrcClientState ClientState => new() { Connection = State, Nick = CurrentNick, Joined = [.. Channels] };
+
+    /// <summary>True once the gateway let the connection go without QUIT (another node holds it).</summary>
+    public bool Abandoned { get; private set; }
+
     /// <summary>How many lines fit in the outgoing queue; beyond it Send answers QueueFull.</summary>
     public int QueueCapacity { get; set; } = 100;
 
@@ -67,6 +72,12 @@ public sealed class FakeIrcConnection(IrcConnectionOptions options, int eventBuf
         }
         _closed.TrySetResult(reason);
         return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<IReadOnlyList<string>> AbandonAsync()
+    {
+        Abandoned = true;
+        return ValueTask.FromResult<IReadOnlyList<string>>([]);
     }
 
     public ValueTask DisposeAsync()

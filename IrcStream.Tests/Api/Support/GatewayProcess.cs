@@ -11,7 +11,10 @@ namespace IrcStream.Tests.Api.Support;
 /// </summary>
 public sealed partial class GatewayProcess : IAsyncDisposable
 {
+    private const int SigKill = 9;
     private const int SigTerm = 15;
+    private const int SigCont = 18;
+    private const int SigStop = 19;
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -77,6 +80,24 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         if (Kill(_process.Id, SigTerm) != 0) throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {Marshal.GetLastPInvokeError()}.");
     }
 
+    /// <summary>SIGKILL, as a crash or an OOM kill does: no shutdown code runs; returns once the process is gone.</summary>
+    public async Task KillAsync()
+    {
+        Signal(SigKill, "SIGKILL");
+        await _process.WaitForExitAsync(CancellationToken.None);
+    }
+
+    /// <summary>SIGSTOP: the process is frozen (its sockets stay open, it answers nothing) until <see cref="Thaw"/>.</summary>
+    public void Freeze() => Signal(SigStop, "SIGSTOP");
+
+    /// <summary>SIGCONT: a frozen process runs on from where it stopped.</summary>
+    public void Thaw() => Signal(SigCont, "SIGCONT");
+
+    private void Signal(int signal, string name)
+    {
+        if (Kill(_process.Id, signal) != 0) throw new InvalidOperationException($"kill({_process.Id}, {name}) failed: errno {Marshal.GetLastPInvokeError()}.");
+    }
+
     /// <summary>Completes with the exit code when the process has exited.</summary>
     public async Task<int> WaitForExitAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -95,6 +116,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
+            // A frozen process is killed too: SIGKILL needs no cooperation.
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync(CancellationToken.None);
         }

@@ -1,0 +1,23 @@
+namespace IrcStream.Api.Cluster;
+
+/// <summary>What the cluster tells operators about connections moving between nodes: which node took which connection, and why.</summary>
+internal static partial class ClusterLog
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId}: node {Node} no longer holds its lease (it expired, or another node holds it); the IRC socket is let go without QUIT and nothing more is appended")]
+    public static partial void LeaseLost(ILogger logger, string connectionId, string node);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} takes over connection {ConnectionId} from node {PreviousNode} ({Reason}): connecting to {Server} as {Nick}, rejoining {Channels}")]
+    public static partial void TakingOver(ILogger logger, string node, string connectionId, string previousNode, string reason, string server, string nick, string channels);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId} is registered again on node {Node} ({Reason}), {Seconds:0.###} s after its previous owner stopped holding it")]
+    public static partial void TakenOver(ILogger logger, string connectionId, string node, string reason, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} is stopping: connection {ConnectionId} handed to node {Target}")]
+    public static partial void HandedOver(ILogger logger, string node, string connectionId, string target);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} is stopping and no other node is alive: its {Count} IRC connections are closed with QUIT")]
+    public static partial void NoNodeToHandTo(ILogger logger, string node, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId}: {Count} lines the user had queued were not written to the IRC server, because node {Node} let the connection go")]
+    public static partial void LinesNotSent(ILogger logger, string connectionId, string node, int count);
+}

@@ -1,0 +1,240 @@
+using System.Globalization;
+using IrcStream.Api.Configuration;
+using IrcStream.Api.Connections;
+using IrcStream.Domain.Connections;
+using IrcStream.Domain.Events;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace IrcStream.Api.Cluster;
+
+/// <summary>
+/// Takes over the IRC connections whose owner stopped: every <see cref="ScanInterval"/> (and at once when a stopping
+/// node hands one to this node) it reads the lease of every connection in <see cref="RedisKeys.Connections"/>, without
+/// keyspace notifications. A connection whose lease is gone (its owner crashed, froze or lost Redis for longer than
+/// <c>IrcStream:Redis:LeaseTimeout</c>) is claimed with one script that sets the lease only if nobody holds it, so exactly
+/// one node wins; one handed to this node by name is claimed the same way. The new owner appends RECONNECTING to the
+/// connection's log (its seq goes on), connects with the options in the record, registers with the same nick (the usual
+/// nick-in-use rules apply), and rejoins every channel with its key.
+/// </summary>
+/// <remarks>
+/// Spread: in one round a node claims at most its fair share of the orphans it sees, the orphans divided by the live
+/// nodes, rounded up, in random order; the rest are left to the other nodes, and anything still orphaned is claimed in
+/// the next round, a scan interval later. So a crash of one node of three moves about half its connections to each of
+/// the two others, and never needs more than a few rounds.
+/// </remarks>
+internal sealed class ConnectionTakeover(
+    IConnectionMultiplexer redis,
+    RedisKeys keys,
+    GatewayNode node,
+    ConnectionLeases leases,
+    RedisConnectionDirectory directory,
+    RedisEventLogs eventLogs,
+    RedisEventStore store,
+    ConnectionSecrets secrets,
+    LiveNodes liveNodes,
+    ServerPolicy policy,
+    IrcEngineSettings settings,
+    IOptions<IrcStreamOptions> options,
+    TimeProvider time,
+    ILoggerFactory loggers) : BackgroundService
+{
+    /// <summary>How often a node looks for connections nobody holds; a handover wakes it at once.</summary>
+    public static readonly TimeSpan ScanInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a takeover's metrics wait for REGISTERED.</summary>
+    private static readonly TimeSpan RegisterPatience = TimeSpan.FromMinutes(2);
+
+    private const string Crash = "crash";
+    private const string Handover = "handover";
+
+    private readonly IDatabase _db = redis.GetDatabase();
+    private readonly ILogger _logger = loggers.CreateLogger<ConnectionTakeover>();
+    private readonly SemaphoreSlim _wake = new(0);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var subscriber = redis.GetSubscriber();
+        await subscriber.SubscribeAsync(keys.Handovers, (_, message) =>
+        {
+            // "<node> <id>": only the node named acts on it.
+            if (((string?)message)?.StartsWith(node.Id + " ", StringComparison.Ordinal) == true) _wake.Release();
+        }).ConfigureAwait(false);
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await ScanAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is RedisException or TimeoutException)
+                {
+                    _logger.LogWarning(ex, "Looking for connections to take over failed; trying again in {Interval}", ScanInterval);
+                }
+                await _wake.WaitAsync(ScanInterval, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The node is stopping: it takes nothing more over.
+        }
+        finally
+        {
+            await subscriber.UnsubscribeAsync(keys.Handovers).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One round: claims what was handed to this node, and its share of what nobody holds.</summary>
+    internal async Task ScanAsync(CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        await foreach (var id in _db.SetScanAsync(keys.Connections, pageSize: 500).ConfigureAwait(false)) ids.Add((string)id!);
+        if (ids.Count == 0) return;
+
+        var batch = _db.CreateBatch();
+        var reads = ids.Select(id => batch.StringGetAsync(keys.Lease(id))).ToArray();
+        batch.Execute();
+        var handed = new List<(string Id, string Token)>();
+        var orphans = new List<string>();
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var lease = (string?)await reads[i].ConfigureAwait(false);
+            if (lease is null) orphans.Add(ids[i]);
+            else if (lease.StartsWith(node.Id + ConnectionLeases.HandoverMark, StringComparison.Ordinal)) handed.Add((ids[i], lease));
+        }
+
+        foreach (var (id, token) in handed)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (await leases.ClaimAsync(id, token).ConfigureAwait(false) == ClaimOutcome.Claimed) await TakeOverAsync(id, Handover).ConfigureAwait(false);
+        }
+        if (orphans.Count == 0) return;
+
+        var live = Math.Max(1, (await liveNodes.ListAsync().ConfigureAwait(false)).Count);
+        var share = (orphans.Count + live - 1) / live;
+        Random.Shared.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(orphans));
+        var claimed = 0;
+        foreach (var id in orphans)
+        {
+            if (claimed >= share) break;
+            cancellationToken.ThrowIfCancellationRequested();
+            switch (await leases.ClaimAsync(id).ConfigureAwait(false))
+            {
+                case ClaimOutcome.Claimed:
+                    claimed++;
+                    await TakeOverAsync(id, Crash).ConfigureAwait(false);
+                    break;
+                case ClaimOutcome.Gone:
+                    // Closed for good (its log ended) or its record expired with its session: nothing to take over.
+                    await _db.SetRemoveAsync(keys.Connections, id).ConfigureAwait(false);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>This node holds the lease now: rebuild the connection from its record, and start it.</summary>
+    private async Task TakeOverAsync(string id, string reason)
+    {
+        try
+        {
+            var fields = (await _db.HashGetAllAsync(keys.Connection(id)).ConfigureAwait(false)).ToDictionary(e => (string)e.Name!, e => (string?)e.Value);
+            if (fields.GetValueOrDefault("session") is not { Length: > 0 } session
+                || !await _db.KeyExistsAsync(keys.SessionByHash(session)).ConfigureAwait(false))
+            {
+                // Its session ended while nobody held it: nobody can read it any more, so it is closed, not reopened.
+                await directory.ForgetAsync(id, CancellationToken.None).ConfigureAwait(false);
+                return;
+            }
+            var connectionOptions = OptionsFrom(id, fields);
+            var lastSeq = await store.LastSeqAsync(id).ConfigureAwait(false);
+            var log = eventLogs.Create(id, lastSeq);
+            var connection = new IrcConnection(connectionOptions, settings, loggers.CreateLogger<IrcConnection>(), log);
+            var previous = fields.GetValueOrDefault("owner") ?? "?";
+            var since = fields.GetValueOrDefault("renewed") is { } renewed && long.TryParse(renewed, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
+                ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+                : time.GetUtcNow();
+            var why = reason == Handover ? $"node {previous} was stopping and handed it over" : $"node {previous} stopped renewing its lease";
+            ClusterLog.TakingOver(_logger, node.Id, id, previous, why, connectionOptions.Endpoint, connectionOptions.Nick ?? "(the browser registers)",
+                connectionOptions.Channels.Count == 0 ? "no channels" : string.Join(' ', connectionOptions.Channels));
+            log.Append(new StatusEvent(IrcStatus.Reconnecting, $"The gateway node changed ({why}); connecting again from node {node.Id}.", time.GetUtcNow()));
+            await _db.HashSetAsync(keys.Connection(id), "owner", node.Id).ConfigureAwait(false);
+            if (!directory.Adopt(connection, session))
+            {
+                // This node began stopping meanwhile: give the lease back for another node.
+                eventLogs.Abandon(id);
+                await leases.ReleaseAsync(id).ConfigureAwait(false);
+                return;
+            }
+            connection.Start();
+            ClusterMetrics.TakenOver(reason);
+            _ = MeasureAsync(connection, reason, reason == Handover ? time.GetUtcNow() : since);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or FormatException or System.Security.Cryptography.CryptographicException)
+        {
+            // Nothing started: let the lease go, so this node or another tries again next round.
+            _logger.LogWarning(ex, "Taking over connection {ConnectionId} failed; it is left for the next round", id);
+            eventLogs.Abandon(id);
+            await leases.ReleaseAsync(id).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The connection's options as its creator asked, with its current nick, channels to rejoin and their keys.</summary>
+    private IrcConnectionOptions OptionsFrom(string id, Dictionary<string, string?> fields)
+    {
+        var tls = fields.GetValueOrDefault("tls") == "1";
+        if (!ServerEndpoint.TryParse(fields.GetValueOrDefault("server"), tls, out var endpoint, out var error))
+            throw new FormatException($"The record of connection {id} names no server it can connect to: {error}");
+        var decision = policy.Decide(endpoint);
+        var nick = fields.GetValueOrDefault("nick") is { Length: > 0 } current ? current : fields.GetValueOrDefault("requested-nick");
+        var saslPassword = secrets.Unprotect(fields.GetValueOrDefault("sasl-password"));
+        return new IrcConnectionOptions
+        {
+            ConnectionId = id,
+            Host = endpoint.Host,
+            Port = endpoint.Port,
+            Tls = tls,
+            Nick = string.IsNullOrEmpty(nick) ? null : nick,
+            Username = NullIfEmpty(fields.GetValueOrDefault("username")),
+            Realname = NullIfEmpty(fields.GetValueOrDefault("realname")),
+            Password = secrets.Unprotect(fields.GetValueOrDefault("password")),
+            Sasl = fields.GetValueOrDefault("sasl-account") is { Length: > 0 } account && saslPassword is not null ? new SaslCredentials(account, saslPassword) : null,
+            Channels = (fields.GetValueOrDefault("rejoin") ?? fields.GetValueOrDefault("requested-channels") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries),
+            ChannelKeys = directory.UnprotectKeys(fields.GetValueOrDefault("keys")),
+            Webirc = ConnectionsApi.WebircFor(options.Value.Webirc, fields.GetValueOrDefault("webirc-address")),
+            // A server no longer allowed is refused at connect time, which the log then says.
+            IsAddressAllowed = decision.Allowed ? decision.IsAddressAllowed : _ => false,
+            WriteFence = () => leases.MayWrite(id),
+        };
+    }
+
+    /// <summary>Records how long the connection was held by nobody: from the lease's loss to REGISTERED here.</summary>
+    private async Task MeasureAsync(IrcConnection connection, string reason, DateTimeOffset lost)
+    {
+        using var patience = new CancellationTokenSource(RegisterPatience, time);
+        var seen = connection.Events.LastSeq;
+        try
+        {
+            while (connection.State != ConnectionState.Connected)
+            {
+                if (!await connection.Events.WaitForEventsAfterAsync(seen, patience.Token).ConfigureAwait(false)) return;
+                seen = connection.Events.LastSeq;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        var elapsed = time.GetUtcNow() - lost;
+        ClusterMetrics.Registered(reason, elapsed);
+        ClusterLog.TakenOver(_logger, connection.Options.ConnectionId, node.Id, reason, elapsed.TotalSeconds);
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
+    }
+}

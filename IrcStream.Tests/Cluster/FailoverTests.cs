@@ -1,0 +1,178 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using IrcStream.Tests.Api.Support;
+using IrcStream.Tests.Support;
+
+namespace IrcStream.Tests.Cluster;
+
+/// <summary>
+/// A node that dies, is stopped or freezes: its IRC connections move to the other node, with real gateway processes,
+/// a real redis-server and a real InspIRCd. Leases are 3 s (the shortest allowed) so the takeovers come quickly.
+/// </summary>
+[Collection("InspIRCd")]
+public sealed class FailoverTests(InspircdFixture irc)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private const string ShortLease = "00:00:03";
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task AConnectionOfAKilledNodeIsTakenOverByTheOtherRejoiningItsKeyedChannelAndItsLogGoesOn()
+    {
+        var server = irc.Server;
+        await using var nodes = await TwoNodes.StartAsync("takeover", server.Port, leaseTimeout: ShortLease);
+        var channel = "#" + RawIrcClient.UniqueNick("key");
+        var nick = RawIrcClient.UniqueNick("gw");
+        await using var carol = await IrcWatcher.JoinAsync(server, channel, Patience, Token);
+        await carol.SendAsync($"MODE {channel} +k sekrit", Token);
+        await carol.WaitForAsync(m => m.Command == "MODE" && m.Params.Contains("+k"), Patience, Token);
+
+        // Joined by the user's own line with its key, after the connection was made: the record must follow it.
+        var id = await nodes.OnA.ConnectAsync($"127.0.0.1:{server.Port}", nick, []);
+        await WaitForStatusAsync(nodes.OnA, id, "REGISTERED", after: 0);
+        using (var joined = await nodes.OnA.PostLinesAsync(id, $"JOIN {channel} sekrit"))
+            joined.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        await carol.WaitForAsync(IrcWatcher.From("JOIN", nick), Patience, Token);
+        await WaitUntilListedInAsync(nodes.OnB, id, channel);
+
+        await nodes.A.KillAsync();
+        await carol.WaitForAsync(IrcWatcher.From("QUIT", nick), Patience, Token);
+        await carol.WaitForAsync(IrcWatcher.From("JOIN", nick), Patience, Token);
+
+        await carol.SendAsync($"PRIVMSG {channel} :after the takeover", Token);
+        var log = await ReadLogUntilAsync(nodes.OnB, id, e => Text(e) == "after the takeover");
+        log.Select(e => e.GetProperty("seq").GetInt64()).Should().Equal(Enumerable.Range(1, log.Count).Select(i => (long)i), "the new owner goes on with the seq, none twice, none skipped");
+        var reconnecting = log.FindIndex(e => Status(e) == "RECONNECTING" && Detail(e).Contains("gateway node changed", StringComparison.Ordinal));
+        reconnecting.Should().BePositive($"the takeover is said in the log:{Environment.NewLine}{Describe(log)}");
+        log.Skip(reconnecting).Should().Contain(e => Status(e) == "REGISTERED");
+        log.Take(reconnecting).Should().Contain(e => Status(e) == "REGISTERED", "the events of the first owner are still there");
+        nodes.B.Output.Should().Contain($"takes over connection {id}");
+    }
+
+    [Fact]
+    public async Task OnSigtermANodeHandsItsConnectionToTheOtherWithoutQuitAndItsStreamsEnd()
+    {
+        var server = irc.Server;
+        // The default lease (10 s): a handover must not wait for it to expire.
+        await using var nodes = await TwoNodes.StartAsync("handover", server.Port);
+        var channel = "#" + RawIrcClient.UniqueNick("ho");
+        var nick = RawIrcClient.UniqueNick("gw");
+        await using var carol = await IrcWatcher.JoinAsync(server, channel, Patience, Token);
+        var id = await nodes.OnA.ConnectAsync($"127.0.0.1:{server.Port}", nick, [channel]);
+        await carol.WaitForAsync(IrcWatcher.From("JOIN", nick), Patience, Token);
+        await using var stream = await nodes.OnA.OpenEventsAsync(id);
+
+        nodes.A.Terminate();
+        var quit = await carol.WaitForAsync(IrcWatcher.From("QUIT", nick), Patience, Token);
+        quit.Params[^1].Should().NotStartWith("Quit:", "the stopping node closes its socket without sending QUIT");
+        await carol.WaitForAsync(IrcWatcher.From("JOIN", nick), Patience, Token);
+        while (await stream.NextAsync(Patience) is not null)
+        {
+            // The stream on the stopping node ends (the browser then resumes on another node with Last-Event-ID).
+        }
+        (await nodes.A.WaitForExitAsync(Patience, Token)).Should().Be(0);
+
+        var log = await ReadLogUntilAsync(nodes.OnB, id, RegisteredAfterTakeover);
+        log.Select(e => e.GetProperty("seq").GetInt64()).Should().Equal(Enumerable.Range(1, log.Count).Select(i => (long)i));
+        log.Should().Contain(e => Status(e) == "RECONNECTING" && Detail(e).Contains("handed it over", StringComparison.Ordinal), Describe(log));
+        log.Should().NotContain(e => Status(e) == "CLOSED" || Status(e) == "DISCONNECTED", "a handover neither closes nor drops the connection in its log");
+    }
+
+    [Fact]
+    public async Task AFrozenNodeThatWakesAfterItsLeasePassedLetsItsSocketGoWithoutQuitAndAppendsNothing()
+    {
+        var server = irc.Server;
+        await using var nodes = await TwoNodes.StartAsync("frozen", server.Port, leaseTimeout: ShortLease);
+        var channel = "#" + RawIrcClient.UniqueNick("fz");
+        var nick = RawIrcClient.UniqueNick("gw");
+        await using var carol = await IrcWatcher.JoinAsync(server, channel, Patience, Token);
+        var id = await nodes.OnA.ConnectAsync($"127.0.0.1:{server.Port}", nick, [channel]);
+        await carol.WaitForAsync(IrcWatcher.From("JOIN", nick), Patience, Token);
+        await WaitUntilListedInAsync(nodes.OnB, id, channel);
+
+        nodes.A.Freeze();
+        try
+        {
+            // A's socket is still up on the server, so B registers under another nick (nick_) and joins beside it.
+            await carol.WaitForAsync(IrcWatcher.From("JOIN", nick + "_"), Patience, Token);
+            await carol.SendAsync($"PRIVMSG {channel} :while A sleeps", Token);
+            await ReadLogUntilAsync(nodes.OnB, id, e => Text(e) == "while A sleeps");
+        }
+        finally
+        {
+            nodes.A.Thaw();
+        }
+
+        // A wakes with "while A sleeps" unread in its socket: it must not reach the log a second time.
+        var quit = await carol.WaitForAsync(IrcWatcher.From("QUIT", nick), Patience, Token);
+        quit.Params[^1].Should().NotStartWith("Quit:", "the woken node closes its socket without sending QUIT");
+        await WaitForOutputAsync(nodes.A, "no longer holds its lease");
+        await carol.SendAsync($"PRIVMSG {channel} :after A woke", Token);
+        var log = await ReadLogUntilAsync(nodes.OnB, id, e => Text(e) == "after A woke");
+
+        log.Select(e => e.GetProperty("seq").GetInt64()).Should().Equal(Enumerable.Range(1, log.Count).Select(i => (long)i));
+        log.Count(e => Text(e) == "while A sleeps").Should().Be(1, Describe(log));
+        var takeover = log.FindIndex(e => Status(e) == "RECONNECTING");
+        takeover.Should().BePositive();
+        log.Skip(takeover + 1).Where(e => Status(e) is not null).Select(Status).Should().Equal(["CONNECTING", "CONNECTED", "REGISTERED"],
+            "after the takeover only the new owner writes: nothing of the woken node (no DISCONNECTED, no CLOSED)");
+        using var described = await nodes.OnB.Http.GetAsync($"/api/connections/{id}", Token);
+        JsonDocument.Parse(await described.Content.ReadAsStringAsync(Token)).RootElement.GetProperty("state").GetString().Should().Be("connected");
+    }
+
+    private static async Task WaitUntilListedInAsync(Browser browser, string id, string channel)
+    {
+        // The record (channels, keys) follows the connection at every heartbeat, a second apart.
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            var dto = await browser.Http.GetFromJsonAsync<JsonElement>($"/api/connections/{id}", Token);
+            if (dto.GetProperty("channels").EnumerateArray().Any(c => string.Equals(c.GetString(), channel, StringComparison.OrdinalIgnoreCase))) return;
+            DateTime.UtcNow.Should().BeBefore(deadline, $"the record lists {channel} within {Patience}");
+            await Task.Delay(200, Token);
+        }
+    }
+
+    private static async Task WaitForStatusAsync(Browser browser, string id, string status, long after) =>
+        await ReadLogUntilAsync(browser, id, e => Status(e) == status && e.GetProperty("seq").GetInt64() > after);
+
+    /// <summary>The whole log, read with long polls until an event matches (failing after <see cref="Patience"/>).</summary>
+    private static Task<List<JsonElement>> ReadLogUntilAsync(Browser browser, string id, Func<JsonElement, bool> until) =>
+        ReadLogUntilAsync(browser, id, (IReadOnlyList<JsonElement> log) => log.Any(until));
+
+    private static bool RegisteredAfterTakeover(IReadOnlyList<JsonElement> log) =>
+        log.SkipWhile(e => Status(e) != "RECONNECTING").Any(e => Status(e) == "REGISTERED");
+
+    private static async Task<List<JsonElement>> ReadLogUntilAsync(Browser browser, string id, Func<IReadOnlyList<JsonElement>, bool> until)
+    {
+        var log = new List<JsonElement>();
+        var deadline = DateTime.UtcNow + Patience;
+        while (!until(log))
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, $"the awaited event comes within {Patience}:{Environment.NewLine}{Describe(log)}");
+            var since = log.Count == 0 ? 0 : log[^1].GetProperty("seq").GetInt64();
+            log.AddRange(await browser.PollAsync(id, since, timeoutSeconds: 2));
+        }
+        return log;
+    }
+
+    private static async Task WaitForOutputAsync(GatewayProcess process, string text)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!process.Output.Contains(text, StringComparison.Ordinal))
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, $"the node logs \"{text}\":{Environment.NewLine}{process.Output}");
+            await Task.Delay(100, Token);
+        }
+    }
+
+    private static string? Status(JsonElement e) => e.TryGetProperty("status", out var s) ? s.GetString() : null;
+
+    private static string Detail(JsonElement e) => e.TryGetProperty("detail", out var d) ? d.GetString() ?? "" : "";
+
+    private static string? Text(JsonElement e) =>
+        e.TryGetProperty("command", out var c) && c.GetString() == "PRIVMSG" ? e.GetProperty("params")[1].GetString() : null;
+
+    private static string Describe(IEnumerable<JsonElement> log) => string.Join(Environment.NewLine, log.Select(e => e.GetRawText()));
+}
