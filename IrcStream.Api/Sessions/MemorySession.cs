@@ -26,7 +26,10 @@ internal sealed class MemorySession : IBrowserSession, IDisposable
         _idleTimeout = idleTimeout;
         _time = time;
         _lastActivity = time.GetTimestamp();
-        _idleTimer = time.CreateTimer(static state => ((MemorySession)state!).CheckIdle(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        // A timer captures the ExecutionContext it is created in: without suppressing it, the session would keep the
+        // request that created it (its Activity and log scopes) alive for as long as the session lives.
+        using (ExecutionContext.SuppressFlow())
+            _idleTimer = time.CreateTimer(static state => ((MemorySession)state!).CheckIdle(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     public string Id { get; }

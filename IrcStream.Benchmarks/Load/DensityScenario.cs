@@ -64,7 +64,7 @@ public static class DensityScenario
         {
             ["sessions"] = sessions.ToString(CultureInfo.InvariantCulture),
             ["transport"] = FirehoseScenario.Label(transport),
-            ["gcServer"] = "true",
+            ["gc"] = GatewayProcess.Gc,
         };
         return ScenarioReport.From($"{Name}-{transport.ToString().ToLowerInvariant()}",
             $"{sessions} idle sessions, each an IRC connection + an open {FirehoseScenario.Label(transport)} reader: gateway memory and files per session",

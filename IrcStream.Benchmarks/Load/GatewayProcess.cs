@@ -38,6 +38,25 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The GC settings every gateway child of this harness run gets (<c>--gc</c>); one per run, set before any starts.</summary>
+    public static string Gc { get; set; } = DeployedGc;
+
+    /// <summary>What the Api ships with (IrcStream.Api.csproj): the server GC with DATAS, as .NET 10 has it by default.</summary>
+    public const string DeployedGc = "server";
+
+    /// <summary>The GC settings <c>--gc</c> can compare, as the runtime's environment variables.</summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> GcModes = new Dictionary<string, IReadOnlyDictionary<string, string>>
+    {
+        ["server"] = new Dictionary<string, string> { ["DOTNET_gcServer"] = "1" },
+        ["server-nodatas"] = new Dictionary<string, string> { ["DOTNET_gcServer"] = "1", ["DOTNET_GCDynamicAdaptationMode"] = "0" },
+        ["server-conserve"] = new Dictionary<string, string> { ["DOTNET_gcServer"] = "1", ["DOTNET_GCConserveMemory"] = "5" },
+        ["workstation"] = new Dictionary<string, string> { ["DOTNET_gcServer"] = "0", ["DOTNET_gcConcurrent"] = "1" },
+        ["workstation-nonconcurrent"] = new Dictionary<string, string> { ["DOTNET_gcServer"] = "0", ["DOTNET_gcConcurrent"] = "0" },
+    };
+
+    private static IEnumerable<KeyValuePair<string, string>> GcEnvironment(string mode) =>
+        GcModes[mode].Append(new("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "1"));
+
     public int ProcessId => _process.Id;
 
     /// <summary>Settings every harness gateway gets: the pump's address allowed, creation limits out of the way, quiet logs.</summary>
@@ -81,10 +100,9 @@ public sealed class GatewayProcess : IAsyncDisposable
         start.ArgumentList.Add(LoadCommand.Name);
         start.ArgumentList.Add(ChildMode);
         foreach (var (key, value) in settings) start.ArgumentList.Add($"{key}={value}");
-        // As deployed: the Api's runtimeconfig.json (Web SDK) asks for the server GC and invariant globalization;
-        // this program's own runtimeconfig does not, so the child is told explicitly.
-        start.Environment["DOTNET_gcServer"] = "1";
-        start.Environment["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1";
+        // As deployed (the Api's runtimeconfig.json), unless --gc says otherwise: this program's own runtimeconfig
+        // differs, so the child is told explicitly.
+        foreach (var (name, value) in GcEnvironment(Gc)) start.Environment[name] = value;
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("The gateway process did not start.");
         try
@@ -120,6 +138,24 @@ public sealed class GatewayProcess : IAsyncDisposable
         {
             _asking.Release();
         }
+    }
+
+    /// <summary>
+    /// Writes a heap snapshot of the gateway to <paramref name="directory"/>/<paramref name="name"/>.gcdump (none without a directory) with <c>dotnet-gcdump</c> (a dotnet tool:
+    /// <c>dotnet tool install -g dotnet-gcdump</c>), for a look at what the heap holds, type by type.
+    /// </summary>
+    public async Task DumpHeapAsync(string? directory, string name, CancellationToken cancellationToken)
+    {
+        if (directory is null) return;
+        Directory.CreateDirectory(directory);
+        var path = Path.GetFullPath(Path.Combine(directory, name + ".gcdump"));
+        var tools = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools", "dotnet-gcdump");
+        var start = new ProcessStartInfo(File.Exists(tools) ? tools : "dotnet-gcdump") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in new[] { "collect", "-p", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", path }) start.ArgumentList.Add(arg);
+        using var dump = Process.Start(start) ?? throw new InvalidOperationException("dotnet-gcdump did not start.");
+        var said = await dump.StandardOutput.ReadToEndAsync(cancellationToken);
+        await dump.WaitForExitAsync(cancellationToken);
+        if (dump.ExitCode != 0) throw new InvalidOperationException($"dotnet-gcdump failed ({dump.ExitCode}): {said}");
     }
 
     public async ValueTask DisposeAsync()

@@ -27,6 +27,7 @@ public static class LoadCommand
             return 2;
         }
 
+        GatewayProcess.Gc = options.Gc;
         var directory = Path.GetDirectoryName(Path.GetFullPath(options.JsonPath))!;
         Directory.CreateDirectory(directory);
         double? baselineRate = null;
@@ -51,6 +52,8 @@ public static class LoadCommand
                 {
                     FirehoseScenario.Name => await FirehoseScenario.RunAsync(options, transport, baselineRate, cancellationToken),
                     BusyScenario.Name => await BusyScenario.RunAsync(options, transport, cancellationToken),
+                    WelcomeScenario.Name => await WelcomeScenario.RunAsync(options, transport, cancellationToken),
+                    SharedChannelScenario.Name => await SharedChannelScenario.RunAsync(options, transport, cancellationToken),
                     SlowReaderScenario.Name => await SlowReaderScenario.RunAsync(options, transport, cancellationToken),
                     FanInScenario.Name => await FanInScenario.RunAsync(options, transport, cancellationToken),
                     _ => await DensityScenario.RunAsync(options, transport, cancellationToken),

@@ -18,6 +18,9 @@ public sealed record LoadOptions(
     int BurstMessages,
     int BurstRate,
     string BusyTraffic,
+    int SharedTraffic = 100,
+    string? HeapDumps = null,
+    string Gc = GatewayProcess.DeployedGc,
     bool Redis = false)
 {
     public const int MaxMessages = 100_000_000;
@@ -27,7 +30,7 @@ public sealed record LoadOptions(
 
     /// <summary>Every scenario, in the order <c>--scenario all</c> runs them.</summary>
     public static readonly IReadOnlyList<string> AllScenarios =
-        [BaselineScenario.Name, FirehoseScenario.Name, SlowReaderScenario.Name, FanInScenario.Name, DensityScenario.Name, BusyScenario.Name, ForwardScenario.Name];
+        [BaselineScenario.Name, FirehoseScenario.Name, SlowReaderScenario.Name, FanInScenario.Name, DensityScenario.Name, BusyScenario.Name, WelcomeScenario.Name, SharedChannelScenario.Name, ForwardScenario.Name];
 
     public static LoadOptions Default { get; } = new(
         Messages: 1_000_000,
@@ -59,6 +62,11 @@ public sealed record LoadOptions(
           density    K idle sessions: gateway heap, RSS and open files per session
           busy       K sessions (--density-sessions) whose logs the pump fills to the shipped retention (1,000
                      events) with channel traffic, then idle: heap per session and per retained event
+          welcome    K sessions (--density-sessions, opened in two halves), each sent what a real network sends
+                     after 001 (002-004, three 005 lines, a 40-line MOTD, one JOIN with topic and the NAMES of a
+                     500-member channel), then idle: heap and RSS per session, total and marginal
+          shared     K sessions (--density-sessions) in one channel: each gets its own JOIN, the NAMES so far,
+                     every later session's JOIN and the channel's lines (--shared-traffic): heap and RSS per session
           forward    Redis mode, two nodes and a redis-server: POST /lines latency at the connection's owner and
                      through the other node, which forwards it (what forwarding adds at p50/p99)
 
@@ -70,6 +78,12 @@ public sealed record LoadOptions(
           --density-sessions K density sessions (default 1000, at most 100000)
           --duration S         fanin seconds per run (default 10, at most 600)
           --busy-traffic T     busy lines: mix (PRIVMSG, JOIN, PART, QUIT, MODE), privmsg or join (default mix)
+          --shared-traffic N   shared: channel PRIVMSGs every session receives (default 100, at most 100000)
+          --gc MODE            the gateway's GC: server (as shipped: server GC with DATAS), server-nodatas,
+                               server-conserve (GCConserveMemory=5), workstation (concurrent),
+                               workstation-nonconcurrent (default server)
+          --gcdump DIR         welcome, shared: heap snapshots of the gateway (dotnet-gcdump, a dotnet tool) at start,
+                               with bare sessions and at the end of each run, written to DIR
           --burst N            slowreader lines per run (default 20000, at most 100000000)
           --burst-rate R       slowreader pump lines/s; the reader handles half (default 20000, at most 10000000)
           --runs N             measured runs of each scenario (default 5, at most 100)
@@ -113,6 +127,9 @@ public sealed record LoadOptions(
                 "--density-sessions" => options with { DensitySessions = Int(name, value, 1, MaxSessions) },
                 "--duration" => options with { Duration = Int(name, value, 1, MaxDuration) },
                 "--busy-traffic" => options with { BusyTraffic = BusyScenario.Kinds.Contains(value) ? value : throw new ArgumentException($"--busy-traffic takes {string.Join(", ", BusyScenario.Kinds)}, not '{value}'.") },
+                "--shared-traffic" => options with { SharedTraffic = Int(name, value, 0, 100_000) },
+                "--gc" => options with { Gc = GatewayProcess.GcModes.ContainsKey(value) ? value : throw new ArgumentException($"--gc takes {string.Join(", ", GatewayProcess.GcModes.Keys)}, not '{value}'.") },
+                "--gcdump" => options with { HeapDumps = value },
                 "--burst" => options with { BurstMessages = Int(name, value, 1, MaxMessages) },
                 "--burst-rate" => options with { BurstRate = Int(name, value, 2, 10_000_000) },
                 _ => throw new ArgumentException($"Unknown option {name}.\n\n{Usage}"),

@@ -11,8 +11,12 @@ namespace IrcStream.Domain.Connections;
 /// </summary>
 internal sealed class ClientLoop(IrcClient client, ConnectionJournal journal, OutgoingQueue outgoing)
 {
-    /// <summary>Inputs waiting for the loop; a full channel makes the read loop wait, and so the server.</summary>
-    private const int InputCapacity = 256;
+    /// <summary>
+    /// Inputs waiting for the loop; a full channel makes the read loop wait, and so the server. Small, because the
+    /// channel's queue keeps the largest array it ever grew to for the connection's life: a welcome burst of 65
+    /// lines left 2.6 KB per connection at 256 (heap snapshot, docs/BENCHMARKS.md), and the loop drains it fast.
+    /// </summary>
+    private const int InputCapacity = 32;
 
     private readonly IrcClientOutput _output = new();
     private readonly Channel<SocketInput> _inputs = Channel.CreateBounded<SocketInput>(

@@ -98,7 +98,9 @@ public sealed class IrcConnection : IIrcConnection
             if (_run is not null) return;
             // Said at once, so whoever started it (the create route's answer) reports "connecting", not "disconnected".
             _client.Starting();
-            _run = Task.Run(() => RunAsync(_stop.Token));
+            // The loop outlives the request that starts it: without the request's ExecutionContext it does not keep
+            // that request's Activity and log scopes alive for the connection's whole life.
+            using (ExecutionContext.SuppressFlow()) _run = Task.Run(() => RunAsync(_stop.Token));
         }
     }
 

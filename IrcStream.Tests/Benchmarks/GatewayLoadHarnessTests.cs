@@ -50,13 +50,29 @@ public sealed class GatewayLoadHarnessTests
         options.Transports.Should().Equal(Transport.Poll);
         options.Sessions.Should().Be(5000);
         options.Duration.Should().Be(3);
-        LoadOptions.Parse(["--scenario", "all"]).Scenarios.Should().Equal("baseline", "firehose", "slowreader", "fanin", "density", "busy", "forward");
+        LoadOptions.Parse(["--scenario", "all"]).Scenarios.Should().Equal("baseline", "firehose", "slowreader", "fanin", "density", "busy", "welcome", "shared", "forward");
         var burst = LoadOptions.Parse(["--scenario", "busy,slowreader", "--busy-traffic", "join", "--burst", "5000", "--burst-rate", "8000"]);
         burst.Scenarios.Should().Equal("slowreader", "busy");
         (burst.BusyTraffic, burst.BurstMessages, burst.BurstRate).Should().Be(("join", 5000, 8000));
         LoadOptions.Default.Transports.Should().Equal(Transport.Sse, Transport.Poll);
         LoadOptions.Default.Redis.Should().BeFalse();
         LoadOptions.Parse(["--redis", "--scenario", "firehose"]).Should().Match<LoadOptions>(o => o.Redis && o.Scenarios.Count == 1);
+        var shared = LoadOptions.Parse(["--scenario", "shared,welcome", "--shared-traffic", "50", "--gc", "workstation", "--gcdump", "dumps"]);
+        (shared.SharedTraffic, shared.Gc, shared.HeapDumps).Should().Be((50, "workstation", "dumps"));
+        shared.Scenarios.Should().Equal("welcome", "shared");
+        LoadOptions.Default.Gc.Should().Be("server");
+    }
+
+    [Fact]
+    public void WelcomeBurstIsWhatARealNetworkSends()
+    {
+        var lines = WelcomeScenario.Lines("load7");
+
+        lines.Count(l => l.Contains(" 372 load7 ", StringComparison.Ordinal)).Should().Be(WelcomeScenario.MotdLines);
+        lines.Count(l => l.Contains(" 005 load7 ", StringComparison.Ordinal)).Should().Be(3);
+        var names = lines.Where(l => l.Contains(" 353 load7 ", StringComparison.Ordinal)).SelectMany(l => l[(l.IndexOf(" :", StringComparison.Ordinal) + 2)..].Split(' ')).ToArray();
+        names.Should().HaveCount(WelcomeScenario.ChannelMembers + 1).And.OnlyHaveUniqueItems().And.Contain("load7");
+        lines.Where(l => l.Length > 510 || !IrcMessage.TryParse(l, out _)).Should().BeEmpty();
     }
 
     [Theory]
@@ -67,6 +83,8 @@ public sealed class GatewayLoadHarnessTests
     [InlineData("--duration", "0")]
     [InlineData("--busy-traffic", "chatter")]
     [InlineData("--burst-rate", "1")]
+    [InlineData("--gc", "fastest")]
+    [InlineData("--shared-traffic", "-1")]
     public void ScenarioOptionsOutOfRangeAreRefused(string option, string value)
     {
         ((Action)(() => LoadOptions.Parse([option, value]))).Should().Throw<ArgumentException>().WithMessage($"{option} *");
