@@ -34,6 +34,7 @@ public static class RedisNodesSetup
         services.TryAddSingleton<ClusterMetrics>();
         services.AddHostedService<NodeHeartbeat>();
         services.AddSingleton<LiveNodes>();
+        services.AddSingleton<PendingLines>();
         services.AddHostedService<ConnectionTakeover>();
         services.AddSingleton<IConnectionHandover, ConnectionHandover>();
         return services;
