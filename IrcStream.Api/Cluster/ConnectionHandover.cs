@@ -21,6 +21,7 @@ internal sealed class ConnectionHandover(
     RedisConnectionDirectory directory,
     RedisEventLogs eventLogs,
     LiveNodes liveNodes,
+    PendingLines pending,
     TimeProvider time,
     ILogger<ConnectionHandover> logger) : IConnectionHandover
 {
@@ -59,6 +60,8 @@ internal sealed class ConnectionHandover(
         try
         {
             var unsent = await connection.AbandonAsync().ConfigureAwait(false);
+            // Reported here, from the queue itself: the next owner must not report them again.
+            await pending.TakeAsync(id).ConfigureAwait(false);
             var log = eventLogs.Find(id);
             if (unsent.Count > 0)
             {

@@ -32,6 +32,7 @@ public static class RedisNodesSetup
         services.AddSingleton<OwnerForwarding>();
         services.AddHostedService<NodeHeartbeat>();
         services.AddSingleton<LiveNodes>();
+        services.AddSingleton<PendingLines>();
         services.AddHostedService<ConnectionTakeover>();
         services.AddSingleton<IConnectionHandover, ConnectionHandover>();
         return services;
