@@ -97,7 +97,7 @@ internal sealed class IrcSocket
                 while ((frame = framer.TryReadLine(ref buffer, out var line)) != FrameResult.NeedMoreData)
                 {
                     var input = SocketInput.Framed(frame, line, framer.LastError, _time.GetUtcNow());
-                    if (input.Kind == SocketInputKind.Received) GatewayMetrics.EventReceived();
+                    if (input.Kind == SocketInputKind.Received) _settings.Metrics.EventReceived();
                     await _clientLoop.PostAsync(input, cancellationToken).ConfigureAwait(false);
                 }
                 reader.AdvanceTo(buffer.Start, buffer.End);
@@ -132,7 +132,7 @@ internal sealed class IrcSocket
             while (!batch.IsFull && Outgoing.TryTakeNow(out line));
             await _stream.WriteAsync(batch.Bytes, cancellationToken).ConfigureAwait(false);
             await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-            GatewayMetrics.LinesWritten(batch.FromUser, batch.FromGateway);
+            _settings.Metrics.LinesWritten(batch.FromUser, batch.FromGateway);
             if (batch.FromUser > 0) _userLinesWritten?.Invoke(batch.LastUserNumber);
         }
     }
