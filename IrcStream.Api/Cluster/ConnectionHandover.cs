@@ -21,7 +21,9 @@ internal sealed class ConnectionHandover(
     RedisConnectionDirectory directory,
     RedisEventLogs eventLogs,
     LiveNodes liveNodes,
+    PendingLines pending,
     TimeProvider time,
+    ClusterMetrics metrics,
     ILogger<ConnectionHandover> logger) : IConnectionHandover
 {
     /// <summary>How long a handover waits for the connection's last events to reach Redis before handing the lease on anyway.</summary>
@@ -45,11 +47,11 @@ internal sealed class ConnectionHandover(
         if (targets.Length == 0)
         {
             ClusterLog.NoNodeToHandTo(logger, node.Id, connections.Count);
-            ClusterMetrics.HandedOver(handed: false, connections.Count);
+            metrics.HandedOver(handed: false, connections.Count);
             return connections;
         }
         var handed = await Task.WhenAll(connections.Select((connection, i) => HandOverAsync(connection, targets[i % targets.Length]))).ConfigureAwait(false);
-        ClusterMetrics.HandedOver(handed: true, handed.Count(h => h));
+        metrics.HandedOver(handed: true, handed.Count(h => h));
         return [];
     }
 
@@ -59,6 +61,8 @@ internal sealed class ConnectionHandover(
         try
         {
             var unsent = await connection.AbandonAsync().ConfigureAwait(false);
+            // Reported here, from the queue itself: the next owner must not report them again.
+            await pending.TakeAsync(id).ConfigureAwait(false);
             var log = eventLogs.Find(id);
             if (unsent.Count > 0)
             {

@@ -33,10 +33,12 @@ internal sealed class ConnectionTakeover(
     RedisEventStore store,
     ConnectionSecrets secrets,
     LiveNodes liveNodes,
+    PendingLines pending,
     ServerPolicy policy,
     IrcEngineSettings settings,
     IOptions<IrcStreamOptions> options,
     TimeProvider time,
+    ClusterMetrics metrics,
     ILoggerFactory loggers) : BackgroundService
 {
     /// <summary>How often a node looks for connections nobody holds; a handover wakes it at once.</summary>
@@ -158,6 +160,12 @@ internal sealed class ConnectionTakeover(
             ClusterLog.TakingOver(_logger, node.Id, id, previous, why, connectionOptions.Endpoint, connectionOptions.Nick ?? "(the browser registers)",
                 connectionOptions.Channels.Count == 0 ? "no channels" : string.Join(' ', connectionOptions.Channels));
             log.Append(new StatusEvent(IrcStatus.Reconnecting, $"The gateway node changed ({why}); connecting again from node {node.Id}.", time.GetUtcNow()));
+            // Lines the previous owner accepted and never wrote: said, not sent (sending them now could send some twice).
+            if (await pending.TakeAsync(id).ConfigureAwait(false) is { Count: > 0 } notSent)
+            {
+                ClusterLog.LinesNotSent(_logger, id, previous, notSent.Count);
+                log.Append(new StatusEvent(IrcStatus.Error, ConnectionHandover.NotSent(notSent), time.GetUtcNow()));
+            }
             await _db.HashSetAsync(keys.Connection(id), "owner", node.Id).ConfigureAwait(false);
             if (!directory.Adopt(connection, session))
             {
@@ -167,7 +175,7 @@ internal sealed class ConnectionTakeover(
                 return;
             }
             connection.Start();
-            ClusterMetrics.TakenOver(reason);
+            metrics.TakenOver(reason);
             _ = MeasureAsync(connection, reason, reason == Handover ? time.GetUtcNow() : since);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or FormatException or System.Security.Cryptography.CryptographicException)
@@ -205,6 +213,7 @@ internal sealed class ConnectionTakeover(
             // A server no longer allowed is refused at connect time, which the log then says.
             IsAddressAllowed = decision.Allowed ? decision.IsAddressAllowed : _ => false,
             WriteFence = () => leases.MayWrite(id),
+            UserLinesWritten = number => pending.Written(id, number),
         };
     }
 
@@ -226,7 +235,7 @@ internal sealed class ConnectionTakeover(
             return;
         }
         var elapsed = time.GetUtcNow() - lost;
-        ClusterMetrics.Registered(reason, elapsed);
+        metrics.Registered(reason, elapsed);
         ClusterLog.TakenOver(_logger, connection.Options.ConnectionId, node.Id, reason, elapsed.TotalSeconds);
     }
 

@@ -34,6 +34,7 @@ internal sealed class RedisConnectionDirectory(
     OwnedConnections owned,
     ConnectionCloser closer,
     ConnectionSecrets secrets,
+    PendingLines pending,
     IOptions<IrcStreamOptions> options,
     TimeProvider time,
     ILogger<RedisConnectionDirectory> logger) : IConnectionDirectory
@@ -62,6 +63,21 @@ internal sealed class RedisConnectionDirectory(
     private readonly long _recordMilliseconds = (long)(options.Value.SessionIdleTimeout + leases.Duration).TotalMilliseconds;
 
     public Func<bool>? WriteFence(string connectionId) => () => leases.MayWrite(connectionId);
+
+    public Action<long>? LinesWritten(string connectionId) => number => pending.Written(connectionId, number);
+
+    public async ValueTask LinesQueuedAsync(string connectionId, long lastNumber, IReadOnlyList<string> lines)
+    {
+        try
+        {
+            await pending.AddAsync(connectionId, lastNumber, lines).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // The lines are queued and will be written: answering an error now would make the user send them twice.
+            logger.LogWarning(ex, "Connection {ConnectionId}: {Count} queued lines could not be recorded in Redis; a crash of this node before they are written would lose them unreported", connectionId, lines.Count);
+        }
+    }
 
     public async ValueTask RegisterAsync(IIrcConnection connection, IBrowserSession session, CancellationToken cancellationToken)
     {
@@ -150,7 +166,7 @@ internal sealed class RedisConnectionDirectory(
         // and after the record, so no node finds a record without a lease and takes a closed connection over.
         await eventLogs.DrainAsync(connectionId).ConfigureAwait(false);
         var batch = _db.CreateBatch();
-        var deleted = batch.KeyDeleteAsync(keys.Connection(connectionId));
+        var deleted = batch.KeyDeleteAsync([keys.Connection(connectionId), keys.PendingLines(connectionId), keys.LinesWritten(connectionId)]);
         var unlisted = batch.SetRemoveAsync(keys.Connections, connectionId);
         batch.Execute();
         await Task.WhenAll(deleted, unlisted).ConfigureAwait(false);

@@ -20,6 +20,12 @@ public sealed class RedisKeys(string prefix)
     /// <summary>The token of the node that owns the connection, a string with a PX expiry.</summary>
     public RedisKey Lease(string connectionId) => $"{Prefix}:{{{connectionId}}}:lease";
 
+    /// <summary>The user's lines the owner accepted and has not written yet, a sorted set by line number (<see cref="PendingLines"/>).</summary>
+    public RedisKey PendingLines(string connectionId) => $"{Prefix}:{{{connectionId}}}:pending";
+
+    /// <summary>The number of the last user line the owner wrote to the IRC server.</summary>
+    public RedisKey LinesWritten(string connectionId) => $"{Prefix}:{{{connectionId}}}:written";
+
     /// <summary>The connection's record (what any node needs to list it or take it over).</summary>
     public RedisKey Connection(string connectionId) => $"{Prefix}:{{{connectionId}}}:conn";
 

@@ -16,6 +16,15 @@ internal interface IConnectionDirectory
     /// </summary>
     Func<bool>? WriteFence(string connectionId);
 
+    /// <summary>What the connection tells after each write of user lines (<see cref="IrcConnectionOptions.UserLinesWritten"/>); null when nobody needs to know.</summary>
+    Action<long>? LinesWritten(string connectionId);
+
+    /// <summary>
+    /// The user's <paramref name="lines"/> were queued (numbered up to <paramref name="lastNumber"/>): in Redis mode they
+    /// are kept there until written, so a node that takes the connection over after a crash reports those never sent.
+    /// </summary>
+    ValueTask LinesQueuedAsync(string connectionId, long lastNumber, IReadOnlyList<string> lines);
+
     /// <summary>Records a connection this node has just made for <paramref name="session"/>, before it starts.</summary>
     ValueTask RegisterAsync(IIrcConnection connection, IBrowserSession session, CancellationToken cancellationToken);
 

@@ -8,6 +8,10 @@ internal sealed class LocalConnectionDirectory(OwnedConnections owned) : IConnec
 {
     public Func<bool>? WriteFence(string connectionId) => null;
 
+    public Action<long>? LinesWritten(string connectionId) => null;
+
+    public ValueTask LinesQueuedAsync(string connectionId, long lastNumber, IReadOnlyList<string> lines) => ValueTask.CompletedTask;
+
     public ValueTask RegisterAsync(IIrcConnection connection, IBrowserSession session, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     public ValueTask<ConnectionDto?> DescribeAsync(string connectionId, CancellationToken cancellationToken) =>

@@ -35,9 +35,9 @@ public sealed class GatewayClient : IDisposable
     }
 
     /// <summary>A new session (no cookie yet) that connects to <paramref name="server"/> as <paramref name="nick"/>.</summary>
-    public async Task<LoadSession> ConnectAsync(string server, string nick, CancellationToken cancellationToken)
+    public async Task<LoadSession> ConnectAsync(string server, string nick, CancellationToken cancellationToken, string[]? channels = null)
     {
-        using var response = await _http.PostAsJsonAsync("/api/connections", new { server, nick }, cancellationToken);
+        using var response = await _http.PostAsJsonAsync("/api/connections", new { server, nick, channels = channels ?? [] }, cancellationToken);
         if (response.StatusCode != HttpStatusCode.Created)
         {
             throw new InvalidOperationException(

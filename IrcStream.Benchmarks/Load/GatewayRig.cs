@@ -7,7 +7,14 @@ public sealed class OpenSession
     private long _registeredSeq;
 
     public required LoadSession Session { get; init; }
-    public required PumpClient Pump { get; init; }
+    private readonly PumpClient? _pump;
+
+    /// <summary>The pump's end of the session's IRC connection; a session opened on another server has none.</summary>
+    public PumpClient Pump
+    {
+        get => _pump ?? throw new InvalidOperationException($"{Session.Nick}'s IRC connection is not to the pump.");
+        init => _pump = value;
+    }
     public Task<bool> Reading { get; internal set; } = Task.FromResult(false);
 
     /// <summary>Completes when the reader has received the REGISTERED status: after it, the log holds only what the pump sends.</summary>
@@ -120,6 +127,21 @@ public sealed class GatewayRig : IAsyncDisposable
             open.Failed(e);
             throw;
         }
+    }
+
+    /// <summary>
+    /// A new session whose IRC connection goes to another server (<paramref name="server"/>, e.g. a real InspIRCd)
+    /// and joins <paramref name="channel"/>, with a reader on its events; ready (registered) when this returns.
+    /// </summary>
+    public async Task<OpenSession> OpenElsewhereAsync(string server, string channel, Transport transport, CancellationToken cancellationToken)
+    {
+        var nick = $"load{Interlocked.Increment(ref _nicks)}";
+        var session = await Client.ConnectAsync(server, nick, cancellationToken, [channel]);
+        var open = new OpenSession { Session = session };
+        open.Reading = ReadAsync(open, transport, static _ => true);
+        lock (_sessions) _sessions.Add(open);
+        await open.Ready.WaitAsync(cancellationToken);
+        return open;
     }
 
     /// <summary>Opens <paramref name="count"/> sessions, a few at a time as browsers arriving together would.</summary>

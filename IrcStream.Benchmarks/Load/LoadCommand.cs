@@ -54,6 +54,7 @@ public static class LoadCommand
                     BusyScenario.Name => await BusyScenario.RunAsync(options, transport, cancellationToken),
                     WelcomeScenario.Name => await WelcomeScenario.RunAsync(options, transport, cancellationToken),
                     SharedChannelScenario.Name => await SharedChannelScenario.RunAsync(options, transport, cancellationToken),
+                    InspircdWelcomeScenario.Name => await InspircdWelcomeScenario.RunAsync(options, transport, cancellationToken),
                     SlowReaderScenario.Name => await SlowReaderScenario.RunAsync(options, transport, cancellationToken),
                     FanInScenario.Name => await FanInScenario.RunAsync(options, transport, cancellationToken),
                     _ => await DensityScenario.RunAsync(options, transport, cancellationToken),

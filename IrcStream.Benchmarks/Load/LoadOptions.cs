@@ -30,7 +30,7 @@ public sealed record LoadOptions(
 
     /// <summary>Every scenario, in the order <c>--scenario all</c> runs them.</summary>
     public static readonly IReadOnlyList<string> AllScenarios =
-        [BaselineScenario.Name, FirehoseScenario.Name, SlowReaderScenario.Name, FanInScenario.Name, DensityScenario.Name, BusyScenario.Name, WelcomeScenario.Name, SharedChannelScenario.Name, ForwardScenario.Name];
+        [BaselineScenario.Name, FirehoseScenario.Name, SlowReaderScenario.Name, FanInScenario.Name, DensityScenario.Name, BusyScenario.Name, WelcomeScenario.Name, SharedChannelScenario.Name, InspircdWelcomeScenario.Name, ForwardScenario.Name];
 
     public static LoadOptions Default { get; } = new(
         Messages: 1_000_000,
@@ -67,6 +67,9 @@ public sealed record LoadOptions(
                      500-member channel), then idle: heap and RSS per session, total and marginal
           shared     K sessions (--density-sessions) in one channel: each gets its own JOIN, the NAMES so far,
                      every later session's JOIN and the channel's lines (--shared-traffic): heap and RSS per session
+          inspircd   K sessions (--density-sessions, two halves) on a real InspIRCd (/usr/sbin/inspircd, started
+                     on a free loopback port; no MOTD), each joining its own channel, then idle: heap and RSS per
+                     session, total and marginal
           forward    Redis mode, two nodes and a redis-server: POST /lines latency at the connection's owner and
                      through the other node, which forwards it (what forwarding adds at p50/p99)
 

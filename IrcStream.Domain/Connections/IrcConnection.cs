@@ -48,6 +48,8 @@ public sealed class IrcConnection : IIrcConnection
     private volatile IrcSocket? _socket;
     private volatile bool _closing;
     private IReadOnlyList<string> _unsent = [];
+    private readonly Lock _numbering = new();
+    private long _userLines;
 
     /// <param name="options">What to connect to and as whom.</param>
     /// <param name="settings">The gateway's engine settings.</param>
@@ -119,15 +121,24 @@ public sealed class IrcConnection : IIrcConnection
                 Reason: $"The connection to {Endpoint} is not open (it is {State.ToString().ToLowerInvariant()}); send the lines once it is connected.");
         }
         var outgoing = new OutgoingLine[lines.Count];
-        for (var i = 0; i < lines.Count; i++) outgoing[i] = new OutgoingLine(lines[i], FromUser: true, IrcMessage.Parse(lines[i]));
-        if (!socket.Outgoing.TryEnqueueUser(outgoing))
+        long last;
+        bool queued;
+        // Numbered in queue order: one request's lines take consecutive numbers, and the writer reports the highest written.
+        lock (_numbering)
+        {
+            for (var i = 0; i < lines.Count; i++) outgoing[i] = new OutgoingLine(lines[i], FromUser: true, IrcMessage.Parse(lines[i]), _userLines + i + 1);
+            queued = socket.Outgoing.TryEnqueueUser(outgoing);
+            if (queued) _userLines += lines.Count;
+            last = _userLines;
+        }
+        if (!queued)
         {
             // The socket ended between the check above and now: that is not a full queue.
             if (!socket.IsOpen) return new SendResult(SendOutcome.NotOpen, Reason: $"The connection to {Endpoint} was lost; send the lines once it is connected again.");
             return new SendResult(SendOutcome.QueueFull,
                 Reason: $"The outgoing queue has no room for {lines.Count} more lines (it holds at most {Settings.SendQueueCapacity} waiting for flood control); send them again in a few seconds.");
         }
-        return SendResult.Ok(lines.Count);
+        return SendResult.Ok(lines.Count) with { LastNumber = last };
     }
 
     /// <summary>Closes once; a second call (or <see cref="DisposeAsync"/>) waits for the first to finish.</summary>
@@ -204,10 +215,12 @@ public sealed class IrcConnection : IIrcConnection
                     return;
                 }
                 var delay = _backoff.NextDelay();
-                GatewayMetrics.ReconnectScheduled();
+                Settings.Metrics.ReconnectScheduled();
                 IrcConnectionLog.Reconnecting(Logger, Options.ConnectionId, Endpoint, delay, _backoff.Failures);
+                // The wait starts before it is announced: whoever sees RECONNECTING sees the delay running on the clock.
+                var waiting = Task.Delay(delay, Settings.Time, stop);
                 Tell(_client.Reconnecting, $"Reconnecting to {Endpoint} in {delay.TotalSeconds:0.###} s.");
-                await Task.Delay(delay, Settings.Time, stop).ConfigureAwait(false);
+                await waiting.ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -241,7 +254,7 @@ public sealed class IrcConnection : IIrcConnection
             return new SocketEnd(failure.Detail, failure.Retry);
         }
 
-        var socket = new IrcSocket(stream, _client, _journal, Settings, Options.WriteFence);
+        var socket = new IrcSocket(stream, _client, _journal, Settings, Options.WriteFence, Options.UserLinesWritten);
         _socket = socket;
         IrcConnectionLog.Connected(Logger, Options.ConnectionId, Endpoint);
         SocketEnd end;

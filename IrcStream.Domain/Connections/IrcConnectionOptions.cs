@@ -51,4 +51,11 @@ public sealed record IrcConnectionOptions
     /// is not reconnected. Null always writes.
     /// </summary>
     public Func<bool>? WriteFence { get; init; }
+
+    /// <summary>
+    /// Told, after each socket write that carried user lines, the number of the last of them (the user's lines are
+    /// numbered 1, 2, … as they are queued; <see cref="SendResult.LastNumber"/>): lines up to it reached the server.
+    /// Called on the writer loop; it must not block.
+    /// </summary>
+    public Action<long>? UserLinesWritten { get; init; }
 }

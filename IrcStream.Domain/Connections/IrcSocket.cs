@@ -23,12 +23,15 @@ internal sealed class IrcSocket
     private volatile bool _open = true;
     private int _pings;
     private readonly Func<bool>? _writeFence;
+    private readonly Action<long>? _userLinesWritten;
     private string? _takenUnwritten;
 
     // writeFence: asked before each write; false ends the socket unwritten (IrcConnectionOptions.WriteFence).
-    public IrcSocket(Stream stream, IrcClient client, ConnectionJournal journal, IrcEngineSettings settings, Func<bool>? writeFence = null)
+    // userLinesWritten: told the number of the last user line of each write (IrcConnectionOptions.UserLinesWritten).
+    public IrcSocket(Stream stream, IrcClient client, ConnectionJournal journal, IrcEngineSettings settings,
+        Func<bool>? writeFence = null, Action<long>? userLinesWritten = null)
     {
-        (_stream, _client, _settings, _time, _writeFence) = (stream, client, settings, settings.Time, writeFence);
+        (_stream, _client, _settings, _time, _writeFence, _userLinesWritten) = (stream, client, settings, settings.Time, writeFence, userLinesWritten);
         Outgoing = new OutgoingQueue(settings.SendQueueCapacity, new FloodLimiter(settings.FloodBurst, settings.FloodInterval, _time), _time, userLinesOpen: false);
         _clientLoop = new ClientLoop(client, journal, Outgoing);
     }
@@ -91,7 +94,7 @@ internal sealed class IrcSocket
                 while ((frame = framer.TryReadLine(ref buffer, out var line)) != FrameResult.NeedMoreData)
                 {
                     var input = SocketInput.Framed(frame, line, framer.LastError, _time.GetUtcNow());
-                    if (input.Kind == SocketInputKind.Received) GatewayMetrics.EventReceived();
+                    if (input.Kind == SocketInputKind.Received) _settings.Metrics.EventReceived();
                     await _clientLoop.PostAsync(input, cancellationToken).ConfigureAwait(false);
                 }
                 reader.AdvanceTo(buffer.Start, buffer.End);
@@ -126,7 +129,8 @@ internal sealed class IrcSocket
             while (!batch.IsFull && Outgoing.TryTakeNow(out line));
             await _stream.WriteAsync(batch.Bytes, cancellationToken).ConfigureAwait(false);
             await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-            GatewayMetrics.LinesWritten(batch.FromUser, batch.FromGateway);
+            _settings.Metrics.LinesWritten(batch.FromUser, batch.FromGateway);
+            if (batch.FromUser > 0) _userLinesWritten?.Invoke(batch.LastUserNumber);
         }
     }
 

@@ -24,6 +24,9 @@ internal sealed class LineBatch : IDisposable
 
     public int FromGateway { get; private set; }
 
+    /// <summary>The number of the last user line in the batch (0 when it has none).</summary>
+    public long LastUserNumber { get; private set; }
+
     /// <summary>Appends the line and CR-LF, swapping in a larger pooled buffer when it does not fit.</summary>
     public void Add(OutgoingLine line)
     {
@@ -38,7 +41,11 @@ internal sealed class LineBatch : IDisposable
         _length += Encoding.UTF8.GetBytes(line.Text, _buffer.AsSpan(_length));
         _buffer[_length++] = (byte)'\r';
         _buffer[_length++] = (byte)'\n';
-        if (line.FromUser) FromUser++;
+        if (line.FromUser)
+        {
+            FromUser++;
+            LastUserNumber = Math.Max(LastUserNumber, line.Number);
+        }
         else FromGateway++;
     }
 

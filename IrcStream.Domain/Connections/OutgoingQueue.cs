@@ -3,8 +3,11 @@ using IrcStream.Domain.Protocol;
 
 namespace IrcStream.Domain.Connections;
 
-/// <summary>One line waiting to be written, with the parsed message when it is the user's own PRIVMSG or NOTICE.</summary>
-internal readonly record struct OutgoingLine(string Text, bool FromUser, IrcMessage? Message);
+/// <summary>
+/// One line waiting to be written, with the parsed message when it is the user's own PRIVMSG or NOTICE, and a user
+/// line's number (<see cref="SendResult.LastNumber"/>; 0 for the gateway's own).
+/// </summary>
+internal readonly record struct OutgoingLine(string Text, bool FromUser, IrcMessage? Message, long Number = 0);
 
 /// <summary>
 /// The lines one socket will write, taken in order by its single writer loop. Two channels: the gateway's own

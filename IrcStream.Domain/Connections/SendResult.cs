@@ -15,5 +15,11 @@ public enum SendOutcome
 /// <summary>What became of lines handed to <see cref="IIrcConnection.Send"/>.</summary>
 public sealed record SendResult(SendOutcome Outcome, int Queued = 0, string? Reason = null, int? LineIndex = null)
 {
+    /// <summary>
+    /// When queued: the number of the last of the lines; the connection numbers the user's lines 1, 2, … in the order
+    /// they are queued, and <see cref="IrcConnectionOptions.UserLinesWritten"/> reports the highest written.
+    /// </summary>
+    public long LastNumber { get; init; }
+
     public static SendResult Ok(int queued) => new(SendOutcome.Queued, queued);
 }

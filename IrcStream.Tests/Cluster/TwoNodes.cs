@@ -8,9 +8,10 @@ public sealed class TwoNodes : IAsyncDisposable
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private TwoNodes(RedisServer redis, GatewayProcess a, GatewayProcess b)
+    private TwoNodes(RedisServer redis, string prefix, GatewayProcess a, GatewayProcess b)
     {
         Redis = redis;
+        Prefix = prefix;
         A = a;
         B = b;
         OnA = new Browser(a.BaseAddress);
@@ -18,6 +19,9 @@ public sealed class TwoNodes : IAsyncDisposable
     }
 
     public RedisServer Redis { get; }
+
+    /// <summary>The key prefix both nodes use.</summary>
+    public string Prefix { get; }
     public GatewayProcess A { get; }
     public GatewayProcess B { get; }
     public Browser OnA { get; }
@@ -32,7 +36,7 @@ public sealed class TwoNodes : IAsyncDisposable
             var prefix = RedisFixture.UniquePrefix(name);
             a = await StartNodeAsync(redis, prefix, ircPort, idleTimeout, leaseTimeout);
             var b = await StartNodeAsync(redis, prefix, ircPort, idleTimeout, leaseTimeout);
-            return new TwoNodes(redis, a, b);
+            return new TwoNodes(redis, prefix, a, b);
         }
         catch
         {

@@ -41,11 +41,12 @@ public sealed class IrcConnectionSendTests
         connection.Send(["PRIVMSG #c :first"]).Outcome.Should().Be(SendOutcome.Queued);
         await peer.WaitForAsync("PRIVMSG", Timeout, ct);
 
-        connection.Send(["PRIVMSG #c :1", "PRIVMSG #c :2", "PRIVMSG #c :3"]).Should().Be(SendResult.Ok(3));
+        // The user's lines are numbered as they are queued: "first" is 1, these are 2-4; a refused request takes no numbers.
+        connection.Send(["PRIVMSG #c :1", "PRIVMSG #c :2", "PRIVMSG #c :3"]).Should().Be(SendResult.Ok(3) with { LastNumber = 4 });
         var full = connection.Send(["PRIVMSG #c :4", "PRIVMSG #c :5", "PRIVMSG #c :6"]);
         full.Outcome.Should().Be(SendOutcome.QueueFull);
         full.Reason.Should().Contain("5");
-        connection.Send(["PRIVMSG #c :4", "PRIVMSG #c :5"]).Should().Be(SendResult.Ok(2));
+        connection.Send(["PRIVMSG #c :4", "PRIVMSG #c :5"]).Should().Be(SendResult.Ok(2) with { LastNumber = 6 });
         connection.Send(["PRIVMSG #c :6"]).Outcome.Should().Be(SendOutcome.QueueFull);
     }
 
