@@ -26,10 +26,8 @@ internal sealed class IrcSocket
     private readonly Action<long>? _userLinesWritten;
     private string? _takenUnwritten;
 
-    // writeFence: asked before each write; false ends the socket unwritten (IrcConnectionOptions.WriteFence).
-    // userLinesWritten: told the number of the last user line of each write (IrcConnectionOptions.UserLinesWritten).
-    public IrcSocket(Stream stream, IrcClient client, ConnectionJournal journal, IrcEngineSettings settings,
-        Func<bool>? writeFence = null, Action<long>? userLinesWritten = null)
+    // writeFence, userLinesWritten: IrcConnectionOptions.WriteFence (false before a write ends the socket unwritten) and UserLinesWritten.
+    public IrcSocket(Stream stream, IrcClient client, ConnectionJournal journal, IrcEngineSettings settings, Func<bool>? writeFence = null, Action<long>? userLinesWritten = null)
     {
         (_stream, _client, _settings, _time, _writeFence, _userLinesWritten) = (stream, client, settings, settings.Time, writeFence, userLinesWritten);
         Outgoing = new OutgoingQueue(settings.SendQueueCapacity, new FloodLimiter(settings.FloodBurst, settings.FloodInterval, _time), _time, userLinesOpen: false);
@@ -74,8 +72,7 @@ internal sealed class IrcSocket
             _clientLoop.Complete();
             await clientLoop.ConfigureAwait(false);
         }
-        var end = first is Task<SocketEnd> loop ? await loop.ConfigureAwait(false) : SocketEnd.Closed;
-        return end.After(_client.State);
+        return (first is Task<SocketEnd> loop ? await loop.ConfigureAwait(false) : SocketEnd.Closed).After(_client.State);
     }
 
     private async Task<SocketEnd> ReadLoopAsync(CancellationToken cancellationToken)
