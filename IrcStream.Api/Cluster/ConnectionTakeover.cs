@@ -38,6 +38,7 @@ internal sealed class ConnectionTakeover(
     IrcEngineSettings settings,
     IOptions<IrcStreamOptions> options,
     TimeProvider time,
+    ClusterMetrics metrics,
     ILoggerFactory loggers) : BackgroundService
 {
     /// <summary>How often a node looks for connections nobody holds; a handover wakes it at once.</summary>
@@ -181,7 +182,7 @@ internal sealed class ConnectionTakeover(
                 return;
             }
             connection.Start();
-            ClusterMetrics.TakenOver(reason);
+            metrics.TakenOver(reason);
             _ = MeasureAsync(connection, reason, reason == Handover ? time.GetUtcNow() : since);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or FormatException or System.Security.Cryptography.CryptographicException)
@@ -241,7 +242,7 @@ internal sealed class ConnectionTakeover(
             return;
         }
         var elapsed = time.GetUtcNow() - lost;
-        ClusterMetrics.Registered(reason, elapsed);
+        metrics.Registered(reason, elapsed);
         ClusterLog.TakenOver(_logger, connection.Options.ConnectionId, node.Id, reason, elapsed.TotalSeconds);
     }
 

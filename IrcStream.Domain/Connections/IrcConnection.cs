@@ -229,10 +229,12 @@ public sealed class IrcConnection : IIrcConnection
                     return;
                 }
                 var delay = _backoff.NextDelay();
-                GatewayMetrics.ReconnectScheduled();
+                Settings.Metrics.ReconnectScheduled();
                 IrcConnectionLog.Reconnecting(Logger, Options.ConnectionId, Endpoint, delay, _backoff.Failures);
+                // The wait starts before it is announced: whoever sees RECONNECTING sees the delay running on the clock.
+                var waiting = Task.Delay(delay, Settings.Time, stop);
                 Tell(_client.Reconnecting, $"Reconnecting to {Endpoint} in {delay.TotalSeconds:0.###} s.");
-                await Task.Delay(delay, Settings.Time, stop).ConfigureAwait(false);
+                await waiting.ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
