@@ -47,6 +47,9 @@ internal sealed class ConnectionTakeover(
     /// <summary>How long a takeover's metrics wait for REGISTERED.</summary>
     private static readonly TimeSpan RegisterPatience = TimeSpan.FromMinutes(2);
 
+    /// <summary>How much of the previous owner's log is read for the newest message of each channel (a gap event among them is skipped).</summary>
+    private const int HistoryTailEvents = 1000;
+
     private const string Crash = "crash";
     private const string Handover = "handover";
 
@@ -152,6 +155,10 @@ internal sealed class ConnectionTakeover(
             var lastSeq = await store.LastSeqAsync(id).ConfigureAwait(false);
             var log = eventLogs.Create(id, lastSeq);
             var connection = new IrcConnection(connectionOptions, settings, loggers.CreateLogger<IrcConnection>(), log);
+            // The end of the log the previous owner wrote: where the client fills each channel from (draft/chathistory),
+            // or says that lines may be missing where the server cannot.
+            var tail = await store.ReadAfterAsync(id, lastSeq - HistoryTailEvents, HistoryTailEvents).ConfigureAwait(false);
+            connection.CarryOn(tail.Events);
             var previous = fields.GetValueOrDefault("owner") ?? "?";
             var since = fields.GetValueOrDefault("renewed") is { } renewed && long.TryParse(renewed, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
                 ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
