@@ -5,44 +5,68 @@ using IrcStream.Domain.Diagnostics;
 namespace IrcStream.Api.Cluster;
 
 /// <summary>
-/// Redis mode's instruments on the <c>IrcStream</c> meter: requests forwarded to the node that owns their connection
-/// (by outcome), lease renewals that failed, connections taken over and handed over, and how long a takeover took. Connections owned are the <c>ircstream.connections</c> gauge, which
-/// counts the connections this node holds.
+/// Redis mode's instruments on the <c>IrcStream</c> meter, from the host's <see cref="IMeterFactory"/>: requests
+/// forwarded to the node that owns their connection (by outcome), lease renewals that failed, connections taken over
+/// and handed over and how long a takeover took, and the event log's round-trip time, failed appends and events lost
+/// to a gap. Connections owned are the <c>ircstream.connections</c> gauge, which counts the connections this node holds.
 /// </summary>
-internal static class ClusterMetrics
+internal sealed class ClusterMetrics
 {
-    private static readonly Meter Meter = new(GatewayMetrics.MeterName);
+    private readonly Counter<long> _forwarded;
+    private readonly Counter<long> _renewalsFailed;
+    private readonly Counter<long> _takeovers;
+    private readonly Histogram<double> _takeoverDuration;
+    private readonly Counter<long> _handovers;
+    private readonly Histogram<double> _roundTrip;
+    private readonly Counter<long> _appendsFailed;
+    private readonly Counter<long> _eventsLost;
 
-    private static readonly Counter<long> Forwarded = Meter.CreateCounter<long>(
-        "ircstream.requests.forwarded", "{request}", "Requests forwarded to the node that owns their connection, by outcome (answered, unreachable).");
-
-    private static readonly Counter<long> RenewalsFailed = Meter.CreateCounter<long>(
-        "ircstream.lease.renewals.failed", "{renewal}", "Lease renewals that failed: Redis did not answer, or the lease was no longer this node's.");
-
-    private static readonly Counter<long> Takeovers = Meter.CreateCounter<long>(
-        "ircstream.takeovers", "{connection}", "Connections this node took over from another node, by reason (crash: its owner stopped renewing the lease; handover: its owner was stopping).");
-
-    private static readonly Histogram<double> TakeoverDuration = Meter.CreateHistogram<double>(
-        "ircstream.takeover.duration", "s", "From the moment the previous owner stopped holding a connection (its last lease renewal, or its handover) to REGISTERED on the new owner, by reason.");
-
-    private static readonly Counter<long> Handovers = Meter.CreateCounter<long>(
-        "ircstream.handovers", "{connection}", "Connections a stopping node handed to another node (outcome handed), or closed with QUIT because no other node was alive (outcome closed).");
-
-    public static void TakenOver(string reason) => Takeovers.Add(1, new TagList { { "reason", reason } });
-
-    public static void Registered(string reason, TimeSpan sinceLeaseLoss) =>
-        TakeoverDuration.Record(sinceLeaseLoss.TotalSeconds, new TagList { { "reason", reason } });
-
-    public static void HandedOver(bool handed, int count)
+    public ClusterMetrics(IMeterFactory meterFactory)
     {
-        if (count > 0) Handovers.Add(count, new TagList { { "outcome", handed ? "handed" : "closed" } });
+        var meter = meterFactory.Create(GatewayMetrics.MeterName);
+        _forwarded = meter.CreateCounter<long>(
+            "ircstream.requests.forwarded", "{request}", "Requests forwarded to the node that owns their connection, by outcome (answered, unreachable).");
+        _renewalsFailed = meter.CreateCounter<long>(
+            "ircstream.lease.renewals.failed", "{renewal}", "Lease renewals that failed: Redis did not answer, or the lease was no longer this node's.");
+        _takeovers = meter.CreateCounter<long>(
+            "ircstream.takeovers", "{connection}", "Connections this node took over from another node, by reason (crash: its owner stopped renewing the lease; handover: its owner was stopping).");
+        _takeoverDuration = meter.CreateHistogram<double>(
+            "ircstream.takeover.duration", "s", "From the moment the previous owner stopped holding a connection (its last lease renewal, or its handover) to REGISTERED on the new owner, by reason.");
+        _handovers = meter.CreateCounter<long>(
+            "ircstream.handovers", "{connection}", "Connections a stopping node handed to another node (outcome handed), or closed with QUIT because no other node was alive (outcome closed).");
+        _roundTrip = meter.CreateHistogram<double>(
+            "ircstream.redis.round_trip", "s", "Time from sending a command to Redis to its answer (event log appends and reads), by operation.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1] });
+        _appendsFailed = meter.CreateCounter<long>(
+            "ircstream.redis.appends_failed", "{append}", "Event log appends that failed (Redis slow or away); their events stay held in memory and are tried again.");
+        _eventsLost = meter.CreateCounter<long>(
+            "ircstream.redis.events_lost", "{event}", "Events that left the in-memory hold before Redis took them; readers get a gap over them.");
     }
 
-    public static void RequestForwarded(bool answered) =>
-        Forwarded.Add(1, new TagList { { "outcome", answered ? "answered" : "unreachable" } });
+    public void RequestForwarded(bool answered) =>
+        _forwarded.Add(1, new TagList { { "outcome", answered ? "answered" : "unreachable" } });
 
-    public static void LeaseRenewalsFailed(int count)
+    public void LeaseRenewalsFailed(int count)
     {
-        if (count > 0) RenewalsFailed.Add(count);
+        if (count > 0) _renewalsFailed.Add(count);
     }
+
+    public void TakenOver(string reason) => _takeovers.Add(1, new TagList { { "reason", reason } });
+
+    public void Registered(string reason, TimeSpan sinceLeaseLoss) =>
+        _takeoverDuration.Record(sinceLeaseLoss.TotalSeconds, new TagList { { "reason", reason } });
+
+    public void HandedOver(bool handed, int count)
+    {
+        if (count > 0) _handovers.Add(count, new TagList { { "outcome", handed ? "handed" : "closed" } });
+    }
+
+    public static long Start() => Stopwatch.GetTimestamp();
+
+    public void Measured(string operation, long started) =>
+        _roundTrip.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("operation", operation));
+
+    public void AppendFailed() => _appendsFailed.Add(1);
+
+    public void Lost(long events) => _eventsLost.Add(events);
 }

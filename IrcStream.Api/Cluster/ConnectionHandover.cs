@@ -23,6 +23,7 @@ internal sealed class ConnectionHandover(
     LiveNodes liveNodes,
     PendingLines pending,
     TimeProvider time,
+    ClusterMetrics metrics,
     ILogger<ConnectionHandover> logger) : IConnectionHandover
 {
     /// <summary>How long a handover waits for the connection's last events to reach Redis before handing the lease on anyway.</summary>
@@ -46,11 +47,11 @@ internal sealed class ConnectionHandover(
         if (targets.Length == 0)
         {
             ClusterLog.NoNodeToHandTo(logger, node.Id, connections.Count);
-            ClusterMetrics.HandedOver(handed: false, connections.Count);
+            metrics.HandedOver(handed: false, connections.Count);
             return connections;
         }
         var handed = await Task.WhenAll(connections.Select((connection, i) => HandOverAsync(connection, targets[i % targets.Length]))).ConfigureAwait(false);
-        ClusterMetrics.HandedOver(handed: true, handed.Count(h => h));
+        metrics.HandedOver(handed: true, handed.Count(h => h));
         return [];
     }
 

@@ -38,6 +38,7 @@ internal sealed class ConnectionTakeover(
     IrcEngineSettings settings,
     IOptions<IrcStreamOptions> options,
     TimeProvider time,
+    ClusterMetrics metrics,
     ILoggerFactory loggers) : BackgroundService
 {
     /// <summary>How often a node looks for connections nobody holds; a handover wakes it at once.</summary>
@@ -45,6 +46,9 @@ internal sealed class ConnectionTakeover(
 
     /// <summary>How long a takeover's metrics wait for REGISTERED.</summary>
     private static readonly TimeSpan RegisterPatience = TimeSpan.FromMinutes(2);
+
+    /// <summary>How much of the previous owner's log is read for the newest message of each channel (a gap event among them is skipped).</summary>
+    private const int HistoryTailEvents = 1000;
 
     private const string Crash = "crash";
     private const string Handover = "handover";
@@ -151,6 +155,10 @@ internal sealed class ConnectionTakeover(
             var lastSeq = await store.LastSeqAsync(id).ConfigureAwait(false);
             var log = eventLogs.Create(id, lastSeq);
             var connection = new IrcConnection(connectionOptions, settings, loggers.CreateLogger<IrcConnection>(), log);
+            // The end of the log the previous owner wrote: where the client fills each channel from (draft/chathistory),
+            // or says that lines may be missing where the server cannot.
+            var tail = await store.ReadAfterAsync(id, lastSeq - HistoryTailEvents, HistoryTailEvents).ConfigureAwait(false);
+            connection.CarryOn(tail.Events);
             var previous = fields.GetValueOrDefault("owner") ?? "?";
             var since = fields.GetValueOrDefault("renewed") is { } renewed && long.TryParse(renewed, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
                 ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
@@ -171,7 +179,7 @@ internal sealed class ConnectionTakeover(
             log.Append(new StatusEvent(IrcStatus.Reconnecting, $"The gateway node changed ({why}); connecting again from node {node.Id}.", time.GetUtcNow()));
             await ReportNotSentAsync(id, previous, log);
             connection.Start();
-            ClusterMetrics.TakenOver(reason);
+            metrics.TakenOver(reason);
             _ = MeasureAsync(connection, reason, reason == Handover ? time.GetUtcNow() : since);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or FormatException or System.Security.Cryptography.CryptographicException)
@@ -247,7 +255,7 @@ internal sealed class ConnectionTakeover(
             return;
         }
         var elapsed = time.GetUtcNow() - lost;
-        ClusterMetrics.Registered(reason, elapsed);
+        metrics.Registered(reason, elapsed);
         ClusterLog.TakenOver(_logger, connection.Options.ConnectionId, node.Id, reason, elapsed.TotalSeconds);
     }
 

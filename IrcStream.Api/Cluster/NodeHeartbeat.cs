@@ -14,6 +14,7 @@ internal sealed class NodeHeartbeat(
     SessionKeepAlive sessions,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
+    ClusterMetrics metrics,
     ILogger<NodeHeartbeat> logger) : BackgroundService
 {
     /// <summary>The longest time between two beats, whatever the idle timeout: well inside a lease's duration.</summary>
@@ -52,7 +53,7 @@ internal sealed class NodeHeartbeat(
             var db = redis.GetDatabase();
             await Task.WhenAll(db.StringSetAsync(keys.Node(node.Id), url, NodeExpiry), db.SetAddAsync(keys.Nodes, node.Id)).ConfigureAwait(false);
         }
-        ClusterMetrics.LeaseRenewalsFailed(await connections.RenewAsync().ConfigureAwait(false));
+        metrics.LeaseRenewalsFailed(await connections.RenewAsync().ConfigureAwait(false));
         await sessions.RenewAsync().ConfigureAwait(false);
     }
 }

@@ -23,6 +23,7 @@ internal sealed class OwnerForwarding(
     OwnedConnections owned,
     IOptions<IrcStreamOptions> options,
     IOptions<JsonOptions> json,
+    ClusterMetrics metrics,
     ILogger<OwnerForwarding> logger) : IDisposable
 {
     /// <summary>Marks a request forwarded by another node (its id): answered where it arrives, never forwarded again.</summary>
@@ -71,7 +72,7 @@ internal sealed class OwnerForwarding(
         {
             using var response = await _http.SendAsync(request, deadline.Token).ConfigureAwait(false);
             var content = await response.Content.ReadAsByteArrayAsync(deadline.Token).ConfigureAwait(false);
-            ClusterMetrics.RequestForwarded(answered: true);
+            metrics.RequestForwarded(answered: true);
             return new OwnerAnswer((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), content);
         }
         catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !http.RequestAborted.IsCancellationRequested))
@@ -83,9 +84,9 @@ internal sealed class OwnerForwarding(
 
     public void Dispose() => _http.Dispose();
 
-    private static IResult Unreachable(string connectionId, string why)
+    private IResult Unreachable(string connectionId, string why)
     {
-        ClusterMetrics.RequestForwarded(answered: false);
+        metrics.RequestForwarded(answered: false);
         return new RetryLater(TypedResults.Problem(
             title: "Connection's gateway node unreachable",
             detail: $"Connection '{connectionId}' is held by another gateway node, and {why}. A request is carried out whole or not at all, never in part; " +

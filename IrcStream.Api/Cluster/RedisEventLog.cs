@@ -188,7 +188,7 @@ internal sealed class RedisEventLog : IEventLog
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
-                RedisLogMetrics.AppendFailed();
+                _store.Metrics.AppendFailed();
                 _onFailure?.Invoke(this, ex);
                 await Task.Delay(retryDelay, _time).ConfigureAwait(false);
                 retryDelay = Next(retryDelay);
@@ -219,7 +219,7 @@ internal sealed class RedisEventLog : IEventLog
             lock (_gate)
             {
                 // The gap's seq is the last one let go; the flush is the only writer of _shipped.
-                if (batch.Count > 0 && batch[0].Type == EventTypes.Gap) RedisLogMetrics.Lost(batch[0].Seq - _shipped);
+                if (batch.Count > 0 && batch[0].Type == EventTypes.Gap) _store.Metrics.Lost(batch[0].Seq - _shipped);
                 if (batch.Count > 0) _shipped = Math.Max(_shipped, batch[^1].Seq);
                 if (ending) _endShipped = true;
             }

@@ -3,6 +3,7 @@ using IrcStream.Api.Configuration;
 using IrcStream.Api.Streaming;
 using IrcStream.Domain.Connections;
 using IrcStream.Domain.Events;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace IrcStream.Api.Cluster;
@@ -81,7 +82,9 @@ public static class RedisEventLogSetup
             sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(),
             sp.GetRequiredService<RedisKeys>(),
             sp.GetRequiredService<IOptions<IrcStreamOptions>>().Value.EventBufferSize,
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ClusterMetrics>()));
+        services.TryAddSingleton<ClusterMetrics>();
         services.AddSingleton<RedisEventNotifier>();
         services.AddSingleton<IEventReaders, RedisEventReaders>();
         services.AddSingleton(sp => new RedisEventLogs(

@@ -26,7 +26,7 @@ internal enum AppendOutcome
 /// it holds after it (trimmed by retention, or never appended because the owner's hold overflowed while Redis was
 /// away) is reported as one gap event from..to, counted in the batch.
 /// </remarks>
-internal sealed class RedisEventStore(IConnectionMultiplexer redis, RedisKeys keys, int capacity, TimeProvider time)
+internal sealed class RedisEventStore(IConnectionMultiplexer redis, RedisKeys keys, int capacity, TimeProvider time, ClusterMetrics metrics)
 {
     // KEYS: log, lease, end. ARGV: token, capacity, channel, connection id, end ttl ms (0 = the log goes on), then seq, type, json per event.
     // Ids below the stream's newest are skipped, so a batch retried after a timeout that did reach Redis adds nothing twice.
@@ -64,6 +64,9 @@ internal sealed class RedisEventStore(IConnectionMultiplexer redis, RedisKeys ke
 
     public int Capacity => capacity;
 
+    /// <summary>Where this store and the logs that append through it count their round trips, failures and losses.</summary>
+    public ClusterMetrics Metrics => metrics;
+
     /// <summary>
     /// Appends <paramref name="events"/> (rising seqs) while the lease holds <paramref name="token"/>; with
     /// <paramref name="endAfter"/> the log is also marked complete, and its keys expire after that time.
@@ -83,9 +86,9 @@ internal sealed class RedisEventStore(IConnectionMultiplexer redis, RedisKeys ke
             args[6 + i * 3] = events[i].Type;
             args[7 + i * 3] = events[i].Json;
         }
-        var started = RedisLogMetrics.Start();
+        var started = ClusterMetrics.Start();
         var result = await redis.GetDatabase().ScriptEvaluateAsync(AppendScript, keyList, args).ConfigureAwait(false);
-        RedisLogMetrics.Measured("append", started);
+        metrics.Measured("append", started);
         return (long)result < 0 ? AppendOutcome.LeaseLost : AppendOutcome.Appended;
     }
 
@@ -94,12 +97,12 @@ internal sealed class RedisEventStore(IConnectionMultiplexer redis, RedisKeys ke
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
         after = Math.Max(0, after);
-        var started = RedisLogMetrics.Start();
+        var started = ClusterMetrics.Start();
         var result = await redis.GetDatabase().ScriptEvaluateAsync(
             ReadScript,
             [keys.Log(connectionId), keys.LogEnd(connectionId)],
             [StreamId(after + 1), max]).ConfigureAwait(false);
-        RedisLogMetrics.Measured("read", started);
+        metrics.Measured("read", started);
         var parts = (RedisResult[])result!;
         var entries = (RedisResult[])parts[0]!;
         var end = parts[1].IsNull ? (long?)null : (long)parts[1];

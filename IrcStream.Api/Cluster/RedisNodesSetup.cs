@@ -1,9 +1,10 @@
 using IrcStream.Api.Connections;
+using IrcStream.Api.Sessions;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using StackExchange.Redis;
-using IrcStream.Api.Sessions;
 
 namespace IrcStream.Api.Cluster;
 
@@ -30,6 +31,7 @@ public static class RedisNodesSetup
         services.AddSingleton<RedisConnectionDirectory>();
         services.AddSingleton<IConnectionDirectory>(sp => sp.GetRequiredService<RedisConnectionDirectory>());
         services.AddSingleton<OwnerForwarding>();
+        services.TryAddSingleton<ClusterMetrics>();
         services.AddHostedService<NodeHeartbeat>();
         services.AddSingleton<LiveNodes>();
         services.AddSingleton<PendingLines>();

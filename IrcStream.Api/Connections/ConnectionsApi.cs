@@ -152,7 +152,8 @@ public static class ConnectionsApi
     }
 
     internal static async Task<Results<Accepted<LinesQueued>, ValidationProblem, ProblemHttpResult>> SendLines(
-        string id, LinesRequest? request, HttpContext http, OwnedConnections owned, IConnectionDirectory directory, ILoggerFactory loggers)
+        string id, LinesRequest? request, HttpContext http, OwnedConnections owned, IConnectionDirectory directory, ILoggerFactory loggers,
+        ApiMetrics metrics)
     {
         if (!await http.GetSession().HoldsAsync(id, http.RequestAborted)) return Problems.ConnectionNotFound(id);
         if (owned.Find(id) is not { } connection) return NotOpen();
@@ -174,13 +175,13 @@ public static class ConnectionsApi
         }
         if (firstRefusal is not null)
         {
-            ApiMetrics.LinesRefused(loggers.CreateLogger(typeof(ConnectionsApi)), id, lines.Count, SendOutcome.Invalid);
+            metrics.LinesRefused(loggers.CreateLogger(typeof(ConnectionsApi)), id, lines.Count, SendOutcome.Invalid);
             return Problems.Invalid(errors, "A line cannot be sent", firstRefusal);
         }
 
         var accepted = lines.Select(l => l!).ToArray();
         var result = connection.Send(accepted);
-        if (result.Outcome != SendOutcome.Queued) ApiMetrics.LinesRefused(loggers.CreateLogger(typeof(ConnectionsApi)), id, lines.Count, result.Outcome);
+        if (result.Outcome != SendOutcome.Queued) metrics.LinesRefused(loggers.CreateLogger(typeof(ConnectionsApi)), id, lines.Count, result.Outcome);
         else await directory.LinesQueuedAsync(id, result.LastNumber, accepted);
         return result.Outcome switch
         {

@@ -1,5 +1,6 @@
 using IrcStream.Api.Configuration;
 using IrcStream.Domain.Connections;
+using IrcStream.Domain.Diagnostics;
 using IrcStream.Domain.Events;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -11,6 +12,7 @@ public static class ConnectionsSetup
     public static IServiceCollection AddIrcConnections(this IServiceCollection services)
     {
         services.AddSingleton<ServerPolicy>();
+        services.TryAddSingleton<GatewayMetrics>();
         services.AddSingleton<ConnectionCloser>();
         services.AddSingleton<OwnedConnections>();
         services.TryAddSingleton<IConnectionDirectory, LocalConnectionDirectory>();
@@ -23,6 +25,7 @@ public static class ConnectionsSetup
             {
                 LiveReaderHold = new EventHoldBudget(options.LiveReaderHoldTotalBytes),
                 Time = sp.GetRequiredService<TimeProvider>(),
+                Metrics = sp.GetRequiredService<GatewayMetrics>(),
             };
         });
         services.AddSingleton<IIrcConnectionFactory>(sp => new IrcConnectionFactory(

@@ -35,7 +35,7 @@ public static class MetricsSetup
                 .AddView(static _ => new MetricStreamConfiguration { CardinalityLimit = MetricStreamPoints })
                 // Each scrape sees the values of that moment: Prometheus scrapes every few seconds at most anyway.
                 .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
-        services.AddHostedService<SessionGauges>();
+        services.AddSingleton<ApiMetrics>();
         services.AddSingleton<StreamTelemetry>();
         return services;
     }
@@ -43,6 +43,8 @@ public static class MetricsSetup
     public static IEndpointConventionBuilder MapGatewayMetrics(this IEndpointRouteBuilder routes)
     {
         var allowed = Allowed(routes.ServiceProvider.GetRequiredService<IOptions<IrcStreamOptions>>().Value.Metrics);
+        // Made now, not at the first stream or poll: the session and connection gauges are read from the first scrape.
+        routes.ServiceProvider.GetRequiredService<ApiMetrics>();
         return routes.MapPrometheusScrapingEndpoint(Path, meterProvider: null, configureBranchedPipeline: branch => branch.Use(async (context, next) =>
         {
             if (ClientAddress.Of(context) is { } client && allowed.Any(network => network.Contains(client)))
@@ -58,20 +60,4 @@ public static class MetricsSetup
     private static IPNetwork[] Allowed(MetricsOptions options) => options.AllowedAddresses.Count == 0
         ? [IPNetwork.Parse("127.0.0.0/8"), IPNetwork.Parse("::1/128")]
         : options.AllowedAddresses.Select(AddressRange.Parse).ToArray();
-
-    /// <summary>Puts this host's sessions in the session and connection gauges while it runs.</summary>
-    private sealed class SessionGauges(ISessionStore sessions, OwnedConnections owned) : IHostedService, IDisposable
-    {
-        private IDisposable? _registration;
-
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            _registration = ApiMetrics.Observe(sessions, owned);
-            return Task.CompletedTask;
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public void Dispose() => _registration?.Dispose();
-    }
 }

@@ -5,7 +5,7 @@ using IrcStream.Domain.Events;
 namespace IrcStream.Api.Diagnostics;
 
 /// <summary>Counts and logs an event stream from the moment its response starts until it ends, however it ends.</summary>
-internal sealed class StreamTelemetry(ILogger<StreamTelemetry> logger)
+internal sealed class StreamTelemetry(ILogger<StreamTelemetry> logger, ApiMetrics metrics)
 {
     public async IAsyncEnumerable<StreamItem> Track(
         string connectionId,
@@ -13,7 +13,7 @@ internal sealed class StreamTelemetry(ILogger<StreamTelemetry> logger)
         IAsyncEnumerable<StreamItem> items,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        ApiMetrics.StreamOpened();
+        metrics.StreamOpened();
         GatewayLog.StreamOpened(logger, connectionId, after);
         long delivered = 0;
         try
@@ -24,14 +24,14 @@ internal sealed class StreamTelemetry(ILogger<StreamTelemetry> logger)
                 if (item.Event is { } gatewayEvent)
                 {
                     delivered++;
-                    ApiMetrics.EventsDelivered(ApiMetrics.Sse, 1, gatewayEvent.Type == EventTypes.Gap ? 1 : 0);
+                    metrics.EventsDelivered(ApiMetrics.Sse, 1, gatewayEvent.Type == EventTypes.Gap ? 1 : 0);
                 }
                 yield return item;
             }
         }
         finally
         {
-            ApiMetrics.StreamClosed();
+            metrics.StreamClosed();
             GatewayLog.StreamClosed(logger, connectionId, delivered);
         }
     }

@@ -23,6 +23,7 @@ internal static class EventStream
         IEventReader log,
         long after,
         TimeSpan keepAliveInterval,
+        TimeProvider time,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var first = true;
@@ -51,7 +52,7 @@ internal static class EventStream
             }
 
             waiting ??= log.WaitForEventsAfterAsync(after, cancellationToken).AsTask();
-            var outcome = await WaitAsync(waiting, keepAliveInterval, cancellationToken);
+            var outcome = await WaitAsync(waiting, keepAliveInterval, time, cancellationToken);
             if (outcome == WaitOutcome.Idle)
             {
                 yield return KeepAlive(null);
@@ -66,11 +67,11 @@ internal static class EventStream
 
     private enum WaitOutcome { Woken, Idle, Cancelled }
 
-    private static async Task<WaitOutcome> WaitAsync(Task<bool> waiting, TimeSpan idle, CancellationToken cancellationToken)
+    private static async Task<WaitOutcome> WaitAsync(Task<bool> waiting, TimeSpan idle, TimeProvider time, CancellationToken cancellationToken)
     {
         try
         {
-            await waiting.WaitAsync(idle, cancellationToken);
+            await waiting.WaitAsync(idle, time, cancellationToken);
             return WaitOutcome.Woken;
         }
         catch (TimeoutException)

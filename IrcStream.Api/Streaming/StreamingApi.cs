@@ -45,7 +45,8 @@ public static class StreamingApi
         IOptions<IrcStreamOptions> options,
         GatewayShutdown shutdown,
         StreamTelemetry telemetry,
-        StreamLimits limits)
+        StreamLimits limits,
+        TimeProvider time)
     {
         var session = http.GetSession();
         if (!await session.HoldsAsync(id, http.RequestAborted) || readers.Open(id) is not { } log) return Problems.ConnectionNotFound(id);
@@ -72,7 +73,7 @@ public static class StreamingApi
         var activity = session.BeginActivity();
         response.RegisterForDispose(stop);
         response.RegisterForDispose(activity);
-        var items = EventStream.ReadAsync(log, after, options.Value.KeepAliveInterval, stop.Token);
+        var items = EventStream.ReadAsync(log, after, options.Value.KeepAliveInterval, time, stop.Token);
         return new EventStreamResult(telemetry.Track(id, after, items));
     }
 
@@ -83,7 +84,9 @@ public static class StreamingApi
         HttpContext http,
         IEventReaders readers,
         IOptions<IrcStreamOptions> options,
-        StreamLimits limits)
+        StreamLimits limits,
+        TimeProvider time,
+        ApiMetrics metrics)
     {
         var session = http.GetSession();
         if (!await session.HoldsAsync(id, http.RequestAborted) || readers.Open(id) is not { } log) return Problems.ConnectionNotFound(id);
@@ -98,15 +101,15 @@ public static class StreamingApi
         var batchSize = options.Value.PollBatchSize;
 
         var (events, completed) = await log.PollAsync(after, batchSize);
-        if (events.Count > 0 || completed || wait <= TimeSpan.Zero) return new EventArrayResult(ApiMetrics.PollDelivered(events));
+        if (events.Count > 0 || completed || wait <= TimeSpan.Zero) return new EventArrayResult(metrics.PollDelivered(events));
 
         // Only a poll that waits holds its socket open; one answered at once is not counted.
         using var slot = limits.TryTake(id, session.Hash, ClientAddress.KeyOf(http), out var refusal);
         if (slot is null) return refusal!;
         using var activity = session.BeginActivity();
-        using var waiting = ApiMetrics.PollWaiting();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
-        deadline.CancelAfter(wait);
+        using var waiting = metrics.PollWaiting();
+        using var waited = new CancellationTokenSource(wait, time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, waited.Token);
         try
         {
             await log.WaitForEventsAfterAsync(after, deadline.Token);
@@ -115,6 +118,6 @@ public static class StreamingApi
         {
             return new EventArrayResult([]);
         }
-        return new EventArrayResult(ApiMetrics.PollDelivered((await log.PollAsync(after, batchSize)).Events));
+        return new EventArrayResult(metrics.PollDelivered((await log.PollAsync(after, batchSize)).Events));
     }
 }

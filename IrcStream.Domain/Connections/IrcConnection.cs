@@ -90,6 +90,20 @@ public sealed class IrcConnection : IIrcConnection
 
     private ILogger Logger => _journal.Logger;
 
+    /// <summary>
+    /// Before <see cref="Start"/>, on a node that takes this connection over from another: <paramref name="recorded"/>
+    /// is the end of the log that node wrote (<see cref="Events"/>, read back), whose newest message per channel is
+    /// where the client asks the server's chathistory to fill from, or, without chathistory, says lines may be missing.
+    /// </summary>
+    public void CarryOn(IEnumerable<StoredEvent> recorded)
+    {
+        lock (_gate)
+        {
+            if (_run is not null) throw new InvalidOperationException("A connection carries on another node's log only before it starts.");
+            _client.TakingOver(IrcClient.LastMessagesIn(recorded));
+        }
+    }
+
     /// <summary>Starts the background loop that connects, and reconnects after every loss, until closed. A second call does nothing.</summary>
     /// <exception cref="ObjectDisposedException">The connection was closed.</exception>
     public void Start()
@@ -215,10 +229,12 @@ public sealed class IrcConnection : IIrcConnection
                     return;
                 }
                 var delay = _backoff.NextDelay();
-                GatewayMetrics.ReconnectScheduled();
+                Settings.Metrics.ReconnectScheduled();
                 IrcConnectionLog.Reconnecting(Logger, Options.ConnectionId, Endpoint, delay, _backoff.Failures);
+                // The wait starts before it is announced: whoever sees RECONNECTING sees the delay running on the clock.
+                var waiting = Task.Delay(delay, Settings.Time, stop);
                 Tell(_client.Reconnecting, $"Reconnecting to {Endpoint} in {delay.TotalSeconds:0.###} s.");
-                await Task.Delay(delay, Settings.Time, stop).ConfigureAwait(false);
+                await waiting.ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)

@@ -1,3 +1,4 @@
+using IrcStream.Domain.Diagnostics;
 using IrcStream.Domain.Events;
 
 namespace IrcStream.Domain.Connections;
@@ -52,6 +53,9 @@ public sealed record IrcEngineSettings
     public TimeSpan QuitWait { get; init; } = TimeSpan.FromSeconds(2);
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Where the connections count what they receive, write and retry; the host's meter in the gateway.</summary>
+    public GatewayMetrics Metrics { get; init; } = GatewayMetrics.Unhosted;
 
     /// <summary>
     /// Every setting outside the range a connection can work with, named as the property is. The gateway checks

@@ -26,10 +26,8 @@ internal sealed class IrcSocket
     private readonly Action<long>? _userLinesWritten;
     private string? _takenUnwritten;
 
-    // writeFence: asked before each write; false ends the socket unwritten (IrcConnectionOptions.WriteFence).
-    // userLinesWritten: told the number of the last user line of each write (IrcConnectionOptions.UserLinesWritten).
-    public IrcSocket(Stream stream, IrcClient client, ConnectionJournal journal, IrcEngineSettings settings,
-        Func<bool>? writeFence = null, Action<long>? userLinesWritten = null)
+    // writeFence, userLinesWritten: IrcConnectionOptions.WriteFence (false before a write ends the socket unwritten) and UserLinesWritten.
+    public IrcSocket(Stream stream, IrcClient client, ConnectionJournal journal, IrcEngineSettings settings, Func<bool>? writeFence = null, Action<long>? userLinesWritten = null)
     {
         (_stream, _client, _settings, _time, _writeFence, _userLinesWritten) = (stream, client, settings, settings.Time, writeFence, userLinesWritten);
         Outgoing = new OutgoingQueue(settings.SendQueueCapacity, new FloodLimiter(settings.FloodBurst, settings.FloodInterval, _time), _time, userLinesOpen: false);
@@ -54,12 +52,9 @@ internal sealed class IrcSocket
         _lastTraffic = _time.GetTimestamp();
         _clientLoop.Opened(detail, _time.GetUtcNow());
         var clientLoop = _clientLoop.RunAsync();
+        Task<SocketEnd> Run(Func<CancellationToken, Task<SocketEnd>> loop, string lost) => SocketEnd.OfLoopAsync(loop, lost, running.Token);
         Task<SocketEnd>[] loops =
-        [
-            SocketEnd.OfLoopAsync(ReadLoopAsync, "The connection was lost", running.Token),
-            SocketEnd.OfLoopAsync(WriteLoopAsync, "The connection was lost while writing", running.Token),
-            SocketEnd.OfLoopAsync(PingLoopAsync, "The connection was lost", running.Token),
-        ];
+            [Run(ReadLoopAsync, "The connection was lost"), Run(WriteLoopAsync, "The connection was lost while writing"), Run(PingLoopAsync, "The connection was lost")];
         var first = await Task.WhenAny([.. loops, clientLoop]).ConfigureAwait(false);
         _open = false;
         Outgoing.Complete();
@@ -77,8 +72,7 @@ internal sealed class IrcSocket
             _clientLoop.Complete();
             await clientLoop.ConfigureAwait(false);
         }
-        var end = first is Task<SocketEnd> loop ? await loop.ConfigureAwait(false) : SocketEnd.Closed;
-        return end.After(_client.State);
+        return (first is Task<SocketEnd> loop ? await loop.ConfigureAwait(false) : SocketEnd.Closed).After(_client.State);
     }
 
     private async Task<SocketEnd> ReadLoopAsync(CancellationToken cancellationToken)
@@ -97,7 +91,7 @@ internal sealed class IrcSocket
                 while ((frame = framer.TryReadLine(ref buffer, out var line)) != FrameResult.NeedMoreData)
                 {
                     var input = SocketInput.Framed(frame, line, framer.LastError, _time.GetUtcNow());
-                    if (input.Kind == SocketInputKind.Received) GatewayMetrics.EventReceived();
+                    if (input.Kind == SocketInputKind.Received) _settings.Metrics.EventReceived();
                     await _clientLoop.PostAsync(input, cancellationToken).ConfigureAwait(false);
                 }
                 reader.AdvanceTo(buffer.Start, buffer.End);
@@ -132,7 +126,7 @@ internal sealed class IrcSocket
             while (!batch.IsFull && Outgoing.TryTakeNow(out line));
             await _stream.WriteAsync(batch.Bytes, cancellationToken).ConfigureAwait(false);
             await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-            GatewayMetrics.LinesWritten(batch.FromUser, batch.FromGateway);
+            _settings.Metrics.LinesWritten(batch.FromUser, batch.FromGateway);
             if (batch.FromUser > 0) _userLinesWritten?.Invoke(batch.LastUserNumber);
         }
     }
@@ -141,12 +135,10 @@ internal sealed class IrcSocket
     {
         while (true)
         {
-            var idle = _time.GetElapsedTime(Volatile.Read(ref _lastTraffic));
-            if (idle < _settings.PingIdle)
-            {
+            // Until the server has been silent for PingIdle: traffic meanwhile moves the wait on.
+            TimeSpan idle;
+            while ((idle = _time.GetElapsedTime(Volatile.Read(ref _lastTraffic))) < _settings.PingIdle)
                 await Task.Delay(_settings.PingIdle - idle, _time, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
             var sentAt = _time.GetTimestamp();
             Outgoing.EnqueuePriority($"PING :ircstream-{++_pings}");
             await Task.Delay(_settings.PingTimeout, _time, cancellationToken).ConfigureAwait(false);

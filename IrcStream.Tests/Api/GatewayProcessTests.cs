@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using IrcStream.Domain.Events;
 using IrcStream.Tests.Api.Support;
@@ -31,7 +30,6 @@ public sealed class GatewayProcessTests(InspircdFixture irc)
         await using var stream = await browser.OpenEventsAsync(id);
         await carol.WaitForAsync(IrcWatcher.From("JOIN", nick), Patience, Token);
 
-        var clock = Stopwatch.StartNew();
         gateway.Terminate();
 
         var closed = false;
@@ -42,8 +40,8 @@ public sealed class GatewayProcessTests(InspircdFixture irc)
         }
         closed.Should().BeTrue($"the stream ends with CLOSED. Gateway output:{Environment.NewLine}{gateway.Output}");
         await carol.WaitForAsync(IrcWatcher.From("QUIT", nick), Patience, Token);
+        // Bounded, not timed: a gateway that hangs on the way out fails here. How long a stop takes is not asserted.
         var exitCode = await gateway.WaitForExitAsync(TimeSpan.FromSeconds(10), Token);
-        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(8), "the gateway exits within a few seconds of SIGTERM");
         exitCode.Should().Be(0, gateway.Output);
     }
 }

@@ -1,17 +1,36 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using IrcStream.Domain.Events;
+using IrcStream.Api.Streaming;
 using IrcStream.Tests.Api.Support;
+using IrcStream.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IrcStream.Tests.Api;
 
 /// <summary>The streaming contract (SSE and poll). In memory here; <c>RedisStreamingApiTests</c> runs the same tests in Redis mode.</summary>
 public class StreamingApiTests
 {
-    /// <summary>A gateway with the fake engine; <paramref name="eventBufferSize"/> is the retention of each connection's log.</summary>
-    protected virtual GatewayHost StartHost(IDictionary<string, string?>? settings = null, int eventBufferSize = 1000) =>
-        GatewayHost.Start(settings, eventBufferSize: eventBufferSize);
+    /// <summary>
+    /// A gateway with the fake engine; <paramref name="eventBufferSize"/> is the retention of each connection's log,
+    /// <paramref name="time"/> the gateway's clock when the test moves it by hand.
+    /// </summary>
+    protected virtual GatewayHost StartHost(IDictionary<string, string?>? settings = null, int eventBufferSize = 1000, TimeProvider? time = null) =>
+        GatewayHost.Start(settings, eventBufferSize: eventBufferSize, services: WithClock(time));
+
+    /// <summary>Puts <paramref name="time"/> in place of the system clock, when given.</summary>
+    protected static Action<IServiceCollection>? WithClock(TimeProvider? time) =>
+        time is null ? null : services => services.AddSingleton(time);
+
+    /// <summary>Returns once <paramref name="count"/> polls of the connection are waiting (each holds a stream slot).</summary>
+    private static async Task WaitingPollsBecomeAsync(GatewayHost host, string id, int count)
+    {
+        var limits = host.Services.GetRequiredService<StreamLimits>();
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        patience.CancelAfter(TimeSpan.FromSeconds(10));
+        while (limits.CountFor(id, "", "").Connection != count) await Task.Delay(TimeSpan.FromMilliseconds(10), patience.Token);
+    }
 
     /// <summary>Returns once every event appended to the connection so far is in the log readers read (at once in memory).</summary>
     protected virtual Task StoredAsync(GatewayHost host, string id) => Task.CompletedTask;
@@ -204,7 +223,9 @@ public class StreamingApiTests
     [Fact]
     public async Task KeepaliveEveryIntervalWhileIdleWithoutAnId()
     {
-        await using var host = StartHost(new Dictionary<string, string?> { ["IrcStream:KeepAliveInterval"] = "00:00:00.300" });
+        var time = new FakeTimeProvider();
+        var interval = TimeSpan.FromSeconds(30);
+        await using var host = StartHost(new Dictionary<string, string?> { ["IrcStream:KeepAliveInterval"] = "00:00:30" }, time: time);
         var browser = host.NewBrowser();
         var id = await browser.ConnectAsync();
 
@@ -213,15 +234,18 @@ public class StreamingApiTests
         opened!.Value.EventType.Should().Be("keepalive", "with nothing to replay the stream says at once that it is open");
         opened.Value.ReconnectionInterval.Should().NotBeNull();
 
-        var clock = Stopwatch.StartNew();
-        for (var i = 0; i < 3; i++)
+        // Each keepalive's wait starts when the one before is sent, so the clock has moved at least one interval per keepalive.
+        var moved = TimeSpan.Zero;
+        for (var i = 1; i <= 3; i++)
         {
-            var item = await stream.NextAsync(TimeSpan.FromSeconds(5));
+            var next = stream.NextAsync(TimeSpan.FromSeconds(20));
+            moved += await time.AdvanceUntilAsync(next, interval / 6);
+            moved.Should().BeGreaterThanOrEqualTo(interval * i, "a keepalive only after an idle interval");
+            var item = await next;
             item!.Value.EventType.Should().Be("keepalive");
             item.Value.EventId.Should().BeNull();
             item.Value.Data.Should().NotContain("seq");
         }
-        clock.Elapsed.Should().BeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(850), "three keepalives 300 ms apart");
 
         host.Fakes![id].Receive("PRIVMSG #a :wake");
         (await stream.NextEventAsync())!.Value.EventId.Should().Be("3");
@@ -248,42 +272,46 @@ public class StreamingApiTests
     [Fact]
     public async Task EmptyPollReturnsEmptyArrayAfterItsTimeout()
     {
-        await using var host = StartHost();
+        var time = new FakeTimeProvider();
+        await using var host = StartHost(time: time);
         var browser = host.NewBrowser();
         var id = await browser.ConnectAsync();
 
-        var clock = Stopwatch.StartNew();
-        var events = await browser.PollAsync(id, since: 2, timeoutSeconds: 0.5);
-        events.Should().BeEmpty();
-        clock.Elapsed.Should().BeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(450));
+        var poll = browser.PollAsync(id, since: 2, timeoutSeconds: 20);
+        (await time.AdvanceUntilAsync(poll, TimeSpan.FromSeconds(4))).Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(20));
+        (await poll).Should().BeEmpty();
     }
 
     [Fact]
     public async Task PollDefaultsToLongPollTimeout()
     {
-        await using var host = StartHost(new Dictionary<string, string?> { ["IrcStream:LongPollTimeout"] = "00:00:00.400" });
+        var time = new FakeTimeProvider();
+        await using var host = StartHost(new Dictionary<string, string?> { ["IrcStream:LongPollTimeout"] = "00:00:12" }, time: time);
         var browser = host.NewBrowser();
         var id = await browser.ConnectAsync();
-        var clock = Stopwatch.StartNew();
-        using var response = await browser.Http.GetAsync($"/api/connections/{id}/poll?since=2", Token);
+
+        var poll = browser.Http.GetAsync($"/api/connections/{id}/poll?since=2", Token);
+        // The clock moves once the poll waits, so how far it moved is about the wait, not the request's way in.
+        await WaitingPollsBecomeAsync(host, id, 1);
+        var moved = await time.AdvanceUntilAsync(poll, TimeSpan.FromSeconds(3));
+        moved.Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(12)).And.BeLessThan(StreamingApi.MaxPollTimeout, "the setting, not the cap");
+        using var response = await poll;
         (await response.Content.ReadAsStringAsync(Token)).Should().Be("[]");
-        clock.Elapsed.Should().BeGreaterThanOrEqualTo(TimeSpan.FromMilliseconds(350));
     }
 
     [Fact]
     public async Task WaitingPollReturnsAsSoonAsAMessageArrives()
     {
-        await using var host = StartHost();
+        await using var host = StartHost(time: new FakeTimeProvider());
         var browser = host.NewBrowser();
         var id = await browser.ConnectAsync();
 
         var poll = browser.PollAsync(id, since: 2, timeoutSeconds: 30);
-        await Task.Delay(200, Token);
+        await WaitingPollsBecomeAsync(host, id, 1);
         poll.IsCompleted.Should().BeFalse("nothing arrived yet");
-        var clock = Stopwatch.StartNew();
         host.Fakes![id].Receive(":bob!b@h PRIVMSG #a :now");
+        // The gateway's clock does not move: only the message can end the poll.
         var events = await poll.WaitAsync(TimeSpan.FromSeconds(10), Token);
-        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5));
         events.Should().ContainSingle();
         events[0].GetProperty("seq").GetInt64().Should().Be(3);
         events[0].GetProperty("params")[1].GetString().Should().Be("now");

@@ -120,6 +120,7 @@ public sealed class FailoverTests(InspircdFixture irc)
         // ERROR lines of the new owner (a takeover without chat history says so) are not states.
         log.Skip(takeover + 1).Select(Status).Where(s => s is not null and not "ERROR").Should().Equal(["CONNECTING", "CONNECTED", "REGISTERED"],
             "after the takeover only the new owner writes: nothing of the woken node (no DISCONNECTED, no CLOSED)");
+        log.Last(e => Status(e) == "ERROR").GetProperty("detail").GetString().Should().Be(Domain.Client.IrcClient.TakeoverWithoutHistory);
         using var described = await nodes.OnB.Http.GetAsync($"/api/connections/{id}", Token);
         JsonDocument.Parse(await described.Content.ReadAsStringAsync(Token)).RootElement.GetProperty("state").GetString().Should().Be("connected");
     }

@@ -19,7 +19,7 @@ public sealed class RedisEventLogTests(RedisFixture fixture)
         await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.Server.Configuration);
         var keys = new RedisKeys(RedisFixture.UniquePrefix("log"));
         await redis.GetDatabase().StringSetAsync(keys.Lease("c1"), Token, TimeSpan.FromMinutes(1));
-        var store = new RedisEventStore(redis, keys, capacity: 5000, TimeProvider.System);
+        var store = new RedisEventStore(redis, keys, capacity: 5000, TimeProvider.System, new ClusterMetrics(TestMeters.NewFactory()));
         var log = new RedisEventLog("c1", store, new EventLogLimits { MaxEvents = store.Capacity }, () => Token, TimeProvider.System);
 
         var appended = new List<StoredEvent>();
@@ -42,7 +42,7 @@ public sealed class RedisEventLogTests(RedisFixture fixture)
         var keys = new RedisKeys(RedisFixture.UniquePrefix("log"));
         var db = redis.GetDatabase();
         await db.StringSetAsync(keys.Lease("c1"), Token, TimeSpan.FromMinutes(1));
-        var store = new RedisEventStore(redis, keys, capacity: 100, TimeProvider.System);
+        var store = new RedisEventStore(redis, keys, capacity: 100, TimeProvider.System, new ClusterMetrics(TestMeters.NewFactory()));
         var log = new RedisEventLog("c1", store, new EventLogLimits { MaxEvents = store.Capacity }, () => Token, TimeProvider.System);
         log.Append(Status(1));
 
@@ -67,7 +67,7 @@ public sealed class RedisEventLogTests(RedisFixture fixture)
         await using var redis = await ConnectAsync(server);
         var keys = new RedisKeys("outage");
         await redis.GetDatabase().StringSetAsync(keys.Lease("c1"), Token);
-        var store = new RedisEventStore(redis, keys, capacity: 100, TimeProvider.System);
+        var store = new RedisEventStore(redis, keys, capacity: 100, TimeProvider.System, new ClusterMetrics(TestMeters.NewFactory()));
         var failures = 0;
         var log = new RedisEventLog("c1", store, new EventLogLimits { MaxEvents = store.Capacity }, () => Token, TimeProvider.System, onFailure: (_, _) => Interlocked.Increment(ref failures));
         await using var notifier = new RedisEventNotifier(redis, keys);
@@ -100,7 +100,7 @@ public sealed class RedisEventLogTests(RedisFixture fixture)
         await using var redis = await ConnectAsync(server);
         var keys = new RedisKeys("overflow");
         await redis.GetDatabase().StringSetAsync(keys.Lease("c1"), Token);
-        var store = new RedisEventStore(redis, keys, capacity: 10, TimeProvider.System);
+        var store = new RedisEventStore(redis, keys, capacity: 10, TimeProvider.System, new ClusterMetrics(TestMeters.NewFactory()));
         var log = new RedisEventLog("c1", store, new EventLogLimits { MaxEvents = store.Capacity, MaxHeldBytes = 0 }, () => Token, TimeProvider.System);
         await using var notifier = new RedisEventNotifier(redis, keys);
         await notifier.StartAsync();

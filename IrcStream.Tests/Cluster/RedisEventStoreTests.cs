@@ -148,7 +148,7 @@ public sealed class RedisEventStoreTests(RedisFixture fixture) : IAsyncLifetime
         behind.Woken.IsCompleted.Should().BeFalse("seq 3 is not after 5");
     }
 
-    private RedisEventStore Store(int capacity) => new(_redis, _keys, capacity, TimeProvider.System);
+    private RedisEventStore Store(int capacity) => new(_redis, _keys, capacity, TimeProvider.System, new ClusterMetrics(TestMeters.NewFactory()));
 
     private Task HoldLease(string connectionId, string token) =>
         _redis.GetDatabase().StringSetAsync(_keys.Lease(connectionId), token, TimeSpan.FromMinutes(1));

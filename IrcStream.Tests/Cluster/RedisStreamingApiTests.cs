@@ -11,7 +11,7 @@ namespace IrcStream.Tests.Cluster;
 [Collection("Redis")]
 public sealed class RedisStreamingApiTests(RedisFixture fixture) : StreamingApiTests
 {
-    protected override GatewayHost StartHost(IDictionary<string, string?>? settings = null, int eventBufferSize = 1000)
+    protected override GatewayHost StartHost(IDictionary<string, string?>? settings = null, int eventBufferSize = 1000, TimeProvider? time = null)
     {
         var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
@@ -19,7 +19,7 @@ public sealed class RedisStreamingApiTests(RedisFixture fixture) : StreamingApiT
             ["IrcStream:Redis:KeyPrefix"] = RedisFixture.UniquePrefix("streaming"),
             ["IrcStream:EventBufferSize"] = eventBufferSize.ToString(CultureInfo.InvariantCulture),
         };
-        return GatewayHost.Start(all, eventBufferSize: eventBufferSize);
+        return GatewayHost.Start(all, eventBufferSize: eventBufferSize, services: WithClock(time));
     }
 
     /// <summary>The owner copies appends into Redis behind them: wait, woken by the node channel, until the copy caught up.</summary>

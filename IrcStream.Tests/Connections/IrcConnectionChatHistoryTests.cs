@@ -1,3 +1,4 @@
+using IrcStream.Domain.Client;
 using IrcStream.Domain.Events;
 using IrcStream.Tests.Support;
 
@@ -46,6 +47,40 @@ public sealed class IrcConnectionChatHistoryTests
         var messages = connection.Events.ReadDecodedAfter(0).OfType<MessageEvent>()
             .Where(m => m.Message.Command == "PRIVMSG").Select(m => m.Message.Tags["msgid"]).ToArray();
         messages.Should().Equal("m1", "m2", "m5", "m3", "m4", "m6");
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AConnectionThatCarriesOnAnotherNodesLogFillsAfterItsNewestMessageOrSaysLinesMayBeMissing(bool serverHasHistory)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = FakeIrcServer.Start();
+        var log = new EventLog(100);
+        log.Append(new StatusEvent(IrcStatus.Registered, "filler", DateTimeOffset.UtcNow));
+        log.Append(new MessageEvent(Domain.Protocol.IrcMessage.Parse("@msgid=m7 :x!u@h PRIVMSG #a :seven"), DateTimeOffset.UtcNow));
+        await using var connection = TestConnections.Create(server.Host, server.Port, "filler", configure: o => o with { Channels = ["#a"] });
+        connection.CarryOn(log.ReadAfter(0));
+        connection.Start();
+        var peer = await server.AcceptAsync(Timeout, ct);
+
+        await peer.NegotiateCapsAsync(serverHasHistory ? Caps : "batch message-tags server-time", Timeout, ct);
+        await peer.WaitForAsync("CAP", Timeout, ct, "END");
+        await peer.WelcomeAsync(Timeout, ct);
+        await peer.WaitForAsync("JOIN", Timeout, ct, "#a");
+        await peer.SendLinesAsync(ct, ":filler!u@h JOIN #a");
+
+        if (serverHasHistory)
+        {
+            (await peer.WaitForAsync("CHATHISTORY", Timeout, ct)).Params.Should().Equal("AFTER", "#a", "msgid=m7", IrcClient.MaxFillMessages.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            var said = await connection.Events.WaitForStatusAsync(IrcStatus.Error, Timeout, ct);
+            said.Detail.Should().Be(IrcClient.TakeoverWithoutHistory);
+            await peer.SyncAsync(Timeout, ct);
+            peer.ReceivedLines.Should().NotContain(l => l.StartsWith("CHATHISTORY", StringComparison.Ordinal));
+        }
     }
 
     private static async Task RegisterAsync(FakeIrcPeer peer, CancellationToken ct)

@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using IrcStream.Domain.Connections;
 using IrcStream.Domain.Events;
 using IrcStream.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IrcStream.Tests.Connections;
 
@@ -63,14 +63,22 @@ public sealed class IrcConnectionLifecycleTests
     public async Task AServerThatStopsAnsweringPingIsDisconnectedAndReconnected()
     {
         var ct = TestContext.Current.CancellationToken;
-        var settings = TestConnections.Settings with { PingIdle = TimeSpan.FromMilliseconds(300), PingTimeout = TimeSpan.FromMilliseconds(300) };
+        var time = new FakeTimeProvider();
+        var (idle, timeout) = (TimeSpan.FromSeconds(90), TimeSpan.FromSeconds(60));
+        var settings = TestConnections.Settings with { PingIdle = idle, PingTimeout = timeout, Time = time, QuitWait = TimeSpan.Zero };
         await using var fake = await FakeServerConnection.StartAsync("idle", ct, settings, welcome: true);
         var (connection, silent) = fake;
 
-        await silent.WaitForAsync("PING", Timeout, ct);
-        var lost = await connection.Events.WaitForStatusAsync(IrcStatus.Disconnected, Timeout, ct);
+        var ping = silent.WaitForAsync("PING", Timeout, ct);
+        var moved = await time.AdvanceUntilAsync(ping, TimeSpan.FromSeconds(10));
+        moved.Should().BeGreaterThanOrEqualTo(idle, "a PING only after the server was silent that long");
+        var disconnected = connection.Events.WaitForStatusAsync(IrcStatus.Disconnected, Timeout, ct);
+        moved += await time.AdvanceUntilAsync(disconnected, TimeSpan.FromSeconds(10));
+        moved.Should().BeGreaterThanOrEqualTo(idle + timeout, "the loss only after the PING went unanswered for PingTimeout");
+        var lost = await disconnected;
         lost.Detail.Should().Contain("did not answer PING");
         await connection.Events.WaitForStatusAsync(IrcStatus.Reconnecting, Timeout, ct, after: lost.Seq);
+        time.Advance(settings.ReconnectDelay);
         var second = await fake.Server.AcceptAsync(Timeout, ct);
         await second.WelcomeAsync(Timeout, ct);
         await connection.Events.WaitForStatusAsync(IrcStatus.Registered, Timeout, ct, after: lost.Seq);
@@ -80,14 +88,19 @@ public sealed class IrcConnectionLifecycleTests
     public async Task AServerThatAnswersPingStaysConnected()
     {
         var ct = TestContext.Current.CancellationToken;
-        var settings = TestConnections.Settings with { PingIdle = TimeSpan.FromMilliseconds(200), PingTimeout = TimeSpan.FromMilliseconds(400) };
+        var time = new FakeTimeProvider();
+        var settings = TestConnections.Settings with { PingIdle = TimeSpan.FromSeconds(90), PingTimeout = TimeSpan.FromSeconds(60), Time = time, QuitWait = TimeSpan.Zero };
         await using var fake = await FakeServerConnection.StartAsync("alive", ct, settings, welcome: true);
         var (connection, peer) = fake;
 
         for (var i = 0; i < 3; i++)
         {
-            var ping = await peer.WaitForAsync("PING", Timeout, ct);
-            await peer.SendLinesAsync(ct, $":fake.server PONG fake.server :{ping.Params[^1]}");
+            var ping = peer.WaitForAsync("PING", Timeout, ct);
+            // Small steps: the clock may run a little past the PING before the test sees it, never near PingTimeout.
+            await time.AdvanceUntilAsync(ping, TimeSpan.FromSeconds(2));
+            await peer.SendLinesAsync(ct, $":fake.server PONG fake.server :{(await ping).Params[^1]}");
+            // The answer counts as traffic: the next PING is a whole idle period after it, with no loss between.
+            await peer.SyncAsync(Timeout, ct);
         }
 
         connection.Events.Statuses().Should().NotContain(IrcStatus.Disconnected);
@@ -266,21 +279,47 @@ public sealed class IrcConnectionLifecycleTests
     }
 
     [Fact]
+    public async Task AfterALossTheConnectionWaitsReconnectDelayOnItsClockThenLongerAfterAFailedAttempt()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = FakeIrcServer.Start();
+        var time = new FakeTimeProvider();
+        var delay = TimeSpan.FromSeconds(30);
+        var settings = TestConnections.Settings with { ReconnectDelay = delay, MaxReconnectDelay = TimeSpan.FromMinutes(10), Time = time, QuitWait = TimeSpan.Zero };
+        await using var connection = TestConnections.Start(server, "patient", settings);
+        var peer = await server.AcceptAsync(Timeout, ct);
+        await peer.DisposeAsync();
+        var lost = await connection.Events.WaitForStatusAsync(IrcStatus.Reconnecting, Timeout, ct);
+
+        time.Advance(delay - TimeSpan.FromMilliseconds(1));
+        connection.State.Should().Be(ConnectionState.Reconnecting, "the first wait is the configured delay");
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var again = await server.AcceptAsync(Timeout, ct);
+
+        // Lost again before the welcome: a failure in a row, so the next wait has grown (doubled, ±20 %).
+        await again.DisposeAsync();
+        await connection.Events.WaitForStatusAsync(IrcStatus.Reconnecting, Timeout, ct, after: lost.Seq);
+        time.Advance(delay * 1.6 - TimeSpan.FromMilliseconds(1));
+        connection.State.Should().Be(ConnectionState.Reconnecting, "the second wait is at least 1.6 times the delay");
+        time.Advance(delay);
+        await server.AcceptAsync(Timeout, ct);
+    }
+
+    [Fact]
     public async Task CloseWhileWaitingToReconnectReturnsAtOnceAndClosesTheSocket()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var server = FakeIrcServer.Start();
-        var settings = TestConnections.Settings with { ReconnectDelay = TimeSpan.FromMinutes(10), MaxReconnectDelay = TimeSpan.FromMinutes(10) };
+        // The connection's clock stands still: the delay cannot end, so only the close can end the wait.
+        var settings = TestConnections.Settings with { ReconnectDelay = TimeSpan.FromMinutes(10), Time = new FakeTimeProvider() };
         var connection = TestConnections.Start(server, "waiting", settings);
         var peer = await server.AcceptAsync(Timeout, ct);
         await peer.DisposeAsync();
         await connection.Events.WaitForStatusAsync(IrcStatus.Reconnecting, Timeout, ct);
         connection.State.Should().Be(ConnectionState.Reconnecting);
 
-        var watch = Stopwatch.StartNew();
         await connection.CloseAsync("bye").AsTask().WaitAsync(Timeout, ct);
 
-        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5));
         connection.Events.Statuses()[^1].Should().Be(IrcStatus.Closed);
         connection.State.Should().Be(ConnectionState.Closed);
     }
