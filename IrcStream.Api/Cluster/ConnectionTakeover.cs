@@ -166,14 +166,9 @@ internal sealed class ConnectionTakeover(
             var why = reason == Handover ? $"node {previous} was stopping and handed it over" : $"node {previous} stopped renewing its lease";
             ClusterLog.TakingOver(_logger, node.Id, id, previous, why, connectionOptions.Endpoint, connectionOptions.Nick ?? "(the browser registers)",
                 connectionOptions.Channels.Count == 0 ? "no channels" : string.Join(' ', connectionOptions.Channels));
-            log.Append(new StatusEvent(IrcStatus.Reconnecting, $"The gateway node changed ({why}); connecting again from node {node.Id}.", time.GetUtcNow()));
-            // Lines the previous owner accepted and never wrote: said, not sent (sending them now could send some twice).
-            if (await pending.TakeAsync(id).ConfigureAwait(false) is { Count: > 0 } notSent)
-            {
-                ClusterLog.LinesNotSent(_logger, id, previous, notSent.Count);
-                log.Append(new StatusEvent(IrcStatus.Error, ConnectionHandover.NotSent(notSent), time.GetUtcNow()));
-            }
             await _db.HashSetAsync(keys.Connection(id), "owner", node.Id).ConfigureAwait(false);
+            // Taken in before anything is appended: a node that began stopping meanwhile gives the lease back having
+            // said nothing, so the log never claims a node connected that never did.
             if (!directory.Adopt(connection, session))
             {
                 // This node began stopping meanwhile: give the lease back for another node.
@@ -181,6 +176,8 @@ internal sealed class ConnectionTakeover(
                 await leases.ReleaseAsync(id).ConfigureAwait(false);
                 return;
             }
+            log.Append(new StatusEvent(IrcStatus.Reconnecting, $"The gateway node changed ({why}); connecting again from node {node.Id}.", time.GetUtcNow()));
+            await ReportNotSentAsync(id, previous, log);
             connection.Start();
             metrics.TakenOver(reason);
             _ = MeasureAsync(connection, reason, reason == Handover ? time.GetUtcNow() : since);
@@ -191,6 +188,22 @@ internal sealed class ConnectionTakeover(
             _logger.LogWarning(ex, "Taking over connection {ConnectionId} failed; it is left for the next round", id);
             eventLogs.Abandon(id);
             await leases.ReleaseAsync(id).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Lines the previous owner accepted and never wrote: said, not sent (sending them now could send some twice).</summary>
+    private async Task ReportNotSentAsync(string id, string previous, RedisEventLog log)
+    {
+        try
+        {
+            if (await pending.TakeAsync(id).ConfigureAwait(false) is not { Count: > 0 } notSent) return;
+            ClusterLog.LinesNotSent(_logger, id, previous, notSent.Count);
+            log.Append(new StatusEvent(IrcStatus.Error, ConnectionHandover.NotSent(notSent), time.GetUtcNow()));
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // The connection is this node's now and goes on; only the report is missing.
+            _logger.LogWarning(ex, "Connection {ConnectionId}: the lines its previous owner left unwritten could not be read from Redis", id);
         }
     }
 

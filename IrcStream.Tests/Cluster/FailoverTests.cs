@@ -48,6 +48,7 @@ public sealed class FailoverTests(InspircdFixture irc)
         log.Skip(reconnecting).Should().Contain(e => Status(e) == "REGISTERED");
         log.Take(reconnecting).Should().Contain(e => Status(e) == "REGISTERED", "the events of the first owner are still there");
         nodes.B.Output.Should().Contain($"takes over connection {id}");
+        await WaitForRegisteredAgainLogAsync(nodes.B, id);
     }
 
     [Fact]
@@ -77,6 +78,7 @@ public sealed class FailoverTests(InspircdFixture irc)
         log.Select(e => e.GetProperty("seq").GetInt64()).Should().Equal(Enumerable.Range(1, log.Count).Select(i => (long)i));
         log.Should().Contain(e => Status(e) == "RECONNECTING" && Detail(e).Contains("handed it over", StringComparison.Ordinal), Describe(log));
         log.Should().NotContain(e => Status(e) == "CLOSED" || Status(e) == "DISCONNECTED", "a handover neither closes nor drops the connection in its log");
+        await WaitForRegisteredAgainLogAsync(nodes.B, id);
     }
 
     [Fact]
@@ -201,6 +203,10 @@ public sealed class FailoverTests(InspircdFixture irc)
         }
         return log;
     }
+
+    /// <summary>The new owner logs the takeover's end with how long it took (what its duration metric records).</summary>
+    private static Task WaitForRegisteredAgainLogAsync(GatewayProcess owner, string id) =>
+        WaitForOutputAsync(owner, $"Connection {id} is registered again");
 
     private static async Task WaitForOutputAsync(GatewayProcess process, string text)
     {
