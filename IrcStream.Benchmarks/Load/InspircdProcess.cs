@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace IrcStream.Benchmarks.Load;
 
@@ -15,10 +13,10 @@ public sealed class InspircdProcess : IAsyncDisposable
     public const string BinaryPath = "/usr/sbin/inspircd";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly Process _process;
+    private readonly ServerProcess _process;
     private readonly string _directory;
 
-    private InspircdProcess(Process process, string directory, int port)
+    private InspircdProcess(ServerProcess process, string directory, int port)
     {
         _process = process;
         _directory = directory;
@@ -31,7 +29,7 @@ public sealed class InspircdProcess : IAsyncDisposable
     public static async Task<InspircdProcess> StartAsync(CancellationToken cancellationToken)
     {
         var directory = Directory.CreateTempSubdirectory("ircstream-load-inspircd-").FullName;
-        var port = FreePort();
+        var port = ServerProcess.FreeLoopbackPort();
         var config = Path.Combine(directory, "inspircd.conf");
         await File.WriteAllTextAsync(config, string.Create(CultureInfo.InvariantCulture, $"""
             <server name="irc.load.test" description="IrcStream load harness" network="IrcStreamLoad">
@@ -48,47 +46,22 @@ public sealed class InspircdProcess : IAsyncDisposable
             <log method="file" type="* -USERINPUT -USEROUTPUT" level="default" target="{Path.Combine(directory, "ircd.log")}">
 
             """), cancellationToken);
-        var start = new ProcessStartInfo(BinaryPath) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(BinaryPath);
         foreach (var argument in new[] { "--runasroot", "--nofork", $"--config={config}" }) start.ArgumentList.Add(argument);
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"{BinaryPath} did not start.");
-        _ = process.StandardError.ReadToEndAsync(CancellationToken.None);
         try
         {
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            limit.CancelAfter(StartTimeout);
-            while (await process.StandardOutput.ReadLineAsync(limit.Token) is { } line)
-            {
-                if (line.Contains("InspIRCd is now running", StringComparison.Ordinal))
-                {
-                    _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-                    return new InspircdProcess(process, directory, port);
-                }
-            }
-            throw new InvalidOperationException($"InspIRCd exited before it was ready (port {port}).");
+            return new InspircdProcess(await ServerProcess.StartAsync(start, "InspIRCd is now running", StartTimeout, cancellationToken), directory, port);
         }
         catch
         {
-            process.Kill();
-            process.Dispose();
+            Directory.Delete(directory, recursive: true);
             throw;
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-        _process.Dispose();
+        await _process.DisposeAsync();
         Directory.Delete(_directory, recursive: true);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
