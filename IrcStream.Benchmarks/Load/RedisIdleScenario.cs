@@ -46,7 +46,9 @@ public static class RedisIdleScenario
                 });
             await Task.Delay(Settle, cancellationToken);
 
-            await using var redis = await ConnectionMultiplexer.ConnectAsync(redisServer.Configuration);
+            var configuration = ConfigurationOptions.Parse(redisServer.Configuration);
+            configuration.AllowAdmin = true;
+            await using var redis = await ConnectionMultiplexer.ConnectAsync(configuration);
             var server = redis.GetServer(redis.GetEndPoints()[0]);
             var table = new StringBuilder();
             table.AppendLine(CultureInfo.InvariantCulture,
