@@ -57,6 +57,7 @@ public static class WelcomeScenario
             await Task.WhenAll(first.Concat(second).Select(s => s.StopReadingAsync()));
             await Task.Delay(Settle, cancellationToken);
             var closed = await rig.Gateway.MeasureAsync(collect: true, cancellationToken);
+            await rig.Gateway.DumpHeapAsync(options.HeapDumps, $"{Name}-{run}-closed", cancellationToken);
             var third = await rig.OpenManyAsync(half, transport, Count, cancellationToken);
             await Task.WhenAll(third.Select(s => s.StopReadingAsync()));
             await Task.Delay(Settle, cancellationToken);
