@@ -9,8 +9,8 @@ namespace IrcStream.Domain.Connections;
 /// The loops of one socket: a read loop that frames and parses lines and a single writer loop over an
 /// <see cref="OutgoingQueue"/>; the clock's shared <see cref="PingWheel"/> checks it for a silent server. The read
 /// and write loops post what happened to the <see cref="ClientLoop"/>, the only one that talks to the
-/// <see cref="IrcClient"/>. They stop together on one token, and <see cref="RunAsync"/> returns only when all of
-/// them have.
+/// <see cref="IrcClient"/>. They stop together on one token, and <see cref="RunAsync"/> returns only when both
+/// have.
 /// </summary>
 internal sealed class IrcSocket : IPingWatched
 {
@@ -59,11 +59,10 @@ internal sealed class IrcSocket : IPingWatched
         using var running = CancellationTokenSource.CreateLinkedTokenSource(stop);
         _lastTraffic = _time.GetTimestamp();
         _clientLoop.Opened(detail, _time.GetUtcNow());
-        var clientLoop = _clientLoop.RunAsync();
         Task<SocketEnd> Run(Func<CancellationToken, Task<SocketEnd>> loop, string lost) => SocketEnd.OfLoopAsync(loop, lost, running.Token);
         Task<SocketEnd>[] loops = [Run(ReadLoopAsync, "The connection was lost"), Run(WriteLoopAsync, "The connection was lost while writing")];
         _pingWheel.Watch(this, _pingWheel.After(_lastTraffic, _settings.PingIdle));
-        var first = await Task.WhenAny([.. loops, _silent.Task, clientLoop]).ConfigureAwait(false);
+        var first = await Task.WhenAny([.. loops, _silent.Task]).ConfigureAwait(false);
         _open = false;
         _pingWheel.Unwatch(this);
         Outgoing.Complete();
@@ -77,11 +76,9 @@ internal sealed class IrcSocket : IPingWatched
         finally
         {
             Unsent = _takenUnwritten is { } taken ? [taken, .. Outgoing.TakeUnsent()] : Outgoing.TakeUnsent();
-            // What was read before the end (the server's ERROR) still goes through the client.
-            _clientLoop.Complete();
-            await clientLoop.ConfigureAwait(false);
         }
-        return (first is Task<SocketEnd> loop ? await loop.ConfigureAwait(false) : SocketEnd.Closed).After(_client.State);
+        // What was read before the end (the server's ERROR) went through the client as it was read.
+        return (await first.ConfigureAwait(false)).After(_client.State);
     }
 
     private async Task<SocketEnd> ReadLoopAsync(CancellationToken cancellationToken)
@@ -101,7 +98,7 @@ internal sealed class IrcSocket : IPingWatched
                 {
                     var input = SocketInput.Framed(frame, line, framer.LastError, _time.GetUtcNow());
                     if (input.Kind == SocketInputKind.Received) _settings.Metrics.EventReceived();
-                    await _clientLoop.PostAsync(input, cancellationToken).ConfigureAwait(false);
+                    _clientLoop.Post(input);
                 }
                 reader.AdvanceTo(buffer.Start, buffer.End);
                 if (result.IsCompleted) return SocketEnd.ServerClosed;
@@ -130,7 +127,7 @@ internal sealed class IrcSocket : IPingWatched
             {
                 batch.Add(line);
                 // Told before the write, so the log has an own message before any reply the server sends to it.
-                await _clientLoop.PostAsync(SocketInput.Written(line, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+                _clientLoop.Post(SocketInput.Written(line, _time.GetUtcNow()));
             }
             while (!batch.IsFull && Outgoing.TryTakeNow(out line));
             await _stream.WriteAsync(batch.Bytes, cancellationToken).ConfigureAwait(false);
