@@ -59,8 +59,7 @@ internal sealed class IrcSocket : IPingWatched
         using var running = CancellationTokenSource.CreateLinkedTokenSource(stop);
         _lastTraffic = _time.GetTimestamp();
         _clientLoop.Opened(detail, _time.GetUtcNow());
-        Task<SocketEnd> Run(Func<CancellationToken, Task<SocketEnd>> loop, string lost) => SocketEnd.OfLoopAsync(loop, lost, running.Token);
-        Task<SocketEnd>[] loops = [Run(ReadLoopAsync, "The connection was lost"), Run(WriteLoopAsync, "The connection was lost while writing")];
+        Task<SocketEnd>[] loops = [ReadLoopAsync(running.Token), WriteLoopAsync(running.Token)];
         _pingWheel.Watch(this, _pingWheel.After(_lastTraffic, _settings.PingIdle));
         var first = await Task.WhenAny([.. loops, _silent.Task]).ConfigureAwait(false);
         _open = false;
@@ -104,6 +103,10 @@ internal sealed class IrcSocket : IPingWatched
                 if (result.IsCompleted) return SocketEnd.ServerClosed;
             }
         }
+        catch (Exception failure) when (SocketEnd.Ends(failure, cancellationToken))
+        {
+            return SocketEnd.Of(failure, "The connection was lost", cancellationToken);
+        }
         finally
         {
             await reader.CompleteAsync().ConfigureAwait(false);
@@ -113,27 +116,36 @@ internal sealed class IrcSocket : IPingWatched
 
     private async Task<SocketEnd> WriteLoopAsync(CancellationToken cancellationToken)
     {
-        while (true)
+        try
         {
-            var line = await Outgoing.TakeAsync(cancellationToken).ConfigureAwait(false);
-            if (_writeFence?.Invoke() == false)
+            while (true)
             {
-                // The line goes back unwritten with those behind it: this gateway may no longer speak for the user.
-                if (line.FromUser) _takenUnwritten = line.Text;
-                return SocketEnd.Fenced;
+                // The queue's own wait rather than TakeAsync: an idle socket holds no state machine for it.
+                OutgoingLine line;
+                while (!Outgoing.TryTake(out line, out var woken, cancellationToken)) await woken.ConfigureAwait(false);
+                if (_writeFence?.Invoke() == false)
+                {
+                    // The line goes back unwritten with those behind it: this gateway may no longer speak for the user.
+                    if (line.FromUser) _takenUnwritten = line.Text;
+                    return SocketEnd.Fenced;
+                }
+                using var batch = new LineBatch();
+                do
+                {
+                    batch.Add(line);
+                    // Told before the write, so the log has an own message before any reply the server sends to it.
+                    _clientLoop.Post(SocketInput.Written(line, _time.GetUtcNow()));
+                }
+                while (!batch.IsFull && Outgoing.TryTakeNow(out line));
+                await _stream.WriteAsync(batch.Bytes, cancellationToken).ConfigureAwait(false);
+                await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                _settings.Metrics.LinesWritten(batch.FromUser, batch.FromGateway);
+                if (batch.FromUser > 0) _userLinesWritten?.Invoke(batch.LastUserNumber);
             }
-            using var batch = new LineBatch();
-            do
-            {
-                batch.Add(line);
-                // Told before the write, so the log has an own message before any reply the server sends to it.
-                _clientLoop.Post(SocketInput.Written(line, _time.GetUtcNow()));
-            }
-            while (!batch.IsFull && Outgoing.TryTakeNow(out line));
-            await _stream.WriteAsync(batch.Bytes, cancellationToken).ConfigureAwait(false);
-            await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-            _settings.Metrics.LinesWritten(batch.FromUser, batch.FromGateway);
-            if (batch.FromUser > 0) _userLinesWritten?.Invoke(batch.LastUserNumber);
+        }
+        catch (Exception failure) when (SocketEnd.Ends(failure, cancellationToken))
+        {
+            return SocketEnd.Of(failure, "The connection was lost while writing", cancellationToken);
         }
     }
 

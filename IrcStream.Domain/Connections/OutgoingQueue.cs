@@ -19,8 +19,8 @@ internal readonly record struct OutgoingLine(string Text, bool FromUser, IrcMess
 /// <remarks>
 /// Most connections are idle most of the time, so an empty queue holds nothing: each queue is allocated when a line
 /// arrives and let go when its last line is taken, and the writer's wait is this object itself (a reusable
-/// <see cref="IValueTaskSource"/> woken by whoever queues a line), not a wait on each queue with a token source to
-/// give the other one up.
+/// <see cref="IValueTaskSource"/> woken by whoever queues a line, with one token registration for the socket's
+/// life), not a wait on each queue with a token source to give the other one up.
 /// </remarks>
 internal sealed class OutgoingQueue : IValueTaskSource
 {
@@ -43,6 +43,8 @@ internal sealed class OutgoingQueue : IValueTaskSource
     /// <summary>The writer's pending wait: armed (1) while it waits, disarmed by the first wake.</summary>
     private ManualResetValueTaskSourceCore<bool> _wait = new() { RunContinuationsAsynchronously = true };
     private int _armed;
+    private CancellationToken _wakeToken;
+    private CancellationTokenRegistration _wakeOnCancel;
     /// <summary>Wakes the writer when a user line's flood-control slot comes; only while a line waits for it.</summary>
     private ITimer? _floodTimer;
 
@@ -107,39 +109,44 @@ internal sealed class OutgoingQueue : IValueTaskSource
     /// <summary>Waits for the next line that may be written now: a priority line, or a user line flood control lets through.</summary>
     public async ValueTask<OutgoingLine> TakeAsync(CancellationToken cancellationToken)
     {
-        while (true)
+        OutgoingLine line;
+        while (!TryTake(out line, out var woken, cancellationToken)) await woken.ConfigureAwait(false);
+        return line;
+    }
+
+    /// <summary>
+    /// Takes the next line that may be written now, or gives the wait for one: <paramref name="woken"/> completes
+    /// when there may be one (take again then: a wake with nothing new is harmless) and throws once
+    /// <paramref name="cancellationToken"/> is cancelled. The writer loop's wait, which allocates nothing.
+    /// </summary>
+    public bool TryTake(out OutgoingLine line, out ValueTask woken, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        woken = default;
+        lock (_gate)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var woken = ValueTask.CompletedTask;
-            bool completed;
-            lock (_gate)
+            if (TryTakeLine(out line, out var floodWait)) return true;
+            if (!_completed)
             {
-                if (TryTake(out var line, out var floodWait)) return line;
-                completed = _completed;
-                if (!completed)
-                {
-                    if (floodWait is { } wait) WakeAfter(wait);
-                    woken = Arm();
-                }
+                if (floodWait is { } wait) WakeAfter(wait);
+                WakeOnCancel(cancellationToken);
+                woken = Arm();
+                return false;
             }
-            if (completed)
-            {
-                // Nothing more will be written; the socket's loops are being stopped.
-                await Task.Delay(Timeout.InfiniteTimeSpan, _time, cancellationToken).ConfigureAwait(false);
-            }
-            using (cancellationToken.UnsafeRegister(static queue => ((OutgoingQueue)queue!).Wake(), this))
-                await woken.ConfigureAwait(false);
         }
+        // Nothing more will be written; the socket's loops are being stopped.
+        woken = new ValueTask(Task.Delay(Timeout.InfiniteTimeSpan, _time, cancellationToken));
+        return false;
     }
 
     /// <summary>The next line when one may be written at once, so the writer can put several in one socket write.</summary>
     public bool TryTakeNow(out OutgoingLine line)
     {
-        lock (_gate) return TryTake(out line, out _);
+        lock (_gate) return TryTakeLine(out line, out _);
     }
 
     /// <summary>Only the writer loop calls this (and so the flood limiter), under the gate: a user line is looked at, then taken, by its one reader.</summary>
-    private bool TryTake(out OutgoingLine line, out TimeSpan? floodWait)
+    private bool TryTakeLine(out OutgoingLine line, out TimeSpan? floodWait)
     {
         floodWait = null;
         line = default;
@@ -172,6 +179,15 @@ internal sealed class OutgoingQueue : IValueTaskSource
         else _floodTimer = _time.CreateTimer(static queue => ((OutgoingQueue)queue!).Wake(), this, wait, Timeout.InfiniteTimeSpan);
     }
 
+    /// <summary>Under the gate: a cancelled token wakes the writer, registered once for the token it waits with (the same for every wait of a socket).</summary>
+    private void WakeOnCancel(CancellationToken cancellationToken)
+    {
+        if (cancellationToken == _wakeToken) return;
+        _wakeOnCancel.Dispose();
+        _wakeToken = cancellationToken;
+        _wakeOnCancel = cancellationToken.UnsafeRegister(static queue => ((OutgoingQueue)queue!).Wake(), this);
+    }
+
     private ValueTask Arm()
     {
         _wait.Reset();
@@ -185,7 +201,11 @@ internal sealed class OutgoingQueue : IValueTaskSource
         if (Interlocked.Exchange(ref _armed, 0) == 1) _wait.SetResult(true);
     }
 
-    void IValueTaskSource.GetResult(short token) => _wait.GetResult(token);
+    void IValueTaskSource.GetResult(short token)
+    {
+        _wait.GetResult(token);
+        _wakeToken.ThrowIfCancellationRequested();
+    }
 
     ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => _wait.GetStatus(token);
 
