@@ -257,7 +257,8 @@ public sealed class IrcConnectionLifecycleTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var server = FakeIrcServer.Start();
-        var connection = TestConnections.Start(server, "closer");
+        // QuitWait longer than the test: the close ends when the server closes, however slowly the test answers the QUIT.
+        var connection = TestConnections.Start(server, "closer", TestConnections.Settings with { QuitWait = Timeout });
         var peer = await server.AcceptAsync(Timeout, ct);
         await peer.WelcomeAsync(Timeout, ct);
         await connection.Events.WaitForStatusAsync(IrcStatus.Registered, Timeout, ct);
