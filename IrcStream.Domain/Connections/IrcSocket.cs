@@ -1,4 +1,4 @@
-using System.IO.Pipelines;
+using System.Buffers;
 using IrcStream.Domain.Client;
 using IrcStream.Domain.Diagnostics;
 using IrcStream.Domain.Protocol;
@@ -14,6 +14,9 @@ namespace IrcStream.Domain.Connections;
 /// </summary>
 internal sealed class IrcSocket : IPingWatched
 {
+    /// <summary>The read buffer, rented while data comes in: room for an unfinished line of the longest kind and as much again.</summary>
+    private const int ReadBufferBytes = 2 * IrcLimits.MaxIncomingLineBytes;
+
     private readonly Stream _stream;
     private readonly IrcClient _client;
     private readonly ClientLoop _clientLoop;
@@ -82,25 +85,44 @@ internal sealed class IrcSocket : IPingWatched
 
     private async Task<SocketEnd> ReadLoopAsync(CancellationToken cancellationToken)
     {
-        // Zero-byte reads: an idle connection waits for data without holding a rented read buffer.
-        var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true, useZeroByteReads: true));
         var framer = new IrcLineFramer();
+        // The stream read straight into a rented buffer rather than through a PipeReader (its own token source,
+        // registration, segments and read state, held by every idle socket). Between reads the buffer holds only an
+        // unfinished line, at its start; the framer drops a line before it outgrows the buffer.
+        byte[]? buffer = null;
+        var held = 0;
         try
         {
             while (true)
             {
-                var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                if (buffer is null)
+                {
+                    // A zero-byte read: an idle connection waits for data without holding a read buffer.
+                    await _stream.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                    buffer = ArrayPool<byte>.Shared.Rent(ReadBufferBytes);
+                }
+                var read = await _stream.ReadAsync(buffer.AsMemory(held), cancellationToken).ConfigureAwait(false);
+                if (read == 0) return SocketEnd.ServerClosed;
                 Volatile.Write(ref _lastTraffic, _time.GetTimestamp());
-                var buffer = result.Buffer;
+                var length = held + read;
+                var unframed = new ReadOnlySequence<byte>(buffer, 0, length);
                 FrameResult frame;
-                while ((frame = framer.TryReadLine(ref buffer, out var line)) != FrameResult.NeedMoreData)
+                while ((frame = framer.TryReadLine(ref unframed, out var line)) != FrameResult.NeedMoreData)
                 {
                     var input = SocketInput.Framed(frame, line, framer.LastError, _time.GetUtcNow());
                     if (input.Kind == SocketInputKind.Received) _settings.Metrics.EventReceived();
                     _clientLoop.Post(input);
                 }
-                reader.AdvanceTo(buffer.Start, buffer.End);
-                if (result.IsCompleted) return SocketEnd.ServerClosed;
+                held = (int)unframed.Length;
+                if (held > 0)
+                {
+                    buffer.AsSpan(length - held, held).CopyTo(buffer);
+                }
+                else
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = null;
+                }
             }
         }
         catch (Exception failure) when (SocketEnd.Ends(failure, cancellationToken))
@@ -109,7 +131,7 @@ internal sealed class IrcSocket : IPingWatched
         }
         finally
         {
-            await reader.CompleteAsync().ConfigureAwait(false);
+            if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
             _readEnded.TrySetResult();
         }
     }
