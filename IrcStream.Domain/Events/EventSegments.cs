@@ -21,8 +21,11 @@ internal sealed class EventSegments
     /// <summary>The first segment of a log: a quiet connection's few status events fit.</summary>
     public const int FirstSegmentBytes = 512;
 
-    /// <summary>The largest shared segment: about 25 channel lines; far below the large-object heap (85,000 bytes).</summary>
-    public const int MaxSegmentBytes = 8 * 1024;
+    /// <summary>
+    /// The largest shared segment: about a dozen channel lines, far below the large-object heap (85,000 bytes). Small, as a
+    /// log that goes quiet holds on average half a segment unused at its end and half a segment of dropped events at its start.
+    /// </summary>
+    public const int MaxSegmentBytes = 4 * 1024;
 
     // An array's header (object header, method table, length) and a Segment's slot in its ring.
     private const int ArrayHeaderBytes = 24;
@@ -129,7 +132,7 @@ internal sealed class EventSegments
             }
             Seal(ref current);
         }
-        // After a full segment the log is busy: the next starts at the largest size, so a firehose does not copy as it grows.
+        // After a full segment the log is busy: the next starts at the largest size, so a firehose neither copies nor allocates twice.
         var size = length > MaxSegmentBytes ? length : _segments.Count > 0 ? MaxSegmentBytes : SizeFor(length);
         _segments.Add(new Segment(new byte[size], seq));
         _currentUsed = 0;

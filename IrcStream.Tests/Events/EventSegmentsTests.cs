@@ -26,9 +26,9 @@ public sealed class EventSegmentsTests
         var events = new EventSegments(1);
         var first = events.Add(EventTypes.Message, Json(1, 300));
 
-        for (var i = 2; i <= 20; i++) events.Add(EventTypes.Message, Json(i, 300));
+        for (var i = 2; i <= 12; i++) events.Add(EventTypes.Message, Json(i, 300));
 
-        events.SegmentCount.Should().Be(1, "6,000 bytes fit in one segment grown up to 8 KB");
+        events.SegmentCount.Should().Be(1, "3,600 bytes fit in one segment grown from 512 bytes up to 4 KB");
         first.Json.ToArray().Should().Equal(Json(1, 300), "the view handed out first still reads the event it was given for");
         events[1].Json.ToArray().Should().Equal(Json(1, 300));
         MemoryMarshal.TryGetArray(events[1].Json, out var now).Should().BeTrue();
