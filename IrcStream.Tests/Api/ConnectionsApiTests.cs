@@ -201,7 +201,7 @@ public sealed class ConnectionsApiTests
 
         using var response = await browser.Http.DeleteAsync($"/api/connections/{id}", Token);
         response.StatusCode.Should().Be(HttpStatusCode.NoContent);
-        (await fake.Closed.WaitAsync(TimeSpan.FromSeconds(5), Token)).Should().NotBeNullOrEmpty();
+        (await fake.Closed.WaitAsync(TimeSpan.FromSeconds(10), Token)).Should().NotBeNullOrEmpty();
         fake.SentLines.Should().ContainSingle(l => l.StartsWith("QUIT", StringComparison.Ordinal));
         fake.Events.IsCompleted.Should().BeTrue();
         fake.Disposed.Should().BeTrue();

@@ -89,17 +89,20 @@ public sealed class IrcConnectionLifecycleTests
     {
         var ct = TestContext.Current.CancellationToken;
         var time = new FakeTimeProvider();
-        var settings = TestConnections.Settings with { PingIdle = TimeSpan.FromSeconds(90), PingTimeout = TimeSpan.FromSeconds(60), Time = time, QuitWait = TimeSpan.Zero };
+        var idle = TimeSpan.FromSeconds(90);
+        var settings = TestConnections.Settings with { PingIdle = idle, PingTimeout = TimeSpan.FromSeconds(60), Time = time, QuitWait = TimeSpan.Zero };
         await using var fake = await FakeServerConnection.StartAsync("alive", ct, settings, welcome: true);
         var (connection, peer) = fake;
 
         for (var i = 0; i < 3; i++)
         {
             var ping = peer.WaitForAsync("PING", Timeout, ct);
-            // Small steps: the clock may run a little past the PING before the test sees it, never near PingTimeout.
-            await time.AdvanceUntilAsync(ping, TimeSpan.FromSeconds(2));
+            // One idle period since the last line from the server, in one move: the clock then stands still while
+            // the PING travels, so a slow machine cannot run it into PingTimeout. The answer comes a second after
+            // the PING; the next move ends that PING's timeout, which the answer must have satisfied.
+            await time.AdvanceThenAwaitAsync(idle, ping, TimeSpan.FromSeconds(1));
+            time.Advance(TimeSpan.FromSeconds(1));
             await peer.SendLinesAsync(ct, $":fake.server PONG fake.server :{(await ping).Params[^1]}");
-            // The answer counts as traffic: the next PING is a whole idle period after it, with no loss between.
             await peer.SyncAsync(Timeout, ct);
         }
 
@@ -254,7 +257,8 @@ public sealed class IrcConnectionLifecycleTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var server = FakeIrcServer.Start();
-        var connection = TestConnections.Start(server, "closer");
+        // QuitWait longer than the test: the close ends when the server closes, however slowly the test answers the QUIT.
+        var connection = TestConnections.Start(server, "closer", TestConnections.Settings with { QuitWait = Timeout });
         var peer = await server.AcceptAsync(Timeout, ct);
         await peer.WelcomeAsync(Timeout, ct);
         await connection.Events.WaitForStatusAsync(IrcStatus.Registered, Timeout, ct);

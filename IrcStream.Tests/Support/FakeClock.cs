@@ -27,4 +27,17 @@ public static class FakeClock
         await task;
         return moved;
     }
+
+    /// <summary>
+    /// Moves <paramref name="time"/> on by <paramref name="by"/> in one step, then waits for <paramref name="task"/>
+    /// with the clock standing still, so that what follows it (an answer before a timeout) happens at a known time
+    /// however slow the machine. Only if nothing happened within a few seconds (the code armed its timer after the
+    /// move) does the clock move on in steps of <paramref name="step"/>, as in <see cref="AdvanceUntilAsync"/>.
+    /// </summary>
+    public static async Task AdvanceThenAwaitAsync(this FakeTimeProvider time, TimeSpan by, Task task, TimeSpan step)
+    {
+        time.Advance(by);
+        await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken));
+        await time.AdvanceUntilAsync(task, step);
+    }
 }

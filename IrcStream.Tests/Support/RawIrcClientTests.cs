@@ -7,7 +7,7 @@ namespace IrcStream.Tests.Support;
 /// <summary>The client's own behaviour, against a scripted loopback peer written inline.</summary>
 public sealed class RawIrcClientTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
     [Fact]
     public async Task RegistersAndAnswersPingWithItsToken()
