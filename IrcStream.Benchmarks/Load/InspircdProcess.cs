@@ -11,7 +11,7 @@ namespace IrcStream.Benchmarks.Load;
 public sealed class InspircdProcess : IAsyncDisposable
 {
     public const string BinaryPath = "/usr/sbin/inspircd";
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly ServerProcess _process;
     private readonly string _directory;
