@@ -4,6 +4,7 @@ namespace IrcStream.Benchmarks.Load;
 public sealed class OpenSession
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stopReading = new();
     private long _registeredSeq;
 
     public required LoadSession Session { get; init; }
@@ -22,6 +23,19 @@ public sealed class OpenSession
 
     /// <summary>The seq of the REGISTERED status.</summary>
     public long RegisteredSeq => Volatile.Read(ref _registeredSeq);
+
+    /// <summary>Set once <see cref="StopReadingAsync"/> was called: the reader ended because it was told to.</summary>
+    internal CancellationToken ReadingStopped => _stopReading.Token;
+
+    /// <summary>
+    /// Ends this session's reader only, as a browser tab that closes: the session and its IRC connection stay open
+    /// on the gateway. Returns when the reader has stopped.
+    /// </summary>
+    public async Task StopReadingAsync()
+    {
+        await _stopReading.CancelAsync();
+        await Reading.ContinueWith(static _ => { }, TaskScheduler.Default);
+    }
 
     internal bool OnEvent(ReceivedEvent received, Func<ReceivedEvent, bool> live)
     {
@@ -114,11 +128,12 @@ public sealed class GatewayRig : IAsyncDisposable
 
     private async Task<bool> ReadAsync(OpenSession open, Transport transport, Func<ReceivedEvent, bool> live)
     {
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(_readers.Token, open.ReadingStopped);
         try
         {
-            return await Readers.ReadAsync(transport, open.Session, e => open.OnEvent(e, live), _readers.Token);
+            return await Readers.ReadAsync(transport, open.Session, e => open.OnEvent(e, live), reading.Token);
         }
-        catch (Exception e) when (_readers.IsCancellationRequested && e is OperationCanceledException or IOException or HttpRequestException)
+        catch (Exception e) when (reading.IsCancellationRequested && e is OperationCanceledException or IOException or HttpRequestException)
         {
             return false;
         }

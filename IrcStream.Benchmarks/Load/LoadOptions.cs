@@ -64,7 +64,9 @@ public sealed record LoadOptions(
                      events) with channel traffic, then idle: heap per session and per retained event
           welcome    K sessions (--density-sessions, opened in two halves), each sent what a real network sends
                      after 001 (002-004, three 005 lines, a 40-line MOTD, one JOIN with topic and the NAMES of a
-                     500-member channel), then idle: heap and RSS per session, total and marginal
+                     500-member channel), then idle: heap and RSS per session, total and marginal; then the
+                     streams are closed (sessions and IRC connections stay, as when the tabs close) and a third
+                     half opened and its streams closed: heap per session without an open stream
           shared     K sessions (--density-sessions) in one channel: each gets its own JOIN, the NAMES so far,
                      every later session's JOIN and the channel's lines (--shared-traffic): heap and RSS per session
           inspircd   K sessions (--density-sessions, two halves) on a real InspIRCd (/usr/sbin/inspircd, started
@@ -85,8 +87,9 @@ public sealed record LoadOptions(
           --gc MODE            the gateway's GC: server (as shipped: server GC with DATAS), server-nodatas,
                                server-conserve (GCConserveMemory=5), workstation (concurrent),
                                workstation-nonconcurrent (default server)
-          --gcdump DIR         welcome, shared: heap snapshots of the gateway (dotnet-gcdump, a dotnet tool) at start,
-                               with bare sessions and at the end of each run, written to DIR
+          --gcdump DIR         welcome, shared, inspircd: heap snapshots of the gateway (dotnet-gcdump, a dotnet
+                               tool) at start, with bare sessions, with streams closed and at the end of each run,
+                               written to DIR
           --burst N            slowreader lines per run (default 20000, at most 100000000)
           --burst-rate R       slowreader pump lines/s; the reader handles half (default 20000, at most 10000000)
           --runs N             measured runs of each scenario (default 5, at most 100)

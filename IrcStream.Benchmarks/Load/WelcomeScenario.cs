@@ -7,7 +7,9 @@ namespace IrcStream.Benchmarks.Load;
 /// Welcome: K sessions, each with an IRC connection and an open reader, that receive what a real network sends
 /// after 001 (002-004, three 005 lines, a 40-line MOTD, then the JOIN of one channel with its topic and the
 /// NAMES of its 500 members) and then sit idle. Opened in two halves, so the figures are per session in total
-/// and marginal (the second half only); the heap is sampled after a full, compacting GC.
+/// and marginal (the second half only); the heap is sampled after a full, compacting GC. Then every stream is closed
+/// (the sessions and IRC connections stay, as when the browser tabs close) and a third half is opened and its streams
+/// closed: the heap of an idle session without an open stream, after the welcome and without one.
 /// </summary>
 public static class WelcomeScenario
 {
@@ -48,11 +50,26 @@ public static class WelcomeScenario
             await WelcomeAsync(second, () => Interlocked.Read(ref delivered), (long)half * lines, options, cancellationToken);
             var all = await rig.Gateway.MeasureAsync(collect: true, cancellationToken);
             await rig.Gateway.DumpHeapAsync(options.HeapDumps, $"{Name}-{run}-welcomed", cancellationToken);
+
+            // The common idle state of a gateway that keeps connections: the browser tab is closed, the session and
+            // its IRC connection stay. First every welcomed session's stream is closed, then a third half is opened
+            // and its streams closed once registered (no welcome).
+            await Task.WhenAll(first.Concat(second).Select(s => s.StopReadingAsync()));
+            await Task.Delay(Settle, cancellationToken);
+            var closed = await rig.Gateway.MeasureAsync(collect: true, cancellationToken);
+            await rig.Gateway.DumpHeapAsync(options.HeapDumps, $"{Name}-{run}-closed", cancellationToken);
+            var third = await rig.OpenManyAsync(half, transport, Count, cancellationToken);
+            await Task.WhenAll(third.Select(s => s.StopReadingAsync()));
+            await Task.Delay(Settle, cancellationToken);
+            var bareClosed = await rig.Gateway.MeasureAsync(collect: true, cancellationToken);
+            await rig.Gateway.DumpHeapAsync(options.HeapDumps, $"{Name}-{run}-nostream", cancellationToken);
             runs.Add(new ScenarioRun(run, new Dictionary<string, double>
             {
                 ["heap B/session, no welcome"] = (double)(bare.HeapBytes - before.HeapBytes) / half,
                 ["heap B/session"] = (double)(all.HeapBytes - before.HeapBytes) / sessions,
                 ["heap B/session marginal"] = (double)(all.HeapBytes - halfWay.HeapBytes) / half,
+                ["heap B/session, no welcome, no stream"] = (double)(bareClosed.HeapBytes - closed.HeapBytes) / half,
+                ["heap B/session after the welcome, no stream"] = (double)(closed.HeapBytes - before.HeapBytes) / sessions,
                 ["heap B/welcome event"] = (double)(halfWay.HeapBytes - bare.HeapBytes) / half / lines,
                 ["RSS B/session"] = (double)(all.WorkingSetBytes - before.WorkingSetBytes) / sessions,
                 ["RSS B/session marginal"] = (double)(all.WorkingSetBytes - halfWay.WorkingSetBytes) / half,

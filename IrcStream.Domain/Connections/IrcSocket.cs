@@ -1,4 +1,4 @@
-using System.IO.Pipelines;
+using System.Buffers;
 using IrcStream.Domain.Client;
 using IrcStream.Domain.Diagnostics;
 using IrcStream.Domain.Protocol;
@@ -6,22 +6,32 @@ using IrcStream.Domain.Protocol;
 namespace IrcStream.Domain.Connections;
 
 /// <summary>
-/// The loops of one socket: a read loop that frames and parses lines, a single writer loop over an
-/// <see cref="OutgoingQueue"/>, and a ping loop that notices a silent server. The read and write loops post what
-/// happened to the <see cref="ClientLoop"/>, the only one that talks to the <see cref="IrcClient"/>. They stop
-/// together on one token, and <see cref="RunAsync"/> returns only when all of them have.
+/// The loops of one socket: a read loop that frames and parses lines and a single writer loop over an
+/// <see cref="OutgoingQueue"/>; the clock's shared <see cref="PingWheel"/> checks it for a silent server. The read
+/// and write loops post what happened to the <see cref="ClientLoop"/>, the only one that talks to the
+/// <see cref="IrcClient"/>. They stop together on one token, and <see cref="RunAsync"/> returns only when both
+/// have.
 /// </summary>
-internal sealed class IrcSocket
+internal sealed class IrcSocket : IPingWatched
 {
+    /// <summary>The read buffer, rented while data comes in: room for an unfinished line of the longest kind and as much again.</summary>
+    private const int ReadBufferBytes = 2 * IrcLimits.MaxIncomingLineBytes;
+
     private readonly Stream _stream;
     private readonly IrcClient _client;
     private readonly ClientLoop _clientLoop;
     private readonly IrcEngineSettings _settings;
     private readonly TimeProvider _time;
     private readonly TaskCompletionSource _readEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Completed by the ping check when the server did not answer PING: the socket ends with that.</summary>
+    private readonly TaskCompletionSource<SocketEnd> _silent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly PingWheel _pingWheel;
     private long _lastTraffic;
     private volatile bool _open = true;
     private int _pings;
+    /// <summary>When the gateway's own PING went out, while it waits for an answer; only the ping check reads and writes these.</summary>
+    private long _pingSentAt;
+    private bool _pingOutstanding;
     private readonly Func<bool>? _writeFence;
     private readonly Action<long>? _userLinesWritten;
     private string? _takenUnwritten;
@@ -32,6 +42,7 @@ internal sealed class IrcSocket
         (_stream, _client, _settings, _time, _writeFence, _userLinesWritten) = (stream, client, settings, settings.Time, writeFence, userLinesWritten);
         Outgoing = new OutgoingQueue(settings.SendQueueCapacity, new FloodLimiter(settings.FloodBurst, settings.FloodInterval, _time), _time, userLinesOpen: false);
         _clientLoop = new ClientLoop(client, journal, Outgoing);
+        _pingWheel = PingWheel.For(_time);
     }
 
     public OutgoingQueue Outgoing { get; }
@@ -51,12 +62,11 @@ internal sealed class IrcSocket
         using var running = CancellationTokenSource.CreateLinkedTokenSource(stop);
         _lastTraffic = _time.GetTimestamp();
         _clientLoop.Opened(detail, _time.GetUtcNow());
-        var clientLoop = _clientLoop.RunAsync();
-        Task<SocketEnd> Run(Func<CancellationToken, Task<SocketEnd>> loop, string lost) => SocketEnd.OfLoopAsync(loop, lost, running.Token);
-        Task<SocketEnd>[] loops =
-            [Run(ReadLoopAsync, "The connection was lost"), Run(WriteLoopAsync, "The connection was lost while writing"), Run(PingLoopAsync, "The connection was lost")];
-        var first = await Task.WhenAny([.. loops, clientLoop]).ConfigureAwait(false);
+        Task<SocketEnd>[] loops = [ReadLoopAsync(running.Token), WriteLoopAsync(running.Token)];
+        _pingWheel.Watch(this, _pingWheel.After(_lastTraffic, _settings.PingIdle));
+        var first = await Task.WhenAny([.. loops, _silent.Task]).ConfigureAwait(false);
         _open = false;
+        _pingWheel.Unwatch(this);
         Outgoing.Complete();
         await running.CancelAsync().ConfigureAwait(false);
         // Disposing the stream also ends a read or write that does not watch the token (SslStream mid-record).
@@ -68,82 +78,121 @@ internal sealed class IrcSocket
         finally
         {
             Unsent = _takenUnwritten is { } taken ? [taken, .. Outgoing.TakeUnsent()] : Outgoing.TakeUnsent();
-            // What was read before the end (the server's ERROR) still goes through the client.
-            _clientLoop.Complete();
-            await clientLoop.ConfigureAwait(false);
         }
-        return (first is Task<SocketEnd> loop ? await loop.ConfigureAwait(false) : SocketEnd.Closed).After(_client.State);
+        // What was read before the end (the server's ERROR) went through the client as it was read.
+        return (await first.ConfigureAwait(false)).After(_client.State);
     }
 
     private async Task<SocketEnd> ReadLoopAsync(CancellationToken cancellationToken)
     {
-        // Zero-byte reads: an idle connection waits for data without holding a rented read buffer.
-        var reader = PipeReader.Create(_stream, new StreamPipeReaderOptions(leaveOpen: true, useZeroByteReads: true));
         var framer = new IrcLineFramer();
+        // The stream read straight into a rented buffer rather than through a PipeReader (its own token source,
+        // registration, segments and read state, held by every idle socket). Between reads the buffer holds only an
+        // unfinished line, at its start; the framer drops a line before it outgrows the buffer.
+        byte[]? buffer = null;
+        var held = 0;
         try
         {
             while (true)
             {
-                var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                if (buffer is null)
+                {
+                    // A zero-byte read: an idle connection waits for data without holding a read buffer.
+                    await _stream.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                    buffer = ArrayPool<byte>.Shared.Rent(ReadBufferBytes);
+                }
+                var read = await _stream.ReadAsync(buffer.AsMemory(held), cancellationToken).ConfigureAwait(false);
+                if (read == 0) return SocketEnd.ServerClosed;
                 Volatile.Write(ref _lastTraffic, _time.GetTimestamp());
-                var buffer = result.Buffer;
+                var length = held + read;
+                var unframed = new ReadOnlySequence<byte>(buffer, 0, length);
                 FrameResult frame;
-                while ((frame = framer.TryReadLine(ref buffer, out var line)) != FrameResult.NeedMoreData)
+                while ((frame = framer.TryReadLine(ref unframed, out var line)) != FrameResult.NeedMoreData)
                 {
                     var input = SocketInput.Framed(frame, line, framer.LastError, _time.GetUtcNow());
                     if (input.Kind == SocketInputKind.Received) _settings.Metrics.EventReceived();
-                    await _clientLoop.PostAsync(input, cancellationToken).ConfigureAwait(false);
+                    _clientLoop.Post(input);
                 }
-                reader.AdvanceTo(buffer.Start, buffer.End);
-                if (result.IsCompleted) return SocketEnd.ServerClosed;
+                held = (int)unframed.Length;
+                if (held > 0)
+                {
+                    buffer.AsSpan(length - held, held).CopyTo(buffer);
+                }
+                else
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = null;
+                }
             }
+        }
+        catch (Exception failure) when (SocketEnd.Ends(failure, cancellationToken))
+        {
+            return SocketEnd.Of(failure, "The connection was lost", cancellationToken);
         }
         finally
         {
-            await reader.CompleteAsync().ConfigureAwait(false);
+            if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
             _readEnded.TrySetResult();
         }
     }
 
     private async Task<SocketEnd> WriteLoopAsync(CancellationToken cancellationToken)
     {
-        while (true)
+        try
         {
-            var line = await Outgoing.TakeAsync(cancellationToken).ConfigureAwait(false);
-            if (_writeFence?.Invoke() == false)
+            while (true)
             {
-                // The line goes back unwritten with those behind it: this gateway may no longer speak for the user.
-                if (line.FromUser) _takenUnwritten = line.Text;
-                return SocketEnd.Fenced;
+                // The queue's own wait rather than TakeAsync: an idle socket holds no state machine for it.
+                OutgoingLine line;
+                while (!Outgoing.TryTake(out line, out var woken, cancellationToken)) await woken.ConfigureAwait(false);
+                if (_writeFence?.Invoke() == false)
+                {
+                    // The line goes back unwritten with those behind it: this gateway may no longer speak for the user.
+                    if (line.FromUser) _takenUnwritten = line.Text;
+                    return SocketEnd.Fenced;
+                }
+                using var batch = new LineBatch();
+                do
+                {
+                    batch.Add(line);
+                    // Told before the write, so the log has an own message before any reply the server sends to it.
+                    _clientLoop.Post(SocketInput.Written(line, _time.GetUtcNow()));
+                }
+                while (!batch.IsFull && Outgoing.TryTakeNow(out line));
+                await _stream.WriteAsync(batch.Bytes, cancellationToken).ConfigureAwait(false);
+                await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                _settings.Metrics.LinesWritten(batch.FromUser, batch.FromGateway);
+                if (batch.FromUser > 0) _userLinesWritten?.Invoke(batch.LastUserNumber);
             }
-            using var batch = new LineBatch();
-            do
-            {
-                batch.Add(line);
-                // Told before the write, so the log has an own message before any reply the server sends to it.
-                await _clientLoop.PostAsync(SocketInput.Written(line, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
-            }
-            while (!batch.IsFull && Outgoing.TryTakeNow(out line));
-            await _stream.WriteAsync(batch.Bytes, cancellationToken).ConfigureAwait(false);
-            await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-            _settings.Metrics.LinesWritten(batch.FromUser, batch.FromGateway);
-            if (batch.FromUser > 0) _userLinesWritten?.Invoke(batch.LastUserNumber);
+        }
+        catch (Exception failure) when (SocketEnd.Ends(failure, cancellationToken))
+        {
+            return SocketEnd.Of(failure, "The connection was lost while writing", cancellationToken);
         }
     }
 
-    private async Task<SocketEnd> PingLoopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The ping check, on the wheel's timer: once the server has been silent for PingIdle (traffic meanwhile moves
+    /// the check on), a PING; when nothing at all came in the PingTimeout after it, the socket ends.
+    /// </summary>
+    long? IPingWatched.CheckPing(long now)
     {
-        while (true)
+        if (!_open) return null;
+        var lastTraffic = Volatile.Read(ref _lastTraffic);
+        if (_pingOutstanding)
         {
-            // Until the server has been silent for PingIdle: traffic meanwhile moves the wait on.
-            TimeSpan idle;
-            while ((idle = _time.GetElapsedTime(Volatile.Read(ref _lastTraffic))) < _settings.PingIdle)
-                await Task.Delay(_settings.PingIdle - idle, _time, cancellationToken).ConfigureAwait(false);
-            var sentAt = _time.GetTimestamp();
-            Outgoing.EnqueuePriority($"PING :ircstream-{++_pings}");
-            await Task.Delay(_settings.PingTimeout, _time, cancellationToken).ConfigureAwait(false);
-            if (Volatile.Read(ref _lastTraffic) < sentAt)
-                return new SocketEnd($"The server sent nothing for {(_settings.PingIdle + _settings.PingTimeout).TotalSeconds:0.###} s and did not answer PING.", Reconnect: true);
+            if (lastTraffic < _pingSentAt)
+            {
+                if (_time.GetElapsedTime(_pingSentAt, now) < _settings.PingTimeout) return _pingWheel.After(_pingSentAt, _settings.PingTimeout);
+                _silent.TrySetResult(new SocketEnd(
+                    $"The server sent nothing for {(_settings.PingIdle + _settings.PingTimeout).TotalSeconds:0.###} s and did not answer PING.", Reconnect: true));
+                return null;
+            }
+            _pingOutstanding = false;
         }
+        if (_time.GetElapsedTime(lastTraffic, now) < _settings.PingIdle) return _pingWheel.After(lastTraffic, _settings.PingIdle);
+        (_pingSentAt, _pingOutstanding) = (now, true);
+        Outgoing.EnqueuePriority($"PING :ircstream-{++_pings}");
+        return _pingWheel.After(now, _settings.PingTimeout);
     }
 }

@@ -24,22 +24,13 @@ internal sealed record SocketEnd(string Detail, bool Reconnect)
         : this;
 
     /// <summary>
-    /// Runs one of a socket's loops and turns how it stopped into an end: <see cref="Closed"/> when
-    /// <paramref name="stop"/> stopped it, lost (<paramref name="lost"/> and the reason) when the stream failed.
+    /// Whether <paramref name="failure"/>, thrown by one of a socket's loops, ends the socket as <see cref="Of"/>
+    /// says, rather than being a bug that goes on up: <paramref name="stop"/> stopped the loop, or the stream failed.
     /// </summary>
-    public static async Task<SocketEnd> OfLoopAsync(Func<CancellationToken, Task<SocketEnd>> loop, string lost, CancellationToken stop)
-    {
-        try
-        {
-            return await loop(stop).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-            return Closed;
-        }
-        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
-        {
-            return new SocketEnd($"{lost}: {ex.Message}", Reconnect: true);
-        }
-    }
+    public static bool Ends(Exception failure, CancellationToken stop) =>
+        failure is OperationCanceledException ? stop.IsCancellationRequested : failure is IOException or SocketException or ObjectDisposedException;
+
+    /// <summary>The end that <paramref name="failure"/> (one that <see cref="Ends"/>) makes: <see cref="Closed"/> when stopped, lost (<paramref name="lost"/> and the reason) when the stream failed.</summary>
+    public static SocketEnd Of(Exception failure, string lost, CancellationToken stop) =>
+        failure is OperationCanceledException && stop.IsCancellationRequested ? Closed : new SocketEnd($"{lost}: {failure.Message}", Reconnect: true);
 }

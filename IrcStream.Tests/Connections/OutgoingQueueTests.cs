@@ -60,6 +60,24 @@ public sealed class OutgoingQueueTests
     }
 
     [Fact]
+    public async Task AWaitingTakeEndsWhenItsTokenIsCancelledAndTheNextTakeStillGetsALine()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var queue = NewQueue(capacity: 3, userLinesOpen: true);
+        using (var cancel = new CancellationTokenSource())
+        {
+            var waiting = queue.TakeAsync(cancel.Token).AsTask();
+            waiting.IsCompleted.Should().BeFalse();
+            await cancel.CancelAsync();
+            await waiting.Invoking(t => t.WaitAsync(Timeout, ct)).Should().ThrowAsync<OperationCanceledException>();
+        }
+
+        var next = queue.TakeAsync(ct).AsTask();
+        queue.TryEnqueueUser([User("A")]).Should().BeTrue();
+        (await next.WaitAsync(Timeout, ct)).Text.Should().Be("A");
+    }
+
+    [Fact]
     public async Task UserLinesBeyondTheBurstWaitForTheirSlotOnTheClockWhilePriorityLinesDoNot()
     {
         var ct = TestContext.Current.CancellationToken;
