@@ -13,19 +13,24 @@ public static class EventJson
     [ThreadStatic] private static Utf8JsonWriter? t_writer;
 
     /// <summary>The event's JSON as a new array of exactly its length.</summary>
-    public static byte[] Serialize(GatewayEvent gatewayEvent)
+    public static byte[] Serialize(GatewayEvent gatewayEvent) => SerializeToScratch(gatewayEvent).ToArray();
+
+    /// <summary>
+    /// The event's JSON in this thread's scratch buffer, without an array of its own: valid only until the thread
+    /// serialises again, so copy it before (as the log does into its segments).
+    /// </summary>
+    public static ReadOnlySpan<byte> SerializeToScratch(GatewayEvent gatewayEvent)
     {
         ArgumentNullException.ThrowIfNull(gatewayEvent);
+        // A huge event (a 4 KB tag block) left a large buffer behind last time; do not keep it per thread.
+        if (t_buffer is { Capacity: > 16 * 1024 }) t_buffer = null;
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(512);
         buffer.ResetWrittenCount();
         var writer = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
         writer.Reset(buffer);
         Write(writer, gatewayEvent);
         writer.Flush();
-        var json = buffer.WrittenSpan.ToArray();
-        // A huge event (a 4 KB tag block) leaves a large buffer behind; do not keep it per thread.
-        if (buffer.Capacity > 16 * 1024) t_buffer = null;
-        return json;
+        return buffer.WrittenSpan;
     }
 
     /// <summary>Writes the contract's object for <paramref name="gatewayEvent"/>, with the default (HTML-safe) escaping.</summary>

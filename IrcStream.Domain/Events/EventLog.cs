@@ -4,25 +4,21 @@ namespace IrcStream.Domain.Events;
 /// A connection's events, as their stored JSON, with rising sequence numbers. It retains the newest events
 /// within <see cref="EventLogLimits.MaxEvents"/> and <see cref="EventLogLimits.MaxBytes"/>; while a live reader is
 /// behind, it also holds the older events that reader has not read yet (within the hold caps), and lets them go
-/// once the reader has moved past them. Appending never waits for a reader; readers copy references under a
-/// short lock and wait for new events on a shared task. The buffer starts small and grows (and shrinks back)
-/// with what is kept, so a quiet connection holds a small array.
+/// once the reader has moved past them. Appending never waits for a reader; readers take views of the events'
+/// bytes under a short lock and wait for new events on a shared task. The JSON is packed into shared segments
+/// (<see cref="EventSegments"/>) that start small and grow, and go once no kept event is in them, so a quiet
+/// connection holds little and a full log holds little more than its events' JSON.
 /// </summary>
 public sealed class EventLog : IEventLog
 {
-    private const int InitialSlots = 16;
-
     private readonly EventLogLimits _limits;
     private readonly TimeProvider _time;
     private readonly Lock _lock = new();
 
-    // Kept events in seq order: _slots[(_head + i) % _slots.Length] has seq _firstSeq + i, for i < _count.
-    private StoredEvent[] _slots = new StoredEvent[InitialSlots];
-    private int _head;
-    private int _count;
-    private long _firstSeq = 1;
+    // Kept events in seq order, from _events.FirstSeq to _lastSeq.
+    private readonly EventSegments _events;
     private long _lastSeq;
-    private long _keptBytes;
+    private long _eventBytes; // of every kept event, as StoredEvent.RetainedBytes counts them
 
     // Retention is the newest events from _retainedFirstSeq; everything kept before it is held for live readers.
     private long _retainedFirstSeq = 1;
@@ -51,7 +47,8 @@ public sealed class EventLog : IEventLog
         _limits = limits;
         _time = time ?? TimeProvider.System;
         _lastSeq = lastSeq;
-        _firstSeq = _retainedFirstSeq = lastSeq + 1;
+        _retainedFirstSeq = lastSeq + 1;
+        _events = new EventSegments(lastSeq + 1);
     }
 
     /// <summary>Events retained for resume (<see cref="EventLogLimits.MaxEvents"/>).</summary>
@@ -59,12 +56,21 @@ public sealed class EventLog : IEventLog
 
     public EventLogLimits Limits => _limits;
 
-    /// <summary>The length of the slot array, for tests of how it grows and shrinks.</summary>
+    /// <summary>The length of the index's slot array, for tests of how it grows and shrinks.</summary>
     internal int SlotCount
     {
         get
         {
-            lock (_lock) return _slots.Length;
+            lock (_lock) return _events.IndexSlots;
+        }
+    }
+
+    /// <summary>The byte segments the events' JSON is packed in, for tests of how they come and go.</summary>
+    internal int SegmentCount
+    {
+        get
+        {
+            lock (_lock) return _events.SegmentCount;
         }
     }
 
@@ -75,25 +81,37 @@ public sealed class EventLog : IEventLog
     {
         get
         {
-            lock (_lock) return _count == 0 ? _lastSeq + 1 : _firstSeq;
+            lock (_lock) return _events.Count == 0 ? _lastSeq + 1 : _events.FirstSeq;
         }
     }
 
-    /// <summary>Bytes of every event kept (retained and held), as counted by <see cref="StoredEvent.RetainedBytes"/>.</summary>
+    /// <summary>
+    /// What the log holds on the heap for its events: their segments, whole (the current one's unused room and the
+    /// dropped events still in the oldest one included), and the index.
+    /// </summary>
     public long KeptBytes
     {
         get
         {
-            lock (_lock) return _keptBytes;
+            lock (_lock) return _events.MemoryBytes;
         }
     }
 
-    /// <summary>Bytes kept beyond retention for live readers.</summary>
+    /// <summary>Bytes of the retained events, as counted by <see cref="StoredEvent.RetainedBytes"/>: at most <see cref="EventLogLimits.MaxBytes"/> (or the newest event alone).</summary>
+    public long RetainedBytes
+    {
+        get
+        {
+            lock (_lock) return _retainedBytes;
+        }
+    }
+
+    /// <summary>Bytes of the events kept beyond retention for live readers, as counted by <see cref="StoredEvent.RetainedBytes"/>.</summary>
     public long HeldBytes
     {
         get
         {
-            lock (_lock) return _keptBytes - _retainedBytes;
+            lock (_lock) return _eventBytes - _retainedBytes;
         }
     }
 
@@ -106,11 +124,8 @@ public sealed class EventLog : IEventLog
         lock (_lock)
         {
             gatewayEvent.Seq = _lastSeq + 1;
-            stored = StoredEvent.From(gatewayEvent);
-            if (_count == _slots.Length) Resize(_slots.Length * 2);
-            _slots[(_head + _count) % _slots.Length] = stored;
-            _count++;
-            _keptBytes += stored.RetainedBytes;
+            stored = _events.Add(gatewayEvent.Type, EventJson.SerializeToScratch(gatewayEvent));
+            _eventBytes += stored.RetainedBytes;
             _retainedBytes += stored.RetainedBytes;
             Volatile.Write(ref _lastSeq, stored.Seq);
             ShrinkRetention();
@@ -184,19 +199,17 @@ public sealed class EventLog : IEventLog
         after = Math.Max(0, after);
         if (after >= _lastSeq) return [];
         var next = after + 1;
-        var result = new List<StoredEvent>((int)Math.Min(Math.Min(_lastSeq - after, max), _count + 1));
-        if (next < _firstSeq || _count == 0)
+        var result = new List<StoredEvent>((int)Math.Min(Math.Min(_lastSeq - after, max), _events.Count + 1));
+        if (next < _events.FirstSeq || _events.Count == 0)
         {
             // Some (or all) of what the reader asks for is gone: a gap up to the oldest event kept, then the rest.
-            var oldest = _count == 0 ? _lastSeq + 1 : _firstSeq;
+            var oldest = _events.Count == 0 ? _lastSeq + 1 : _events.FirstSeq;
             result.Add(StoredEvent.From(new GapEvent(next, oldest - 1, _time.GetUtcNow())));
             next = oldest;
         }
-        for (; next <= _lastSeq && result.Count < max; next++) result.Add(At(next));
+        for (; next <= _lastSeq && result.Count < max; next++) result.Add(_events[next]);
         return result;
     }
-
-    private StoredEvent At(long seq) => _slots[(int)((_head + (seq - _firstSeq)) % _slots.Length)];
 
     /// <summary>Moves the retention's start past what is over either limit; those events become held, if anything keeps them.</summary>
     private void ShrinkRetention()
@@ -204,7 +217,7 @@ public sealed class EventLog : IEventLog
         while (_retainedFirstSeq < _lastSeq
             && (_lastSeq - _retainedFirstSeq + 1 > _limits.MaxEvents || _retainedBytes > _limits.MaxBytes))
         {
-            var leaving = At(_retainedFirstSeq).RetainedBytes;
+            var leaving = _events.RetainedBytesOf(_retainedFirstSeq);
             _retainedBytes -= leaving;
             _limits.HoldBudget.Add(leaving);
             _retainedFirstSeq++;
@@ -217,23 +230,18 @@ public sealed class EventLog : IEventLog
     /// </summary>
     private void Trim()
     {
-        if (_firstSeq >= _retainedFirstSeq) return;
+        if (_events.FirstSeq >= _retainedFirstSeq) return;
         var neededAfter = OldestLivePosition();
-        while (_firstSeq < _retainedFirstSeq)
+        while (_events.FirstSeq < _retainedFirstSeq)
         {
-            var oldest = _slots[_head];
-            var held = _keptBytes - _retainedBytes;
-            if (oldest.Seq > neededAfter && held <= _limits.MaxHeldBytes && !_limits.HoldBudget.IsOver) break;
-            _slots[_head] = null!;
-            _head = (_head + 1) % _slots.Length;
-            _count--;
-            _firstSeq++;
-            _keptBytes -= oldest.RetainedBytes;
-            _limits.HoldBudget.Release(oldest.RetainedBytes);
+            var oldest = _events.FirstSeq;
+            var held = _eventBytes - _retainedBytes;
+            if (oldest > neededAfter && held <= _limits.MaxHeldBytes && !_limits.HoldBudget.IsOver) break;
+            var leaving = _events.RetainedBytesOf(oldest);
+            _events.RemoveOldest();
+            _eventBytes -= leaving;
+            _limits.HoldBudget.Release(leaving);
         }
-        // A slot array grown for a burst goes back to what is kept now (with room to double).
-        if (_slots.Length > InitialSlots && _count <= _slots.Length / 4)
-            Resize(Math.Max(InitialSlots, (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)_count * 2)));
     }
 
     /// <summary>The lowest position of a live reader (everything after it is still wanted); long.MaxValue when there is none.</summary>
@@ -263,14 +271,6 @@ public sealed class EventLog : IEventLog
         poller.Position = after;
         poller.ServedUpTo = servedUpTo;
         poller.Expires = expires;
-    }
-
-    private void Resize(int size)
-    {
-        var resized = new StoredEvent[size];
-        for (var i = 0; i < _count; i++) resized[i] = _slots[(_head + i) % _slots.Length];
-        _slots = resized;
-        _head = 0;
     }
 
     private Task GetWakeTask()

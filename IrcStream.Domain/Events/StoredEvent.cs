@@ -5,21 +5,23 @@ namespace IrcStream.Domain.Events;
 /// UTF-8, exactly what an SSE <c>data:</c> line and a poll array carry). Written once, when the event is appended,
 /// so readers copy bytes and never serialise; the parsed message it came from is not kept.
 /// </summary>
-public sealed class StoredEvent
+/// <remarks>
+/// A view, not an object of its own: an <see cref="EventLog"/> keeps the JSON of many events packed in shared byte
+/// segments (<see cref="EventSegments"/>), and a read hands out slices of them. The bytes under a slice never change
+/// (segments are only appended to), so a view stays valid after the log has let its segment go.
+/// </remarks>
+public readonly struct StoredEvent
 {
-    private readonly byte[] _json;
-
     /// <param name="seq">The event's seq, the same as the <c>seq</c> inside <paramref name="json"/>.</param>
     /// <param name="type">The contract's event type (<see cref="EventTypes"/>).</param>
     /// <param name="json">The event object's UTF-8 JSON; kept as given, not copied.</param>
-    public StoredEvent(long seq, string type, byte[] json)
+    public StoredEvent(long seq, string type, ReadOnlyMemory<byte> json)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(seq, 1);
         ArgumentException.ThrowIfNullOrEmpty(type);
-        ArgumentNullException.ThrowIfNull(json);
         Seq = seq;
         Type = EventTypes.Intern(type);
-        _json = json;
+        Json = json;
     }
 
     public long Seq { get; }
@@ -28,16 +30,12 @@ public sealed class StoredEvent
     public string Type { get; }
 
     /// <summary>The event object's UTF-8 JSON.</summary>
-    public ReadOnlyMemory<byte> Json => _json;
+    public ReadOnlyMemory<byte> Json { get; }
 
-    /// <summary>What the event holds on the heap beyond the log's reference to it: this object and its JSON array.</summary>
-    public int RetainedBytes => ObjectBytes + ArrayOverheadBytes + _json.Length;
+    /// <summary>What the event costs in a log: its JSON, packed in a segment, and its entry in the log's index.</summary>
+    public int RetainedBytes => Json.Length + EventSegments.EntryBytes;
 
-    // A 64-bit object header and method table pointer plus three fields; an array's header with its length.
-    private const int ObjectBytes = 16 + 8 + 8 + 8;
-    private const int ArrayOverheadBytes = 24;
-
-    /// <summary>Serialises <paramref name="gatewayEvent"/> (its seq already given) into its retained form.</summary>
+    /// <summary>Serialises <paramref name="gatewayEvent"/> (its seq already given) into an array of its own.</summary>
     public static StoredEvent From(GatewayEvent gatewayEvent) =>
         new(gatewayEvent.Seq, gatewayEvent.Type, EventJson.Serialize(gatewayEvent));
 }

@@ -19,7 +19,9 @@ public sealed class EventLogHoldTests
         for (var i = 1; i <= 25; i++) log.Append(Event(i));
 
         log.FirstRetainedSeq.Should().Be(16, "ten events of this size fit in the byte budget, the eleventh does not");
-        log.KeptBytes.Should().BeLessThanOrEqualTo(log.Limits.MaxBytes);
+        log.RetainedBytes.Should().Be(size * 10);
+        log.KeptBytes.Should().BeLessThanOrEqualTo(log.Limits.MaxBytes + 2 * EventSegments.MaxSegmentBytes,
+            "what is held on the heap is the retained events' segments, whole: at most a segment's room beyond them at each end");
         var events = log.ReadDecodedAfter(0);
         events[0].Should().BeOfType<GapEvent>().Which.To.Should().Be(15);
         events.Skip(1).Select(e => e.Seq).Should().Equal(Enumerable.Range(16, 10).Select(s => (long)s));
@@ -179,7 +181,8 @@ public sealed class EventLogHoldTests
         }
         for (var i = 0; i < 20; i++) log.Append(Event(log.LastSeq + 1));
 
-        log.SlotCount.Should().BeLessThanOrEqualTo(64, "a slot array sized for the burst is not kept");
+        log.SlotCount.Should().BeLessThanOrEqualTo(64, "an index sized for the burst is not kept");
+        log.SegmentCount.Should().BeLessThanOrEqualTo(2, "the burst's segments went once no kept event was in them");
     }
 
     private static List<StoredEvent> ReadAll(IEventLogReader reader, int batch)

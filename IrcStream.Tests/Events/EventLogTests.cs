@@ -1,4 +1,5 @@
 using IrcStream.Domain.Events;
+using IrcStream.Domain.Protocol;
 using IrcStream.Tests.Support;
 
 namespace IrcStream.Tests.Events;
@@ -128,6 +129,64 @@ public sealed class EventLogTests
         }
     }
 
+    [Fact]
+    public void EventsAReaderWasGivenStayReadableWhileTheLogLetsTheirSegmentsGo()
+    {
+        var log = new EventLog(10);
+        for (var i = 1; i <= 10; i++) log.Append(Chat(i, length: 300));
+        var given = log.ReadAfter(0);
+
+        for (var i = 11; i <= 1000; i++) log.Append(Chat(i, length: 300));
+
+        log.SegmentCount.Should().BeLessThanOrEqualTo(3, "ten retained events of ~400 bytes span at most three 4 KB segments");
+        given.Select(e => e.Decode()).Cast<MessageEvent>().Select(e => e.Message.Params[1])
+            .Should().Equal(Enumerable.Range(1, 10).Select(i => Text(i, 300)), "the bytes under a view never change");
+    }
+
+    [Fact]
+    public void AReaderBehindReadsEveryEventAcrossManySegmentsAndTheLogLetsThemGoAsItReads()
+    {
+        var log = new EventLog(new EventLogLimits { MaxEvents = 10 });
+        using var reader = log.OpenReader(0);
+        for (var i = 1; i <= 2000; i++) log.Append(Chat(i, length: 20 + i % 400));
+        var segments = log.SegmentCount;
+        segments.Should().BeGreaterThan(50, "2,000 events of ~450 bytes are held for the reader");
+
+        var read = new List<MessageEvent>();
+        while (reader.Read(150) is { Count: > 0 } batch)
+        {
+            read.AddRange(batch.Select(e => e.Decode()).Cast<MessageEvent>());
+            log.SegmentCount.Should().BeLessThanOrEqualTo(segments, "what the reader has read goes");
+            segments = log.SegmentCount;
+        }
+
+        read.Select(e => e.Seq).Should().Equal(Enumerable.Range(1, 2000).Select(s => (long)s));
+        read.Select(e => e.Message.Params[1]).Should().Equal(Enumerable.Range(1, 2000).Select(i => Text(i, 20 + i % 400)));
+        log.SegmentCount.Should().BeLessThanOrEqualTo(3, "only the retention's ten events are kept");
+        log.HeldBytes.Should().Be(0);
+    }
+
+    [Fact]
+    public void EventsLargerThanASegmentAreKeptWholeAndAResumeAfterAGapReadsThemBack()
+    {
+        var log = new EventLog(4);
+        var hugeTags = new Dictionary<string, string> { ["+example/blob"] = new('+', 4000) };
+        for (var i = 1; i <= 12; i++)
+        {
+            log.Append(i % 3 == 0
+                ? new MessageEvent(new IrcMessage(hugeTags, "bob!b@host.example", "TAGMSG", ["#ircstream"]), DateTimeOffset.UtcNow)
+                : Chat(i, length: 100));
+        }
+
+        var events = log.ReadDecodedAfter(5);
+
+        events[0].Should().BeOfType<GapEvent>().Which.To.Should().Be(8);
+        events.Skip(1).Select(e => e.Seq).Should().Equal(9, 10, 11, 12);
+        ((MessageEvent)events[1]).Message.Tags.Should().BeEquivalentTo(hugeTags, "a 24 KB event, escaped, is read back whole");
+        ((MessageEvent)events[3]).Message.Params[1].Should().Be(Text(11, 100));
+        log.ReadAfter(8)[0].Json.Length.Should().BeGreaterThan(EventSegments.MaxSegmentBytes);
+    }
+
     /// <summary>Reads to the end; checks order, payload and gap bounds; returns how many events were read and how many were in gaps.</summary>
     private static async Task<(long Seen, long Gaps)> ReadAllAsync(EventLog log, int slowEvery, CancellationToken ct)
     {
@@ -155,6 +214,11 @@ public sealed class EventLogTests
             if (batch.Count == 0 && !await log.WaitForEventsAfterAsync(last, ct)) return (seen, gaps);
         }
     }
+
+    private static MessageEvent Chat(int n, int length) =>
+        new(new IrcMessage(new Dictionary<string, string>(), "bob!b@host.example", "PRIVMSG", ["#ircstream", Text(n, length)]), DateTimeOffset.UtcNow);
+
+    private static string Text(int n, int length) => $"{n}:".PadRight(length, (char)('a' + n % 26));
 
     private static StatusEvent Status(long n) =>
         new(IrcStatus.Connected, n.ToString(System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.UtcNow);
