@@ -33,10 +33,13 @@ internal sealed class ConnectionLeases(IConnectionMultiplexer redis, RedisKeys k
     /// <summary>How long a lease lasts without renewal (<c>IrcStream:Redis:LeaseTimeout</c>): many heartbeats, so a slow beat or two does not lose it.</summary>
     public TimeSpan Duration { get; } = options.Value.Redis.LeaseTimeout;
 
-    // KEYS: lease. ARGV: token.
+    // KEYS: lease, lease expiries. ARGV: token, connection id. A connection still indexed is due at once (XX: one
+    // forgotten is not indexed again).
     private const string ReleaseScript = """
-        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-        return 0
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+        redis.call('DEL', KEYS[1])
+        redis.call('ZADD', KEYS[2], 'XX', 0, ARGV[2])
+        return 1
         """;
 
     // KEYS: lease, record, end. ARGV: new token, lease ms, the lease's expected value ('' = nobody holds it).
@@ -51,10 +54,12 @@ internal sealed class ConnectionLeases(IConnectionMultiplexer redis, RedisKeys k
         return 1
         """;
 
-    // KEYS: lease. ARGV: own token, the target's handover token, lease ms.
+    // KEYS: lease, lease expiries. ARGV: own token, the target's handover token, lease ms, connection id. Due at once,
+    // so the target's next round finds it.
     private const string HandOverScript = """
         if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
         redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+        redis.call('ZADD', KEYS[2], 0, ARGV[4])
         return 1
         """;
 
@@ -117,7 +122,7 @@ internal sealed class ConnectionLeases(IConnectionMultiplexer redis, RedisKeys k
     {
         if (!_held.TryRemove(connectionId, out var lease)) return false;
         var handover = $"{targetNode}{HandoverMark}{Guid.NewGuid():N}";
-        return (int)await _db.ScriptEvaluateAsync(HandOverScript, [keys.Lease(connectionId)], [lease.Token, handover, (long)Duration.TotalMilliseconds]).ConfigureAwait(false) == 1;
+        return (int)await _db.ScriptEvaluateAsync(HandOverScript, [keys.Lease(connectionId), keys.LeaseExpiries], [lease.Token, handover, (long)Duration.TotalMilliseconds, connectionId]).ConfigureAwait(false) == 1;
     }
 
     /// <summary>A renewal sent at <paramref name="sentAt"/> (<see cref="Now"/>) succeeded.</summary>
@@ -134,7 +139,7 @@ internal sealed class ConnectionLeases(IConnectionMultiplexer redis, RedisKeys k
     public async Task ReleaseAsync(string connectionId)
     {
         if (_held.TryRemove(connectionId, out var lease))
-            await _db.ScriptEvaluateAsync(ReleaseScript, [keys.Lease(connectionId)], [lease.Token]).ConfigureAwait(false);
+            await _db.ScriptEvaluateAsync(ReleaseScript, [keys.Lease(connectionId), keys.LeaseExpiries], [lease.Token, connectionId]).ConfigureAwait(false);
     }
 
     /// <summary>The node id at the start of a lease token (a handover token names the node it is handed to).</summary>

@@ -10,8 +10,8 @@ namespace IrcStream.Api.Cluster;
 
 /// <summary>
 /// Takes over the IRC connections whose owner stopped: every <see cref="ScanInterval"/> (and at once when a stopping
-/// node hands one to this node) it reads the lease of every connection in <see cref="RedisKeys.Connections"/>, without
-/// keyspace notifications. A connection whose lease is gone (its owner crashed, froze or lost Redis for longer than
+/// node hands one to this node) it asks Redis, in one call, for the connections whose lease may have run out
+/// (<see cref="TakeoverCandidates"/>), without keyspace notifications. A connection whose lease is gone (its owner crashed, froze or lost Redis for longer than
 /// <c>IrcStream:Redis:LeaseTimeout</c>) is claimed with one script that sets the lease only if nobody holds it, so exactly
 /// one node wins; one handed to this node by name is claimed the same way. The new owner appends RECONNECTING to the
 /// connection's log (its seq goes on), connects with the options in the record, registers with the same nick (the usual
@@ -29,6 +29,7 @@ internal sealed class ConnectionTakeover(
     GatewayNode node,
     ConnectionLeases leases,
     RedisConnectionDirectory directory,
+    TakeoverCandidates candidates,
     RedisEventLogs eventLogs,
     RedisEventStore store,
     ConnectionSecrets secrets,
@@ -59,11 +60,20 @@ internal sealed class ConnectionTakeover(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var subscriber = redis.GetSubscriber();
-        await subscriber.SubscribeAsync(keys.Handovers, (_, message) =>
+        try
         {
-            // "<node> <id>": only the node named acts on it.
-            if (((string?)message)?.StartsWith(node.Id + " ", StringComparison.Ordinal) == true) _wake.Release();
+            await candidates.IndexListedAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            _logger.LogWarning(ex, "Indexing the connections listed by earlier nodes failed; those a node of an earlier version owns are not taken over by this node if that node crashes");
+        }
+        var subscriber = redis.GetSubscriber();
+        await subscriber.SubscribeAsync(keys.Handovers, (channel, message) =>
+        {
+            // "<node> <id>": only the node named acts on it. The handing node put it in the index already, unless it
+            // is of an earlier version that had no index.
+            if (((string?)message)?.Split(' ') is [var target, var id] && target == node.Id) _ = LookNowAsync(id);
         }).ConfigureAwait(false);
         try
         {
@@ -93,32 +103,18 @@ internal sealed class ConnectionTakeover(
     /// <summary>One round: claims what was handed to this node, and its share of what nobody holds.</summary>
     internal async Task ScanAsync(CancellationToken cancellationToken)
     {
-        var ids = new List<string>();
-        await foreach (var id in _db.SetScanAsync(keys.Connections, pageSize: 500).ConfigureAwait(false)) ids.Add((string)id!);
-        if (ids.Count == 0) return;
-
-        var batch = _db.CreateBatch();
-        var reads = ids.Select(id => batch.StringGetAsync(keys.Lease(id))).ToArray();
-        batch.Execute();
-        var handed = new List<(string Id, string Token)>();
-        var orphans = new List<string>();
-        for (var i = 0; i < ids.Count; i++)
-        {
-            var lease = (string?)await reads[i].ConfigureAwait(false);
-            if (lease is null) orphans.Add(ids[i]);
-            else if (lease.StartsWith(node.Id + ConnectionLeases.HandoverMark, StringComparison.Ordinal)) handed.Add((ids[i], lease));
-        }
-
-        foreach (var (id, token) in handed)
+        var round = await candidates.FindAsync().ConfigureAwait(false);
+        foreach (var (id, token) in round.Handed)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (await leases.ClaimAsync(id, token).ConfigureAwait(false) == ClaimOutcome.Claimed) await TakeOverAsync(id, Handover).ConfigureAwait(false);
         }
-        if (orphans.Count == 0) return;
+        if (round.Orphans.Count == 0) return;
+        var orphans = round.Orphans.ToArray();
 
         var live = Math.Max(1, (await liveNodes.ListAsync().ConfigureAwait(false)).Count);
-        var share = (orphans.Count + live - 1) / live;
-        Random.Shared.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(orphans));
+        var share = (orphans.Length + live - 1) / live;
+        Random.Shared.Shuffle(orphans);
         var claimed = 0;
         foreach (var id in orphans)
         {
@@ -132,10 +128,25 @@ internal sealed class ConnectionTakeover(
                     break;
                 case ClaimOutcome.Gone:
                     // Closed for good (its log ended) or its record expired with its session: nothing to take over.
-                    await _db.SetRemoveAsync(keys.Connections, id).ConfigureAwait(false);
+                    await candidates.ForgetAsync(id).ConfigureAwait(false);
                     break;
             }
         }
+    }
+
+    /// <summary>Has the next round look at a connection handed to this node, and starts that round now.</summary>
+    private async Task LookNowAsync(string id)
+    {
+        try
+        {
+            await candidates.LookNowAsync(id).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // A node of this version indexed it as it handed it over; otherwise a round finds it once its token expires.
+            _logger.LogWarning(ex, "Connection {ConnectionId} was handed to this node, but marking it due failed", id);
+        }
+        _wake.Release();
     }
 
     /// <summary>This node holds the lease now: rebuild the connection from its record, and start it.</summary>

@@ -18,7 +18,7 @@ namespace IrcStream.Api.Cluster;
 /// owner stops: <c>{prefix}:{id}:conn</c> is a hash with the session it belongs to, its owner node, the server, TLS,
 /// the registration (nick, username, realname, password and SASL encrypted, the browser's address for WEBIRC), and, as
 /// they change, the state, nick, channels to rejoin and their keys (encrypted); the ids are in
-/// <see cref="RedisKeys.Connections"/>. The owner writes the record when it opens the connection and again every
+/// <see cref="RedisKeys.Connections"/> and <see cref="RedisKeys.LeaseExpiries"/>. The owner writes the record when it opens the connection and again every
 /// heartbeat in the same script that renews its lease, which also looks whether the connection's session still
 /// exists: when the session has expired the owner closes the connection with QUIT; when the lease is gone (another
 /// node holds it, or it expired while this node could not reach Redis or was frozen) the owner lets the connection go
@@ -90,8 +90,10 @@ internal sealed class RedisConnectionDirectory(
         var written = batch.HashSetAsync(record, [.. Fields(connection), new("session", session.Hash), new("owner", node.Id)]);
         var expiry = batch.KeyExpireAsync(record, TimeSpan.FromMilliseconds(_recordMilliseconds));
         var listed = batch.SetAddAsync(keys.Connections, id);
+        // Due at once: the next takeover round finds the lease held and puts in its real expiry.
+        var indexed = batch.SortedSetAddAsync(keys.LeaseExpiries, id, 0);
         batch.Execute();
-        await Task.WhenAll(written, expiry, listed).ConfigureAwait(false);
+        await Task.WhenAll(written, expiry, listed, indexed).ConfigureAwait(false);
         _keysWritten[id] = connection.ClientState.Keys;
     }
 
@@ -168,8 +170,9 @@ internal sealed class RedisConnectionDirectory(
         var batch = _db.CreateBatch();
         var deleted = batch.KeyDeleteAsync([keys.Connection(connectionId), keys.PendingLines(connectionId), keys.LinesWritten(connectionId)]);
         var unlisted = batch.SetRemoveAsync(keys.Connections, connectionId);
+        var unindexed = batch.SortedSetRemoveAsync(keys.LeaseExpiries, connectionId);
         batch.Execute();
-        await Task.WhenAll(deleted, unlisted).ConfigureAwait(false);
+        await Task.WhenAll(deleted, unlisted, unindexed).ConfigureAwait(false);
         await leases.ReleaseAsync(connectionId).ConfigureAwait(false);
     }
 

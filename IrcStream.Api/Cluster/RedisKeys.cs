@@ -6,6 +6,8 @@ namespace IrcStream.Api.Cluster;
 /// <summary>
 /// Every Redis key and channel name the gateway uses, in one place. A connection's keys carry its id in braces
 /// (<c>ircstream:{id}:log</c>), so in Redis Cluster they share a hash slot and one Lua script may touch them all.
+/// The takeover scan's script builds <see cref="Lease"/>, <see cref="Connection"/> and <see cref="LogEnd"/> from the
+/// prefix and an id itself (<see cref="TakeoverCandidates"/>): change them together.
 /// </summary>
 public sealed class RedisKeys(string prefix)
 {
@@ -30,10 +32,18 @@ public sealed class RedisKeys(string prefix)
     public RedisKey Connection(string connectionId) => $"{Prefix}:{{{connectionId}}}:conn";
 
     /// <summary>
-    /// The ids of every connection with a record: what live nodes scan for connections whose lease nobody holds any
-    /// more (their owner stopped), to take them over. A set, read with SSCAN.
+    /// The ids of every connection with a record, a set. Nodes from before <see cref="LeaseExpiries"/> existed scan it;
+    /// a node starting now copies it into that index once (<see cref="TakeoverCandidates.IndexListedAsync"/>).
     /// </summary>
     public RedisKey Connections => $"{Prefix}:connections";
+
+    /// <summary>
+    /// When each recorded connection's lease runs out, by Redis's clock (unix ms), or 0 for "look now" (a lease handed
+    /// over or given up): a sorted set, so the takeover scan reads only the connections due, not every lease. A score
+    /// may be older than the lease's real expiry (renewals do not touch it), never newer; the scan puts a live lease's
+    /// real expiry back when it finds one due (<see cref="TakeoverCandidates"/>).
+    /// </summary>
+    public RedisKey LeaseExpiries => $"{Prefix}:lease-expiries";
 
     /// <summary>The ids of the nodes that announced themselves (<see cref="Node"/>); one whose announcement expired is gone.</summary>
     public RedisKey Nodes => $"{Prefix}:nodes";

@@ -35,6 +35,7 @@ public static class RedisNodesSetup
         services.AddHostedService<NodeHeartbeat>();
         services.AddSingleton<LiveNodes>();
         services.AddSingleton<PendingLines>();
+        services.AddSingleton<TakeoverCandidates>();
         services.AddHostedService<ConnectionTakeover>();
         services.AddSingleton<IConnectionHandover, ConnectionHandover>();
         return services;

@@ -47,18 +47,7 @@ public static class BusyScenario
         for (var run = 1; run <= options.Runs; run++)
         {
             await using var rig = await GatewayRig.StartAsync(1000, cancellationToken);
-            var start = await rig.Gateway.MeasureAsync(collect: true, cancellationToken);
-            await rig.OpenAsync(transport, static _ => true, cancellationToken);
-            var before = await rig.Gateway.MeasureAsync(collect: true, cancellationToken);
-            var load = ScenarioReport.ReadLoadAverage();
-            long delivered = 0;
-            var opened = await rig.OpenManyAsync(sessions, transport, e =>
-            {
-                if (e.Kind == EventKind.Message) Interlocked.Increment(ref delivered);
-                return true;
-            }, cancellationToken);
-            await Task.Delay(Settle, cancellationToken);
-            var idle = await rig.Gateway.MeasureAsync(collect: true, cancellationToken);
+            var (opened, delivered, start, before, idle, load) = await rig.OpenIdleSessionsAsync(sessions, transport, Settle, cancellationToken);
             await rig.Gateway.DumpHeapAsync(options.HeapDumps, $"{Name}-{options.BusyTraffic}-{run}-idle", cancellationToken);
 
             // Fill every log: the readers keep up, so each connection ends with its retention full.
@@ -68,7 +57,7 @@ public static class BusyScenario
             using (var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 limit.CancelAfter(options.RunTimeout);
-                while (Interlocked.Read(ref delivered) < (long)sessions * lines) await Task.Delay(100, limit.Token);
+                while (delivered.Value < (long)sessions * lines) await Task.Delay(100, limit.Token);
             }
             clock.Stop();
             await Task.Delay(Settle, cancellationToken);

@@ -116,6 +116,12 @@ public sealed class GatewayProcess : IAsyncDisposable
                 if (line.StartsWith("listening ", StringComparison.Ordinal)) return new GatewayProcess(process, new Uri(line["listening ".Length..]));
             }
         }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            process.Kill(entireProcessTree: true);
+            process.Dispose();
+            throw new TimeoutException($"The gateway process was still running but had not said it was listening after {StartTimeout.TotalSeconds:0} s (its errors are on this program's standard error).");
+        }
         catch
         {
             process.Kill(entireProcessTree: true);

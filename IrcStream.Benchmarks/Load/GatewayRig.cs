@@ -168,6 +168,25 @@ public sealed class GatewayRig : IAsyncDisposable
         return sessions;
     }
 
+    /// <summary>
+    /// The start of a memory scenario: samples the gateway as started (after a full GC, as every sample here), opens
+    /// one session to warm it up, samples it again (the baseline the scenario's figures count from), opens
+    /// <paramref name="count"/> sessions whose readers count the messages they receive, and samples it again once
+    /// they have been idle for <paramref name="settle"/>.
+    /// </summary>
+    public async Task<IdleSessions> OpenIdleSessionsAsync(int count, Transport transport, TimeSpan settle, CancellationToken cancellationToken)
+    {
+        var start = await Gateway.MeasureAsync(collect: true, cancellationToken);
+        await OpenAsync(transport, static _ => true, cancellationToken);
+        var before = await Gateway.MeasureAsync(collect: true, cancellationToken);
+        var load = ScenarioReport.ReadLoadAverage();
+        var delivered = new MessageCount();
+        var opened = await OpenManyAsync(count, transport, delivered.Count, cancellationToken);
+        await Task.Delay(settle, cancellationToken);
+        var idle = await Gateway.MeasureAsync(collect: true, cancellationToken);
+        return new IdleSessions(opened, delivered, start, before, idle, load);
+    }
+
     /// <summary>Closes the session's IRC connection (DELETE), which ends its reader.</summary>
     public async Task CloseAsync(OpenSession open, CancellationToken cancellationToken)
     {
@@ -205,3 +224,24 @@ public sealed class GatewayRig : IAsyncDisposable
         _readers.Dispose();
     }
 }
+
+/// <summary>The messages the readers of <see cref="GatewayRig.OpenIdleSessionsAsync"/> received.</summary>
+public sealed class MessageCount
+{
+    private long _value;
+
+    public long Value => Interlocked.Read(ref _value);
+
+    internal bool Count(ReceivedEvent received)
+    {
+        if (received.Kind == EventKind.Message) Interlocked.Increment(ref _value);
+        return true;
+    }
+}
+
+/// <summary>
+/// Sessions opened by <see cref="GatewayRig.OpenIdleSessionsAsync"/>, the messages their readers received, and the
+/// gateway's samples: as started, with one warm-up session (the baseline), and with the sessions idle; the machine's
+/// load average when they were opened.
+/// </summary>
+public sealed record IdleSessions(OpenSession[] Opened, MessageCount Delivered, GatewayStats Start, GatewayStats Before, GatewayStats Idle, double LoadAverage);

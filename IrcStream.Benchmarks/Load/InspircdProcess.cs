@@ -11,7 +11,7 @@ namespace IrcStream.Benchmarks.Load;
 public sealed class InspircdProcess : IAsyncDisposable
 {
     public const string BinaryPath = "/usr/sbin/inspircd";
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly ServerProcess _process;
     private readonly string _directory;
@@ -31,21 +31,7 @@ public sealed class InspircdProcess : IAsyncDisposable
         var directory = Directory.CreateTempSubdirectory("ircstream-load-inspircd-").FullName;
         var port = ServerProcess.FreeLoopbackPort();
         var config = Path.Combine(directory, "inspircd.conf");
-        await File.WriteAllTextAsync(config, string.Create(CultureInfo.InvariantCulture, $"""
-            <server name="irc.load.test" description="IrcStream load harness" network="IrcStreamLoad">
-            <admin name="IrcStream load" nick="ircstream" email="ircstream@localhost">
-            <bind address="127.0.0.1" port="{port}" type="clients">
-            <connect name="load" allow="*" timeout="60" pingfreq="600"
-                     threshold="1000000" commandrate="100000000" fakelag="no"
-                     recvq="65536" softsendq="1048576" hardsendq="8388608"
-                     localmax="100000" globalmax="100000" limit="100000" maxchans="1000"
-                     resolvehostnames="no" useident="no" usednsbl="no">
-            <channels users="1000" opers="1000">
-            <dns server="127.0.0.1" timeout="1">
-            <pid file="{Path.Combine(directory, "inspircd.pid")}">
-            <log method="file" type="* -USERINPUT -USEROUTPUT" level="default" target="{Path.Combine(directory, "ircd.log")}">
-
-            """), cancellationToken);
+        await File.WriteAllTextAsync(config, InspircdConfig.For(directory, port, "irc.load.test", "IrcStreamLoad", "IrcStream load harness"), cancellationToken);
         var start = new ProcessStartInfo(BinaryPath);
         foreach (var argument in new[] { "--runasroot", "--nofork", $"--config={config}" }) start.ArgumentList.Add(argument);
         try

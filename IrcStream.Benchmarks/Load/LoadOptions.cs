@@ -21,7 +21,8 @@ public sealed record LoadOptions(
     int SharedTraffic = 100,
     string? HeapDumps = null,
     string Gc = GatewayProcess.DeployedGc,
-    bool Redis = false)
+    bool Redis = false,
+    int Nodes = 3)
 {
     public const int MaxMessages = 100_000_000;
     public const int MaxRuns = 100;
@@ -30,7 +31,7 @@ public sealed record LoadOptions(
 
     /// <summary>Every scenario, in the order <c>--scenario all</c> runs them.</summary>
     public static readonly IReadOnlyList<string> AllScenarios =
-        [BaselineScenario.Name, FirehoseScenario.Name, SlowReaderScenario.Name, FanInScenario.Name, DensityScenario.Name, BusyScenario.Name, WelcomeScenario.Name, SharedChannelScenario.Name, InspircdWelcomeScenario.Name, ForwardScenario.Name];
+        [BaselineScenario.Name, FirehoseScenario.Name, SlowReaderScenario.Name, FanInScenario.Name, DensityScenario.Name, BusyScenario.Name, WelcomeScenario.Name, SharedChannelScenario.Name, InspircdWelcomeScenario.Name, ForwardScenario.Name, RedisIdleScenario.Name];
 
     public static LoadOptions Default { get; } = new(
         Messages: 1_000_000,
@@ -74,6 +75,8 @@ public sealed record LoadOptions(
                      session, total and marginal
           forward    Redis mode, two nodes and a redis-server: POST /lines latency at the connection's owner and
                      through the other node, which forwards it (what forwarding adds at p50/p99)
+          redis-idle Redis mode, K idle connections (--sessions) spread over N nodes (--nodes) and a redis-server:
+                     Redis commands/s by name (INFO commandstats) and redis-server CPU over --duration seconds
 
           --scenario LIST      comma-separated scenarios, or all (default baseline)
           --transport T        sse, poll or both: the readers of firehose, fanin and density (default both)
@@ -92,6 +95,7 @@ public sealed record LoadOptions(
                                written to DIR
           --burst N            slowreader lines per run (default 20000, at most 100000000)
           --burst-rate R       slowreader pump lines/s; the reader handles half (default 20000, at most 10000000)
+          --nodes N            redis-idle: gateway nodes sharing the redis-server (default 3, 1 to 8)
           --runs N             measured runs of each scenario (default 5, at most 100)
           --warmup N           unmeasured runs first (default 1)
           --timeout S          seconds one run may take before the harness gives up (default 60)
@@ -137,6 +141,7 @@ public sealed record LoadOptions(
                 "--gc" => options with { Gc = GatewayProcess.GcModes.ContainsKey(value) ? value : throw new ArgumentException($"--gc takes {string.Join(", ", GatewayProcess.GcModes.Keys)}, not '{value}'.") },
                 "--gcdump" => options with { HeapDumps = value },
                 "--burst" => options with { BurstMessages = Int(name, value, 1, MaxMessages) },
+                "--nodes" => options with { Nodes = Int(name, value, 1, 8) },
                 "--burst-rate" => options with { BurstRate = Int(name, value, 2, 10_000_000) },
                 _ => throw new ArgumentException($"Unknown option {name}.\n\n{Usage}"),
             };

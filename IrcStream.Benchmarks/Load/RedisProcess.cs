@@ -7,7 +7,7 @@ namespace IrcStream.Benchmarks.Load;
 public sealed class RedisProcess : IAsyncDisposable
 {
     public const string BinaryPath = "/usr/bin/redis-server";
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly ServerProcess _process;
 

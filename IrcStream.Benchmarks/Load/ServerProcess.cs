@@ -21,7 +21,10 @@ internal sealed class ServerProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Starts <paramref name="start"/> (standard output redirected) and waits for a line containing <paramref name="readyLine"/>.</summary>
+    /// <summary>
+    /// Starts <paramref name="start"/> (standard output redirected) and waits for a line containing <paramref name="readyLine"/>;
+    /// fails with the process's exit code and last lines when it exits first, or with its last lines after <paramref name="timeout"/>.
+    /// </summary>
     public static async Task<ServerProcess> StartAsync(ProcessStartInfo start, string readyLine, TimeSpan timeout, CancellationToken cancellationToken)
     {
         start.UseShellExecute = false;
@@ -29,7 +32,21 @@ internal sealed class ServerProcess : IAsyncDisposable
         start.RedirectStandardError = true;
         var name = Path.GetFileName(start.FileName);
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start.");
-        _ = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        var printed = new Queue<string>();
+        void Keep(string line)
+        {
+            lock (printed)
+            {
+                printed.Enqueue(line);
+                if (printed.Count > 40) printed.Dequeue();
+            }
+        }
+        string Printed()
+        {
+            lock (printed) return string.Join(Environment.NewLine, printed);
+        }
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Keep(e.Data); };
+        process.BeginErrorReadLine();
         try
         {
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -41,12 +58,21 @@ internal sealed class ServerProcess : IAsyncDisposable
                     _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
                     return new ServerProcess(process);
                 }
+                Keep(line);
             }
-            throw new InvalidOperationException($"{name} exited before it was ready.");
+            // Also waits for the end of standard error, so its last lines are in the message.
+            await process.WaitForExitAsync(limit.Token);
+            throw new InvalidOperationException($"{name} exited before it was ready (exit code {process.ExitCode}). Its output:{Environment.NewLine}{Printed()}");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            process.Kill();
+            process.Dispose();
+            throw new TimeoutException($"{name} did not print \"{readyLine}\" within {timeout.TotalSeconds:0} s. Its output:{Environment.NewLine}{Printed()}");
         }
         catch
         {
-            process.Kill();
+            if (!process.HasExited) process.Kill();
             process.Dispose();
             throw;
         }

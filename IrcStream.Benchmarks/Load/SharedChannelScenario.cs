@@ -26,18 +26,7 @@ public static class SharedChannelScenario
         for (var run = 1; run <= options.Runs; run++)
         {
             await using var rig = await GatewayRig.StartAsync(Retention, cancellationToken);
-            var start = await rig.Gateway.MeasureAsync(collect: true, cancellationToken);
-            await rig.OpenAsync(transport, static _ => true, cancellationToken);
-            var before = await rig.Gateway.MeasureAsync(collect: true, cancellationToken);
-            var load = ScenarioReport.ReadLoadAverage();
-            long delivered = 0;
-            var opened = await rig.OpenManyAsync(sessions, transport, e =>
-            {
-                if (e.Kind == EventKind.Message) Interlocked.Increment(ref delivered);
-                return true;
-            }, cancellationToken);
-            await Task.Delay(Settle, cancellationToken);
-            var idle = await rig.Gateway.MeasureAsync(collect: true, cancellationToken);
+            var (opened, delivered, start, before, idle, load) = await rig.OpenIdleSessionsAsync(sessions, transport, Settle, cancellationToken);
 
             var nicks = opened.Select(o => o.Session.Nick).ToArray();
             var chat = Chat(nicks, traffic);
@@ -52,7 +41,7 @@ public static class SharedChannelScenario
             using (var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 limit.CancelAfter(options.RunTimeout);
-                while (Interlocked.Read(ref delivered) < expected) await Task.Delay(100, limit.Token);
+                while (delivered.Value < expected) await Task.Delay(100, limit.Token);
             }
             await Task.Delay(Settle, cancellationToken);
             var full = await rig.Gateway.MeasureAsync(collect: true, cancellationToken);

@@ -42,7 +42,7 @@ public sealed class FailoverTests(InspircdFixture irc)
 
         await carol.SendAsync($"PRIVMSG {channel} :after the takeover", Token);
         var log = await ReadLogUntilAsync(nodes.OnB, id, e => Text(e) == "after the takeover");
-        log.Select(e => e.GetProperty("seq").GetInt64()).Should().Equal(Enumerable.Range(1, log.Count).Select(i => (long)i), "the new owner goes on with the seq, none twice, none skipped");
+        ShouldBeNumberedOneByOne(log);
         var reconnecting = log.FindIndex(e => Status(e) == "RECONNECTING" && Detail(e).Contains("gateway node changed", StringComparison.Ordinal));
         reconnecting.Should().BePositive($"the takeover is said in the log:{Environment.NewLine}{Describe(log)}");
         log.Skip(reconnecting).Should().Contain(e => Status(e) == "REGISTERED");
@@ -54,14 +54,9 @@ public sealed class FailoverTests(InspircdFixture irc)
     [Fact]
     public async Task OnSigtermANodeHandsItsConnectionToTheOtherWithoutQuitAndItsStreamsEnd()
     {
-        var server = irc.Server;
         // The default lease (10 s): a handover must not wait for it to expire.
-        await using var nodes = await TwoNodes.StartAsync("handover", server.Port);
-        var channel = "#" + RawIrcClient.UniqueNick("ho");
-        var nick = RawIrcClient.UniqueNick("gw");
-        await using var carol = await IrcWatcher.JoinAsync(server, channel, Patience, Token);
-        var id = await nodes.OnA.ConnectAsync($"127.0.0.1:{server.Port}", nick, [channel]);
-        await carol.WaitForAsync(IrcWatcher.From("JOIN", nick), Patience, Token);
+        await using var scene = await InChannelOnAAsync("handover", leaseTimeout: null);
+        var (nodes, carol, _, nick, id) = scene;
         await using var stream = await nodes.OnA.OpenEventsAsync(id);
 
         nodes.A.Terminate();
@@ -75,7 +70,7 @@ public sealed class FailoverTests(InspircdFixture irc)
         (await nodes.A.WaitForExitAsync(Patience, Token)).Should().Be(0);
 
         var log = await ReadLogUntilAsync(nodes.OnB, id, RegisteredAfterTakeover);
-        log.Select(e => e.GetProperty("seq").GetInt64()).Should().Equal(Enumerable.Range(1, log.Count).Select(i => (long)i));
+        ShouldBeNumberedOneByOne(log);
         log.Should().Contain(e => Status(e) == "RECONNECTING" && Detail(e).Contains("handed it over", StringComparison.Ordinal), Describe(log));
         log.Should().NotContain(e => Status(e) == "CLOSED" || Status(e) == "DISCONNECTED", "a handover neither closes nor drops the connection in its log");
         await WaitForRegisteredAgainLogAsync(nodes.B, id);
@@ -84,13 +79,8 @@ public sealed class FailoverTests(InspircdFixture irc)
     [Fact]
     public async Task AFrozenNodeThatWakesAfterItsLeasePassedLetsItsSocketGoWithoutQuitAndAppendsNothing()
     {
-        var server = irc.Server;
-        await using var nodes = await TwoNodes.StartAsync("frozen", server.Port, leaseTimeout: ShortLease);
-        var channel = "#" + RawIrcClient.UniqueNick("fz");
-        var nick = RawIrcClient.UniqueNick("gw");
-        await using var carol = await IrcWatcher.JoinAsync(server, channel, Patience, Token);
-        var id = await nodes.OnA.ConnectAsync($"127.0.0.1:{server.Port}", nick, [channel]);
-        await carol.WaitForAsync(IrcWatcher.From("JOIN", nick), Patience, Token);
+        await using var scene = await InChannelOnAAsync("frozen");
+        var (nodes, carol, channel, nick, id) = scene;
         await WaitUntilListedInAsync(nodes.OnB, id, channel);
 
         nodes.A.Freeze();
@@ -113,7 +103,7 @@ public sealed class FailoverTests(InspircdFixture irc)
         await carol.SendAsync($"PRIVMSG {channel} :after A woke", Token);
         var log = await ReadLogUntilAsync(nodes.OnB, id, e => Text(e) == "after A woke");
 
-        log.Select(e => e.GetProperty("seq").GetInt64()).Should().Equal(Enumerable.Range(1, log.Count).Select(i => (long)i));
+        ShouldBeNumberedOneByOne(log);
         log.Count(e => Text(e) == "while A sleeps").Should().Be(1, Describe(log));
         var takeover = log.FindIndex(e => Status(e) == "RECONNECTING");
         takeover.Should().BePositive();
@@ -128,13 +118,8 @@ public sealed class FailoverTests(InspircdFixture irc)
     [Fact]
     public async Task LinesQueuedOnANodeThatDiesAreReportedAsNotSentAndNeverSentTwice()
     {
-        var server = irc.Server;
-        await using var nodes = await TwoNodes.StartAsync("pending", server.Port, leaseTimeout: ShortLease);
-        var channel = "#" + RawIrcClient.UniqueNick("pl");
-        var nick = RawIrcClient.UniqueNick("gw");
-        await using var carol = await IrcWatcher.JoinAsync(server, channel, Patience, Token);
-        var id = await nodes.OnA.ConnectAsync($"127.0.0.1:{server.Port}", nick, [channel]);
-        await carol.WaitForAsync(IrcWatcher.From("JOIN", nick), Patience, Token);
+        await using var scene = await InChannelOnAAsync("pending");
+        var (nodes, carol, channel, nick, id) = scene;
 
         // Flood control writes a burst of 5 at once, then one line every 2 s: the other 5 wait in A's queue.
         using (var sent = await nodes.OnA.PostLinesAsync(id, [.. Enumerable.Range(1, 10).Select(i => $"PRIVMSG {channel} :line {i}")]))
@@ -167,6 +152,41 @@ public sealed class FailoverTests(InspircdFixture irc)
             received.Add((await carol.WaitForAsync(m => m.Command == "PRIVMSG" && (m.Source ?? "").StartsWith(nick + "!", StringComparison.Ordinal), Patience, Token)).Params[^1]);
         received.Should().Equal(["line 1", "line 2", "line 3", "line 4", "after the takeover"], "lines 6-10 are never sent, and none twice");
     }
+
+    /// <summary>Two nodes on the shared InspIRCd, carol in a fresh channel, and a connection made on node A that joined it.</summary>
+    private sealed record Scene(TwoNodes Nodes, RawIrcClient Carol, string Channel, string Nick, string Id) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Carol.DisposeAsync();
+            await Nodes.DisposeAsync();
+        }
+    }
+
+    private async Task<Scene> InChannelOnAAsync(string name, string? leaseTimeout = ShortLease)
+    {
+        var server = irc.Server;
+        var nodes = await TwoNodes.StartAsync(name, server.Port, leaseTimeout: leaseTimeout);
+        RawIrcClient? carol = null;
+        try
+        {
+            var (channel, nick) = ("#" + RawIrcClient.UniqueNick(name[..2]), RawIrcClient.UniqueNick("gw"));
+            carol = await IrcWatcher.JoinAsync(server, channel, Patience, Token);
+            var id = await nodes.OnA.ConnectAsync($"127.0.0.1:{server.Port}", nick, [channel]);
+            await carol.WaitForAsync(IrcWatcher.From("JOIN", nick), Patience, Token);
+            return new Scene(nodes, carol, channel, nick, id);
+        }
+        catch
+        {
+            if (carol is not null) await carol.DisposeAsync();
+            await nodes.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Whichever node wrote them, the events are numbered 1, 2, 3 ...: none twice, none skipped.</summary>
+    private static void ShouldBeNumberedOneByOne(IReadOnlyList<JsonElement> log) =>
+        log.Select(e => e.GetProperty("seq").GetInt64()).Should().Equal(Enumerable.Range(1, log.Count).Select(i => (long)i), Describe(log));
 
     private static async Task WaitUntilListedInAsync(Browser browser, string id, string channel)
     {

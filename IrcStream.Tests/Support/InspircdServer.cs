@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Security.Cryptography;
+using IrcStream.Benchmarks.Load;
 
 namespace IrcStream.Tests.Support;
 
@@ -88,21 +88,7 @@ public sealed class InspircdServer : IAsyncDisposable
         var modules = string.Concat(Modules
             .Where(name => File.Exists($"/usr/lib/inspircd/modules/m_{name}.so"))
             .Select(name => $"<module name=\"{name}\">\n"));
-        return string.Create(CultureInfo.InvariantCulture, $"""
-            <server name="{ServerName}" description="IrcStream test server" network="IrcStreamTest">
-            <admin name="IrcStream tests" nick="ircstream" email="ircstream@localhost">
-            <bind address="127.0.0.1" port="{port}" type="clients">
-            <connect name="tests" allow="*" timeout="30" pingfreq="120"
-                     threshold="100000" commandrate="1000000" fakelag="no"
-                     recvq="65536" softsendq="1048576" hardsendq="8388608"
-                     localmax="100000" globalmax="100000" limit="100000" maxchans="1000"
-                     resolvehostnames="no" useident="no" usednsbl="no">
-            <channels users="1000" opers="1000">
-            <dns server="127.0.0.1" timeout="1">
-            <pid file="{Path.Combine(directory, "inspircd.pid")}">
-            <log method="file" type="* -USERINPUT -USEROUTPUT" level="default" target="{Path.Combine(directory, "ircd.log")}">
-            {modules}<cgihost type="webirc" password="{webircPassword}" mask="*">
-
-            """);
+        return InspircdConfig.For(directory, port, ServerName, "IrcStreamTest", "IrcStream test server",
+            $"{modules}<cgihost type=\"webirc\" password=\"{webircPassword}\" mask=\"*\">\n");
     }
 }

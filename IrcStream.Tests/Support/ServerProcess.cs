@@ -26,7 +26,9 @@ internal sealed class ServerPortInUseException(string message) : Exception(messa
 internal sealed class ServerProcess : IAsyncDisposable
 {
     private const int OutputTailLines = 60;
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
+    // Generous: these servers start in milliseconds, but a loaded two-core machine may not run them for a while.
+    // A server that exits fails at once, with its output.
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(10);
     private static readonly ConcurrentDictionary<int, Process> Live = new();
 
@@ -89,6 +91,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var server = new ServerProcess(process, StartWatchdog(process.Id), output);
+        var (pid, saidReady) = (process.Id, false);
 
         try
         {
@@ -108,14 +111,16 @@ internal sealed class ServerProcess : IAsyncDisposable
             {
                 throw new ServerPortInUseException($"{launch.Name} could not bind 127.0.0.1:{port}.");
             }
+            saidReady = true;
             await WaitUntilAcceptingAsync(port, timeout.Token).ConfigureAwait(false);
             return server;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             await server.DisposeAsync().ConfigureAwait(false);
+            var what = saidReady ? $"said it was ready, but 127.0.0.1:{port} did not accept a connection" : "did not say it was ready";
             throw new TimeoutException(
-                $"{launch.Name} was not ready on 127.0.0.1:{port} within {StartTimeout.TotalSeconds:0} s. Its output:{Environment.NewLine}{server.RecentOutput}");
+                $"{launch.Name} (pid {pid}) {what} within {StartTimeout.TotalSeconds:0} s. Its output:{Environment.NewLine}{server.RecentOutput}");
         }
         catch
         {
@@ -151,10 +156,10 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Probes the port until it accepts; the caller's token bounds the wait (the start timeout).</summary>
     private static async Task WaitUntilAcceptingAsync(int port, CancellationToken cancellationToken)
     {
-        const int attempts = 100;
-        for (var attempt = 1; ; attempt++)
+        while (true)
         {
             using var probe = new TcpClient();
             try
@@ -162,7 +167,7 @@ internal sealed class ServerProcess : IAsyncDisposable
                 await probe.ConnectAsync("127.0.0.1", port, cancellationToken).ConfigureAwait(false);
                 return;
             }
-            catch (SocketException) when (attempt < attempts)
+            catch (SocketException)
             {
                 await Task.Delay(50, cancellationToken).ConfigureAwait(false);
             }

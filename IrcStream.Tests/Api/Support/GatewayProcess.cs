@@ -15,6 +15,13 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     private const int SigTerm = 15;
     private const int SigCont = 18;
     private const int SigStop = 19;
+
+    /// <summary>
+    /// How long a start may take before it fails: generous, because a gateway JIT-compiling its start on a
+    /// two-core machine beside the rest of the suite can take many seconds. A gateway that exits fails at once.
+    /// </summary>
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -54,12 +61,20 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         gateway._process.BeginErrorReadLine();
         try
         {
-            await gateway._listening.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            await gateway._listening.Task.WaitAsync(StartTimeout, cancellationToken);
         }
         catch (TimeoutException)
         {
+            var pid = gateway._process.Id;
             await gateway.DisposeAsync();
-            throw new TimeoutException($"The gateway did not say where it listens within 30 s:{Environment.NewLine}{gateway.Output}");
+            throw new TimeoutException(
+                $"The gateway (pid {pid}) was still running but had not said where it listens after {StartTimeout.TotalSeconds:0} s. Its output:{Environment.NewLine}{gateway.Output}");
+        }
+        catch
+        {
+            // Exited (the exception says how), or the test was cancelled: nothing is left running either way.
+            await gateway.DisposeAsync();
+            throw;
         }
         return gateway;
     }
@@ -70,8 +85,11 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     /// </summary>
     private async Task ReportExitBeforeListeningAsync()
     {
+        // An exit after the start (a kill, a stop) is the test's business, and the process may be disposed by then.
+        if (_listening.Task.IsCompleted) return;
         await _process.WaitForExitAsync(CancellationToken.None);
-        _listening.TrySetException(new InvalidOperationException($"The gateway exited before listening:{Environment.NewLine}{Output}"));
+        _listening.TrySetException(new InvalidOperationException(
+            $"The gateway exited before listening (exit code {_process.ExitCode}). Its output:{Environment.NewLine}{Output}"));
     }
 
     /// <summary>Sends SIGTERM, as a container runtime or systemd does to stop the gateway.</summary>
