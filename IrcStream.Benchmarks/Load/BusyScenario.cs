@@ -48,6 +48,7 @@ public static class BusyScenario
         {
             await using var rig = await GatewayRig.StartAsync(1000, cancellationToken);
             var (opened, delivered, start, before, idle, load) = await rig.OpenIdleSessionsAsync(sessions, transport, Settle, cancellationToken);
+            await rig.Gateway.DumpHeapAsync(options.HeapDumps, $"{Name}-{options.BusyTraffic}-{run}-idle", cancellationToken);
 
             // Fill every log: the readers keep up, so each connection ends with its retention full.
             var clock = Stopwatch.StartNew();
@@ -61,6 +62,7 @@ public static class BusyScenario
             clock.Stop();
             await Task.Delay(Settle, cancellationToken);
             var full = await rig.Gateway.MeasureAsync(collect: true, cancellationToken);
+            await rig.Gateway.DumpHeapAsync(options.HeapDumps, $"{Name}-{options.BusyTraffic}-{run}-full", cancellationToken);
             runs.Add(new ScenarioRun(run, new Dictionary<string, double>
             {
                 ["heap B/session idle"] = (double)(idle.HeapBytes - before.HeapBytes) / sessions,

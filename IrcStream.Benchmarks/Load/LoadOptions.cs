@@ -90,8 +90,8 @@ public sealed record LoadOptions(
           --gc MODE            the gateway's GC: server (as shipped: server GC with DATAS), server-nodatas,
                                server-conserve (GCConserveMemory=5), workstation (concurrent),
                                workstation-nonconcurrent (default server)
-          --gcdump DIR         welcome, shared, inspircd: heap snapshots of the gateway (dotnet-gcdump, a dotnet
-                               tool) at start, with bare sessions, with streams closed and at the end of each run,
+          --gcdump DIR         welcome, shared, inspircd, busy: heap snapshots of the gateway (dotnet-gcdump, a dotnet
+                               tool) at start, with bare sessions, with streams closed, busy idle and full, and at the end of each run,
                                written to DIR
           --burst N            slowreader lines per run (default 20000, at most 100000000)
           --burst-rate R       slowreader pump lines/s; the reader handles half (default 20000, at most 10000000)
