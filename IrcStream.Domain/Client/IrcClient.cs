@@ -90,6 +90,8 @@ public sealed partial class IrcClient
             Fills = [],
             HistoryLimit = 0,
             HistoryByMsgid = true,
+            // A new socket has no MONITOR list.
+            Reclaim = state.Reclaim is { } reclaim ? reclaim with { Monitoring = false } : null,
         };
         Become(ConnectionState.Registering, detail, now, output);
         if (GatewayRegisters) StartRegistration(now, output);
@@ -152,6 +154,7 @@ public sealed partial class IrcClient
         FollowHistory(message, fromSelf, now, output);
         if (_state.Registration is { Complete: false }) Register(message, now, output);
         if (message.Command == "001" && p.Count > 0 && !_state.Welcomed) Welcome(p[0], now, output);
+        FollowReclaim(message, now, output);
     }
 
     /// <summary>The server sent something that is not a message (<paramref name="detail"/> quotes it): an ERROR status, and the connection goes on.</summary>
@@ -183,6 +186,10 @@ public sealed partial class IrcClient
             case "QUIT":
                 _state = _state with { UserQuit = true };
                 break;
+            case "NICK":
+                // The user chose a nick: the gateway no longer takes the old one back.
+                StopReclaim(now, output);
+                break;
             case "JOIN":
                 RememberJoinKeys(message);
                 break;
@@ -203,6 +210,7 @@ public sealed partial class IrcClient
     private void Welcome(string nick, DateTimeOffset now, IrcClientOutput output)
     {
         _state = _state with { Nick = nick, Welcomed = true };
+        StartReclaim(nick, now);
         Become(ConnectionState.Connected, nick, now, output);
         output.OpenUserLines = true;
         foreach (var join in TakeRejoinLines()) Send(join, now, output);

@@ -59,6 +59,9 @@ public sealed record IrcClientState
     /// <summary>The connection came from another gateway node (<see cref="IrcClient.TakingOver"/>) and has not been welcomed since.</summary>
     public bool TakenOver { get; init; }
 
+    /// <summary>Taking the wanted nick back after a takeover registered another (<see cref="IrcClient.ReclaimPatience"/>); null when not.</summary>
+    public NickReclaim? Reclaim { get; init; }
+
     /// <summary>The current socket's chathistory requests for rejoined channels, until their answers end.</summary>
     public IReadOnlyList<HistoryFill> Fills { get; init; } = [];
 
@@ -104,6 +107,22 @@ public sealed record RegistrationState
 
     /// <summary>The welcome (001) arrived.</summary>
     public bool Complete { get; init; }
+}
+
+/// <summary>
+/// Taking <paramref name="Nick"/> back: the nick the connection had before a takeover, which the server still gave to
+/// the old socket when the new one registered.
+/// </summary>
+public sealed record NickReclaim(string Nick)
+{
+    /// <summary>When to ask for it again if nothing says it is free sooner (servers without MONITOR).</summary>
+    public DateTimeOffset NextTry { get; init; }
+
+    /// <summary>When to give up: a nick still held then is someone else's.</summary>
+    public DateTimeOffset Until { get; init; }
+
+    /// <summary>The server was asked to MONITOR the nick on the current socket (it then says when it goes offline).</summary>
+    public bool Monitoring { get; init; }
 }
 
 /// <summary>An own PRIVMSG/NOTICE held back while nobody knows yet whether the server echoes it.</summary>

@@ -2,6 +2,7 @@ using IrcStream.Domain.Client;
 using IrcStream.Domain.Connections;
 using IrcStream.Domain.Events;
 using IrcStream.Domain.Protocol;
+using Microsoft.Extensions.Time.Testing;
 
 namespace IrcStream.Tests.Client;
 
@@ -14,7 +15,8 @@ namespace IrcStream.Tests.Client;
 /// <item><c>user: line</c>: the user's line is written;</item>
 /// <item><c>!! STATUS detail</c>: the next event is this status, its detail starting with the given text;</item>
 /// <item><c>== line</c>: the next event is this message, recorded by the gateway (an own message);</item>
-/// <item><c>-- lost</c>: the socket is lost and a new one opens (its DISCONNECTED and CONNECTED are expected and not listed).</item>
+/// <item><c>-- lost</c>: the socket is lost and a new one opens (its DISCONNECTED and CONNECTED are expected and not listed);</item>
+/// <item><c>@@ 60</c>: 60 seconds pass (the script's clock is a <see cref="FakeTimeProvider"/> starting at <see cref="Now"/>).</item>
 /// </list>
 /// After the last step nothing may be left: no line not listed, no event not listed.
 /// </summary>
@@ -22,6 +24,7 @@ internal sealed class ClientScript
 {
     public static readonly DateTimeOffset Now = new(2026, 12, 4, 10, 0, 0, TimeSpan.Zero);
 
+    private readonly FakeTimeProvider _time = new(Now);
     private readonly IrcClientOutput _output = new();
     private readonly Queue<string> _lines = new();
     private readonly Queue<GatewayEvent> _events = new();
@@ -62,9 +65,10 @@ internal sealed class ClientScript
     private void Step(string step)
     {
         var (kind, text) = (step[..2], step.Length > 3 ? step[3..] : "");
+        var now = _time.GetUtcNow();
         if (step.StartsWith("user: ", StringComparison.Ordinal))
         {
-            Client.Written(step[6..], IrcMessage.Parse(step[6..]), fromUser: true, Now, _output);
+            Client.Written(step[6..], IrcMessage.Parse(step[6..]), fromUser: true, now, _output);
             Take();
             return;
         }
@@ -72,21 +76,21 @@ internal sealed class ClientScript
         {
             case "<<":
                 var message = IrcMessage.Parse(text);
-                Client.Receive(message, Now, _output);
+                Client.Receive(message, now, _output);
                 _output.Events.Should().NotBeEmpty();
                 _output.Events[0].Should().BeOfType<MessageEvent>().Which.Message.Should().Be(message);
                 _output.Events.RemoveAt(0);
                 Take();
                 break;
             case "<~":
-                Client.Receive(IrcMessage.Parse(text), Now, _output);
+                Client.Receive(IrcMessage.Parse(text), now, _output);
                 _output.Events.Should().BeEmpty($"the log already has {text}");
                 Take();
                 break;
             case ">>":
                 _lines.Should().NotBeEmpty($"the client should write {text}");
                 _lines.Dequeue().Should().Be(text);
-                Client.Written(text, null, fromUser: false, Now, _output);
+                Client.Written(text, null, fromUser: false, now, _output);
                 Take();
                 break;
             case "!!":
@@ -103,13 +107,16 @@ internal sealed class ClientScript
                 break;
             case "--":
                 Take();
-                Client.Disconnected("lost", Now, _output);
-                Client.Opened("irc.test:6667", Now, _output);
+                Client.Disconnected("lost", now, _output);
+                Client.Opened("irc.test:6667", now, _output);
                 // The two statuses of the step are taken here; anything else it produced stays to be listed.
                 var statuses = _output.Events.OfType<StatusEvent>().Select(e => (e.Status, e.Detail)).ToList();
                 statuses.Should().Equal((IrcStatus.Disconnected, "lost"), (IrcStatus.Connected, "irc.test:6667"));
                 _output.Events.RemoveAll(e => e is StatusEvent);
                 Take();
+                break;
+            case "@@":
+                _time.Advance(TimeSpan.FromSeconds(double.Parse(text, System.Globalization.CultureInfo.InvariantCulture)));
                 break;
             default:
                 throw new ArgumentException($"Unknown step: {step}");

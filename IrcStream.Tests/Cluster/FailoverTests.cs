@@ -153,6 +153,41 @@ public sealed class FailoverTests(InspircdFixture irc)
         received.Should().Equal(["line 1", "line 2", "line 3", "line 4", "after the takeover"], "lines 6-10 are never sent, and none twice");
     }
 
+    [Fact]
+    public async Task ANickStillHeldWhenTheConnectionIsTakenOverIsTakenBackOnceItIsFree()
+    {
+        await using var scene = await InChannelOnAAsync("nick");
+        var (nodes, carol, channel, nick, id) = scene;
+        // Registered before the kill, so it takes the nick in the instant the server frees it, before B registers.
+        // It is in no channel of the connection's: only MONITOR can tell B when the nick is free again.
+        await using var holder = await RawIrcClient.ConnectAsync(irc.Server.Host, irc.Server.Port, RawIrcClient.UniqueNick("ho"), Token);
+
+        await nodes.A.KillAsync();
+        await carol.WaitForAsync(IrcWatcher.From("QUIT", nick), Patience, Token);
+        await holder.SendAsync($"NICK {nick}", Token);
+        await holder.WaitForAsync(m => m.Command == "NICK" && m.Params[0] == nick, Patience, Token);
+        await carol.WaitForAsync(IrcWatcher.From("JOIN", nick + "_"), Patience, Token);
+        await ReadLogUntilAsync(nodes.OnB, id, e => Command(e) == "730");
+
+        await holder.SendAsync("QUIT :done", Token);
+
+        var nickChange = await carol.WaitForAsync(IrcWatcher.From("NICK", nick + "_"), Patience, Token);
+        nickChange.Params[0].Should().Be(nick);
+        var log = await ReadLogUntilAsync(nodes.OnB, id, e => Command(e) == "NICK");
+        var change = log.Single(e => Command(e) == "NICK");
+        change.GetProperty("source").GetString().Should().StartWith(nick + "_!");
+        change.GetProperty("params")[0].GetString().Should().Be(nick);
+        log.Should().Contain(e => Command(e) == "731", "the server said the nick went offline: " + Describe(log));
+        var deadline = DateTime.UtcNow + Patience;
+        while ((await nodes.OnB.Http.GetFromJsonAsync<JsonElement>($"/api/connections/{id}", Token)).GetProperty("nick").GetString() != nick)
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, "the connection shows the nick it took back");
+            await Task.Delay(200, Token);
+        }
+        await carol.SendAsync($"PRIVMSG {channel} :still here", Token);
+        await ReadLogUntilAsync(nodes.OnB, id, e => Text(e) == "still here");
+    }
+
     /// <summary>Two nodes on the shared InspIRCd, carol in a fresh channel, and a connection made on node A that joined it.</summary>
     private sealed record Scene(TwoNodes Nodes, RawIrcClient Carol, string Channel, string Nick, string Id) : IAsyncDisposable
     {
@@ -239,6 +274,8 @@ public sealed class FailoverTests(InspircdFixture irc)
     }
 
     private static string? Status(JsonElement e) => e.TryGetProperty("status", out var s) ? s.GetString() : null;
+
+    private static string? Command(JsonElement e) => e.TryGetProperty("command", out var c) ? c.GetString() : null;
 
     private static string Detail(JsonElement e) => e.TryGetProperty("detail", out var d) ? d.GetString() ?? "" : "";
 

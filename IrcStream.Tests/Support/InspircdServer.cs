@@ -21,7 +21,7 @@ public sealed class InspircdServer : IAsyncDisposable
     private static readonly string[] Modules =
     [
         "cap", "ircv3", "ircv3_servertime", "ircv3_echomessage", "ircv3_ctctags", "ircv3_msgid", "ircv3_batch",
-        "ircv3_accounttag", "cgiirc",
+        "ircv3_accounttag", "cgiirc", "monitor",
     ];
 
     private readonly IrcServerHost _host;
