@@ -30,7 +30,7 @@ internal sealed class OwnerForwarding(
     public const string Header = "X-IrcStream-Forwarded-By";
 
     // KEYS: lease. ARGV: the node keys' prefix. The owner's node id and announced address (false when it announces none), or nil when nobody holds the lease.
-    private const string OwnerScript = """
+    internal const string OwnerScript = """
         local token = redis.call('GET', KEYS[1])
         if not token then return nil end
         local owner = string.match(token, '^([^:]+)')

@@ -55,7 +55,7 @@ internal sealed class RedisSessionStore(
         return 0
         """;
 
-    private const string RemoveScript = """
+    internal const string RemoveScript = """
         local c = redis.call('HGET', KEYS[1], 'connections')
         if not c then return 0 end
         local kept, found = {}, 0

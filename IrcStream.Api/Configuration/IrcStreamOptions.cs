@@ -67,6 +67,8 @@ public sealed class IrcStreamOptions
     public MetricsOptions Metrics { get; set; } = new();
 
     public RedisOptions Redis { get; set; } = new();
+
+    public Admin.AdminOptions Admin { get; set; } = new();
 }
 
 public sealed class FloodOptions
