@@ -7,6 +7,8 @@ using IrcStream.Api.Http;
 using IrcStream.Api.Sessions;
 using IrcStream.Domain.Protocol;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -101,7 +103,7 @@ public static class AdminApi
     }
 
     /// <summary>204, or a problem: this node's, or the answer of the node that holds the connection.</summary>
-    internal static async Task<IResult> CloseConnection(string id, CloseRequest? request, HttpContext http, IAdminConnections connections)
+    internal static async Task<IResult> CloseConnection(string id, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CloseRequest? request, HttpContext http, IAdminConnections connections)
     {
         if (ReasonProblem(request?.Reason, required: false) is { } invalid) return invalid;
         var reason = string.IsNullOrWhiteSpace(request?.Reason) ? NoReason : request.Reason;
@@ -111,7 +113,7 @@ public static class AdminApi
     }
 
     internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> EndSession(
-        string id, CloseRequest? request, HttpContext http, IAdminConnections connections)
+        string id, [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CloseRequest? request, HttpContext http, IAdminConnections connections)
     {
         if (ReasonProblem(request?.Reason, required: false) is { } invalid) return invalid;
         if (id.Length != 64 || !id.All(char.IsAsciiHexDigit)) return AdminProblems.SessionNotFound(id);
@@ -169,7 +171,7 @@ public static class AdminApi
         Problems.Invalid(new() { [field] = [AddressError(address)] }, "Bad address", "Correct the address and send the request again.");
 
     private static string AddressError(string address) =>
-        $"'{address}' is not an IP address or a CIDR network; write one like 198.51.100.7, 198.51.100.0/24 or 2001:db8::/48 (with the bits after the prefix zero).";
+        $"'{address}' is not an IP address or a CIDR network; write one like 198.51.100.7, 198.51.100.0/24 or 2001:db8::/48.";
 
     private static string? ReasonError(string? reason, bool required)
     {
