@@ -26,18 +26,6 @@ internal sealed class RedisAdminConnections(
     IOptions<IrcStreamOptions> options,
     ILogger<RedisAdminConnections> logger) : IAdminConnections, IDisposable
 {
-    // KEYS: session. ARGV: the per-address sets' prefix. The session's connection ids ('' for none), or nil when it does not exist; the session is gone after.
-    private const string EndSessionScript = """
-        local v = redis.call('HMGET', KEYS[1], 'address', 'connections')
-        if not v[1] then return nil end
-        redis.call('DEL', KEYS[1])
-        redis.call('ZREM', KEYS[2], KEYS[1])
-        redis.call('ZREM', ARGV[1] .. v[1], KEYS[1])
-        return v[2] or ''
-        """;
-
-    private static readonly RedisValue[] Listed = ["session", "server", "nick", "channels", "state", "client-address", "created"];
-
     private readonly IDatabase _db = redis.GetDatabase();
     private readonly HttpClient _http = new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
     private readonly ConditionalWeakTable<IIrcConnection, ConnectionFacts> _facts = [];
@@ -45,41 +33,29 @@ internal sealed class RedisAdminConnections(
     public async Task RecordAsync(IIrcConnection connection, ConnectionFacts facts)
     {
         _facts.AddOrUpdate(connection, facts);
-        await _db.HashSetAsync(keys.Connection(connection.Options.ConnectionId),
-            [new("client-address", facts.ClientAddress ?? ""), new("created", facts.Created.ToUnixTimeMilliseconds())]).ConfigureAwait(false);
+        await _db.HashSetAsync(keys.Connection(connection.Options.ConnectionId), ConnectionRecord.Admitted(facts.ClientAddress, facts.Created)).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<AdminConnection>> ListAsync(CancellationToken cancellationToken)
     {
         var ids = (await _db.SetMembersAsync(keys.Connections).ConfigureAwait(false)).Select(m => (string)m!).ToArray();
         var batch = _db.CreateBatch();
-        var reads = ids.Select(id => (Id: id, Record: batch.HashGetAsync(keys.Connection(id), Listed), Lease: batch.StringGetAsync(keys.Lease(id)))).ToArray();
+        var reads = ids.Select(id => (Id: id, Record: batch.HashGetAllAsync(keys.Connection(id)), Lease: batch.StringGetAsync(keys.Lease(id)))).ToArray();
         batch.Execute();
         var listed = new List<AdminConnection>(ids.Length);
         foreach (var (id, recordRead, leaseRead) in reads)
         {
-            var record = await recordRead.ConfigureAwait(false);
-            if (record[0].IsNull) continue;
+            if (ConnectionRecord.From(id, await recordRead.ConfigureAwait(false)) is not { SessionHash: { } session } record) continue;
             var holder = (string?)await leaseRead.ConfigureAwait(false) is { } token ? token.Split(':')[0] : null;
-            var address = (string?)record[5] is { Length: > 0 } a ? a : null;
-            DateTimeOffset? created = long.TryParse((string?)record[6], NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
-            var facts = new ConnectionFacts((string)record[0]!, address, created ?? default);
             // The holder's own view is fresher than its last heartbeat's record.
             if (owned.Find(id) is { } here)
             {
-                listed.Add(LocalAdminConnections.Describe(here, facts, node.Id) with { Created = created });
+                listed.Add(LocalAdminConnections.Describe(here, new ConnectionFacts(session, record.ClientAddress, default), node.Id) with { Created = record.Created });
                 continue;
             }
-            listed.Add(new AdminConnection(
-                id,
-                (string?)record[2] is { Length: > 0 } nick ? nick : null,
-                (string?)record[1] ?? "",
-                ((string?)record[3] ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries),
-                address,
-                created,
-                holder is null ? "disconnected" : (string?)record[4] ?? "connecting",
-                holder,
-                facts.SessionHash));
+            var described = record.Describe(leased: holder is not null, lastSeq: 0);
+            listed.Add(new AdminConnection(id, described.Nick, described.Server, described.Channels, record.ClientAddress, record.Created,
+                holder is null ? "disconnected" : described.State, holder, session));
         }
         return listed;
     }
@@ -88,12 +64,12 @@ internal sealed class RedisAdminConnections(
     {
         if (owned.Find(connectionId) is not null)
         {
-            var session = (string?)await _db.HashGetAsync(keys.Connection(connectionId), "session").ConfigureAwait(false);
-            if (session is not null) await _db.ScriptEvaluateAsync(RedisSessionStore.RemoveScript, [keys.SessionByHash(session)], [connectionId]).ConfigureAwait(false);
+            var session = ConnectionRecord.From(connectionId, await _db.HashGetAllAsync(keys.Connection(connectionId)).ConfigureAwait(false))?.SessionHash;
+            if (session is not null) await _db.ScriptEvaluateAsync(RedisScripts.SessionRemoveConnection, [keys.SessionByHash(session)], [connectionId]).ConfigureAwait(false);
             if (await closer.CloseHereAsync(connectionId, reason).ConfigureAwait(false)) return null;
         }
         if (hereOnly) return AdminProblems.ConnectionNotFound(connectionId);
-        var found = await _db.ScriptEvaluateAsync(OwnerForwarding.OwnerScript, [keys.Lease(connectionId)], [keys.NodePrefix]).ConfigureAwait(false);
+        var found = await _db.ScriptEvaluateAsync(RedisScripts.OwnerFind, [keys.Lease(connectionId)], [keys.NodePrefix]).ConfigureAwait(false);
         if (found.IsNull || (string)found[0]! == node.Id)
         {
             return await _db.KeyExistsAsync(keys.Connection(connectionId)).ConfigureAwait(false)
@@ -126,7 +102,7 @@ internal sealed class RedisAdminConnections(
 
     public async Task<int?> EndSessionAsync(string sessionHash, string reason, HttpContext http)
     {
-        var ended = await _db.ScriptEvaluateAsync(EndSessionScript, [keys.SessionByHash(sessionHash), keys.Sessions], [keys.SessionsFromPrefix]).ConfigureAwait(false);
+        var ended = await _db.ScriptEvaluateAsync(RedisScripts.SessionEnd, [keys.SessionByHash(sessionHash), keys.Sessions], [keys.SessionsFromPrefix]).ConfigureAwait(false);
         if (ended.IsNull) return null;
         var ids = ((string?)ended ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var closed = 0;
