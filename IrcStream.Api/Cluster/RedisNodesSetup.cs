@@ -1,4 +1,6 @@
 using IrcStream.Api.Connections;
+using IrcStream.Api.Http;
+using IrcStream.Api.Streaming;
 using IrcStream.Api.Sessions;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -32,6 +34,9 @@ public static class RedisNodesSetup
         services.AddSingleton<IConnectionDirectory>(sp => sp.GetRequiredService<RedisConnectionDirectory>());
         services.AddSingleton<OwnerForwarding>();
         services.TryAddSingleton<ClusterMetrics>();
+        services.AddSingleton<RedisAddressLimits>();
+        services.AddSingleton<IConnectionRateWindow>(sp => sp.GetRequiredService<RedisAddressLimits>());
+        services.AddSingleton<ISharedStreamLimit>(sp => sp.GetRequiredService<RedisAddressLimits>());
         services.AddHostedService<NodeHeartbeat>();
         services.AddSingleton<LiveNodes>();
         services.AddSingleton<PendingLines>();
