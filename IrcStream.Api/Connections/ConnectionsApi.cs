@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Net;
 using System.Security.Cryptography;
+using IrcStream.Api.Admin;
 using IrcStream.Api.Cluster;
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Diagnostics;
@@ -26,7 +27,7 @@ public static class ConnectionsApi
             .WithSameOriginCheck()
             .WithSession();
 
-        group.MapPost("/", Create).RequireRateLimiting(ConnectionRateLimit.PolicyName);
+        group.MapPost("/", Create).RequireRateLimiting(ConnectionRateLimit.PolicyName).WithAdminChecks();
         group.MapGet("/", List);
         group.MapGet("/{id}", Get);
         group.MapDelete("/{id}", Delete).WithOwnerForwarding();
