@@ -240,7 +240,8 @@ internal sealed class ConnectionTakeover(
             Sasl = fields.GetValueOrDefault("sasl-account") is { Length: > 0 } account && saslPassword is not null ? new SaslCredentials(account, saslPassword) : null,
             Channels = (fields.GetValueOrDefault("rejoin") ?? fields.GetValueOrDefault("requested-channels") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries),
             ChannelKeys = directory.UnprotectKeys(fields.GetValueOrDefault("keys")),
-            Webirc = ConnectionsApi.WebircFor(options.Value.Webirc, fields.GetValueOrDefault("webirc-address")),
+            Webirc = ClientIdentity.WebircFor(options.Value.Webirc, fields.GetValueOrDefault("webirc-address"), WebircFlags.Parse(fields.GetValueOrDefault("webirc-flags"))),
+            UserTemplate = fields.GetValueOrDefault("user-template") is { Length: > 0 } template ? System.Text.Json.JsonSerializer.Deserialize(template, ClusterJson.Default.UserTemplate) : null,
             // A server no longer allowed is refused at connect time, which the log then says.
             IsAddressAllowed = decision.Allowed ? decision.IsAddressAllowed : _ => false,
             WriteFence = () => leases.MayWrite(id),

@@ -250,7 +250,12 @@ internal sealed class RedisConnectionDirectory(
         yield return new("requested-channels", string.Join(' ', options.Channels));
         yield return new("rejoin", string.Join(' ', Rejoin(connection.ClientState)));
         yield return new("keys", ProtectKeys(connection.ClientState.Keys));
-        if (options.Webirc is { } webirc) yield return new("webirc-address", webirc.ClientAddress);
+        if (options.Webirc is { } webirc)
+        {
+            yield return new("webirc-address", webirc.ClientAddress);
+            yield return new("webirc-flags", webirc.Flags);
+        }
+        if (options.UserTemplate is { } template) yield return new("user-template", JsonSerializer.Serialize(template, ClusterJson.Default.UserTemplate));
         if (secrets.Protect(options.Password) is { } password) yield return new("password", password);
         if (options.Sasl is { } sasl)
         {
@@ -287,4 +292,5 @@ internal sealed class RedisConnectionDirectory(
 
 /// <summary>The JSON of what the cluster keeps in connection records, source-generated.</summary>
 [JsonSerializable(typeof(IReadOnlyList<ChannelKey>))]
+[JsonSerializable(typeof(UserTemplate))]
 internal sealed partial class ClusterJson : JsonSerializerContext;
