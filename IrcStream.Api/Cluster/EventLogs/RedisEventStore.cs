@@ -28,39 +28,6 @@ internal enum AppendOutcome
 /// </remarks>
 internal sealed class RedisEventStore(IConnectionMultiplexer redis, RedisKeys keys, int capacity, TimeProvider time, ClusterMetrics metrics)
 {
-    // KEYS: log, lease, end. ARGV: token, capacity, channel, connection id, end ttl ms (0 = the log goes on), then seq, type, json per event.
-    // Ids below the stream's newest are skipped, so a batch retried after a timeout that did reach Redis adds nothing twice.
-    private const string AppendScript =
-        """
-        if redis.call('GET', KEYS[2]) ~= ARGV[1] then return -1 end
-        local top = 0
-        local newest = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
-        if #newest > 0 then top = tonumber(string.match(newest[1][1], '^(%d+)')) end
-        local last = top
-        for i = 6, #ARGV, 3 do
-          local seq = tonumber(ARGV[i])
-          if seq > last then
-            redis.call('XADD', KEYS[1], ARGV[i] .. '-0', 't', ARGV[i + 1], 'j', ARGV[i + 2])
-            last = seq
-          end
-        end
-        if last > top then
-          redis.call('XTRIM', KEYS[1], 'MINID', math.max(0, last - tonumber(ARGV[2]) + 1) .. '-0')
-        end
-        local ttl = tonumber(ARGV[5])
-        if ttl > 0 then
-          redis.call('SET', KEYS[3], last, 'PX', ttl)
-          redis.call('PEXPIRE', KEYS[1], ttl)
-        end
-        if last > top or ttl > 0 then redis.call('PUBLISH', ARGV[3], ARGV[4] .. ' ' .. last) end
-        return last
-        """;
-
-    // KEYS: log, end. ARGV: first id to read, count.
-    private const string ReadScript =
-        """
-        return { redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', ARGV[2]), redis.call('GET', KEYS[2]) }
-        """;
 
     public int Capacity => capacity;
 
@@ -87,7 +54,7 @@ internal sealed class RedisEventStore(IConnectionMultiplexer redis, RedisKeys ke
             args[7 + i * 3] = events[i].Json;
         }
         var started = ClusterMetrics.Start();
-        var result = await redis.GetDatabase().ScriptEvaluateAsync(AppendScript, keyList, args).ConfigureAwait(false);
+        var result = await redis.GetDatabase().ScriptEvaluateAsync(RedisScripts.EventAppend, keyList, args).ConfigureAwait(false);
         metrics.Measured("append", started);
         return (long)result < 0 ? AppendOutcome.LeaseLost : AppendOutcome.Appended;
     }
@@ -99,7 +66,7 @@ internal sealed class RedisEventStore(IConnectionMultiplexer redis, RedisKeys ke
         after = Math.Max(0, after);
         var started = ClusterMetrics.Start();
         var result = await redis.GetDatabase().ScriptEvaluateAsync(
-            ReadScript,
+            RedisScripts.EventRead,
             [keys.Log(connectionId), keys.LogEnd(connectionId)],
             [StreamId(after + 1), max]).ConfigureAwait(false);
         metrics.Measured("read", started);
@@ -149,7 +116,8 @@ internal sealed class RedisEventStore(IConnectionMultiplexer redis, RedisKeys ke
 
     private static string StreamId(long seq) => seq.ToString(CultureInfo.InvariantCulture) + "-0";
 
-    private static long SeqOf(string streamId)
+    /// <summary>The seq of a stream entry: its id is <c>{seq}-0</c>.</summary>
+    internal static long SeqOf(string streamId)
     {
         var dash = streamId.IndexOf('-', StringComparison.Ordinal);
         return long.Parse(dash < 0 ? streamId : streamId[..dash], NumberStyles.None, CultureInfo.InvariantCulture);
