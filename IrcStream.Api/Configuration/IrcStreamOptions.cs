@@ -56,6 +56,9 @@ public sealed class IrcStreamOptions
     public FloodOptions Flood { get; set; } = new();
     public WebircOptions Webirc { get; set; } = new();
 
+    /// <summary>Templates for the user name and real name sent to IRC (<see cref="IdentOptions"/>); unset sends the user's own.</summary>
+    public IdentOptions Ident { get; set; } = new();
+
     /// <summary>Reverse proxies (IP addresses) whose X-Forwarded-For/-Proto/-Host the gateway believes.</summary>
     public List<string> TrustedProxies { get; set; } = [];
 

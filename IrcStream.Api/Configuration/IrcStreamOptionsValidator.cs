@@ -66,6 +66,7 @@ internal sealed class IrcStreamOptionsValidator : IValidateOptions<IrcStreamOpti
         }
 
         RedisSettings(failures, options.Redis);
+        GuardOptionsValidator.Check(failures, options);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -31,6 +31,8 @@ internal sealed record ConnectionRecord
     private const string RejoinField = "rejoin";
     private const string KeysField = "keys";
     private const string WebircAddressField = "webirc-address";
+    private const string WebircFlagsField = "webirc-flags";
+    private const string UserTemplateField = "user-template";
     private const string PasswordField = "password";
     private const string SaslAccountField = "sasl-account";
     private const string SaslPasswordField = "sasl-password";
@@ -92,7 +94,12 @@ internal sealed record ConnectionRecord
             new(OwnerField, owner),
         };
         entries.AddRange(State(connection));
-        if (options.Webirc is { } webirc) entries.Add(new(WebircAddressField, webirc.ClientAddress));
+        if (options.Webirc is { } webirc)
+        {
+            entries.Add(new(WebircAddressField, webirc.ClientAddress));
+            entries.Add(new(WebircFlagsField, webirc.Flags));
+        }
+        if (options.UserTemplate is { } template) entries.Add(new(UserTemplateField, JsonSerializer.Serialize(template, ClusterJson.Default.UserTemplate)));
         if (secrets.Protect(options.Password) is { } password) entries.Add(new(PasswordField, password));
         if (options.Sasl is { } sasl)
         {
@@ -138,7 +145,8 @@ internal sealed record ConnectionRecord
 
     /// <summary>
     /// The connection's options as its creator asked, with the nick it had (else the one asked for), the channels to
-    /// rejoin (joined or about to be) and their keys, and the creating browser's address for WEBIRC.
+    /// rejoin (joined or about to be) and their keys, the creating browser's address and WEBIRC options, and the
+    /// operator's user name templates as they were filled for that browser.
     /// </summary>
     /// <exception cref="FormatException">The record names no server the connection can use.</exception>
     public IrcConnectionOptions Options(ServerPolicy policy, WebircOptions webirc, ConnectionSecrets secrets)
@@ -161,7 +169,8 @@ internal sealed record ConnectionRecord
             Sasl = NullIfEmpty(Field(SaslAccountField)) is { } account && saslPassword is not null ? new SaslCredentials(account, saslPassword) : null,
             Channels = Words(Field(RejoinField) ?? Field(RequestedChannelsField)),
             ChannelKeys = UnprotectKeys(Field(KeysField), secrets),
-            Webirc = ConnectionsApi.WebircFor(webirc, Field(WebircAddressField)),
+            Webirc = ClientIdentity.WebircFor(webirc, Field(WebircAddressField), WebircFlags.Parse(Field(WebircFlagsField))),
+            UserTemplate = NullIfEmpty(Field(UserTemplateField)) is { } template ? JsonSerializer.Deserialize(template, ClusterJson.Default.UserTemplate) : null,
             // A server no longer allowed is refused at connect time, which the log then says.
             IsAddressAllowed = decision.Allowed ? decision.IsAddressAllowed : _ => false,
         };
@@ -195,4 +204,5 @@ internal sealed record ConnectionRecord
 
 /// <summary>The JSON of what the cluster keeps in connection records, source-generated.</summary>
 [JsonSerializable(typeof(IReadOnlyList<ChannelKey>))]
+[JsonSerializable(typeof(UserTemplate))]
 internal sealed partial class ClusterJson : JsonSerializerContext;
