@@ -24,9 +24,9 @@ public sealed class InspircdServer : IAsyncDisposable
         "ircv3_accounttag", "cgiirc", "monitor",
     ];
 
-    private readonly ServerHost _host;
+    private readonly IrcServerHost _host;
 
-    private InspircdServer(ServerHost host, string webircPassword)
+    private InspircdServer(IrcServerHost host, string webircPassword)
     {
         _host = host;
         WebircPassword = webircPassword;
@@ -52,7 +52,7 @@ public sealed class InspircdServer : IAsyncDisposable
     public static async Task<InspircdServer> StartAsync(CancellationToken cancellationToken = default)
     {
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
-        var host = await ServerHost.StartAsync("inspircd", (directory, port) => Prepare(directory, port, password), cancellationToken)
+        var host = await IrcServerHost.StartAsync("inspircd", (directory, port) => Prepare(directory, port, password), cancellationToken)
             .ConfigureAwait(false);
         return new InspircdServer(host, password);
     }
