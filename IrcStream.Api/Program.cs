@@ -1,3 +1,4 @@
+using IrcStream.Api.Admin;
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Connections;
 using IrcStream.Api.Diagnostics;
@@ -17,6 +18,7 @@ builder.Services.AddIrcConnections();
 builder.Services.AddStreaming();
 builder.Services.AddGatewayMetrics();
 builder.Services.AddGatewayHealth();
+builder.Services.AddAdmin(builder.Configuration);
 
 var app = builder.Build();
 
@@ -30,6 +32,7 @@ app.MapHealth();
 app.MapConnectionsApi();
 app.MapStreamingApi();
 app.MapGatewayMetrics();
+app.MapAdmin();
 
 app.Run();
 

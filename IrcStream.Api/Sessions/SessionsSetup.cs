@@ -16,9 +16,17 @@ public static class SessionsSetup
         group.AddEndpointFilter(static async (context, next) =>
         {
             var http = context.HttpContext;
-            var resolution = await http.RequestServices.GetRequiredService<IGatewayState>().ResolveSessionAsync(http);
+            var state = http.RequestServices.GetRequiredService<IGatewayState>();
+            var gate = http.RequestServices.GetService<INewSessionGate>();
+            var resolution = await state.ResolveSessionAsync(http, mayCreate: gate is null);
+            if (gate is not null && resolution.Refusal == SessionRefusal.NotFound)
+            {
+                // Asked only when a new session is needed, not on every request of an existing one.
+                if (await gate.RefuseAsync(http) is { } refused) return refused;
+                resolution = await state.ResolveSessionAsync(http, mayCreate: true);
+            }
             if (!resolution.Succeeded) return Refusal(resolution.Refusal, http);
-            if (resolution.NewCookie is { } cookie) SessionCookie.Set(http, cookie);
+            if (resolution.NewCookie is { } newCookie) SessionCookie.Set(http, newCookie);
             http.Features.Set(resolution.Session);
             return await next(context);
         });

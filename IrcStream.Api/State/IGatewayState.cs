@@ -17,8 +17,11 @@ namespace IrcStream.Api.State;
 /// </summary>
 internal interface IGatewayState
 {
-    /// <summary>The request's session (a new one with its cookie when it has none and may get one), or a refusal.</summary>
-    ValueTask<SessionResolution> ResolveSessionAsync(HttpContext http);
+    /// <summary>
+    /// The request's session, or, when it has none and <paramref name="mayCreate"/> (and this state lets this request
+    /// make one: not a request another node forwarded), a new one with its cookie; or a refusal.
+    /// </summary>
+    ValueTask<SessionResolution> ResolveSessionAsync(HttpContext http, bool mayCreate);
 
     /// <summary>Sessions alive now, as far as this node knows (the metrics gauge).</summary>
     int SessionCount { get; }

@@ -19,8 +19,8 @@ internal sealed class MemoryState(
     ConnectionCloser closer,
     IrcEngineSettings settings) : IGatewayState
 {
-    public ValueTask<SessionResolution> ResolveSessionAsync(HttpContext http) =>
-        sessions.ResolveAsync(SessionCookie.Read(http), ClientAddress.KeyOf(http), mayCreate: true, http.RequestAborted);
+    public ValueTask<SessionResolution> ResolveSessionAsync(HttpContext http, bool mayCreate) =>
+        sessions.ResolveAsync(SessionCookie.Read(http), ClientAddress.KeyOf(http), mayCreate, http.RequestAborted);
 
     public int SessionCount => sessions.Count;
 
