@@ -1,3 +1,5 @@
+using IrcStream.Api.Http;
+using IrcStream.Api.Streaming;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
@@ -22,6 +24,9 @@ internal static class RedisNodesSetup
             options.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), keys.DataProtectionKeys));
         services.AddSingleton<RedisConnectionDirectory>();
         services.AddSingleton<OwnerForwarding>();
+        services.AddSingleton<RedisAddressLimits>();
+        services.AddSingleton<IConnectionRateWindow>(sp => sp.GetRequiredService<RedisAddressLimits>());
+        services.AddSingleton<ISharedStreamLimit>(sp => sp.GetRequiredService<RedisAddressLimits>());
         services.AddHostedService<NodeHeartbeat>();
         services.AddSingleton<LiveNodes>();
         services.AddSingleton<PendingLines>();

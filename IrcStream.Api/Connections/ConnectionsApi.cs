@@ -27,7 +27,7 @@ public static class ConnectionsApi
             .WithSameOriginCheck()
             .WithSession();
 
-        group.MapPost("/", Create).RequireRateLimiting(ConnectionRateLimit.PolicyName).WithAdminChecks();
+        group.MapPost("/", Create).RequireConnectionRateLimit().WithAdminChecks();
         group.MapGet("/", List);
         group.MapGet("/{id}", Get);
         group.MapDelete("/{id}", Delete).WithOwnerForwarding();

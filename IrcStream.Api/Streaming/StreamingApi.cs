@@ -59,7 +59,8 @@ public static class StreamingApi
                 "Last-Event-ID (or lastEventId) must be the seq of an event you received; leave it out to start from the oldest retained event.");
         }
 
-        if (limits.TryTake(id, session.Hash, ClientAddress.KeyOf(http), out var refusal) is not { } slot) return refusal!;
+        var (slot, refusal) = await limits.TryTakeAsync(id, session.Hash, ClientAddress.KeyOf(http));
+        if (slot is null) return refusal!;
 
         var response = http.Response;
         response.RegisterForDispose(slot);
@@ -102,8 +103,9 @@ public static class StreamingApi
         if (events.Count > 0 || completed || wait <= TimeSpan.Zero) return new EventArrayResult(metrics.PollDelivered(events));
 
         // Only a poll that waits holds its socket open; one answered at once is not counted.
-        using var slot = limits.TryTake(id, session.Hash, ClientAddress.KeyOf(http), out var refusal);
+        var (slot, refusal) = await limits.TryTakeAsync(id, session.Hash, ClientAddress.KeyOf(http));
         if (slot is null) return refusal!;
+        using var held = slot;
         using var activity = session.BeginActivity();
         using var waiting = metrics.PollWaiting();
         using var waited = new CancellationTokenSource(wait, time);
