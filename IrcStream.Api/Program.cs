@@ -2,6 +2,7 @@ using IrcStream.Api.Cluster;
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Connections;
 using IrcStream.Api.Diagnostics;
+using IrcStream.Api.Guard;
 using IrcStream.Api.Http;
 using IrcStream.Api.Sessions;
 using IrcStream.Api.Streaming;
@@ -20,6 +21,7 @@ builder.Services.AddIrcConnections();
 builder.Services.AddStreaming();
 builder.Services.AddGatewayMetrics();
 builder.Services.AddGatewayHealth();
+builder.Services.AddGuard(builder.Configuration);
 
 var app = builder.Build();
 
@@ -33,6 +35,7 @@ app.MapHealth();
 app.MapConnectionsApi();
 app.MapStreamingApi();
 app.MapGatewayMetrics();
+app.MapGuardApi();
 
 app.Run();
 

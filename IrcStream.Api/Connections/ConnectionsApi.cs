@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using IrcStream.Api.Cluster;
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Diagnostics;
+using IrcStream.Api.Guard;
 using IrcStream.Api.Http;
 using IrcStream.Api.Sessions;
 using IrcStream.Domain.Connections;
@@ -42,7 +43,8 @@ public static class ConnectionsApi
         [FromServices] IIrcConnectionFactory factory,
         OwnedConnections owned,
         IConnectionDirectory directory,
-        ILoggerFactory loggers)
+        ILoggerFactory loggers,
+        Admission admission)
     {
         if (request is null)
         {
@@ -67,7 +69,10 @@ public static class ConnectionsApi
         var session = http.GetSession();
         var max = options.Value.MaxConnectionsPerSession;
         var cancel = http.RequestAborted;
-        if ((await session.ConnectionIdsAsync(cancel)).Count >= max) return TooManyConnections(max);
+        var held = (await session.ConnectionIdsAsync(cancel)).Count;
+        if (held >= max) return TooManyConnections(max);
+        // Block lists and the human check (off unless configured), before anything reaches IRC.
+        if (await admission.RefusalAsync(http, request.Proof, firstOfSession: held == 0, cancel) is { } refusal) return refusal;
 
         var connectionId = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(ConnectionIdBytes));
         var connection = factory.Create(new IrcConnectionOptions
