@@ -2,6 +2,7 @@ using IrcStream.Api.Admin;
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Connections;
 using IrcStream.Api.Diagnostics;
+using IrcStream.Api.Guard;
 using IrcStream.Api.Http;
 using IrcStream.Api.State;
 using IrcStream.Api.Streaming;
@@ -19,6 +20,7 @@ builder.Services.AddStreaming();
 builder.Services.AddGatewayMetrics();
 builder.Services.AddGatewayHealth();
 builder.Services.AddAdmin(builder.Configuration);
+builder.Services.AddGuard(builder.Configuration);
 
 var app = builder.Build();
 
@@ -33,6 +35,7 @@ app.MapConnectionsApi();
 app.MapStreamingApi();
 app.MapGatewayMetrics();
 app.MapAdmin();
+app.MapGuardApi();
 
 app.Run();
 

@@ -59,6 +59,12 @@ public sealed class IrcStreamOptions
     /// <summary>Templates for the user name and real name sent to IRC (<see cref="IdentOptions"/>); unset sends the user's own.</summary>
     public IdentOptions Ident { get; set; } = new();
 
+    /// <summary>DNS block lists asked about a session's first connection (<see cref="DnsblOptions"/>); off unless a zone is set.</summary>
+    public DnsblOptions Dnsbl { get; set; } = new();
+
+    /// <summary>The proof-of-work check before a connection opens (<see cref="HumanCheckOptions"/>); off unless configured.</summary>
+    public HumanCheckOptions HumanCheck { get; set; } = new();
+
     /// <summary>Reverse proxies (IP addresses) whose X-Forwarded-For/-Proto/-Host the gateway believes.</summary>
     public List<string> TrustedProxies { get; set; } = [];
 

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using IrcStream.Api.Admin;
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Diagnostics;
+using IrcStream.Api.Guard;
 using IrcStream.Api.Http;
 using IrcStream.Api.Sessions;
 using IrcStream.Api.State;
@@ -41,7 +42,8 @@ public static class ConnectionsApi
         ServerPolicy policy,
         IOptions<IrcStreamOptions> options,
         IGatewayState state,
-        ILoggerFactory loggers)
+        ILoggerFactory loggers,
+        Admission admission)
     {
         if (request is null)
         {
@@ -66,7 +68,10 @@ public static class ConnectionsApi
         var session = http.GetSession();
         var max = options.Value.MaxConnectionsPerSession;
         var cancel = http.RequestAborted;
-        if ((await session.ConnectionIdsAsync(cancel)).Count >= max) return TooManyConnections(max);
+        var held = (await session.ConnectionIdsAsync(cancel)).Count;
+        if (held >= max) return TooManyConnections(max);
+        // Block lists and the human check (off unless configured), before anything reaches IRC.
+        if (await admission.RefusalAsync(http, request.Proof, firstOfSession: held == 0, cancel) is { } refusal) return refusal;
 
         var opened = await state.OpenAsync(new IrcConnectionOptions
         {
