@@ -26,8 +26,8 @@ var app = builder.Build();
 app.UseForwardedHeaders();
 app.UseGatewayErrors();
 app.UseRequestBodyLimit();
-app.UseRateLimiter();
 app.UseWebClient();
+app.UseRateLimiter();
 
 app.MapHealth();
 app.MapConnectionsApi();

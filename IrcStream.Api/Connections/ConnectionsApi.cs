@@ -26,7 +26,7 @@ public static class ConnectionsApi
             .WithSameOriginCheck()
             .WithSession();
 
-        group.MapPost("/", Create).RequireRateLimiting(ConnectionRateLimit.PolicyName);
+        group.MapPost("/", Create).RequireRateLimiting(ConnectionRateLimit.PolicyName).StartsSession();
         group.MapGet("/", List);
         group.MapGet("/{id}", Get);
         group.MapDelete("/{id}", Delete).WithOwnerForwarding();

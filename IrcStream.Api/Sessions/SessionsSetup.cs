@@ -19,8 +19,10 @@ public static class SessionsSetup
     }
 
     /// <summary>
-    /// Gives every request of the group its session (a new one with its cookie when it has none), or answers
-    /// 503/429 when a new one is needed and the session limits are reached.
+    /// Gives every request of the group its session. Only an endpoint marked <see cref="StartsSession"/> (opening a
+    /// connection) makes a new one, with its cookie, or answers 503/429 when the session limits are reached; any
+    /// other request without a session is served as one that holds nothing, so opening the page and listing
+    /// (nothing) never takes a session from the address's share.
     /// </summary>
     public static RouteGroupBuilder WithSession(this RouteGroupBuilder group)
     {
@@ -29,7 +31,10 @@ public static class SessionsSetup
             var http = context.HttpContext;
             var store = http.RequestServices.GetRequiredService<ISessionStore>();
             // A request another node forwarded belongs to a session that exists; if it has just expired, none is made for it.
-            var resolution = await store.ResolveAsync(SessionCookie.Read(http), ClientAddress.KeyOf(http), mayCreate: !OwnerForwarding.IsForwarded(http), http.RequestAborted);
+            var mayCreate = !OwnerForwarding.IsForwarded(http) && http.GetEndpoint()?.Metadata.GetMetadata<StartsSessionMetadata>() is not null;
+            var resolution = await store.ResolveAsync(SessionCookie.Read(http), ClientAddress.KeyOf(http), mayCreate, http.RequestAborted);
+            if (resolution.Refusal == SessionRefusal.NotFound && !OwnerForwarding.IsForwarded(http))
+                resolution = SessionResolution.Found(EmptySession.Instance);
             if (!resolution.Succeeded) return Refusal(resolution.Refusal, http);
             if (resolution.NewCookie is { } cookie) SessionCookie.Set(http, cookie);
             http.Features.Set(resolution.Session);
@@ -37,6 +42,11 @@ public static class SessionsSetup
         });
         return group;
     }
+
+    /// <summary>Marks the endpoint that may start a session: the one a person uses to connect.</summary>
+    public static RouteHandlerBuilder StartsSession(this RouteHandlerBuilder endpoint) => endpoint.WithMetadata(new StartsSessionMetadata());
+
+    private sealed class StartsSessionMetadata;
 
     /// <summary>The session <see cref="WithSession"/> resolved for this request.</summary>
     internal static IBrowserSession GetSession(this HttpContext context) =>

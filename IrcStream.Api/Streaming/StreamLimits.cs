@@ -9,9 +9,10 @@ namespace IrcStream.Api.Streaming;
 /// Counts what holds a socket and memory while it waits for events (open event streams and waiting polls) per
 /// connection, per session and per client address on this node, so that no client can hold them without bound.
 /// A slot is taken before the stream starts or the poll waits and given back exactly once when it ends; one lock
-/// keeps the three counts and the check-then-take atomic.
+/// keeps the three counts and the check-then-take atomic. The per-connection count also tells
+/// <see cref="AwayMarker"/> when a connection has no reader left and when one returns.
 /// </summary>
-internal sealed class StreamLimits(IOptions<IrcStreamOptions> options)
+internal sealed class StreamLimits(IOptions<IrcStreamOptions> options, AwayMarker away)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, int> _perConnection = new(StringComparer.Ordinal);
@@ -41,6 +42,7 @@ internal sealed class StreamLimits(IOptions<IrcStreamOptions> options)
             Add(_perSession, session, 1);
             Add(_perAddress, address, 1);
         }
+        away.Opened(connectionId);
         return new Slot(this, connectionId, session, address);
     }
 
@@ -58,6 +60,7 @@ internal sealed class StreamLimits(IOptions<IrcStreamOptions> options)
             Add(_perSession, session, -1);
             Add(_perAddress, address, -1);
         }
+        away.Closed(connectionId);
     }
 
     private static void Add(Dictionary<string, int> counts, string key, int delta)

@@ -22,6 +22,7 @@ public static class StreamingApi
     public static IServiceCollection AddStreaming(this IServiceCollection services)
     {
         services.TryAddSingleton<IEventReaders, OwnedEventReaders>();
+        services.AddSingleton<AwayMarker>();
         services.AddSingleton<StreamLimits>();
         return services;
     }
