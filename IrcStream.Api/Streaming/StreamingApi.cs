@@ -4,10 +4,10 @@ using IrcStream.Api.Connections;
 using IrcStream.Api.Diagnostics;
 using IrcStream.Api.Http;
 using IrcStream.Api.Sessions;
+using IrcStream.Api.State;
 using IrcStream.Domain.Events;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace IrcStream.Api.Streaming;
@@ -18,10 +18,8 @@ public static class StreamingApi
     /// <summary>The longest a poll waits, whatever it asks for; also the ceiling of <c>LongPollTimeout</c>.</summary>
     public static readonly TimeSpan MaxPollTimeout = TimeSpan.FromSeconds(60);
 
-    /// <summary>Reads the logs of the connections this node holds, unless a shared store (Redis mode) was registered before.</summary>
     public static IServiceCollection AddStreaming(this IServiceCollection services)
     {
-        services.TryAddSingleton<IEventReaders, OwnedEventReaders>();
         services.AddSingleton<AwayMarker>();
         services.AddSingleton<StreamLimits>();
         return services;
@@ -42,7 +40,7 @@ public static class StreamingApi
         string id,
         string? lastEventId,
         HttpContext http,
-        IEventReaders readers,
+        IGatewayState state,
         IOptions<IrcStreamOptions> options,
         GatewayShutdown shutdown,
         StreamTelemetry telemetry,
@@ -50,7 +48,7 @@ public static class StreamingApi
         TimeProvider time)
     {
         var session = http.GetSession();
-        if (!await session.HoldsAsync(id, http.RequestAborted) || readers.Open(id) is not { } log) return Problems.ConnectionNotFound(id);
+        if (!await session.HoldsAsync(id, http.RequestAborted) || state.OpenEvents(id) is not { } log) return Problems.ConnectionNotFound(id);
 
         var resume = http.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId;
         long after = 0;
@@ -83,14 +81,14 @@ public static class StreamingApi
         long? since,
         double? timeout,
         HttpContext http,
-        IEventReaders readers,
+        IGatewayState state,
         IOptions<IrcStreamOptions> options,
         StreamLimits limits,
         TimeProvider time,
         ApiMetrics metrics)
     {
         var session = http.GetSession();
-        if (!await session.HoldsAsync(id, http.RequestAborted) || readers.Open(id) is not { } log) return Problems.ConnectionNotFound(id);
+        if (!await session.HoldsAsync(id, http.RequestAborted) || state.OpenEvents(id) is not { } log) return Problems.ConnectionNotFound(id);
 
         var errors = new Dictionary<string, string[]>();
         if (since < 0) errors["since"] = ["Give the seq of the last event you have, 0 or more."];

@@ -13,23 +13,26 @@ namespace IrcStream.Tests.Support;
 /// the IP up itself, which this config disables), so a WEBIRC user's host is the IP it claimed. It never
 /// resolves hostnames and its resolver points at 127.0.0.1, so it sends no DNS query off the machine.
 /// </remarks>
-public sealed class InspircdServer : IAsyncDisposable
+public sealed class InspircdServer : ITestIrcServer
 {
     public const string ServerName = "irc.inspircd.test";
-    public const string BinaryPath = "/usr/sbin/inspircd";
+    public const string BinaryPath = ServerLaunches.InspircdPath;
 
     private static readonly string[] Modules =
     [
         "cap", "ircv3", "ircv3_servertime", "ircv3_echomessage", "ircv3_ctctags", "ircv3_msgid", "ircv3_batch",
-        "ircv3_accounttag", "cgiirc", "monitor",
+        "ircv3_accounttag", "cgiirc", "monitor", "check",
     ];
+
+    /// <summary>The name of the <c>&lt;oper&gt;</c> block: an operator with every privilege (WHOIS and CHECK show what the server knows of a user).</summary>
+    public const string OperName = "ircstream";
 
     private readonly IrcServerHost _host;
 
-    private InspircdServer(IrcServerHost host, string webircPassword)
+    private InspircdServer(IrcServerHost host, string password)
     {
         _host = host;
-        WebircPassword = webircPassword;
+        WebircPassword = password;
     }
 
     public string Host => "127.0.0.1";
@@ -38,6 +41,9 @@ public sealed class InspircdServer : IAsyncDisposable
 
     /// <summary>The password of the <c>&lt;cgihost type="webirc"&gt;</c> block (any gateway host may use it).</summary>
     public string WebircPassword { get; }
+
+    /// <summary>The password of the <see cref="OperName"/> oper block (the same random value as <see cref="WebircPassword"/>).</summary>
+    public string OperPassword => WebircPassword;
 
     /// <summary>The temp dir holding inspircd.conf, the pid file and ircd.log.</summary>
     public string Directory => _host.Directory;
@@ -71,16 +77,7 @@ public sealed class InspircdServer : IAsyncDisposable
     {
         var configPath = Path.Combine(directory, "inspircd.conf");
         File.WriteAllText(configPath, Config(directory, port, webircPassword));
-        return new ServerLaunch(
-            "InspIRCd",
-            BinaryPath,
-            ["--runasroot", "--nofork", $"--config={configPath}"],
-            line => line.Contains("failed to bind", StringComparison.OrdinalIgnoreCase)
-                    || line.Contains("Address already in use", StringComparison.OrdinalIgnoreCase)
-                ? StartupSignal.PortInUse
-                : line.Contains("InspIRCd is now running", StringComparison.Ordinal)
-                    ? StartupSignal.Ready
-                    : StartupSignal.None);
+        return ServerLaunches.Inspircd(configPath);
     }
 
     private static string Config(string directory, int port, string webircPassword)
@@ -89,6 +86,9 @@ public sealed class InspircdServer : IAsyncDisposable
             .Where(name => File.Exists($"/usr/lib/inspircd/modules/m_{name}.so"))
             .Select(name => $"<module name=\"{name}\">\n"));
         return InspircdConfig.For(directory, port, ServerName, "IrcStreamTest", "IrcStream test server",
-            $"{modules}<cgihost type=\"webirc\" password=\"{webircPassword}\" mask=\"*\">\n");
+            $"{modules}<cgihost type=\"webirc\" password=\"{webircPassword}\" mask=\"*\">\n" +
+            "<class name=\"everything\" commands=\"*\" privs=\"*\" usermodes=\"*\" chanmodes=\"*\" snomasks=\"*\">\n" +
+            "<type name=\"everything\" classes=\"everything\">\n" +
+            $"<oper name=\"{OperName}\" password=\"{webircPassword}\" host=\"*@*\" type=\"everything\">\n");
     }
 }

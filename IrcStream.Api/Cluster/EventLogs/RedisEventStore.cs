@@ -1,0 +1,125 @@
+using System.Globalization;
+using IrcStream.Api.Streaming;
+using IrcStream.Domain.Events;
+using StackExchange.Redis;
+
+namespace IrcStream.Api.Cluster;
+
+/// <summary>What a fenced append did.</summary>
+internal enum AppendOutcome
+{
+    /// <summary>The events are in the stream (or were already: a retried batch adds nothing twice).</summary>
+    Appended,
+
+    /// <summary>The lease no longer holds the writer's token: nothing was written, and nothing may be again.</summary>
+    LeaseLost,
+}
+
+/// <summary>
+/// The Redis side of event logs: one stream per connection whose entry ids are <c>{seq}-0</c>, each entry holding the
+/// event's type (<c>t</c>) and its JSON (<c>j</c>) exactly as it was serialised once on append. Appends are one Lua
+/// script fenced by the owner's lease token; it also trims to the retention and publishes the wake-up on the node
+/// channel, so an append is one round trip. Reads are one script too (XRANGE plus the end marker).
+/// </summary>
+/// <remarks>
+/// The gap rule is the in-memory log's: a seq the stream does not hold between the resume point and the first event
+/// it holds after it (trimmed by retention, or never appended because the owner's hold overflowed while Redis was
+/// away) is reported as one gap event from..to, counted in the batch.
+/// </remarks>
+internal sealed class RedisEventStore(IConnectionMultiplexer redis, RedisKeys keys, int capacity, TimeProvider time, ClusterMetrics metrics)
+{
+
+    public int Capacity => capacity;
+
+    /// <summary>Where this store and the logs that append through it count their round trips, failures and losses.</summary>
+    public ClusterMetrics Metrics => metrics;
+
+    /// <summary>
+    /// Appends <paramref name="events"/> (rising seqs) while the lease holds <paramref name="token"/>; with
+    /// <paramref name="endAfter"/> the log is also marked complete, and its keys expire after that time.
+    /// </summary>
+    public async Task<AppendOutcome> AppendAsync(string connectionId, string token, IReadOnlyList<StoredEvent> events, TimeSpan? endAfter = null)
+    {
+        var keyList = new RedisKey[] { keys.Log(connectionId), keys.Lease(connectionId), keys.LogEnd(connectionId) };
+        var args = new RedisValue[5 + events.Count * 3];
+        args[0] = token;
+        args[1] = capacity;
+        args[2] = keys.Events.ToString();
+        args[3] = connectionId;
+        args[4] = endAfter is { } ttl ? Math.Max(1, (long)ttl.TotalMilliseconds) : 0;
+        for (var i = 0; i < events.Count; i++)
+        {
+            args[5 + i * 3] = events[i].Seq;
+            args[6 + i * 3] = events[i].Type;
+            args[7 + i * 3] = events[i].Json;
+        }
+        var started = ClusterMetrics.Start();
+        var result = await redis.GetDatabase().ScriptEvaluateAsync(RedisScripts.EventAppend, keyList, args).ConfigureAwait(false);
+        metrics.Measured("append", started);
+        return (long)result < 0 ? AppendOutcome.LeaseLost : AppendOutcome.Appended;
+    }
+
+    /// <summary>The events after <paramref name="after"/>, at most <paramref name="max"/> (a leading gap counted), and whether the log has ended there.</summary>
+    public async Task<EventBatch> ReadAfterAsync(string connectionId, long after, int max)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        after = Math.Max(0, after);
+        var started = ClusterMetrics.Start();
+        var result = await redis.GetDatabase().ScriptEvaluateAsync(
+            RedisScripts.EventRead,
+            [keys.Log(connectionId), keys.LogEnd(connectionId)],
+            [StreamId(after + 1), max]).ConfigureAwait(false);
+        metrics.Measured("read", started);
+        var parts = (RedisResult[])result!;
+        var entries = (RedisResult[])parts[0]!;
+        var end = parts[1].IsNull ? (long?)null : (long)parts[1];
+
+        var events = new List<StoredEvent>(Math.Min(entries.Length, max));
+        var next = after + 1;
+        foreach (var entry in entries)
+        {
+            var pair = (RedisResult[])entry!;
+            var seq = SeqOf((string)pair[0]!);
+            if (seq > next)
+            {
+                events.Add(StoredEvent.From(new GapEvent(next, seq - 1, time.GetUtcNow())));
+                if (events.Count == max) break;
+            }
+            events.Add(ToStoredEvent(seq, (RedisResult[])pair[1]!));
+            next = seq + 1;
+            if (events.Count == max) break;
+        }
+        var completed = end is { } last && next > last;
+        return new EventBatch(events, completed);
+    }
+
+    /// <summary>The newest seq the stream holds (0 when none): where an owner taking over a log goes on from.</summary>
+    public async Task<long> LastSeqAsync(string connectionId)
+    {
+        var newest = await redis.GetDatabase().StreamRangeAsync(keys.Log(connectionId), "-", "+", 1, Order.Descending).ConfigureAwait(false);
+        return newest.Length == 0 ? 0 : SeqOf(newest[0].Id!);
+    }
+
+    private static StoredEvent ToStoredEvent(long seq, RedisResult[] fields)
+    {
+        string? type = null;
+        byte[]? json = null;
+        for (var i = 0; i + 1 < fields.Length; i += 2)
+        {
+            var name = (string)fields[i]!;
+            if (name == "t") type = (string)fields[i + 1]!;
+            else if (name == "j") json = (byte[])fields[i + 1]!;
+        }
+        if (type is null || json is null) throw new InvalidDataException($"Stream entry {seq}-0 lacks its type or JSON.");
+        return new StoredEvent(seq, type, json);
+    }
+
+    private static string StreamId(long seq) => seq.ToString(CultureInfo.InvariantCulture) + "-0";
+
+    /// <summary>The seq of a stream entry: its id is <c>{seq}-0</c>.</summary>
+    internal static long SeqOf(string streamId)
+    {
+        var dash = streamId.IndexOf('-', StringComparison.Ordinal);
+        return long.Parse(dash < 0 ? streamId : streamId[..dash], NumberStyles.None, CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,210 @@
+using System.Collections.Concurrent;
+using IrcStream.Api.Configuration;
+using IrcStream.Api.Connections;
+using IrcStream.Api.Diagnostics;
+using IrcStream.Api.Sessions;
+using IrcStream.Domain.Client;
+using IrcStream.Domain.Connections;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace IrcStream.Api.Cluster;
+
+/// <summary>
+/// Connection records in Redis, so every node can list and describe every connection, and take one over when its
+/// owner stops: <c>{prefix}:{id}:conn</c> is a hash with the session it belongs to, its owner node, the server, TLS,
+/// the registration (nick, username, realname, password and SASL encrypted, the browser's address for WEBIRC), and, as
+/// they change, the state, nick, channels to rejoin and their keys (encrypted); the ids are in
+/// <see cref="RedisKeys.Connections"/> and <see cref="RedisKeys.LeaseExpiries"/>. The owner writes the record when it opens the connection and again every
+/// heartbeat in the same script that renews its lease, which also looks whether the connection's session still
+/// exists: when the session has expired the owner closes the connection with QUIT; when the lease is gone (another
+/// node holds it, or it expired while this node could not reach Redis or was frozen) the owner lets the connection go
+/// without QUIT and without appending (<see cref="IIrcConnection.AbandonAsync"/>). A record without a live lease
+/// describes a connection nobody holds: closed, or waiting to be taken over (<see cref="ConnectionTakeover"/>).
+/// </summary>
+internal sealed class RedisConnectionDirectory(
+    IConnectionMultiplexer redis,
+    RedisKeys keys,
+    ConnectionLeases leases,
+    RedisEventLogs eventLogs,
+    GatewayNode node,
+    OwnedConnections owned,
+    ConnectionCloser closer,
+    ConnectionSecrets secrets,
+    PendingLines pending,
+    IOptions<IrcStreamOptions> options,
+    TimeProvider time,
+    ILogger<RedisConnectionDirectory> logger)
+{
+
+    private readonly IDatabase _db = redis.GetDatabase();
+    private readonly ConcurrentDictionary<string, string> _sessionOf = new(StringComparer.Ordinal);
+
+    // The channel keys last written to each record (the state's own list: a new list means they changed), so they are
+    // encrypted and written only when they change, not every heartbeat.
+    private readonly ConcurrentDictionary<string, IReadOnlyList<ChannelKey>> _keysWritten = new(StringComparer.Ordinal);
+
+    // A record outlives a silent owner by the session's idle timeout, then goes with it.
+    private readonly long _recordMilliseconds = (long)(options.Value.SessionIdleTimeout + leases.Duration).TotalMilliseconds;
+
+    /// <summary>This node's hold on the connection, given to it as it is opened.</summary>
+    public LeaseOwnership Ownership(string connectionId) => new(connectionId, leases, pending);
+
+    /// <summary>
+    /// The user's <paramref name="lines"/> were queued (numbered up to <paramref name="lastNumber"/>): they are kept in
+    /// Redis until written, so a node that takes the connection over after a crash reports those never sent.
+    /// </summary>
+    public async ValueTask LinesQueuedAsync(string connectionId, long lastNumber, IReadOnlyList<string> lines)
+    {
+        try
+        {
+            await pending.AddAsync(connectionId, lastNumber, lines).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // The lines are queued and will be written: answering an error now would make the user send them twice.
+            logger.LogWarning(ex, "Connection {ConnectionId}: {Count} queued lines could not be recorded in Redis; a crash of this node before they are written would lose them unreported", connectionId, lines.Count);
+        }
+    }
+
+    /// <summary>Takes the lease on a connection this node has just opened for <paramref name="session"/>, and writes its record, before it starts.</summary>
+    public async ValueTask RegisterAsync(IIrcConnection connection, IBrowserSession session, CancellationToken cancellationToken)
+    {
+        var id = connection.Options.ConnectionId;
+        if (!await leases.AcquireAsync(id).ConfigureAwait(false))
+            throw new InvalidOperationException($"Connection id {id} is already owned by another node.");
+        _sessionOf[id] = session.Hash;
+        var record = keys.Connection(id);
+        var batch = _db.CreateBatch();
+        var written = batch.HashSetAsync(record, ConnectionRecord.Opened(connection, session.Hash, node.Id, secrets));
+        var expiry = batch.KeyExpireAsync(record, TimeSpan.FromMilliseconds(_recordMilliseconds));
+        var listed = batch.SetAddAsync(keys.Connections, id);
+        // Due at once: the next takeover round finds the lease held and puts in its real expiry.
+        var indexed = batch.SortedSetAddAsync(keys.LeaseExpiries, id, 0);
+        batch.Execute();
+        await Task.WhenAll(written, expiry, listed, indexed).ConfigureAwait(false);
+        _keysWritten[id] = connection.ClientState.Keys;
+    }
+
+    /// <summary>
+    /// Takes in a connection this node has just claimed from another node (<see cref="ConnectionTakeover"/>) and
+    /// opened, before it starts: from now on the heartbeat renews its lease and record.
+    /// </summary>
+    public void Adopt(IIrcConnection connection, string sessionHash)
+    {
+        var id = connection.Options.ConnectionId;
+        _sessionOf[id] = sessionHash;
+        _keysWritten[id] = connection.ClientState.Keys;
+    }
+
+    /// <summary>Forgets, without a word to Redis, a connection whose lease this node gave up or lost: it renews it no more.</summary>
+    public void LetGo(string connectionId)
+    {
+        leases.Drop(connectionId);
+        _sessionOf.TryRemove(connectionId, out _);
+        _keysWritten.TryRemove(connectionId, out _);
+        eventLogs.Abandon(connectionId);
+    }
+
+    /// <summary>The contract objects of those of <paramref name="connectionIds"/> that still exist, in that order: from this node's own view where it holds them, else from their records.</summary>
+    public async ValueTask<IReadOnlyList<ConnectionDto>> DescribeAsync(IReadOnlyList<string> connectionIds, CancellationToken cancellationToken)
+    {
+        var reads = new List<(string Id, Task<HashEntry[]> Record, Task<bool> Leased, Task<StreamEntry[]> Newest)?>();
+        var batch = _db.CreateBatch();
+        foreach (var id in connectionIds)
+        {
+            // The owner's own view is fresher than its last heartbeat's record.
+            if (owned.Find(id) is not null) reads.Add(null);
+            else reads.Add((id, batch.HashGetAllAsync(keys.Connection(id)), batch.KeyExistsAsync(keys.Lease(id)),
+                batch.StreamRangeAsync(keys.Log(id), "-", "+", 1, Order.Descending)));
+        }
+        batch.Execute();
+        var described = new List<ConnectionDto>(connectionIds.Count);
+        for (var i = 0; i < connectionIds.Count; i++)
+        {
+            if (reads[i] is not { } read)
+            {
+                if (owned.Find(connectionIds[i]) is { } local) described.Add(ConnectionDto.From(local));
+                continue;
+            }
+            if (ConnectionRecord.From(read.Id, await read.Record.ConfigureAwait(false)) is not { } record) continue;
+            var newest = await read.Newest.ConfigureAwait(false);
+            described.Add(record.Describe(await read.Leased.ConfigureAwait(false), newest.Length == 0 ? 0 : RedisEventStore.SeqOf(newest[0].Id!)));
+        }
+        return described;
+    }
+
+    /// <summary>Forgets a connection that was closed for good (deleted, or its session ended): its record, lease and lines.</summary>
+    public async ValueTask ForgetAsync(string connectionId, CancellationToken cancellationToken)
+    {
+        _sessionOf.TryRemove(connectionId, out _);
+        _keysWritten.TryRemove(connectionId, out _);
+        // The log's last events (CLOSED) and its end mark are written under the lease: give it up only after them,
+        // and after the record, so no node finds a record without a lease and takes a closed connection over.
+        await eventLogs.DrainAsync(connectionId).ConfigureAwait(false);
+        var batch = _db.CreateBatch();
+        var deleted = batch.KeyDeleteAsync([keys.Connection(connectionId), keys.PendingLines(connectionId), keys.LinesWritten(connectionId)]);
+        var unlisted = batch.SetRemoveAsync(keys.Connections, connectionId);
+        var unindexed = batch.SortedSetRemoveAsync(keys.LeaseExpiries, connectionId);
+        batch.Execute();
+        await Task.WhenAll(deleted, unlisted, unindexed).ConfigureAwait(false);
+        await leases.ReleaseAsync(connectionId).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One heartbeat: renews the lease and the record of every connection this node owns, closes (with QUIT) those
+    /// whose session has expired, and lets go (without QUIT) of those whose lease is gone. Returns how many renewals failed.
+    /// </summary>
+    public async Task<int> RenewAsync()
+    {
+        var batch = _db.CreateBatch();
+        var renewals = new List<(string Id, string Token, IReadOnlyList<ChannelKey> Keys, Task<RedisResult> Outcome)>();
+        var sent = leases.Now();
+        var renewed = time.GetUtcNow();
+        foreach (var (id, token) in leases.Held)
+        {
+            if (owned.Find(id) is not { } connection || !_sessionOf.TryGetValue(id, out var session)) continue;
+            var client = connection.ClientState;
+            var keysChanged = !_keysWritten.TryGetValue(id, out var written) || !ReferenceEquals(written, client.Keys);
+            renewals.Add((id, token, client.Keys, batch.ScriptEvaluateAsync(RedisScripts.ConnectionRenew, [keys.Lease(id), keys.Connection(id), keys.SessionByHash(session)],
+                [token, (long)leases.Duration.TotalMilliseconds, _recordMilliseconds, .. ConnectionRecord.Heartbeat(connection, renewed, keysChanged, secrets)])));
+        }
+        batch.Execute();
+        var failed = 0;
+        foreach (var (id, token, writtenKeys, outcome) in renewals)
+        {
+            int result;
+            try
+            {
+                result = (int)await outcome.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                // Not lost yet: the lease lasts many heartbeats; the next one tries again.
+                failed++;
+                logger.LogWarning(ex, "Renewing the lease on connection {ConnectionId} failed", id);
+                continue;
+            }
+            if (result == 1)
+            {
+                leases.Renewed(id, token, sent);
+                _keysWritten[id] = writtenKeys;
+                continue;
+            }
+            if (owned.Take(id) is not { } connection) continue;
+            if (result == 0)
+            {
+                GatewayLog.SessionEnded(logger, _sessionOf.TryGetValue(id, out var hash) ? hash[..12] : "?", "Expired", 1);
+                closer.CloseInBackground([connection], "Session expired", closed => ForgetAsync(closed, CancellationToken.None).AsTask());
+            }
+            else
+            {
+                failed++;
+                ClusterLog.LeaseLost(logger, id, node.Id);
+                LetGo(id);
+                closer.AbandonInBackground(connection);
+            }
+        }
+        return failed;
+    }
+}
