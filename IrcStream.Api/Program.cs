@@ -27,8 +27,8 @@ var app = builder.Build();
 app.UseForwardedHeaders();
 app.UseGatewayErrors();
 app.UseRequestBodyLimit();
-app.UseRateLimiter();
 app.UseWebClient();
+app.UseRateLimiter();
 
 app.MapHealth();
 app.MapConnectionsApi();

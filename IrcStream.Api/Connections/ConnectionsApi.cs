@@ -28,7 +28,7 @@ public static class ConnectionsApi
             .WithSameOriginCheck()
             .WithSession();
 
-        group.MapPost("/", Create).RequireConnectionRateLimit().WithAdminChecks();
+        group.MapPost("/", Create).RequireConnectionRateLimit().WithAdminChecks().StartsSession();
         group.MapGet("/", List);
         group.MapGet("/{id}", Get);
         group.MapDelete("/{id}", Delete).WithOwnerForwarding();

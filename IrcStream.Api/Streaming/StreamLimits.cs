@@ -11,8 +11,9 @@ namespace IrcStream.Api.Streaming;
 /// A slot is taken before the stream starts or the poll waits and given back exactly once when it ends; one lock
 /// keeps the three counts and the check-then-take atomic. In Redis mode the address's count is also taken in Redis
 /// (<see cref="ISharedStreamLimit"/>), so a client spread over several nodes gets the address bound once, not once per node.
+/// The per-connection count also tells <see cref="AwayMarker"/> when a connection has no reader left and when one returns.
 /// </summary>
-internal sealed class StreamLimits(IOptions<IrcStreamOptions> options, ISharedStreamLimit? shared = null)
+internal sealed class StreamLimits(IOptions<IrcStreamOptions> options, AwayMarker away, ISharedStreamLimit? shared = null)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, int> _perConnection = new(StringComparer.Ordinal);
@@ -40,6 +41,7 @@ internal sealed class StreamLimits(IOptions<IrcStreamOptions> options, ISharedSt
             Add(_perSession, session, 1);
             Add(_perAddress, address, 1);
         }
+        away.Opened(connectionId);
         return new Slot(this, connectionId, session, address);
     }
 
@@ -80,6 +82,7 @@ internal sealed class StreamLimits(IOptions<IrcStreamOptions> options, ISharedSt
             Add(_perSession, session, -1);
             Add(_perAddress, address, -1);
         }
+        away.Closed(connectionId);
     }
 
     private static void Add(Dictionary<string, int> counts, string key, int delta)

@@ -20,6 +20,7 @@ public static class StreamingApi
 
     public static IServiceCollection AddStreaming(this IServiceCollection services)
     {
+        services.AddSingleton<AwayMarker>();
         services.AddSingleton<StreamLimits>();
         return services;
     }

@@ -192,7 +192,7 @@ public sealed class AdminApiTests
             var problem = await refused.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
             problem.GetProperty("detail").GetString().Should().Contain("flooding").And.Contain("UTC").And.Contain("2001:db8:bad:1::/64");
         }
-        using (var newSession = await host.NewBrowserFrom("2001:db8:bad:1:ffff::9").Http.GetAsync("/api/connections", Token))
+        using (var newSession = await host.NewBrowserFrom("2001:db8:bad:1:ffff::9").Http.PostAsJsonAsync("/api/connections", new { server = "127.0.0.1:6667", nick = "guest" }, Token))
         {
             await newSession.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
             newSession.Headers.Contains("Set-Cookie").Should().BeFalse("a banned address gets no session");

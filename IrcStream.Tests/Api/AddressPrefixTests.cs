@@ -26,17 +26,17 @@ public sealed class AddressPrefixTests
         await using var host = GatewayHost.Start(new Dictionary<string, string?> { ["IrcStream:MaxSessionsPerAddress"] = "2" });
         foreach (var address in new[] { "2001:db8:1:2::a", "2001:db8:1:2::b" })
         {
-            using var served = await host.NewBrowserFrom(address).Http.GetAsync("/api/connections", Token);
-            served.StatusCode.Should().Be(HttpStatusCode.OK);
+            using var served = await host.NewBrowserFrom(address).Http.PostAsJsonAsync("/api/connections", new { server = "127.0.0.1:6667", nick = "guest" }, Token);
+            served.StatusCode.Should().Be(HttpStatusCode.Created, "connecting starts a session");
         }
 
-        using (var refused = await host.NewBrowserFrom("2001:db8:1:2:ffff::c").Http.GetAsync("/api/connections", Token))
+        using (var refused = await host.NewBrowserFrom("2001:db8:1:2:ffff::c").Http.PostAsJsonAsync("/api/connections", new { server = "127.0.0.1:6667", nick = "guest" }, Token))
         {
             var problem = await refused.ShouldBeProblemAsync(HttpStatusCode.TooManyRequests);
-            problem.GetProperty("detail").GetString().Should().Contain("IrcStream:MaxSessionsPerAddress");
+            problem.GetProperty("detail").GetString().Should().Contain("Try again in a few minutes");
         }
-        using var otherNetwork = await host.NewBrowserFrom("2001:db8:1:3::a").Http.GetAsync("/api/connections", Token);
-        otherNetwork.StatusCode.Should().Be(HttpStatusCode.OK, "another /64 is another client");
+        using var otherNetwork = await host.NewBrowserFrom("2001:db8:1:3::a").Http.PostAsJsonAsync("/api/connections", new { server = "127.0.0.1:6667", nick = "guest" }, Token);
+        otherNetwork.StatusCode.Should().Be(HttpStatusCode.Created, "another /64 is another client");
     }
 
     [Fact]
@@ -49,8 +49,8 @@ public sealed class AddressPrefixTests
         });
         foreach (var address in new[] { "2001:db8:1:2::a", "2001:db8:1:2::b" })
         {
-            using var served = await host.NewBrowserFrom(address).Http.GetAsync("/api/connections", Token);
-            served.StatusCode.Should().Be(HttpStatusCode.OK);
+            using var served = await host.NewBrowserFrom(address).Http.PostAsJsonAsync("/api/connections", new { server = "127.0.0.1:6667", nick = "guest" }, Token);
+            served.StatusCode.Should().Be(HttpStatusCode.Created, "connecting starts a session");
         }
     }
 

@@ -70,6 +70,8 @@ public sealed class GatewayHost : IAsyncDisposable
             // WebApplicationFactory's own default is Development.
             web.UseEnvironment(environment ?? Environments.Production);
             web.ConfigureAppConfiguration(config => config.AddInMemoryCollection(all));
+            // The build's compressed copies of wwwroot (obj/.../compressed), as `dotnet run` and a published gateway have them.
+            web.UseStaticWebAssets();
             // Also as host settings: Program reads some (IrcStream:Redis:Configuration) while it registers services,
             // before the app configuration above is applied.
             foreach (var (key, value) in all) web.UseSetting(key, value);
