@@ -75,7 +75,9 @@ internal sealed class RedisState(
         await directory.ForgetAsync(connectionId, CancellationToken.None);
     }
 
-    public IEventReader? OpenEvents(string connectionId) => readers.Open(connectionId);
+    public IEventReader? OpenEvents(string connectionId) =>
+        // The owner reads its own log from memory; Redis is the copy for the other nodes.
+        eventLogs.Find(connectionId) is { } log ? new OwnerEventReader(log, readers.Open(connectionId)) : readers.Open(connectionId);
 
     public async Task LeaveAsync(IReadOnlyList<IIrcConnection> connections) =>
         closer.CloseInBackground(await handover.HandOverAsync(connections).ConfigureAwait(false), GatewayShutdown.Reason);
