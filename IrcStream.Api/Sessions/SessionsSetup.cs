@@ -1,23 +1,12 @@
-using IrcStream.Api.Cluster;
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Http;
+using IrcStream.Api.State;
 using Microsoft.Extensions.Options;
 
 namespace IrcStream.Api.Sessions;
 
 public static class SessionsSetup
 {
-    /// <summary>Sessions in this process's memory, unless a shared store (Redis mode) was registered before.</summary>
-    public static IServiceCollection AddSessions(this IServiceCollection services)
-    {
-        if (services.Any(s => s.ServiceType == typeof(ISessionStore))) return services;
-        services.AddMemoryCache();
-        services.AddSingleton<MemorySessionStore>();
-        services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<MemorySessionStore>());
-        services.AddHostedService(sp => sp.GetRequiredService<MemorySessionStore>());
-        return services;
-    }
-
     /// <summary>
     /// Gives every request of the group its session (a new one with its cookie when it has none), or answers
     /// 503/429 when a new one is needed and the session limits are reached.
@@ -27,11 +16,17 @@ public static class SessionsSetup
         group.AddEndpointFilter(static async (context, next) =>
         {
             var http = context.HttpContext;
-            var store = http.RequestServices.GetRequiredService<ISessionStore>();
-            // A request another node forwarded belongs to a session that exists; if it has just expired, none is made for it.
-            var resolution = await store.ResolveAsync(SessionCookie.Read(http), ClientAddress.KeyOf(http), mayCreate: !OwnerForwarding.IsForwarded(http), http.RequestAborted);
+            var state = http.RequestServices.GetRequiredService<IGatewayState>();
+            var gate = http.RequestServices.GetService<INewSessionGate>();
+            var resolution = await state.ResolveSessionAsync(http, mayCreate: gate is null);
+            if (gate is not null && resolution.Refusal == SessionRefusal.NotFound)
+            {
+                // Asked only when a new session is needed, not on every request of an existing one.
+                if (await gate.RefuseAsync(http) is { } refused) return refused;
+                resolution = await state.ResolveSessionAsync(http, mayCreate: true);
+            }
             if (!resolution.Succeeded) return Refusal(resolution.Refusal, http);
-            if (resolution.NewCookie is { } cookie) SessionCookie.Set(http, cookie);
+            if (resolution.NewCookie is { } newCookie) SessionCookie.Set(http, newCookie);
             http.Features.Set(resolution.Session);
             return await next(context);
         });

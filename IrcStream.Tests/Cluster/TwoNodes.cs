@@ -27,15 +27,16 @@ public sealed class TwoNodes : IAsyncDisposable
     public Browser OnA { get; }
     public Browser OnB { get; }
 
-    public static async Task<TwoNodes> StartAsync(string name, int ircPort, string idleTimeout = "00:10:00", string? leaseTimeout = null)
+    public static async Task<TwoNodes> StartAsync(string name, int ircPort, string idleTimeout = "00:10:00", string? leaseTimeout = null,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         var redis = await RedisServer.StartAsync(Token);
         GatewayProcess? a = null;
         try
         {
             var prefix = RedisFixture.UniquePrefix(name);
-            a = await StartNodeAsync(redis, prefix, ircPort, idleTimeout, leaseTimeout);
-            var b = await StartNodeAsync(redis, prefix, ircPort, idleTimeout, leaseTimeout);
+            a = await StartNodeAsync(redis, prefix, ircPort, idleTimeout, leaseTimeout, settings);
+            var b = await StartNodeAsync(redis, prefix, ircPort, idleTimeout, leaseTimeout, settings);
             return new TwoNodes(redis, prefix, a, b);
         }
         catch
@@ -56,7 +57,8 @@ public sealed class TwoNodes : IAsyncDisposable
         await Redis.DisposeAsync();
     }
 
-    private static Task<GatewayProcess> StartNodeAsync(RedisServer redis, string prefix, int ircPort, string idleTimeout, string? leaseTimeout)
+    private static Task<GatewayProcess> StartNodeAsync(RedisServer redis, string prefix, int ircPort, string idleTimeout, string? leaseTimeout,
+        IReadOnlyDictionary<string, string>? settings)
     {
         var environment = new Dictionary<string, string>
         {
@@ -69,6 +71,7 @@ public sealed class TwoNodes : IAsyncDisposable
         };
         // A short lease (the shortest allowed is 3 s) makes takeover tests quick.
         if (leaseTimeout is not null) environment["IrcStream__Redis__LeaseTimeout"] = leaseTimeout;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) environment[key] = value;
         return GatewayProcess.StartAsync(environment, Token);
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
+using IrcStream.Processes;
 
 namespace IrcStream.Tests.Support;
 
@@ -15,16 +16,16 @@ namespace IrcStream.Tests.Support;
 /// with the limits a test would trip over turned off: connection and registration throttling, fakelag, IP cloaking and
 /// multiclient by default. It keeps Ergo's default nick reservation, so a registered account's nick is held for its owner.
 /// </remarks>
-public sealed class ErgoServer : IAsyncDisposable
+public sealed class ErgoServer : ITestIrcServer
 {
     public const string ServerName = "irc.ergo.test";
     public const string OperName = "admin";
 
     private static readonly Lazy<string?> Binary = new(FindBinary);
 
-    private readonly ServerHost _host;
+    private readonly IrcServerHost _host;
 
-    private ErgoServer(ServerHost host, string webircPassword, string operPassword)
+    private ErgoServer(IrcServerHost host, string webircPassword, string operPassword)
     {
         _host = host;
         WebircPassword = webircPassword;
@@ -63,7 +64,7 @@ public sealed class ErgoServer : IAsyncDisposable
         var operPassword = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
         var hashes = (Webirc: await HashAsync(binary, webircPassword, cancellationToken).ConfigureAwait(false),
             Oper: await HashAsync(binary, operPassword, cancellationToken).ConfigureAwait(false));
-        var host = await ServerHost.StartAsync("ergo", (directory, port) => Prepare(binary, directory, port, hashes, options ?? new()), cancellationToken)
+        var host = await IrcServerHost.StartAsync("ergo", (directory, port) => Prepare(binary, directory, port, hashes, options ?? new()), cancellationToken)
             .ConfigureAwait(false);
         return new ErgoServer(host, webircPassword, operPassword);
     }

@@ -13,7 +13,7 @@ namespace IrcStream.Tests.Support;
 /// the IP up itself, which this config disables), so a WEBIRC user's host is the IP it claimed. It never
 /// resolves hostnames and its resolver points at 127.0.0.1, so it sends no DNS query off the machine.
 /// </remarks>
-public sealed class InspircdServer : IAsyncDisposable
+public sealed class InspircdServer : ITestIrcServer
 {
     public const string ServerName = "irc.inspircd.test";
     public const string BinaryPath = ServerLaunches.InspircdPath;
@@ -27,9 +27,9 @@ public sealed class InspircdServer : IAsyncDisposable
     /// <summary>The name of the <c>&lt;oper&gt;</c> block: an operator with every privilege (WHOIS and CHECK show what the server knows of a user).</summary>
     public const string OperName = "ircstream";
 
-    private readonly ServerHost _host;
+    private readonly IrcServerHost _host;
 
-    private InspircdServer(ServerHost host, string password)
+    private InspircdServer(IrcServerHost host, string password)
     {
         _host = host;
         WebircPassword = password;
@@ -58,7 +58,7 @@ public sealed class InspircdServer : IAsyncDisposable
     public static async Task<InspircdServer> StartAsync(CancellationToken cancellationToken = default)
     {
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
-        var host = await ServerHost.StartAsync("inspircd", (directory, port) => Prepare(directory, port, password), cancellationToken)
+        var host = await IrcServerHost.StartAsync("inspircd", (directory, port) => Prepare(directory, port, password), cancellationToken)
             .ConfigureAwait(false);
         return new InspircdServer(host, password);
     }

@@ -39,6 +39,8 @@ internal sealed record ConnectionRecord
     private const string SessionField = "session";
     private const string OwnerField = "owner";
     private const string RenewedField = "renewed";
+    private const string ClientAddressField = "client-address";
+    private const string CreatedField = "created";
 
     private readonly Dictionary<string, string?> _fields;
 
@@ -59,6 +61,17 @@ internal sealed record ConnectionRecord
     /// <summary>When its owner last renewed the record (the owner's wall clock); null before the first heartbeat.</summary>
     public DateTimeOffset? Renewed =>
         long.TryParse(Field(RenewedField), NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+
+    /// <summary>The address of the browser that opened the connection, for the admin API; null when not noted.</summary>
+    public string? ClientAddress => NullIfEmpty(Field(ClientAddressField));
+
+    /// <summary>When the connection was opened (the opening node's clock), for the admin API; null when not noted.</summary>
+    public DateTimeOffset? Created =>
+        long.TryParse(Field(CreatedField), NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+
+    /// <summary>What the admin API notes about a connection as it opens (<see cref="ClientAddress"/>, <see cref="Created"/>).</summary>
+    public static HashEntry[] Admitted(string? clientAddress, DateTimeOffset created) =>
+        [new(ClientAddressField, clientAddress ?? ""), new(CreatedField, created.ToUnixTimeMilliseconds())];
 
     /// <summary>The record as read, or null when there is none (the hash was empty).</summary>
     public static ConnectionRecord? From(string connectionId, HashEntry[] entries) =>
