@@ -1,6 +1,7 @@
 // Wires the gateway (api.js, events.js), the model (state.js), the input (commands.js) and the page (ui.js).
 
 import { api, ProblemError } from './api.js';
+import { humanCheckTexts } from './pow.js';
 import { COMMANDS, CommandError, InputHistory, completeNick, interpret } from './commands.js';
 import { EventFeed } from './events.js';
 import { channelLink, fillNickFormat, parseLink } from './link.js';
@@ -451,7 +452,8 @@ form.addEventListener('submit', async (event) => {
   submit.disabled = true;
   submit.textContent = 'Connecting…';
   try {
-    const info = await api.connect(body);
+    // Human check hook (pow.js): its progress shows on the button while the browser solves the gateway's puzzle.
+    const info = await api.connect(body, (percent) => { submit.textContent = humanCheckTexts.working(percent); });
     if (body.sasl?.account) local.setItem(`${ACCOUNT_KEY}${info.id}`, body.sasl.account);
     const connection = model.addConnection({ ...info, saslAccount: body.sasl?.account });
     if (body.channels?.length) focusOnJoin = { connection, name: body.channels[0] };
