@@ -90,6 +90,12 @@ public sealed class RedisKeys(string prefix)
     /// <summary>The Data Protection key ring every node shares (a list of XML keys), which encrypts the secrets in connection records.</summary>
     public RedisKey DataProtectionKeys => $"{Prefix}:data-protection-keys";
 
+    /// <summary>New connections from one client address in the current rate window, across every node (<c>ConnectionRateLimit</c>).</summary>
+    public RedisKey ConnectionsFrom(string clientAddress) => $"{Prefix}:connections-from:{clientAddress}";
+
+    /// <summary>Open streams and waiting polls of one client address on every node, a sorted set (<c>MaxStreamsPerAddress</c>).</summary>
+    public RedisKey StreamsFrom(string clientAddress) => $"{Prefix}:streams-from:{clientAddress}";
+
     /// <summary>The admin API's bans, a hash from ban id to its JSON (<see cref="Admin.RedisBanStore"/>).</summary>
     public RedisKey Bans => $"{Prefix}:bans";
 

@@ -63,18 +63,4 @@ public sealed record IrcConnectionOptions
     /// link-local and metadata addresses). Null allows every address.
     /// </summary>
     public Func<IPAddress, bool>? IsAddressAllowed { get; init; }
-
-    /// <summary>
-    /// Asked before each write to the socket: false means this gateway may no longer speak for the user (its claim on
-    /// the connection may have passed to another gateway node), so the socket ends without writing, without QUIT, and
-    /// is not reconnected. Null always writes.
-    /// </summary>
-    public Func<bool>? WriteFence { get; init; }
-
-    /// <summary>
-    /// Told, after each socket write that carried user lines, the number of the last of them (the user's lines are
-    /// numbered 1, 2, … as they are queued; <see cref="SendResult.LastNumber"/>): lines up to it reached the server.
-    /// Called on the writer loop; it must not block.
-    /// </summary>
-    public Action<long>? UserLinesWritten { get; init; }
 }

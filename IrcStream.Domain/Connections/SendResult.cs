@@ -17,7 +17,7 @@ public sealed record SendResult(SendOutcome Outcome, int Queued = 0, string? Rea
 {
     /// <summary>
     /// When queued: the number of the last of the lines; the connection numbers the user's lines 1, 2, … in the order
-    /// they are queued, and <see cref="IrcConnectionOptions.UserLinesWritten"/> reports the highest written.
+    /// they are queued, and <see cref="IConnectionOwnership.UserLinesWritten"/> reports the highest written.
     /// </summary>
     public long LastNumber { get; init; }
 

@@ -23,10 +23,10 @@ public sealed class HybridServer : ITestIrcServer
     private const string ModulePath = "/usr/lib/ircd-hybrid/modules";
     private const string RunAsUser = "irc";
 
-    private readonly ServerHost _host;
+    private readonly IrcServerHost _host;
     private readonly NxdomainResolver _resolver;
 
-    private HybridServer(ServerHost host, NxdomainResolver resolver, string webircPassword, string operPassword)
+    private HybridServer(IrcServerHost host, NxdomainResolver resolver, string webircPassword, string operPassword)
     {
         _host = host;
         _resolver = resolver;
@@ -78,7 +78,7 @@ public sealed class HybridServer : ITestIrcServer
         var resolver = NxdomainResolver.Start();
         try
         {
-            var host = await ServerHost.StartAsync("hybrid", (directory, port) => Prepare(root, directory, port, resolver, webircPassword, operPassword),
+            var host = await IrcServerHost.StartAsync("hybrid", (directory, port) => Prepare(root, directory, port, resolver, webircPassword, operPassword),
                 cancellationToken).ConfigureAwait(false);
             return new HybridServer(host, resolver, webircPassword, operPassword);
         }

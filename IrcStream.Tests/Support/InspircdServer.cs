@@ -27,9 +27,9 @@ public sealed class InspircdServer : ITestIrcServer
     /// <summary>The name of the <c>&lt;oper&gt;</c> block: an operator with every privilege (WHOIS and CHECK show what the server knows of a user).</summary>
     public const string OperName = "ircstream";
 
-    private readonly ServerHost _host;
+    private readonly IrcServerHost _host;
 
-    private InspircdServer(ServerHost host, string password)
+    private InspircdServer(IrcServerHost host, string password)
     {
         _host = host;
         WebircPassword = password;
@@ -58,7 +58,7 @@ public sealed class InspircdServer : ITestIrcServer
     public static async Task<InspircdServer> StartAsync(CancellationToken cancellationToken = default)
     {
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
-        var host = await ServerHost.StartAsync("inspircd", (directory, port) => Prepare(directory, port, password), cancellationToken)
+        var host = await IrcServerHost.StartAsync("inspircd", (directory, port) => Prepare(directory, port, password), cancellationToken)
             .ConfigureAwait(false);
         return new InspircdServer(host, password);
     }

@@ -12,6 +12,7 @@ internal sealed class NodeHeartbeat(
     GatewayNode node,
     RedisConnectionDirectory connections,
     SessionKeepAlive sessions,
+    RedisAddressLimits addressLimits,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ClusterMetrics metrics,
@@ -55,5 +56,6 @@ internal sealed class NodeHeartbeat(
         }
         metrics.LeaseRenewalsFailed(await connections.RenewAsync().ConfigureAwait(false));
         await sessions.RenewAsync().ConfigureAwait(false);
+        await addressLimits.RenewAsync().ConfigureAwait(false);
     }
 }
