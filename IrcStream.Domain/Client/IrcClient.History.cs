@@ -7,11 +7,15 @@ namespace IrcStream.Domain.Client;
 
 /// <summary>
 /// Filling the window a new socket missed, with IRCv3 <c>draft/chathistory</c>: the client remembers the newest
-/// message (by <c>msgid</c>) it recorded in each channel, and when it is back in a channel on a new socket (a
-/// reconnect, or another gateway node taking the connection over) it asks <c>CHATHISTORY AFTER</c> that message and
-/// records the messages of the answer that the log does not hold yet; one the live channel already brought since the
-/// rejoin is recognised by its <c>msgid</c> and left out. A server without chathistory cannot fill the window, so
-/// after a takeover the log says plainly that lines may be missing.
+/// message (by <c>msgid</c>) it recorded in each channel. When it is back in a channel on a new socket (a reconnect, or
+/// another gateway node taking the connection over) it asks <c>CHATHISTORY AFTER</c> the message that was newest before
+/// that socket's JOIN, never after a live line of the new socket. From the welcome until the answer has been recorded,
+/// the channel's live messages are held, then appended without those the answer already brought (by <c>msgid</c>), so the
+/// log reads in the server's order; a server that does not answer within <see cref="HistoryHoldLimit"/> or
+/// <see cref="MaxHeldLines"/> lines gets the held lines recorded as they are. Messages of the answer are recorded and
+/// nothing more: with <c>draft/event-playback</c> the answer replays joins, parts and nick changes as what they are, and
+/// they are history, not news about the connection. A server without chathistory cannot fill the window, so after a
+/// takeover the log says plainly that lines may be missing.
 /// </summary>
 public sealed partial class IrcClient
 {
@@ -19,6 +23,12 @@ public sealed partial class IrcClient
 
     /// <summary>Most messages one fill asks for; the server's ISUPPORT <c>CHATHISTORY=n</c> may lower it.</summary>
     public const int MaxFillMessages = 1000;
+
+    /// <summary>Most live lines one channel holds while its history is fetched; past it they are recorded without waiting more.</summary>
+    public const int MaxHeldLines = 1000;
+
+    /// <summary>Longest a channel holds its live lines for a history answer (counted at the next line the server sends).</summary>
+    public static readonly TimeSpan HistoryHoldLimit = TimeSpan.FromSeconds(10);
 
     /// <summary>What the log says after a takeover onto a server that cannot fill the window.</summary>
     public const string TakeoverWithoutHistory =
@@ -60,12 +70,83 @@ public sealed partial class IrcClient
         return last;
     }
 
-    /// <summary>True for a message of a history batch that the live channel already brought: it is not recorded twice.</summary>
-    private bool IsKnownHistory(IrcMessage message)
+    /// <summary>
+    /// True when a fill takes the message: a line of a history answer (recorded as history, or left out when the live
+    /// channel already brought it), or a live line of a channel whose answer has not been recorded yet (held).
+    /// </summary>
+    private bool TakenByHistoryFill(IrcMessage message, DateTimeOffset now, IrcClientOutput output)
     {
-        if (_state.Fills.Count == 0 || !message.Tags.TryGetValue("batch", out var batch) || !message.Tags.TryGetValue("msgid", out var msgid)) return false;
-        var fill = _state.Fills.FirstOrDefault(f => f.Batch == batch);
-        return fill is not null && fill.Seen.Contains(msgid, StringComparer.Ordinal);
+        if (_state.Fills.Count == 0) return false;
+        ReleaseOverdueFills(now, output);
+        if (message.Tags.TryGetValue("batch", out var batch) && _state.Fills.FirstOrDefault(f => f.Batch == batch) is { } answering)
+        {
+            RecordHistory(answering, message, now, output);
+            return true;
+        }
+        var p = message.Params;
+        if (p.Count == 0 || _state.Fills.FirstOrDefault(f => !f.Released && IrcNames.Equal(f.Target, p[0])) is not { } fill) return false;
+        if (message.Command is "PRIVMSG" or "NOTICE" or "TAGMSG")
+        {
+            var held = fill with { Held = [.. fill.Held, new HeldMessage(message.ToString(), now)], HoldingSince = fill.HoldingSince ?? now };
+            ReplaceFill(fill, held);
+            if (held.Held.Count >= MaxHeldLines) ReleaseFill(held, now, output);
+            return true;
+        }
+        // Leaving the channel ends its fill: what it held came before.
+        var self = _state.Nick is { } nick && message.Source is { } source && IrcSource.NickOf(source).Equals(nick, StringComparison.OrdinalIgnoreCase);
+        if ((message.Command == "PART" && self) || (message.Command == "KICK" && p.Count > 1 && _state.Nick is { } me && IrcNames.Equal(p[1], me)))
+            ReleaseFill(fill, now, output);
+        return false;
+    }
+
+    private void RecordHistory(HistoryFill fill, IrcMessage message, DateTimeOffset now, IrcClientOutput output)
+    {
+        var msgid = message.Tags.GetValueOrDefault("msgid");
+        if (msgid is { Length: > 0 } && fill.Seen.Contains(msgid, StringComparer.Ordinal)) return;
+        var time = EventTime(message, now);
+        output.Events.Add(new MessageEvent(message, time));
+        if (msgid is not { Length: > 0 }) return;
+        var state = _state;
+        if (message.Command is "PRIVMSG" or "NOTICE" or "TAGMSG")
+            state = state with { LastMessages = WithLastMessage(state.LastMessages, new TargetMessage(fill.Target, msgid, time)) };
+        _state = state;
+        if (fill.Recorded.Count < MaxFillMessages) ReplaceFill(fill, fill with { Recorded = [.. fill.Recorded, msgid] });
+    }
+
+    /// <summary>Records what the fill held, but what its answer brought, and stops it holding.</summary>
+    private void ReleaseFill(HistoryFill fill, DateTimeOffset now, IrcClientOutput output)
+    {
+        ReplaceFill(fill, fill with { Held = [], HoldingSince = null, Released = true });
+        foreach (var held in fill.Held)
+        {
+            var message = IrcMessage.Parse(held.Line);
+            if (message.Tags.TryGetValue("msgid", out var msgid) && fill.Recorded.Contains(msgid, StringComparer.Ordinal)) continue;
+            Record(message, held.Time, now, output);
+        }
+    }
+
+    private void ReleaseOverdueFills(DateTimeOffset now, IrcClientOutput output)
+    {
+        foreach (var fill in _state.Fills)
+        {
+            if (fill.HoldingSince is { } since && now - since >= HistoryHoldLimit) ReleaseFill(fill, now, output);
+        }
+    }
+
+    /// <summary>The socket ends: every held line goes to the log, as the answer will not come on it.</summary>
+    private void ReleaseHeldHistory(DateTimeOffset now, IrcClientOutput output)
+    {
+        foreach (var fill in _state.Fills)
+        {
+            if (fill.Held.Count > 0) ReleaseFill(fill, now, output);
+        }
+    }
+
+    /// <summary>The answer ended or failed: what was held goes to the log after it, and the fill is over.</summary>
+    private void EndFill(HistoryFill fill, DateTimeOffset now, IrcClientOutput output)
+    {
+        ReleaseFill(fill, now, output);
+        if (_state.Fills.FirstOrDefault(f => IrcNames.Equal(f.Target, fill.Target)) is { } released) ReplaceFill(released, null);
     }
 
     /// <summary>Follows what matters for filling: channel messages with a msgid, the own JOIN, chathistory batches and failures, ISUPPORT.</summary>
@@ -86,13 +167,13 @@ public sealed partial class IrcClient
                 break;
             case "BATCH" when p.Count >= 1 && p[0].StartsWith('-'):
                 var ended = _state.Fills.FirstOrDefault(f => f.Batch == p[0][1..]);
-                if (ended is not null) ReplaceFill(ended, null);
+                if (ended is not null) EndFill(ended, now, output);
                 break;
             // FAIL CHATHISTORY <code> [<context>...] :<description>: the target, when named, is among the context.
             case "FAIL" when p.Count >= 2 && p[0] == "CHATHISTORY":
                 var failed = _state.Fills.FirstOrDefault(f => f.Requested && f.Batch is null && p.Skip(2).Any(c => IrcNames.Equal(c, f.Target)))
                              ?? _state.Fills.FirstOrDefault(f => f.Requested && f.Batch is null);
-                if (failed is not null) ReplaceFill(failed, null);
+                if (failed is not null) EndFill(failed, now, output);
                 break;
             case "005":
                 FollowHistoryLimits(p);
@@ -101,22 +182,15 @@ public sealed partial class IrcClient
     }
 
     /// <summary>
-    /// A live message is the channel's newest, and one a fill's answer may bring again; a message of a fill's
-    /// answer is the newest only while nothing live came since the rejoin (the answer is oldest first).
+    /// A live message recorded is the channel's newest; after a fill stopped holding, it is also one the answer may
+    /// bring again.
     /// </summary>
     private void FollowChannelMessage(IrcMessage message, string channel, DateTimeOffset now)
     {
         if (!message.Tags.TryGetValue("msgid", out var msgid) || msgid.Length == 0) return;
         var state = _state;
-        var newest = new TargetMessage(channel, msgid, EventTime(message, now));
-        var batch = message.Tags.GetValueOrDefault("batch");
-        var fill = state.Fills.FirstOrDefault(f => IrcNames.Equal(f.Target, channel));
-        if (fill is not null && batch is not null && fill.Batch == batch)
-        {
-            if (fill.Seen.Count == 0) _state = state with { LastMessages = WithLastMessage(state.LastMessages, newest) };
-            return;
-        }
-        _state = state with { LastMessages = WithLastMessage(state.LastMessages, newest) };
+        _state = state with { LastMessages = WithLastMessage(state.LastMessages, new TargetMessage(channel, msgid, EventTime(message, now))) };
+        var fill = state.Fills.FirstOrDefault(f => f.Released && IrcNames.Equal(f.Target, channel));
         if (fill is null) return;
         // A server that never answers must not make the list grow without end: past the most an answer can hold, give up the fill.
         if (fill.Seen.Count >= MaxFillMessages) ReplaceFill(fill, null);
@@ -130,7 +204,7 @@ public sealed partial class IrcClient
         var canFill = state.HasCap(ChatHistoryCap) && state.HasCap("batch");
         if (state.TakenOver && !canFill) output.Events.Add(new StatusEvent(IrcStatus.Error, TakeoverWithoutHistory, now));
         var fills = canFill
-            ? rejoining.Where(channel => LastMessageOf(state.LastMessages, channel) is not null).Select(channel => new HistoryFill(channel)).ToArray()
+            ? rejoining.Select(channel => new HistoryFill(channel) { After = LastMessageOf(state.LastMessages, channel) }).Where(f => f.After is not null).ToArray()
             : [];
         _state = state with { TakenOver = false, Fills = fills };
     }
@@ -138,7 +212,7 @@ public sealed partial class IrcClient
     private void RequestFill(string channel, DateTimeOffset now, IrcClientOutput output)
     {
         var fill = _state.Fills.FirstOrDefault(f => !f.Requested && IrcNames.Equal(f.Target, channel));
-        if (fill is null || LastMessageOf(_state.LastMessages, channel) is not { } after) return;
+        if (fill?.After is not { } after) return;
         var limit = _state.HistoryLimit is > 0 and < MaxFillMessages ? _state.HistoryLimit : MaxFillMessages;
         var reference = _state.HistoryByMsgid || after.Time == DateTimeOffset.MinValue
             ? "msgid=" + after.MsgId

@@ -19,7 +19,7 @@ public sealed partial class IrcClient
     public static readonly IReadOnlyList<string> WantedCaps =
     [
         "message-tags", "server-time", "echo-message", "multi-prefix", "away-notify", "account-tag",
-        "extended-join", "chghost", "batch", "cap-notify", "draft/chathistory",
+        "extended-join", "chghost", "batch", "cap-notify", "draft/chathistory", "draft/event-playback",
     ];
 
     /// <summary>After this many refused nicks the gateway stops trying (a nick the server finds erroneous stays so).</summary>

@@ -75,6 +75,7 @@ public sealed partial class IrcClient
     public void Opened(string detail, DateTimeOffset now, IrcClientOutput output)
     {
         SettleHeldMessages(echoed: false, output);
+        ReleaseHeldHistory(now, output);
         var state = _state;
         _state = state with
         {
@@ -102,6 +103,7 @@ public sealed partial class IrcClient
     public void Disconnected(string detail, DateTimeOffset now, IrcClientOutput output)
     {
         SettleHeldMessages(echoed: false, output);
+        ReleaseHeldHistory(now, output);
         Become(ConnectionState.Disconnected, detail, now, output);
     }
 
@@ -113,6 +115,7 @@ public sealed partial class IrcClient
     public void Closed(string reason, DateTimeOffset now, IrcClientOutput output)
     {
         SettleHeldMessages(echoed: false, output);
+        ReleaseHeldHistory(now, output);
         Become(ConnectionState.Closed, reason, now, output);
     }
 
@@ -127,8 +130,14 @@ public sealed partial class IrcClient
     public void Receive(IrcMessage message, DateTimeOffset now, IrcClientOutput output)
     {
         ArgumentNullException.ThrowIfNull(message);
-        if (IsKnownHistory(message)) return;
-        output.Events.Add(new MessageEvent(message, EventTime(message, now)));
+        if (TakenByHistoryFill(message, now, output)) return;
+        Record(message, now, now, output);
+    }
+
+    /// <summary>A message becomes an event at <paramref name="received"/> (unless it carries the server's time), then the client follows what it says.</summary>
+    private void Record(IrcMessage message, DateTimeOffset received, DateTimeOffset now, IrcClientOutput output)
+    {
+        output.Events.Add(new MessageEvent(message, EventTime(message, received)));
 
         var state = _state;
         var fromSelf = message.Source is { } source && state.Nick is { } nick && IrcSource.NickOf(source).Equals(nick, StringComparison.OrdinalIgnoreCase);

@@ -125,9 +125,9 @@ public sealed record NickReclaim(string Nick)
     public bool Monitoring { get; init; }
 }
 
-/// <summary>An own PRIVMSG/NOTICE held back while nobody knows yet whether the server echoes it.</summary>
-/// <param name="Line">The message as the server would echo it, in wire form.</param>
-/// <param name="Time">When it was written.</param>
+/// <summary>A message held back: an own PRIVMSG/NOTICE while nobody knows yet whether the server echoes it, or a live line while a channel's history is fetched.</summary>
+/// <param name="Line">The message in wire form.</param>
+/// <param name="Time">When it was written or received.</param>
 public sealed record HeldMessage(string Line, DateTimeOffset Time);
 
 /// <summary>A message recorded in <paramref name="Target"/>, by its IRCv3 <c>msgid</c> and server time.</summary>
@@ -135,18 +135,36 @@ public sealed record TargetMessage(string Target, string MsgId, DateTimeOffset T
 
 /// <summary>
 /// Filling one rejoined channel: waiting for the server's JOIN, then <see cref="Requested"/>, then inside the answer's
-/// <see cref="Batch"/>. <see cref="Seen"/> holds the msgids the live channel brought since the rejoin, which the
-/// answer must not record again.
+/// <see cref="Batch"/>. Until the answer has been recorded the channel's live messages are <see cref="Held"/>, so the log
+/// reads in the server's order: history first, then what came live, without what the answer already brought.
 /// </summary>
 public sealed record HistoryFill(string Target)
 {
+    /// <summary>The newest message the log held in the channel before the new socket's JOIN: the fill asks for what came after it.</summary>
+    public TargetMessage? After { get; init; }
+
     /// <summary>CHATHISTORY AFTER was sent.</summary>
     public bool Requested { get; init; }
 
     /// <summary>The reference of the answer's <c>chathistory</c> batch, once it started.</summary>
     public string? Batch { get; init; }
 
-    /// <summary>Msgids of live messages in the channel since the rejoin.</summary>
+    /// <summary>The channel's live messages since the rejoin, oldest first, held until the answer is recorded.</summary>
+    public IReadOnlyList<HeldMessage> Held { get; init; } = [];
+
+    /// <summary>When the first of <see cref="Held"/> arrived: past <see cref="Client.IrcClient.HistoryHoldLimit"/> they go to the log unanswered.</summary>
+    public DateTimeOffset? HoldingSince { get; init; }
+
+    /// <summary>Msgids the answer recorded; a held message among them is not recorded again.</summary>
+    public IReadOnlyList<string> Recorded { get; init; } = [];
+
+    /// <summary>
+    /// The held messages went to the log before the answer ended (it took too long or held too much); from then on live
+    /// messages are recorded at once and their msgids kept in <see cref="Seen"/>.
+    /// </summary>
+    public bool Released { get; init; }
+
+    /// <summary>Msgids of live messages recorded since the fill stopped holding, which the answer must not record again.</summary>
     public IReadOnlyList<string> Seen { get; init; } = [];
 }
 

@@ -36,7 +36,7 @@ public sealed class ChatHistoryFillTests
 
     private static readonly Dictionary<string, string[]> Conversations = new()
     {
-        ["a reconnect fills each rejoined channel after its newest message, leaving out what the live channel brought"] =
+        ["a reconnect fills each rejoined channel after its newest message, and live lines follow the answer without doubles"] =
         [
             .. Registers, .. WithHistory,
             "user: JOIN #a,#b",
@@ -49,15 +49,101 @@ public sealed class ChatHistoryFillTests
             "<< :srv 005 me CHATHISTORY=100 :are supported",
             "<< :me!u@h JOIN #a",
             ">> CHATHISTORY AFTER #a msgid=a2 100",
-            "<< @msgid=a4 :x!u@h PRIVMSG #a :four, live after the rejoin",
+            "<~ @msgid=a4 :x!u@h PRIVMSG #a :four, live after the rejoin",
+            "<~ @msgid=a5 :x!u@h PRIVMSG #a :five, live after the rejoin",
             "<< :srv BATCH +h1 chathistory #a",
             "<< @batch=h1;msgid=a3 :x!u@h PRIVMSG #a :three, missed",
-            "<~ @batch=h1;msgid=a4 :x!u@h PRIVMSG #a :four, live after the rejoin",
+            "<< @batch=h1;msgid=a4 :x!u@h PRIVMSG #a :four, live after the rejoin",
             "<< :srv BATCH -h1",
-            "<< @msgid=a5 :x!u@h PRIVMSG #a :five",
+            "== @msgid=a5 :x!u@h PRIVMSG #a :five, live after the rejoin",
+            "<< @msgid=a6 :x!u@h PRIVMSG #a :six",
             "<< :me!u@h JOIN #b",
             ">> CHATHISTORY AFTER #b msgid=b1 100",
+            "<~ @msgid=b2 :x!u@h PRIVMSG #b :dos",
             "<< FAIL CHATHISTORY MESSAGE_ERROR AFTER #b :Messages could not be retrieved",
+            "== @msgid=b2 :x!u@h PRIVMSG #b :dos",
+        ],
+        ["a live line before the reply to the own JOIN is held and does not move where the history starts"] =
+        [
+            .. Registers, .. WithHistory,
+            "user: JOIN #a",
+            "<< :me!u@h JOIN #a",
+            "<< @msgid=a1 :x!u@h PRIVMSG #a :one",
+            "-- lost", ">> CAP LS 302", ">> NICK me", ">> USER me 0 * me", .. WithHistory,
+            ">> JOIN #a",
+            "<~ @msgid=a3 :x!u@h PRIVMSG #a :three, relayed before the JOIN reply",
+            "<< :me!u@h JOIN #a",
+            ">> CHATHISTORY AFTER #a msgid=a1 1000",
+            "<< :srv BATCH +h1 chathistory #a",
+            "<< @batch=h1;msgid=a2 :x!u@h PRIVMSG #a :two, missed",
+            "<< @batch=h1;msgid=a3 :x!u@h PRIVMSG #a :three, relayed before the JOIN reply",
+            "<< :srv BATCH -h1",
+        ],
+        ["a history answer that never comes holds the live lines no longer than the limit"] =
+        [
+            .. Registers, .. WithHistory,
+            "user: JOIN #a",
+            "<< :me!u@h JOIN #a",
+            "<< @msgid=a1 :x!u@h PRIVMSG #a :one",
+            "-- lost", ">> CAP LS 302", ">> NICK me", ">> USER me 0 * me", .. WithHistory,
+            ">> JOIN #a",
+            "<< :me!u@h JOIN #a",
+            ">> CHATHISTORY AFTER #a msgid=a1 1000",
+            "<~ @msgid=a3 :x!u@h PRIVMSG #a :three",
+            "@@ 5",
+            "<~ @msgid=a4 :x!u@h PRIVMSG #a :four",
+            "@@ 5",
+            "<< PING :srv",
+            "== @msgid=a3 :x!u@h PRIVMSG #a :three",
+            "== @msgid=a4 :x!u@h PRIVMSG #a :four",
+            ">> PONG srv",
+            "<< @msgid=a5 :x!u@h PRIVMSG #a :five",
+            "<< :srv BATCH +late chathistory #a",
+            "<< @batch=late;msgid=a2 :x!u@h PRIVMSG #a :two, late",
+            "<~ @batch=late;msgid=a3 :x!u@h PRIVMSG #a :three",
+            "<< :srv BATCH -late",
+        ],
+        ["a socket lost while lines are held records them before it says so"] =
+        [
+            .. Registers, .. WithHistory,
+            "user: JOIN #a",
+            "<< :me!u@h JOIN #a",
+            "<< @msgid=a1 :x!u@h PRIVMSG #a :one",
+            "-- lost", ">> CAP LS 302", ">> NICK me", ">> USER me 0 * me", .. WithHistory,
+            ">> JOIN #a",
+            "<< :me!u@h JOIN #a",
+            ">> CHATHISTORY AFTER #a msgid=a1 1000",
+            "<~ @msgid=a2 :x!u@h PRIVMSG #a :two",
+            "-- lost",
+            "== @msgid=a2 :x!u@h PRIVMSG #a :two",
+            ">> CAP LS 302", ">> NICK me", ">> USER me 0 * me",
+        ],
+        ["with event-playback the answer's joins, parts and nick changes are recorded as history and change nothing"] =
+        [
+            .. Registers,
+            $"<< :srv CAP * LS :{Caps} draft/event-playback",
+            ">> CAP REQ :message-tags server-time batch draft/chathistory draft/event-playback",
+            "<< :srv CAP me ACK :message-tags server-time batch draft/chathistory draft/event-playback",
+            ">> CAP END",
+            "<< :srv 001 me :Welcome", "!! REGISTERED me",
+            "user: JOIN #a",
+            "<< :me!u@h JOIN #a",
+            "<< @msgid=a1 :x!u@h PRIVMSG #a :one",
+            "-- lost", ">> CAP LS 302", ">> NICK me", ">> USER me 0 * me",
+            $"<< :srv CAP * LS :{Caps} draft/event-playback",
+            ">> CAP REQ :message-tags server-time batch draft/chathistory draft/event-playback",
+            "<< :srv CAP me ACK :message-tags server-time batch draft/chathistory draft/event-playback",
+            ">> CAP END",
+            "<< :srv 001 me :Welcome", "!! REGISTERED me",
+            ">> JOIN #a",
+            "<< :me!u@h JOIN #a",
+            ">> CHATHISTORY AFTER #a msgid=a1 1000",
+            "<< :srv BATCH +h1 chathistory #a",
+            "<< @batch=h1;msgid=e1 :me!u@h PART #a :old part",
+            "<< @batch=h1;msgid=e2 :me!u@h NICK :oldnick",
+            "<< @batch=h1;msgid=e3 :y!u@h JOIN #a",
+            "<< @batch=h1;msgid=a2 :y!u@h PRIVMSG #a :two",
+            "<< :srv BATCH -h1",
         ],
         ["a channel left is not filled, and one with no message recorded is not asked for"] =
         [
@@ -110,7 +196,31 @@ public sealed class ChatHistoryFillTests
         var script = new ClientScript(ClientScript.Options("me")).Play(Conversations.First().Value);
 
         script.State.Fills.Should().BeEmpty("the #a answer ended and the #b request failed");
-        script.State.LastMessages.Select(m => (m.Target, m.MsgId)).Should().BeEquivalentTo([("#a", "a5"), ("#b", "b1")]);
+        script.State.LastMessages.Select(m => (m.Target, m.MsgId)).Should().BeEquivalentTo([("#a", "a6"), ("#b", "b2")]);
+    }
+
+    [Fact]
+    public void HistoryReplayedWithEventPlaybackLeavesTheNickAndTheChannelsAsTheyAre()
+    {
+        var script = new ClientScript(ClientScript.Options("me")).Play(Conversations.Single(c => c.Key.StartsWith("with event-playback", StringComparison.Ordinal)).Value);
+
+        script.State.Nick.Should().Be("me");
+        script.State.Joined.Should().Equal("#a");
+        script.State.LastMessages.Single().MsgId.Should().Be("a2");
+    }
+
+    [Fact]
+    public void AChannelHoldsNoMoreThanTheMostLiveLinesBeforeRecordingThem()
+    {
+        var script = new ClientScript(ClientScript.Options("me")).Play(
+            [.. Registers, .. WithHistory, "user: JOIN #a", "<< :me!u@h JOIN #a", "<< @msgid=a0 :x!u@h PRIVMSG #a :zero",
+             "-- lost", ">> CAP LS 302", ">> NICK me", ">> USER me 0 * me", .. WithHistory, ">> JOIN #a",
+             "<< :me!u@h JOIN #a", ">> CHATHISTORY AFTER #a msgid=a0 1000"]);
+        var live = Enumerable.Range(1, IrcClient.MaxHeldLines).Select(i => $"@msgid=l{i} :x!u@h PRIVMSG #a :{i}").ToArray();
+
+        script.Play([.. live[..^1].Select(line => "<~ " + line)]);
+        script.Play("<< " + live[^1]).Play([.. live[..^1].Select(line => "== " + line)]);
+        script.Play("<< @msgid=after :x!u@h PRIVMSG #a :recorded at once").End();
     }
 
     [Fact]

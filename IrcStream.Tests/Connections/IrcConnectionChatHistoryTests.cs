@@ -46,7 +46,7 @@ public sealed class IrcConnectionChatHistoryTests
 
         var messages = connection.Events.ReadDecodedAfter(0).OfType<MessageEvent>()
             .Where(m => m.Message.Command == "PRIVMSG").Select(m => m.Message.Tags["msgid"]).ToArray();
-        messages.Should().Equal("m1", "m2", "m5", "m3", "m4", "m6");
+        messages.Should().Equal(["m1", "m2", "m3", "m4", "m5", "m6"], "the live line is held until the answer is recorded, and recorded once");
     }
 
     [Theory]
