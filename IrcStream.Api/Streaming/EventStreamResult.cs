@@ -37,7 +37,7 @@ internal sealed class EventStreamResult(IAsyncEnumerable<StreamItem> items)
 
         var aborted = httpContext.RequestAborted;
         var body = new UnflushedPipeStream(response.BodyWriter);
-        await using var enumerator = items.GetAsyncEnumerator(aborted);
+        var enumerator = items.GetAsyncEnumerator(aborted);
         var ready = new ReadyItems(enumerator, body);
         try
         {
@@ -52,6 +52,14 @@ internal sealed class EventStreamResult(IAsyncEnumerable<StreamItem> items)
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
             // The client went away.
+        }
+        finally
+        {
+            // An async iterator may not be disposed while a MoveNextAsync of it still runs (NotSupportedException):
+            // a batch can end with the next item's wait under way, and a reader woken from another thread (Redis's
+            // pub/sub) finishes it only after the abort. Let that wait end first; the aborted token ends it.
+            await ready.SettleAsync();
+            await enumerator.DisposeAsync();
         }
     }
 
@@ -75,6 +83,21 @@ internal sealed class EventStreamResult(IAsyncEnumerable<StreamItem> items)
                 return await pending;
             }
             return await items.MoveNextAsync();
+        }
+
+        /// <summary>Waits for the next item's wait that a batch left under way, if any, to end (cancelled, as a rule).</summary>
+        public async ValueTask SettleAsync()
+        {
+            if (_pending is not { } pending) return;
+            _pending = null;
+            try
+            {
+                await pending;
+            }
+            catch (OperationCanceledException)
+            {
+                // The wait ended with the request: what it was for is gone.
+            }
         }
 
         /// <summary>
