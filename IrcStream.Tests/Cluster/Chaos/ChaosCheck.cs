@@ -220,12 +220,13 @@ internal sealed class ChaosCheck
         return numbers;
     }
 
-    private static int? LineNumber(string text) =>
+    internal static int? LineNumber(string text) =>
         text.StartsWith(ChaosWriter.LinePrefix, StringComparison.Ordinal) && int.TryParse(text.AsSpan(ChaosWriter.LinePrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
 
-    private sealed record Timeline(List<(int N, int At, bool Present)> Lines, List<int> Quits, List<string> Overlaps, bool PresentAtEnd);
+    internal sealed record Timeline(List<(int N, int At, bool Present)> Lines, List<int> Quits, List<string> Overlaps, bool PresentAtEnd);
 
-    private static Timeline Follow(IReadOnlyList<IrcMessage> received, ChaosSession session, string writerNick)
+    /// <summary>Where in the writer's order the session's connections joined and left, and which lines they were there for.</summary>
+    internal static Timeline Follow(IReadOnlyList<IrcMessage> received, ChaosSession session, string writerNick)
     {
         var present = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var lines = new List<(int, int, bool)>();

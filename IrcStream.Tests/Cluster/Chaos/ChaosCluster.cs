@@ -4,11 +4,18 @@ using IrcStream.Tests.Support;
 
 namespace IrcStream.Tests.Cluster.Chaos;
 
+/// <summary>The load balancer in front of gateway nodes that come and go: a live node for each new request.</summary>
+internal interface ILoadBalancer
+{
+    /// <summary>A live node at random, another than <paramref name="avoid"/> when there is one; null when none is live.</summary>
+    Uri? Pick(Uri? avoid = null);
+}
+
 /// <summary>
 /// A real redis-server and several real gateway processes sharing it, each of which can be killed (SIGKILL),
 /// stopped (SIGTERM) and started again; and the load balancer in front of them: <see cref="Pick"/> chooses a live node.
 /// </summary>
-internal sealed class ChaosCluster : IAsyncDisposable
+internal sealed class ChaosCluster : ILoadBalancer, IAsyncDisposable
 {
     private readonly Dictionary<string, string> _environment;
 
