@@ -35,6 +35,7 @@ internal sealed class ConnectionTakeover(
     ConnectionSecrets secrets,
     LiveNodes liveNodes,
     PendingLines pending,
+    RedisReach reach,
     ServerPolicy policy,
     IrcEngineSettings settings,
     IOptions<IrcStreamOptions> options,
@@ -109,8 +110,11 @@ internal sealed class ConnectionTakeover(
             cancellationToken.ThrowIfCancellationRequested();
             if (await leases.ClaimAsync(id, token).ConfigureAwait(false) == ClaimOutcome.Claimed) await TakeOverAsync(id, Handover).ConfigureAwait(false);
         }
-        if (round.Orphans.Count == 0) return;
-        var orphans = round.Orphans.ToArray();
+        // A node that was cut off from Redis itself leaves the owners cut off with it their beat to take their leases
+        // back, rather than taking every connection of the cluster over at once; and it never takes one of its own.
+        if (round.Orphans.Count == 0 || !reach.MayTakeOver) return;
+        var orphans = round.Orphans.Where(id => leases.TokenOf(id) is null).ToArray();
+        if (orphans.Length == 0) return;
 
         var live = Math.Max(1, (await liveNodes.ListAsync().ConfigureAwait(false)).Count);
         var share = (orphans.Length + live - 1) / live;

@@ -37,19 +37,32 @@ internal sealed class RedisConnectionDirectory(
     PendingLines pending,
     IOptions<IrcStreamOptions> options,
     TimeProvider time,
+    ClusterMetrics metrics,
     ILogger<RedisConnectionDirectory> logger) : IConnectionDirectory
 {
-    // KEYS: lease, record, session. ARGV: token, lease ms, record ms, state, nick, channels, rejoin, renewed (unix ms),
-    // whether the keys changed ('1'), the keys (encrypted; '' for none).
-    // -1: the lease is not this node's any more; 0: the session has expired; 1: renewed.
+    // KEYS: lease, record, session, log. ARGV: token, lease ms, record ms, state, nick, channels, rejoin, renewed (unix ms),
+    // whether the keys changed ('1'), the keys (encrypted; '' for none), this node's id, the newest seq this node appended.
+    // -1: the lease is not this node's any more; 0: the session has expired; 1: renewed; 2: taken again (see below).
+    // A lease nobody holds (it expired while Redis was away or slow) is taken again with the same token when the record
+    // still names this node and the log ends where this node's appends ended: no other node took the connection and
+    // wrote meanwhile, so this node's socket and held events are still the connection's.
     private const string RenewScript = """
-        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
-        redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        local lease = redis.call('GET', KEYS[1])
+        local result = 1
+        if lease == ARGV[1] then
+          redis.call('PEXPIRE', KEYS[1], ARGV[2])
+        else
+          if lease or redis.call('HGET', KEYS[2], 'owner') ~= ARGV[11] then return -1 end
+          local newest = redis.call('XREVRANGE', KEYS[4], '+', '-', 'COUNT', 1)
+          if #newest > 0 and tonumber(string.match(newest[1][1], '^(%d+)')) > tonumber(ARGV[12]) then return -1 end
+          redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+          result = 2
+        end
         if redis.call('EXISTS', KEYS[3]) == 0 then return 0 end
         redis.call('HSET', KEYS[2], 'state', ARGV[4], 'nick', ARGV[5], 'channels', ARGV[6], 'rejoin', ARGV[7], 'renewed', ARGV[8])
         if ARGV[9] == '1' then redis.call('HSET', KEYS[2], 'keys', ARGV[10]) end
         redis.call('PEXPIRE', KEYS[2], ARGV[3])
-        return 1
+        return result
         """;
 
     private readonly IDatabase _db = redis.GetDatabase();
@@ -119,6 +132,23 @@ internal sealed class RedisConnectionDirectory(
         _sessionOf.TryRemove(connectionId, out _);
         _keysWritten.TryRemove(connectionId, out _);
         eventLogs.Abandon(connectionId);
+    }
+
+    /// <summary>
+    /// Lets every connection this node owns go, without QUIT and without a word to Redis: this node is cut off from
+    /// Redis while other nodes reach it, so they take the connections over. Returns how many it let go.
+    /// </summary>
+    public int LetGoAll()
+    {
+        var count = 0;
+        foreach (var (id, _) in leases.Held)
+        {
+            if (owned.Take(id) is not { } connection) continue;
+            LetGo(id);
+            closer.AbandonInBackground(connection);
+            count++;
+        }
+        return count;
     }
 
     public async ValueTask<ConnectionDto?> DescribeAsync(string connectionId, CancellationToken cancellationToken) =>
@@ -191,10 +221,10 @@ internal sealed class RedisConnectionDirectory(
             if (owned.Find(id) is not { } connection || !_sessionOf.TryGetValue(id, out var session)) continue;
             var client = connection.ClientState;
             var keysChanged = !_keysWritten.TryGetValue(id, out var written) || !ReferenceEquals(written, client.Keys);
-            renewals.Add((id, token, client.Keys, batch.ScriptEvaluateAsync(RenewScript, [keys.Lease(id), keys.Connection(id), keys.SessionByHash(session)],
+            renewals.Add((id, token, client.Keys, batch.ScriptEvaluateAsync(RenewScript, [keys.Lease(id), keys.Connection(id), keys.SessionByHash(session), keys.Log(id)],
                 [token, (long)leases.Duration.TotalMilliseconds, _recordMilliseconds, ConnectionDto.StateName(connection.State), connection.CurrentNick ?? "",
                  string.Join(' ', connection.Channels), string.Join(' ', Rejoin(client)), renewed,
-                 keysChanged ? "1" : "0", keysChanged ? ProtectKeys(client.Keys) : ""])));
+                 keysChanged ? "1" : "0", keysChanged ? ProtectKeys(client.Keys) : "", node.Id, eventLogs.Find(id)?.ShippedSeq ?? 0])));
         }
         batch.Execute();
         var failed = 0;
@@ -212,8 +242,13 @@ internal sealed class RedisConnectionDirectory(
                 logger.LogWarning(ex, "Renewing the lease on connection {ConnectionId} failed", id);
                 continue;
             }
-            if (result == 1)
+            if (result is 1 or 2)
             {
+                if (result == 2)
+                {
+                    metrics.Refenced();
+                    ClusterLog.LeaseTakenAgain(logger, id, node.Id);
+                }
                 leases.Renewed(id, token, sent);
                 _keysWritten[id] = writtenKeys;
                 continue;

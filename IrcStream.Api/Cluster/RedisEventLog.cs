@@ -27,7 +27,7 @@ internal sealed class RedisEventLog : IEventLog
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
 
     private readonly EventLog _memory;
-    private readonly IEventLogReader _unshipped;
+    private IEventLogReader _unshipped;
     private readonly RedisEventStore _store;
     private readonly string _connectionId;
     private readonly Func<string?> _leaseToken;
@@ -179,12 +179,12 @@ internal sealed class RedisEventLog : IEventLog
             }
 
             var events = batch.Where(e => e.Type != EventTypes.Gap).ToArray();
-            AppendOutcome outcome;
+            AppendResult result;
             try
             {
-                outcome = events.Length == 0 && !ending
-                    ? AppendOutcome.Appended // only a gap: the hold let those seqs go, skip them
-                    : await _store.AppendAsync(_connectionId, token, events, ending ? EndRetention : null).ConfigureAwait(false);
+                result = events.Length == 0 && !ending
+                    ? new AppendResult(AppendOutcome.Appended, 0) // only a gap: the hold let those seqs go, skip them
+                    : await _store.AppendAsync(_connectionId, token, ShippedSeq, events, ending ? EndRetention : null).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
@@ -202,7 +202,30 @@ internal sealed class RedisEventLog : IEventLog
                 _drained.TrySetResult();
                 return;
             }
+            var outcome = result.Outcome;
+            if (outcome == AppendOutcome.LeaseVacant)
+            {
+                // The lease expired while Redis was away: held, not dropped, until this node's renewal takes it again
+                // (or finds another node's token: then Abandon ends this flush).
+                await Task.Delay(retryDelay, _time).ConfigureAwait(false);
+                retryDelay = Next(retryDelay);
+                continue;
+            }
             retryDelay = FirstRetryDelay;
+            if (outcome == AppendOutcome.Behind)
+            {
+                // The stream lost its newest entries (a failover to a replica that had not received them): append again
+                // from where it ends, with the same seqs, from the memory that still holds them.
+                _store.Metrics.Reappended(ShippedSeq - result.Top);
+                lock (_gate)
+                {
+                    _unshipped.Dispose();
+                    _unshipped = _memory.OpenReader(result.Top);
+                    _shipped = result.Top;
+                }
+                batch = null;
+                continue;
+            }
 
             if (outcome == AppendOutcome.LeaseLost)
             {

@@ -11,9 +11,24 @@ internal enum AppendOutcome
     /// <summary>The events are in the stream (or were already: a retried batch adds nothing twice).</summary>
     Appended,
 
-    /// <summary>The lease no longer holds the writer's token: nothing was written, and nothing may be again.</summary>
+    /// <summary>The lease holds another node's token: nothing was written, and nothing may be again.</summary>
     LeaseLost,
+
+    /// <summary>
+    /// Nobody holds the lease (it expired while Redis was away or slow): nothing was written yet. The owner's next
+    /// renewal takes it again where nobody else wrote meanwhile, and the same events go in then.
+    /// </summary>
+    LeaseVacant,
+
+    /// <summary>
+    /// The stream ends before what the writer had appended (a failed-over primary lost its newest entries): nothing was
+    /// written; <see cref="AppendResult.Top"/> is where the stream ends, and the writer appends again from there.
+    /// </summary>
+    Behind,
 }
+
+/// <summary>What a fenced append did, and the stream's newest seq after it (where it ends, for <see cref="AppendOutcome.Behind"/>).</summary>
+internal readonly record struct AppendResult(AppendOutcome Outcome, long Top);
 
 /// <summary>
 /// The Redis side of event logs: one stream per connection whose entry ids are <c>{seq}-0</c>, each entry holding the
@@ -28,16 +43,23 @@ internal enum AppendOutcome
 /// </remarks>
 internal sealed class RedisEventStore(IConnectionMultiplexer redis, RedisKeys keys, int capacity, TimeProvider time, ClusterMetrics metrics)
 {
-    // KEYS: log, lease, end. ARGV: token, capacity, channel, connection id, end ttl ms (0 = the log goes on), then seq, type, json per event.
+    // KEYS: log, lease, end. ARGV: token, capacity, channel, connection id, end ttl ms (0 = the log goes on), the newest seq
+    // the writer appended before, then seq, type, json per event. Returns {outcome, newest seq}: 0 appended, -1 another
+    // token holds the lease, -2 nobody does, -3 the stream ends before what the writer appended.
     // Ids below the stream's newest are skipped, so a batch retried after a timeout that did reach Redis adds nothing twice.
     private const string AppendScript =
         """
-        if redis.call('GET', KEYS[2]) ~= ARGV[1] then return -1 end
+        local lease = redis.call('GET', KEYS[2])
+        if lease ~= ARGV[1] then
+          if lease then return {-1, 0} end
+          return {-2, 0}
+        end
         local top = 0
         local newest = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
         if #newest > 0 then top = tonumber(string.match(newest[1][1], '^(%d+)')) end
+        if top < tonumber(ARGV[6]) then return {-3, top} end
         local last = top
-        for i = 6, #ARGV, 3 do
+        for i = 7, #ARGV, 3 do
           local seq = tonumber(ARGV[i])
           if seq > last then
             redis.call('XADD', KEYS[1], ARGV[i] .. '-0', 't', ARGV[i + 1], 'j', ARGV[i + 2])
@@ -53,7 +75,7 @@ internal sealed class RedisEventStore(IConnectionMultiplexer redis, RedisKeys ke
           redis.call('PEXPIRE', KEYS[1], ttl)
         end
         if last > top or ttl > 0 then redis.call('PUBLISH', ARGV[3], ARGV[4] .. ' ' .. last) end
-        return last
+        return {0, last}
         """;
 
     // KEYS: log, end. ARGV: first id to read, count.
@@ -68,28 +90,38 @@ internal sealed class RedisEventStore(IConnectionMultiplexer redis, RedisKeys ke
     public ClusterMetrics Metrics => metrics;
 
     /// <summary>
-    /// Appends <paramref name="events"/> (rising seqs) while the lease holds <paramref name="token"/>; with
+    /// Appends <paramref name="events"/> (rising seqs) while the lease holds <paramref name="token"/> and the stream
+    /// holds everything up to <paramref name="appended"/> (the newest seq this writer appended before); with
     /// <paramref name="endAfter"/> the log is also marked complete, and its keys expire after that time.
     /// </summary>
-    public async Task<AppendOutcome> AppendAsync(string connectionId, string token, IReadOnlyList<StoredEvent> events, TimeSpan? endAfter = null)
+    public async Task<AppendResult> AppendAsync(string connectionId, string token, long appended, IReadOnlyList<StoredEvent> events, TimeSpan? endAfter = null)
     {
         var keyList = new RedisKey[] { keys.Log(connectionId), keys.Lease(connectionId), keys.LogEnd(connectionId) };
-        var args = new RedisValue[5 + events.Count * 3];
+        const int First = 6;
+        var args = new RedisValue[First + events.Count * 3];
         args[0] = token;
         args[1] = capacity;
         args[2] = keys.Events.ToString();
         args[3] = connectionId;
         args[4] = endAfter is { } ttl ? Math.Max(1, (long)ttl.TotalMilliseconds) : 0;
+        args[5] = appended;
         for (var i = 0; i < events.Count; i++)
         {
-            args[5 + i * 3] = events[i].Seq;
-            args[6 + i * 3] = events[i].Type;
-            args[7 + i * 3] = events[i].Json;
+            args[First + i * 3] = events[i].Seq;
+            args[First + 1 + i * 3] = events[i].Type;
+            args[First + 2 + i * 3] = events[i].Json;
         }
         var started = ClusterMetrics.Start();
-        var result = await redis.GetDatabase().ScriptEvaluateAsync(AppendScript, keyList, args).ConfigureAwait(false);
+        var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(AppendScript, keyList, args).ConfigureAwait(false))!;
         metrics.Measured("append", started);
-        return (long)result < 0 ? AppendOutcome.LeaseLost : AppendOutcome.Appended;
+        var outcome = (long)result[0] switch
+        {
+            0 => AppendOutcome.Appended,
+            -2 => AppendOutcome.LeaseVacant,
+            -3 => AppendOutcome.Behind,
+            _ => AppendOutcome.LeaseLost,
+        };
+        return new AppendResult(outcome, (long)result[1]);
     }
 
     /// <summary>The events after <paramref name="after"/>, at most <paramref name="max"/> (a leading gap counted), and whether the log has ended there.</summary>

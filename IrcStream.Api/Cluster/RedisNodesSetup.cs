@@ -32,7 +32,9 @@ public static class RedisNodesSetup
         services.AddSingleton<IConnectionDirectory>(sp => sp.GetRequiredService<RedisConnectionDirectory>());
         services.AddSingleton<OwnerForwarding>();
         services.TryAddSingleton<ClusterMetrics>();
+        services.AddSingleton<RedisReach>();
         services.AddHostedService<NodeHeartbeat>();
+        services.AddHostedService<CutOffWatch>();
         services.AddSingleton<LiveNodes>();
         services.AddSingleton<PendingLines>();
         services.AddSingleton<TakeoverCandidates>();

@@ -179,6 +179,15 @@ public static class ConnectionsApi
             return Problems.Invalid(errors, "A line cannot be sent", firstRefusal);
         }
 
+        if (directory.WriteFence(id)?.Invoke() == false)
+        {
+            // This node cannot confirm it still holds the connection (its shared store is away): a 202 could not be kept.
+            http.Response.Headers.RetryAfter = "2";
+            return TypedResults.Problem(
+                title: "Temporarily unavailable",
+                detail: "The gateway cannot reach its shared store just now, so your lines were not queued; nothing was sent. Your IRC connection stays up. Send them again in 2 seconds.",
+                statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
         var accepted = lines.Select(l => l!).ToArray();
         var result = connection.Send(accepted);
         if (result.Outcome != SendOutcome.Queued) metrics.LinesRefused(loggers.CreateLogger(typeof(ConnectionsApi)), id, lines.Count, result.Outcome);

@@ -249,10 +249,19 @@ public sealed class IrcConnection : IIrcConnection
         }
     }
 
+    /// <summary>How often a closed write fence is asked again.</summary>
+    private static readonly TimeSpan FenceRecheck = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Returns once <paramref name="fence"/> lets this gateway write (at once when it does already).</summary>
+    internal static async ValueTask FenceOpenAsync(Func<bool> fence, TimeProvider time, CancellationToken cancellationToken)
+    {
+        while (!fence()) await Task.Delay(FenceRecheck, time, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>One attempt: connect, run the socket until it ends, and say whether to come back.</summary>
     private async Task<SocketEnd> ConnectAndRunAsync(CancellationToken stop)
     {
-        if (Options.WriteFence?.Invoke() == false) return SocketEnd.Fenced;
+        if (Options.WriteFence is { } fence) await FenceOpenAsync(fence, Settings.Time, stop).ConfigureAwait(false);
         IrcConnectionLog.Connecting(Logger, Options.ConnectionId, Endpoint, Options.Tls);
         Tell(_client.Connecting, Endpoint);
         Stream stream;

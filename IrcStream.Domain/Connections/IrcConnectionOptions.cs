@@ -46,9 +46,11 @@ public sealed record IrcConnectionOptions
     public Func<IPAddress, bool>? IsAddressAllowed { get; init; }
 
     /// <summary>
-    /// Asked before each write to the socket: false means this gateway may no longer speak for the user (its claim on
-    /// the connection may have passed to another gateway node), so the socket ends without writing, without QUIT, and
-    /// is not reconnected. Null always writes.
+    /// Asked before each write to the socket and before each connect: false means this gateway cannot tell now whether
+    /// it may still speak for the user (its claim on the connection could not be confirmed lately, and may have passed
+    /// to another gateway node), so nothing is written, and no socket opened, until it is true again; a gateway that
+    /// learns it lost the claim lets the connection go (<see cref="IIrcConnection.AbandonAsync"/>), and the lines
+    /// waiting are reported as not sent. Null always writes.
     /// </summary>
     public Func<bool>? WriteFence { get; init; }
 
