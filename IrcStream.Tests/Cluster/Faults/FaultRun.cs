@@ -21,6 +21,7 @@ internal sealed record FaultFigures(string Name, bool Harmless)
     public int Reconnects { get; set; }
     public int LinesDelivered { get; set; }
     public int LinesLost { get; set; }
+    public int LinesNotInLog { get; set; }
     public int LinesDoubled { get; set; }
     public int LinesWithoutSocket { get; set; }
     public int Gaps { get; set; }
@@ -30,10 +31,10 @@ internal sealed record FaultFigures(string Name, bool Harmless)
     public TimeSpan Recovery { get; set; }
     public SortedDictionary<string, int> Answers { get; } = new(StringComparer.Ordinal);
 
-    public bool CostNothing => Reconnects == 0 && LinesLost == 0 && LinesDoubled == 0 && AcceptedSilentlyLost == 0 && !Answers.Keys.Any(k => k.EndsWith(" 500", StringComparison.Ordinal));
+    public bool CostNothing => Reconnects == 0 && LinesLost == 0 && LinesNotInLog == 0 && LinesDoubled == 0 && AcceptedSilentlyLost == 0 && !Answers.Keys.Any(k => k.EndsWith(" 500", StringComparison.Ordinal));
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Name}: IRC reconnects {Reconnects}; lines delivered {LinesDelivered}, lost {LinesLost}, doubled {LinesDoubled}, not delivered (no socket) {LinesWithoutSocket}; " +
+        $"{Name}: IRC reconnects {Reconnects}; lines delivered {LinesDelivered}, lost {LinesLost} (not in the log {LinesNotInLog}), doubled {LinesDoubled}, not delivered (no socket) {LinesWithoutSocket}; " +
         $"gap events {Gaps}; POST 202 {Accepted} (not sent and reported {AcceptedReportedNotSent}, lost in silence {AcceptedSilentlyLost}); " +
         $"answers [{string.Join(", ", Answers.Select(a => $"{a.Key}: {a.Value}"))}]; recovered in {Recovery.TotalSeconds:0.0} s");
 }
@@ -104,6 +105,8 @@ internal static class FaultRun
             var logs = new Dictionary<ChaosSession, IReadOnlyList<ChaosEvent>>();
             foreach (var session in sessions) logs[session] = await session.ReadLogAsync(cluster, cancellationToken);
             var figures = windows.Select(w => Count(w, sessions, received, writer.Nick, logs, answers, said)).ToList();
+            // What the nodes logged, for the figures that are not what they should be.
+            await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), "ircstream-faults-nodes.txt"), cluster.Output(), cancellationToken);
             var report = new StringBuilder()
                 .AppendLine(CultureInfo.InvariantCulture, $"faults: 2 nodes, {sessionCount} sessions, LeaseTimeout {leaseTimeout.TotalSeconds:0.#} s, {writer.Rounds} lines into every channel, {clock.Elapsed.TotalSeconds:0} s")
                 .AppendJoin(Environment.NewLine, figures)
@@ -147,6 +150,7 @@ internal static class FaultRun
             var timeline = ChaosCheck.Follow(received, session, writerNick);
             var seen = session.Seen;
             var counts = LinesOf(seen, session.Channel, writerNick).CountBy(n => n).ToDictionary();
+            var inLog = LinesOf(logs[session], session.Channel, writerNick).ToHashSet();
             foreach (var line in timeline.Lines.Where(l => l.N > window.StartRound && l.N <= window.EndRound))
             {
                 if (!line.Present)
@@ -157,6 +161,7 @@ internal static class FaultRun
                 figures.LinesDelivered++;
                 var times = counts.GetValueOrDefault(line.N);
                 if (times == 0) figures.LinesLost++;
+                if (!inLog.Contains(line.N)) figures.LinesNotInLog++;
                 if (times > 1) figures.LinesDoubled++;
             }
             figures.Gaps += seen.Skip(window.StartSeen[i]).Take(window.EndSeen[i] - window.StartSeen[i]).Count(e => e.Type == "gap");
