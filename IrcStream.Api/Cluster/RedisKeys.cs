@@ -4,32 +4,47 @@ using StackExchange.Redis;
 namespace IrcStream.Api.Cluster;
 
 /// <summary>
-/// Every Redis key and channel name the gateway uses, in one place. A connection's keys carry its id in braces
-/// (<c>ircstream:{id}:log</c>), so in Redis Cluster they share a hash slot and one Lua script may touch them all.
-/// The takeover scan's script builds <see cref="Lease"/>, <see cref="Connection"/> and <see cref="LogEnd"/> from the
-/// prefix and an id itself (<see cref="TakeoverCandidates"/>): change them together.
+/// Every Redis key and channel name the gateway uses, each shape built here once. A connection's keys carry its id in
+/// braces (<c>ircstream:{id}:log</c>), so in Redis Cluster they share a hash slot and one Lua script may touch them
+/// all. The takeover scan builds a connection's keys in Lua from <see cref="ConnectionKeyHead"/> and the suffixes
+/// (<see cref="ConnectionKeySuffix"/>), which it is given from here.
 /// </summary>
 public sealed class RedisKeys(string prefix)
 {
     public string Prefix { get; } = prefix;
 
+    /// <summary>What every key of one connection starts with before its id.</summary>
+    public string ConnectionKeyHead { get; } = $"{prefix}:{{";
+
+    /// <summary>What a connection's key named <paramref name="part"/> has after its id.</summary>
+    public static string ConnectionKeySuffix(string part) => $"}}:{part}";
+
+    private RedisKey ConnectionKey(string connectionId, string part) => string.Concat(ConnectionKeyHead, connectionId, "}:", part);
+
+    internal const string LogPart = "log";
+    internal const string LogEndPart = "end";
+    internal const string LeasePart = "lease";
+    internal const string PendingLinesPart = "pending";
+    internal const string LinesWrittenPart = "written";
+    internal const string ConnectionPart = "conn";
+
     /// <summary>The connection's event stream (XADD/XRANGE); entry ids are <c>{seq}-0</c>.</summary>
-    public RedisKey Log(string connectionId) => $"{Prefix}:{{{connectionId}}}:log";
+    public RedisKey Log(string connectionId) => ConnectionKey(connectionId, LogPart);
 
     /// <summary>Set to the last seq once the connection's log is complete (closed): readers end there.</summary>
-    public RedisKey LogEnd(string connectionId) => $"{Prefix}:{{{connectionId}}}:end";
+    public RedisKey LogEnd(string connectionId) => ConnectionKey(connectionId, LogEndPart);
 
     /// <summary>The token of the node that owns the connection, a string with a PX expiry.</summary>
-    public RedisKey Lease(string connectionId) => $"{Prefix}:{{{connectionId}}}:lease";
+    public RedisKey Lease(string connectionId) => ConnectionKey(connectionId, LeasePart);
 
     /// <summary>The user's lines the owner accepted and has not written yet, a sorted set by line number (<see cref="PendingLines"/>).</summary>
-    public RedisKey PendingLines(string connectionId) => $"{Prefix}:{{{connectionId}}}:pending";
+    public RedisKey PendingLines(string connectionId) => ConnectionKey(connectionId, PendingLinesPart);
 
     /// <summary>The number of the last user line the owner wrote to the IRC server.</summary>
-    public RedisKey LinesWritten(string connectionId) => $"{Prefix}:{{{connectionId}}}:written";
+    public RedisKey LinesWritten(string connectionId) => ConnectionKey(connectionId, LinesWrittenPart);
 
     /// <summary>The connection's record (what any node needs to list it or take it over).</summary>
-    public RedisKey Connection(string connectionId) => $"{Prefix}:{{{connectionId}}}:conn";
+    public RedisKey Connection(string connectionId) => ConnectionKey(connectionId, ConnectionPart);
 
     /// <summary>
     /// The ids of every connection with a record, a set. Nodes from before <see cref="LeaseExpiries"/> existed scan it;
@@ -74,6 +89,9 @@ public sealed class RedisKeys(string prefix)
 
     /// <summary>The Data Protection key ring every node shares (a list of XML keys), which encrypts the secrets in connection records.</summary>
     public RedisKey DataProtectionKeys => $"{Prefix}:data-protection-keys";
+
+    /// <summary>What readiness writes (with a short expiry) to see that Redis takes writes.</summary>
+    public RedisKey Health => $"{Prefix}:health";
 
     /// <summary>The one pub/sub channel each node subscribes to: "connection X has new events".</summary>
     public RedisChannel Events => RedisChannel.Literal($"{Prefix}:events");

@@ -19,7 +19,7 @@ public static class DensityScenario
     /// The gateway's CPU over a quiet spell, as a percentage of one core. Taken after a full GC and a settling
     /// delay, so it holds neither the opening's background GC nor the JIT's tier-up work.
     /// </summary>
-    private static async Task<double> IdleCpuPercentAsync(GatewayProcess gateway, CancellationToken cancellationToken)
+    private static async Task<double> IdleCpuPercentAsync(HarnessGateway gateway, CancellationToken cancellationToken)
     {
         var from = await gateway.MeasureAsync(collect: false, cancellationToken);
         var clock = Stopwatch.StartNew();
@@ -64,7 +64,7 @@ public static class DensityScenario
         {
             ["sessions"] = sessions.ToString(CultureInfo.InvariantCulture),
             ["transport"] = FirehoseScenario.Label(transport),
-            ["gc"] = GatewayProcess.Gc,
+            ["gc"] = HarnessGateway.Gc,
         };
         return ScenarioReport.From($"{Name}-{transport.ToString().ToLowerInvariant()}",
             $"{sessions} idle sessions, each an IRC connection + an open {FirehoseScenario.Label(transport)} reader: gateway memory and files per session",

@@ -22,12 +22,12 @@ public static class ForwardScenario
     {
         await using var redis = await RedisProcess.StartAsync(cancellationToken);
         await using var pump = IrcPumpServer.Start();
-        var settings = GatewayProcess.HarnessSettings(1000);
+        var settings = HarnessGateway.HarnessSettings(1000);
         settings["IrcStream:Redis:Configuration"] = redis.Configuration;
         // Lines go out as fast as they are posted: the measurement is the HTTP path, not flood control.
         settings["IrcStream:Flood:Interval"] = "00:00:00";
-        await using var owner = await GatewayProcess.StartAsync(settings, cancellationToken);
-        await using var other = await GatewayProcess.StartAsync(settings, cancellationToken);
+        await using var owner = await HarnessGateway.StartAsync(settings, cancellationToken);
+        await using var other = await HarnessGateway.StartAsync(settings, cancellationToken);
         using var toOwner = new GatewayClient(owner.BaseAddress);
         using var toOther = new GatewayClient(other.BaseAddress);
         var session = await toOwner.ConnectAsync(pump.Server, "forward", cancellationToken);

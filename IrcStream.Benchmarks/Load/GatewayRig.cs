@@ -67,9 +67,9 @@ public sealed class GatewayRig : IAsyncDisposable
     private int _nicks;
 
     private readonly RedisProcess? _redis;
-    private readonly GatewayProcess? _readerNode;
+    private readonly HarnessGateway? _readerNode;
 
-    private GatewayRig(IrcPumpServer pump, GatewayProcess gateway, RedisProcess? redis = null, GatewayProcess? readerNode = null)
+    private GatewayRig(IrcPumpServer pump, HarnessGateway gateway, RedisProcess? redis = null, HarnessGateway? readerNode = null)
     {
         Pump = pump;
         Gateway = gateway;
@@ -82,7 +82,7 @@ public sealed class GatewayRig : IAsyncDisposable
     public IrcPumpServer Pump { get; }
 
     /// <summary>The gateway that owns the sessions' IRC connections (the one measured).</summary>
-    public GatewayProcess Gateway { get; }
+    public HarnessGateway Gateway { get; }
 
     /// <summary>Creates and closes sessions, on <see cref="Gateway"/>.</summary>
     public GatewayClient Client { get; }
@@ -94,15 +94,15 @@ public sealed class GatewayRig : IAsyncDisposable
     {
         var pump = IrcPumpServer.Start();
         RedisProcess? server = null;
-        GatewayProcess? owner = null;
+        HarnessGateway? owner = null;
         try
         {
-            if (!redis) return new GatewayRig(pump, await GatewayProcess.StartAsync(GatewayProcess.HarnessSettings(eventBufferSize), cancellationToken));
+            if (!redis) return new GatewayRig(pump, await HarnessGateway.StartAsync(HarnessGateway.HarnessSettings(eventBufferSize), cancellationToken));
             server = await RedisProcess.StartAsync(cancellationToken);
-            var settings = GatewayProcess.HarnessSettings(eventBufferSize);
+            var settings = HarnessGateway.HarnessSettings(eventBufferSize);
             settings["IrcStream:Redis:Configuration"] = server.Configuration;
-            owner = await GatewayProcess.StartAsync(settings, cancellationToken);
-            var reader = await GatewayProcess.StartAsync(settings, cancellationToken);
+            owner = await HarnessGateway.StartAsync(settings, cancellationToken);
+            var reader = await HarnessGateway.StartAsync(settings, cancellationToken);
             return new GatewayRig(pump, owner, server, reader);
         }
         catch

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace IrcStream.Benchmarks.Load;
@@ -10,44 +9,20 @@ namespace IrcStream.Benchmarks.Load;
 /// </summary>
 public sealed class InspircdProcess : IAsyncDisposable
 {
-    public const string BinaryPath = "/usr/sbin/inspircd";
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private readonly ServerHost _host;
 
-    private readonly ServerProcess _process;
-    private readonly string _directory;
-
-    private InspircdProcess(ServerProcess process, string directory, int port)
-    {
-        _process = process;
-        _directory = directory;
-        Server = string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{port}");
-    }
+    private InspircdProcess(ServerHost host) => _host = host;
 
     /// <summary>The <c>host:port</c> a gateway connection request names.</summary>
-    public string Server { get; }
+    public string Server => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{_host.Port}");
 
-    public static async Task<InspircdProcess> StartAsync(CancellationToken cancellationToken)
-    {
-        var directory = Directory.CreateTempSubdirectory("ircstream-load-inspircd-").FullName;
-        var port = ServerProcess.FreeLoopbackPort();
-        var config = Path.Combine(directory, "inspircd.conf");
-        await File.WriteAllTextAsync(config, InspircdConfig.For(directory, port, "irc.load.test", "IrcStreamLoad", "IrcStream load harness"), cancellationToken);
-        var start = new ProcessStartInfo(BinaryPath);
-        foreach (var argument in new[] { "--runasroot", "--nofork", $"--config={config}" }) start.ArgumentList.Add(argument);
-        try
+    public static async Task<InspircdProcess> StartAsync(CancellationToken cancellationToken) =>
+        new(await ServerHost.StartAsync("load-inspircd", (directory, port) =>
         {
-            return new InspircdProcess(await ServerProcess.StartAsync(start, "InspIRCd is now running", StartTimeout, cancellationToken), directory, port);
-        }
-        catch
-        {
-            Directory.Delete(directory, recursive: true);
-            throw;
-        }
-    }
+            var config = Path.Combine(directory, "inspircd.conf");
+            File.WriteAllText(config, InspircdConfig.For(directory, port, "irc.load.test", "IrcStreamLoad", "IrcStream load harness"));
+            return ServerLaunches.Inspircd(config);
+        }, cancellationToken));
 
-    public async ValueTask DisposeAsync()
-    {
-        await _process.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

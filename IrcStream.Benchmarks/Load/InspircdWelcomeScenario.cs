@@ -51,9 +51,9 @@ public static class InspircdWelcomeScenario
         var parameters = new Dictionary<string, string>
         {
             ["sessions"] = sessions.ToString(CultureInfo.InvariantCulture),
-            ["server"] = "InspIRCd (" + InspircdProcess.BinaryPath + "), no MOTD, one channel each",
+            ["server"] = "InspIRCd (" + ServerLaunches.InspircdPath + "), no MOTD, one channel each",
             ["transport"] = FirehoseScenario.Label(transport),
-            ["gc"] = GatewayProcess.Gc,
+            ["gc"] = HarnessGateway.Gc,
         };
         return ScenarioReport.From($"{Name}-{transport.ToString().ToLowerInvariant()}",
             $"{sessions} sessions (two halves) on a real InspIRCd, one channel each, then idle: heap and RSS per session, total and marginal",

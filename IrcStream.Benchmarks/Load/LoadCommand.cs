@@ -12,7 +12,7 @@ public static class LoadCommand
             await output.WriteLineAsync(LoadOptions.Usage);
             return 0;
         }
-        if (args.Count > 0 && args[0] == GatewayProcess.ChildMode)
+        if (args.Count > 0 && args[0] == HarnessGateway.ChildMode)
         {
             return await LoadGateway.RunChildAsync(args.Skip(1).ToArray(), Console.In, output);
         }
@@ -27,7 +27,7 @@ public static class LoadCommand
             return 2;
         }
 
-        GatewayProcess.Gc = options.Gc;
+        HarnessGateway.Gc = options.Gc;
         var directory = Path.GetDirectoryName(Path.GetFullPath(options.JsonPath))!;
         Directory.CreateDirectory(directory);
         double? baselineRate = null;

@@ -13,7 +13,7 @@ namespace IrcStream.Benchmarks.Load;
 
 /// <summary>
 /// The real gateway (its Program, real IRC engine) on Kestrel at 127.0.0.1 on a free port, with the harness's
-/// settings layered over appsettings.json. It runs in a child process of the harness (<see cref="GatewayProcess"/>),
+/// settings layered over appsettings.json. It runs in a child process of the harness (<see cref="HarnessGateway"/>),
 /// so its CPU time, memory and open files are its own and not the load clients'.
 /// </summary>
 public sealed class LoadGateway : IAsyncDisposable

@@ -20,7 +20,7 @@ public sealed record LoadOptions(
     string BusyTraffic,
     int SharedTraffic = 100,
     string? HeapDumps = null,
-    string Gc = GatewayProcess.DeployedGc,
+    string Gc = HarnessGateway.DeployedGc,
     bool Redis = false,
     int Nodes = 3)
 {
@@ -138,7 +138,7 @@ public sealed record LoadOptions(
                 "--duration" => options with { Duration = Int(name, value, 1, MaxDuration) },
                 "--busy-traffic" => options with { BusyTraffic = BusyScenario.Kinds.Contains(value) ? value : throw new ArgumentException($"--busy-traffic takes {string.Join(", ", BusyScenario.Kinds)}, not '{value}'.") },
                 "--shared-traffic" => options with { SharedTraffic = Int(name, value, 0, 100_000) },
-                "--gc" => options with { Gc = GatewayProcess.GcModes.ContainsKey(value) ? value : throw new ArgumentException($"--gc takes {string.Join(", ", GatewayProcess.GcModes.Keys)}, not '{value}'.") },
+                "--gc" => options with { Gc = HarnessGateway.GcModes.ContainsKey(value) ? value : throw new ArgumentException($"--gc takes {string.Join(", ", HarnessGateway.GcModes.Keys)}, not '{value}'.") },
                 "--gcdump" => options with { HeapDumps = value },
                 "--burst" => options with { BurstMessages = Int(name, value, 1, MaxMessages) },
                 "--nodes" => options with { Nodes = Int(name, value, 1, 8) },

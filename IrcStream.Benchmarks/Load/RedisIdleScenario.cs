@@ -24,15 +24,15 @@ public static class RedisIdleScenario
     {
         await using var redisServer = await RedisProcess.StartAsync(cancellationToken);
         await using var pump = IrcPumpServer.Start();
-        var settings = GatewayProcess.HarnessSettings(1000);
+        var settings = HarnessGateway.HarnessSettings(1000);
         settings["IrcStream:Redis:Configuration"] = redisServer.Configuration;
-        var nodes = new List<GatewayProcess>();
+        var nodes = new List<HarnessGateway>();
         var clients = new List<GatewayClient>();
         try
         {
             for (var n = 0; n < options.Nodes; n++)
             {
-                var node = await GatewayProcess.StartAsync(settings, cancellationToken);
+                var node = await HarnessGateway.StartAsync(settings, cancellationToken);
                 nodes.Add(node);
                 clients.Add(new GatewayClient(node.BaseAddress));
             }

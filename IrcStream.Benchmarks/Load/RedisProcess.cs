@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace IrcStream.Benchmarks.Load;
@@ -6,30 +5,17 @@ namespace IrcStream.Benchmarks.Load;
 /// <summary>A redis-server (the Debian package) for the Redis-mode scenarios: a free loopback port, no persistence; killed on dispose.</summary>
 public sealed class RedisProcess : IAsyncDisposable
 {
-    public const string BinaryPath = "/usr/bin/redis-server";
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private readonly ServerHost _host;
 
-    private readonly ServerProcess _process;
+    private RedisProcess(ServerHost host) => _host = host;
 
-    private RedisProcess(ServerProcess process, int port)
-    {
-        _process = process;
-        Port = port;
-    }
-
-    public int Port { get; }
+    public int Port => _host.Port;
 
     /// <summary>The gateway's <c>IrcStream:Redis:Configuration</c> for this server.</summary>
     public string Configuration => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{Port}");
 
-    public static async Task<RedisProcess> StartAsync(CancellationToken cancellationToken)
-    {
-        var port = ServerProcess.FreeLoopbackPort();
-        var start = new ProcessStartInfo(BinaryPath);
-        foreach (var argument in new[] { "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no" })
-            start.ArgumentList.Add(argument);
-        return new RedisProcess(await ServerProcess.StartAsync(start, "Ready to accept connections", StartTimeout, cancellationToken), port);
-    }
+    public static async Task<RedisProcess> StartAsync(CancellationToken cancellationToken) =>
+        new(await ServerHost.StartAsync("load-redis", (directory, port) => ServerLaunches.Redis(directory, port), cancellationToken));
 
-    public ValueTask DisposeAsync() => _process.DisposeAsync();
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

@@ -64,7 +64,7 @@ public static class SharedChannelScenario
             ["sessions"] = sessions.ToString(CultureInfo.InvariantCulture),
             ["channel lines"] = traffic.ToString(CultureInfo.InvariantCulture),
             ["transport"] = FirehoseScenario.Label(transport),
-            ["gc"] = GatewayProcess.Gc,
+            ["gc"] = HarnessGateway.Gc,
         };
         return ScenarioReport.From($"{Name}-{transport.ToString().ToLowerInvariant()}",
             $"{sessions} sessions in one channel: every later JOIN, the NAMES so far and {traffic} channel lines each; heap and RSS per session",

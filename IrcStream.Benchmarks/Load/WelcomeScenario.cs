@@ -86,7 +86,7 @@ public static class WelcomeScenario
             ["motd lines"] = MotdLines.ToString(CultureInfo.InvariantCulture),
             ["channel members"] = ChannelMembers.ToString(CultureInfo.InvariantCulture),
             ["transport"] = FirehoseScenario.Label(transport),
-            ["gc"] = GatewayProcess.Gc,
+            ["gc"] = HarnessGateway.Gc,
         };
         return ScenarioReport.From($"{Name}-{transport.ToString().ToLowerInvariant()}",
             $"{sessions} sessions (two halves), each welcomed as by a real network then idle: heap and RSS per session, total and marginal",

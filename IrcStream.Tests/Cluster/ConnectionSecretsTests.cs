@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using IrcStream.Api.Cluster;
+using IrcStream.Api.Configuration;
+using IrcStream.Api.Connections;
 using IrcStream.Tests.Api.Support;
 using IrcStream.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,8 +39,11 @@ public sealed class ConnectionSecretsTests(RedisFixture redis)
         stored.Should().NotContain(s => s.Contains(ServerPassword, StringComparison.Ordinal) || s.Contains(SaslPassword, StringComparison.Ordinal),
             "no key, field or value in Redis holds a password in clear");
 
-        var secrets = await b.Services.GetRequiredService<RedisConnectionDirectory>().ReadSecretsAsync(id);
-        secrets.Should().Be((ServerPassword, SaslPassword), "another node decrypts them with the shared key ring");
+        // As a node taking the connection over reads them.
+        var record = ConnectionRecord.From(id, await b.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase()
+            .HashGetAllAsync(b.Services.GetRequiredService<RedisKeys>().Connection(id)))!;
+        var options = record.Options(b.Services.GetRequiredService<ServerPolicy>(), new WebircOptions(), b.Services.GetRequiredService<ConnectionSecrets>());
+        (options.Password, options.Sasl?.Password).Should().Be((ServerPassword, SaslPassword), "another node decrypts them with the shared key ring");
     }
 
     /// <summary>Every key under the prefix (by SCAN), with every value it holds, whatever its type.</summary>

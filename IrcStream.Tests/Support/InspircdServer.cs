@@ -16,7 +16,7 @@ namespace IrcStream.Tests.Support;
 public sealed class InspircdServer : IAsyncDisposable
 {
     public const string ServerName = "irc.inspircd.test";
-    public const string BinaryPath = "/usr/sbin/inspircd";
+    public const string BinaryPath = ServerLaunches.InspircdPath;
 
     private static readonly string[] Modules =
     [
@@ -24,9 +24,9 @@ public sealed class InspircdServer : IAsyncDisposable
         "ircv3_accounttag", "cgiirc", "monitor",
     ];
 
-    private readonly IrcServerHost _host;
+    private readonly ServerHost _host;
 
-    private InspircdServer(IrcServerHost host, string webircPassword)
+    private InspircdServer(ServerHost host, string webircPassword)
     {
         _host = host;
         WebircPassword = webircPassword;
@@ -52,7 +52,7 @@ public sealed class InspircdServer : IAsyncDisposable
     public static async Task<InspircdServer> StartAsync(CancellationToken cancellationToken = default)
     {
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
-        var host = await IrcServerHost.StartAsync("inspircd", (directory, port) => Prepare(directory, port, password), cancellationToken)
+        var host = await ServerHost.StartAsync("inspircd", (directory, port) => Prepare(directory, port, password), cancellationToken)
             .ConfigureAwait(false);
         return new InspircdServer(host, password);
     }
@@ -71,16 +71,7 @@ public sealed class InspircdServer : IAsyncDisposable
     {
         var configPath = Path.Combine(directory, "inspircd.conf");
         File.WriteAllText(configPath, Config(directory, port, webircPassword));
-        return new ServerLaunch(
-            "InspIRCd",
-            BinaryPath,
-            ["--runasroot", "--nofork", $"--config={configPath}"],
-            line => line.Contains("failed to bind", StringComparison.OrdinalIgnoreCase)
-                    || line.Contains("Address already in use", StringComparison.OrdinalIgnoreCase)
-                ? StartupSignal.PortInUse
-                : line.Contains("InspIRCd is now running", StringComparison.Ordinal)
-                    ? StartupSignal.Ready
-                    : StartupSignal.None);
+        return ServerLaunches.Inspircd(configPath);
     }
 
     private static string Config(string directory, int port, string webircPassword)

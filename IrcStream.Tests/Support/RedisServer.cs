@@ -8,11 +8,11 @@ namespace IrcStream.Tests.Support;
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
-    public const string BinaryPath = "/usr/bin/redis-server";
+    public const string BinaryPath = ServerLaunches.RedisPath;
 
-    private readonly IrcServerHost _host;
+    private readonly ServerHost _host;
 
-    private RedisServer(IrcServerHost host) => _host = host;
+    private RedisServer(ServerHost host) => _host = host;
 
     public string Host => "127.0.0.1";
 
@@ -33,7 +33,7 @@ public sealed class RedisServer : IAsyncDisposable
     /// </param>
     public static async Task<RedisServer> StartAsync(CancellationToken cancellationToken = default, bool persistent = false)
     {
-        var host = await IrcServerHost.StartAsync("redis", (directory, port) => Prepare(directory, port, persistent), cancellationToken).ConfigureAwait(false);
+        var host = await ServerHost.StartAsync("redis", (directory, port) => ServerLaunches.Redis(directory, port, persistent), cancellationToken).ConfigureAwait(false);
         return new RedisServer(host);
     }
 
@@ -64,25 +64,6 @@ public sealed class RedisServer : IAsyncDisposable
     public ValueTask DisposeAsync() => _host.DisposeAsync();
 
     public override string ToString() => $"redis-server on {Configuration}";
-
-    private static ServerLaunch Prepare(string directory, int port, bool persistent) => new(
-        "redis-server",
-        BinaryPath,
-        [
-            "--port", port.ToString(CultureInfo.InvariantCulture),
-            "--bind", "127.0.0.1",
-            "--save", "",
-            "--appendonly", persistent ? "yes" : "no",
-            "--appendfsync", "always",
-            "--dir", directory,
-            "--daemonize", "no",
-            "--logfile", "",
-        ],
-        line => line.Contains("Address already in use", StringComparison.Ordinal)
-            ? StartupSignal.PortInUse
-            : line.Contains("Ready to accept connections", StringComparison.Ordinal)
-                ? StartupSignal.Ready
-                : StartupSignal.None);
 }
 
 /// <summary>One redis-server shared by a collection's tests; each test keeps apart with its own key prefix.</summary>

@@ -24,47 +24,6 @@ internal sealed class RedisSessionStore(
     SessionKeepAlive keepAlive,
     ILogger<RedisSessionStore> logger) : ISessionStore
 {
-    // Redis's own clock, so every node scores expiry times on one clock.
-    private const string Now = """
-        local t = redis.call('TIME')
-        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-        """;
-
-    private const string CreateScript = Now + """
-        redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-        redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
-        if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[3]) then return 2 end
-        if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[2]) then return 1 end
-        local idle = tonumber(ARGV[1])
-        redis.call('HSET', KEYS[1], 'address', ARGV[4], 'connections', '')
-        redis.call('PEXPIRE', KEYS[1], idle)
-        redis.call('ZADD', KEYS[2], now + idle, KEYS[1])
-        redis.call('ZADD', KEYS[3], now + idle, KEYS[1])
-        redis.call('PEXPIRE', KEYS[3], idle)
-        return 0
-        """;
-
-    private const string AddScript = """
-        local c = redis.call('HGET', KEYS[1], 'connections')
-        if not c then return 2 end
-        local n = 0
-        for _ in string.gmatch(c, '%S+') do n = n + 1 end
-        if n >= tonumber(ARGV[2]) then return 1 end
-        if c == '' then c = ARGV[1] else c = c .. ' ' .. ARGV[1] end
-        redis.call('HSET', KEYS[1], 'connections', c)
-        return 0
-        """;
-
-    private const string RemoveScript = """
-        local c = redis.call('HGET', KEYS[1], 'connections')
-        if not c then return 0 end
-        local kept, found = {}, 0
-        for id in string.gmatch(c, '%S+') do
-          if id == ARGV[1] then found = 1 else kept[#kept + 1] = id end
-        end
-        if found == 1 then redis.call('HSET', KEYS[1], 'connections', table.concat(kept, ' ')) end
-        return found
-        """;
 
     private readonly IDatabase _db = redis.GetDatabase();
     private readonly SessionKeepAlive _keepAlive = keepAlive;
@@ -81,7 +40,7 @@ internal sealed class RedisSessionStore(
         var value = SessionCookie.NewValue();
         var created = SessionCookie.Hash(value);
         var key = keys.SessionByHash(created);
-        var outcome = (int)await _db.ScriptEvaluateAsync(CreateScript,
+        var outcome = (int)await _db.ScriptEvaluateAsync(RedisScripts.SessionCreate,
             [key, keys.Sessions, keys.SessionsFrom(clientAddress)],
             [(long)_idle.TotalMilliseconds, options.Value.MaxSessions, options.Value.MaxSessionsPerAddress, clientAddress]);
         switch (outcome)
@@ -110,7 +69,7 @@ internal sealed class RedisSessionStore(
 
         public async ValueTask<SessionAddOutcome> TryAddAsync(string connectionId, int maxConnections, CancellationToken cancellationToken)
         {
-            var outcome = (SessionAddOutcome)(int)await store._db.ScriptEvaluateAsync(AddScript, [key], [connectionId, maxConnections]);
+            var outcome = (SessionAddOutcome)(int)await store._db.ScriptEvaluateAsync(RedisScripts.SessionAddConnection, [key], [connectionId, maxConnections]);
             if (outcome == SessionAddOutcome.Added) _ids.Add(connectionId);
             return outcome;
         }
@@ -118,7 +77,7 @@ internal sealed class RedisSessionStore(
         public async ValueTask<bool> RemoveAsync(string connectionId, CancellationToken cancellationToken)
         {
             _ids.Remove(connectionId);
-            return (int)await store._db.ScriptEvaluateAsync(RemoveScript, [key], [connectionId]) == 1;
+            return (int)await store._db.ScriptEvaluateAsync(RedisScripts.SessionRemoveConnection, [key], [connectionId]) == 1;
         }
 
         public IDisposable BeginActivity() => store._keepAlive.Begin(key);

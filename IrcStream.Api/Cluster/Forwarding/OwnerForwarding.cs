@@ -29,14 +29,6 @@ internal sealed class OwnerForwarding(
     /// <summary>Marks a request forwarded by another node (its id): answered where it arrives, never forwarded again.</summary>
     public const string Header = "X-IrcStream-Forwarded-By";
 
-    // KEYS: lease. ARGV: the node keys' prefix. The owner's node id and announced address (false when it announces none), or nil when nobody holds the lease.
-    private const string OwnerScript = """
-        local token = redis.call('GET', KEYS[1])
-        if not token then return nil end
-        local owner = string.match(token, '^([^:]+)')
-        return { owner, redis.call('GET', ARGV[1] .. owner) }
-        """;
-
     private readonly HttpClient _http = new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
     private readonly TimeSpan _timeout = options.Value.Redis.ForwardTimeout;
 
@@ -51,8 +43,14 @@ internal sealed class OwnerForwarding(
         if (owned.Find(connectionId) is not null || IsForwarded(http)) return null;
         if (!await http.GetSession().HoldsAsync(connectionId, http.RequestAborted).ConfigureAwait(false)) return null;
         // One round trip for who owns it and where that node is.
-        var found = await redis.GetDatabase().ScriptEvaluateAsync(OwnerScript, [keys.Lease(connectionId)], [keys.NodePrefix]).ConfigureAwait(false);
-        if (found.IsNull) return null;
+        var found = await redis.GetDatabase().ScriptEvaluateAsync(RedisScripts.OwnerFind, [keys.Lease(connectionId)], [keys.NodePrefix]).ConfigureAwait(false);
+        if (found.IsNull)
+        {
+            // Nobody holds it this instant, but it is not closed: it is being taken over, or its owner takes its lease
+            // back now that Redis answers again. Answering "not open" would be untrue.
+            if (!await redis.GetDatabase().KeyExistsAsync(keys.Connection(connectionId)).ConfigureAwait(false)) return null;
+            return BetweenOwners(connectionId);
+        }
         var owner = (string)found[0]!;
         if (owner == node.Id) return null;
         if ((string?)found[1] is not { } url) return Unreachable(connectionId, "it is not announcing an address");
@@ -83,6 +81,12 @@ internal sealed class OwnerForwarding(
     }
 
     public void Dispose() => _http.Dispose();
+
+    private static IResult BetweenOwners(string connectionId) => new RetryLater(TypedResults.Problem(
+        title: "Connection between gateway nodes",
+        detail: $"No gateway node holds connection '{connectionId}' this instant: it is being taken over, or its node is taking it back after " +
+            "the shared store was unavailable. Nothing was done; send the request again in a moment.",
+        statusCode: StatusCodes.Status503ServiceUnavailable));
 
     private IResult Unreachable(string connectionId, string why)
     {

@@ -33,36 +33,6 @@ internal sealed class ConnectionLeases(IConnectionMultiplexer redis, RedisKeys k
     /// <summary>How long a lease lasts without renewal (<c>IrcStream:Redis:LeaseTimeout</c>): many heartbeats, so a slow beat or two does not lose it.</summary>
     public TimeSpan Duration { get; } = options.Value.Redis.LeaseTimeout;
 
-    // KEYS: lease, lease expiries. ARGV: token, connection id. A connection still indexed is due at once (XX: one
-    // forgotten is not indexed again).
-    private const string ReleaseScript = """
-        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-        redis.call('DEL', KEYS[1])
-        redis.call('ZADD', KEYS[2], 'XX', 0, ARGV[2])
-        return 1
-        """;
-
-    // KEYS: lease, record, end. ARGV: new token, lease ms, the lease's expected value ('' = nobody holds it).
-    // 1: claimed; 0: held by someone else; -1: nothing to take over (no record, or the log has ended).
-    private const string ClaimScript = """
-        if redis.call('EXISTS', KEYS[2]) == 0 or redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
-        local current = redis.call('GET', KEYS[1])
-        if ARGV[3] == '' then
-          if current then return 0 end
-        elseif current ~= ARGV[3] then return 0 end
-        redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-        return 1
-        """;
-
-    // KEYS: lease, lease expiries. ARGV: own token, the target's handover token, lease ms, connection id. Due at once,
-    // so the target's next round finds it.
-    private const string HandOverScript = """
-        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-        redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-        redis.call('ZADD', KEYS[2], 0, ARGV[4])
-        return 1
-        """;
-
     /// <summary>What a lease token says between the node id and the guid when the lease is being handed to that node.</summary>
     public const string HandoverMark = ":handover:";
 
@@ -105,7 +75,7 @@ internal sealed class ConnectionLeases(IConnectionMultiplexer redis, RedisKeys k
         var token = NewToken(node.Id);
         var sent = Now();
         var result = (int)await _db.ScriptEvaluateAsync(
-            ClaimScript,
+            RedisScripts.LeaseClaim,
             [keys.Lease(connectionId), keys.Connection(connectionId), keys.LogEnd(connectionId)],
             [token, (long)Duration.TotalMilliseconds, handoverToken ?? ""]).ConfigureAwait(false);
         if (result != 1) return result == 0 ? ClaimOutcome.Held : ClaimOutcome.Gone;
@@ -122,7 +92,7 @@ internal sealed class ConnectionLeases(IConnectionMultiplexer redis, RedisKeys k
     {
         if (!_held.TryRemove(connectionId, out var lease)) return false;
         var handover = $"{targetNode}{HandoverMark}{Guid.NewGuid():N}";
-        return (int)await _db.ScriptEvaluateAsync(HandOverScript, [keys.Lease(connectionId), keys.LeaseExpiries], [lease.Token, handover, (long)Duration.TotalMilliseconds, connectionId]).ConfigureAwait(false) == 1;
+        return (int)await _db.ScriptEvaluateAsync(RedisScripts.LeaseHandOver, [keys.Lease(connectionId), keys.LeaseExpiries], [lease.Token, handover, (long)Duration.TotalMilliseconds, connectionId]).ConfigureAwait(false) == 1;
     }
 
     /// <summary>A renewal sent at <paramref name="sentAt"/> (<see cref="Now"/>) succeeded.</summary>
@@ -139,7 +109,7 @@ internal sealed class ConnectionLeases(IConnectionMultiplexer redis, RedisKeys k
     public async Task ReleaseAsync(string connectionId)
     {
         if (_held.TryRemove(connectionId, out var lease))
-            await _db.ScriptEvaluateAsync(ReleaseScript, [keys.Lease(connectionId), keys.LeaseExpiries], [lease.Token, connectionId]).ConfigureAwait(false);
+            await _db.ScriptEvaluateAsync(RedisScripts.LeaseRelease, [keys.Lease(connectionId), keys.LeaseExpiries], [lease.Token, connectionId]).ConfigureAwait(false);
     }
 
     /// <summary>The node id at the start of a lease token (a handover token names the node it is handed to).</summary>

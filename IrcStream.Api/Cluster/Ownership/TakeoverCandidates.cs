@@ -25,42 +25,14 @@ internal sealed class TakeoverCandidates(IConnectionMultiplexer redis, RedisKeys
     /// <summary>How many due connections one round reads at most; more are read in the next rounds (the earliest due first).</summary>
     public const int MostPerRound = 10_000;
 
-    // KEYS: lease expiries, connections. ARGV: key prefix, this node's handover mark ('<node>:handover:'), most ids to read.
-    // Returns {orphan ids, ids handed to this node, their lease tokens}. The keys are built as RedisKeys builds them:
-    // '<prefix>:{<id>}:lease', ':conn', ':end'.
-    private const string ScanScript = """
-        local t = redis.call('TIME')
-        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-        local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[3]))
-        local orphans, handed, tokens = {}, {}, {}
-        for _, id in ipairs(due) do
-          local key = ARGV[1] .. ':{' .. id .. '}:'
-          local lease = redis.call('GET', key .. 'lease')
-          if not lease then
-            if redis.call('EXISTS', key .. 'conn') == 1 and redis.call('EXISTS', key .. 'end') == 0 then
-              orphans[#orphans + 1] = id
-            else
-              redis.call('ZREM', KEYS[1], id)
-              redis.call('SREM', KEYS[2], id)
-            end
-          elseif string.sub(lease, 1, #ARGV[2]) == ARGV[2] then
-            handed[#handed + 1] = id
-            tokens[#tokens + 1] = lease
-          elseif not string.find(lease, ':handover:', 1, true) then
-            local ttl = redis.call('PTTL', key .. 'lease')
-            if ttl > 0 then redis.call('ZADD', KEYS[1], now + ttl, id) end
-          end
-        end
-        return {orphans, handed, tokens}
-        """;
-
     private readonly IDatabase _db = redis.GetDatabase();
 
     /// <summary>One round's candidates.</summary>
     public async Task<TakeoverRound> FindAsync()
     {
-        var result = (RedisResult[])(await _db.ScriptEvaluateAsync(ScanScript, [keys.LeaseExpiries, keys.Connections],
-            [keys.Prefix, node.Id + ConnectionLeases.HandoverMark, MostPerRound]).ConfigureAwait(false))!;
+        var result = (RedisResult[])(await _db.ScriptEvaluateAsync(RedisScripts.TakeoverScan, [keys.LeaseExpiries, keys.Connections],
+            [keys.ConnectionKeyHead, RedisKeys.ConnectionKeySuffix(RedisKeys.LeasePart), RedisKeys.ConnectionKeySuffix(RedisKeys.ConnectionPart),
+             RedisKeys.ConnectionKeySuffix(RedisKeys.LogEndPart), node.Id + ConnectionLeases.HandoverMark, MostPerRound]).ConfigureAwait(false))!;
         var orphans = (string[])result[0]!;
         var handed = (string[])result[1]!;
         var tokens = (string[])result[2]!;

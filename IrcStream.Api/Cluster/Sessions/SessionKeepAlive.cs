@@ -12,20 +12,6 @@ namespace IrcStream.Api.Cluster;
 /// </summary>
 internal sealed class SessionKeepAlive(IConnectionMultiplexer redis, RedisKeys keys, IOptions<IrcStreamOptions> options, TimeProvider time)
 {
-    // KEYS: session, sessions. ARGV: idle ms, the per-address set's key prefix. Returns {address, connections} or nil when expired.
-    private const string TouchScript = """
-        local v = redis.call('HMGET', KEYS[1], 'address', 'connections')
-        if not v[1] then return false end
-        local t = redis.call('TIME')
-        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-        local idle = tonumber(ARGV[1])
-        redis.call('PEXPIRE', KEYS[1], idle)
-        redis.call('ZADD', KEYS[2], now + idle, KEYS[1])
-        local from = ARGV[2] .. v[1]
-        redis.call('ZADD', from, now + idle, KEYS[1])
-        redis.call('PEXPIRE', from, idle)
-        return v
-        """;
 
     private readonly IDatabase _db = redis.GetDatabase();
     private readonly TimeSpan _idle = options.Value.SessionIdleTimeout;
@@ -41,7 +27,7 @@ internal sealed class SessionKeepAlive(IConnectionMultiplexer redis, RedisKeys k
     /// <summary>Restarts the session's idle clock; its address and connection ids, or null when it has expired.</summary>
     public async Task<(string Address, string[] ConnectionIds)?> TouchAsync(RedisKey session)
     {
-        var result = await _db.ScriptEvaluateAsync(TouchScript, [session, keys.Sessions], [(long)_idle.TotalMilliseconds, keys.SessionsFromPrefix]);
+        var result = await _db.ScriptEvaluateAsync(RedisScripts.SessionTouch, [session, keys.Sessions], [(long)_idle.TotalMilliseconds, keys.SessionsFromPrefix]);
         if (result.IsNull) return null;
         var fields = (RedisResult[])result!;
         var connections = (string?)fields[1] ?? "";

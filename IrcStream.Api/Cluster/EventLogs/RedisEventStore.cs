@@ -43,46 +43,6 @@ internal readonly record struct AppendResult(AppendOutcome Outcome, long Top);
 /// </remarks>
 internal sealed class RedisEventStore(IConnectionMultiplexer redis, RedisKeys keys, int capacity, TimeProvider time, ClusterMetrics metrics)
 {
-    // KEYS: log, lease, end. ARGV: token, capacity, channel, connection id, end ttl ms (0 = the log goes on), the newest seq
-    // the writer appended before, then seq, type, json per event. Returns {outcome, newest seq}: 0 appended, -1 another
-    // token holds the lease, -2 nobody does, -3 the stream ends before what the writer appended.
-    // Ids below the stream's newest are skipped, so a batch retried after a timeout that did reach Redis adds nothing twice.
-    private const string AppendScript =
-        """
-        local lease = redis.call('GET', KEYS[2])
-        if lease ~= ARGV[1] then
-          if lease then return {-1, 0} end
-          return {-2, 0}
-        end
-        local top = 0
-        local newest = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
-        if #newest > 0 then top = tonumber(string.match(newest[1][1], '^(%d+)')) end
-        if top < tonumber(ARGV[6]) then return {-3, top} end
-        local last = top
-        for i = 7, #ARGV, 3 do
-          local seq = tonumber(ARGV[i])
-          if seq > last then
-            redis.call('XADD', KEYS[1], ARGV[i] .. '-0', 't', ARGV[i + 1], 'j', ARGV[i + 2])
-            last = seq
-          end
-        end
-        if last > top then
-          redis.call('XTRIM', KEYS[1], 'MINID', math.max(0, last - tonumber(ARGV[2]) + 1) .. '-0')
-        end
-        local ttl = tonumber(ARGV[5])
-        if ttl > 0 then
-          redis.call('SET', KEYS[3], last, 'PX', ttl)
-          redis.call('PEXPIRE', KEYS[1], ttl)
-        end
-        if last > top or ttl > 0 then redis.call('PUBLISH', ARGV[3], ARGV[4] .. ' ' .. last) end
-        return {0, last}
-        """;
-
-    // KEYS: log, end. ARGV: first id to read, count.
-    private const string ReadScript =
-        """
-        return { redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', ARGV[2]), redis.call('GET', KEYS[2]) }
-        """;
 
     public int Capacity => capacity;
 
@@ -112,7 +72,7 @@ internal sealed class RedisEventStore(IConnectionMultiplexer redis, RedisKeys ke
             args[First + 2 + i * 3] = events[i].Json;
         }
         var started = ClusterMetrics.Start();
-        var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(AppendScript, keyList, args).ConfigureAwait(false))!;
+        var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(RedisScripts.EventAppend, keyList, args).ConfigureAwait(false))!;
         metrics.Measured("append", started);
         var outcome = (long)result[0] switch
         {
@@ -131,7 +91,7 @@ internal sealed class RedisEventStore(IConnectionMultiplexer redis, RedisKeys ke
         after = Math.Max(0, after);
         var started = ClusterMetrics.Start();
         var result = await redis.GetDatabase().ScriptEvaluateAsync(
-            ReadScript,
+            RedisScripts.EventRead,
             [keys.Log(connectionId), keys.LogEnd(connectionId)],
             [StreamId(after + 1), max]).ConfigureAwait(false);
         metrics.Measured("read", started);
@@ -181,7 +141,8 @@ internal sealed class RedisEventStore(IConnectionMultiplexer redis, RedisKeys ke
 
     private static string StreamId(long seq) => seq.ToString(CultureInfo.InvariantCulture) + "-0";
 
-    private static long SeqOf(string streamId)
+    /// <summary>The seq of a stream entry: its id is <c>{seq}-0</c>.</summary>
+    internal static long SeqOf(string streamId)
     {
         var dash = streamId.IndexOf('-', StringComparison.Ordinal);
         return long.Parse(dash < 0 ? streamId : streamId[..dash], NumberStyles.None, CultureInfo.InvariantCulture);

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace IrcStream.Tests.Support;
+namespace IrcStream.Processes;
 
 /// <summary>
 /// Picks a loopback TCP port nobody listens on right now.
@@ -9,8 +9,7 @@ namespace IrcStream.Tests.Support;
 /// <remarks>
 /// The port is only free at the moment it is read: the listener is stopped before the caller binds it,
 /// so another process (or another test starting a server) can take it in between. Callers that start a
-/// server on it must detect "address in use" and retry with a new port; <see cref="InspircdServer"/> and
-/// <see cref="NgircdServer"/> do.
+/// server on it must detect "address in use" and retry with a new port; <see cref="ServerHost"/> does.
 /// </remarks>
 public static class FreePort
 {

@@ -1,10 +1,7 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Connections;
 using IrcStream.Api.Diagnostics;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using IrcStream.Api.Sessions;
 using IrcStream.Domain.Client;
 using IrcStream.Domain.Connections;
@@ -40,30 +37,6 @@ internal sealed class RedisConnectionDirectory(
     ClusterMetrics metrics,
     ILogger<RedisConnectionDirectory> logger) : IConnectionDirectory
 {
-    // KEYS: lease, record, session, log. ARGV: token, lease ms, record ms, state, nick, channels, rejoin, renewed (unix ms),
-    // whether the keys changed ('1'), the keys (encrypted; '' for none), this node's id, the newest seq this node appended.
-    // -1: the lease is not this node's any more; 0: the session has expired; 1: renewed; 2: taken again (see below).
-    // A lease nobody holds (it expired while Redis was away or slow) is taken again with the same token when the record
-    // still names this node and the log ends where this node's appends ended: no other node took the connection and
-    // wrote meanwhile, so this node's socket and held events are still the connection's.
-    private const string RenewScript = """
-        local lease = redis.call('GET', KEYS[1])
-        local result = 1
-        if lease == ARGV[1] then
-          redis.call('PEXPIRE', KEYS[1], ARGV[2])
-        else
-          if lease or redis.call('HGET', KEYS[2], 'owner') ~= ARGV[11] then return -1 end
-          local newest = redis.call('XREVRANGE', KEYS[4], '+', '-', 'COUNT', 1)
-          if #newest > 0 and tonumber(string.match(newest[1][1], '^(%d+)')) > tonumber(ARGV[12]) then return -1 end
-          redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-          result = 2
-        end
-        if redis.call('EXISTS', KEYS[3]) == 0 then return 0 end
-        redis.call('HSET', KEYS[2], 'state', ARGV[4], 'nick', ARGV[5], 'channels', ARGV[6], 'rejoin', ARGV[7], 'renewed', ARGV[8])
-        if ARGV[9] == '1' then redis.call('HSET', KEYS[2], 'keys', ARGV[10]) end
-        redis.call('PEXPIRE', KEYS[2], ARGV[3])
-        return result
-        """;
 
     private readonly IDatabase _db = redis.GetDatabase();
     private readonly ConcurrentDictionary<string, string> _sessionOf = new(StringComparer.Ordinal);
@@ -100,7 +73,7 @@ internal sealed class RedisConnectionDirectory(
         _sessionOf[id] = session.Hash;
         var record = keys.Connection(id);
         var batch = _db.CreateBatch();
-        var written = batch.HashSetAsync(record, [.. Fields(connection), new("session", session.Hash), new("owner", node.Id)]);
+        var written = batch.HashSetAsync(record, ConnectionRecord.Opened(connection, session.Hash, node.Id, secrets));
         var expiry = batch.KeyExpireAsync(record, TimeSpan.FromMilliseconds(_recordMilliseconds));
         var listed = batch.SetAddAsync(keys.Connections, id);
         // Due at once: the next takeover round finds the lease held and puts in its real expiry.
@@ -174,18 +147,9 @@ internal sealed class RedisConnectionDirectory(
                 if (owned.Find(connectionIds[i]) is { } local) described.Add(ConnectionDto.From(local));
                 continue;
             }
-            var fields = (await read.Record.ConfigureAwait(false)).ToDictionary(e => (string)e.Name!, e => (string?)e.Value);
-            if (fields.Count == 0) continue;
+            if (ConnectionRecord.From(read.Id, await read.Record.ConfigureAwait(false)) is not { } record) continue;
             var newest = await read.Newest.ConfigureAwait(false);
-            var state = await read.Leased.ConfigureAwait(false) ? fields.GetValueOrDefault("state") ?? "closed" : "closed";
-            described.Add(new ConnectionDto(
-                read.Id,
-                fields.GetValueOrDefault("server") ?? "",
-                fields.GetValueOrDefault("tls") == "1",
-                state,
-                fields.GetValueOrDefault("nick") is { Length: > 0 } nick ? nick : null,
-                (fields.GetValueOrDefault("channels") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries),
-                newest.Length == 0 ? 0 : SeqOf(newest[0].Id)));
+            described.Add(record.Describe(await read.Leased.ConfigureAwait(false), newest.Length == 0 ? 0 : RedisEventStore.SeqOf(newest[0].Id!)));
         }
         return described;
     }
@@ -215,31 +179,33 @@ internal sealed class RedisConnectionDirectory(
         var batch = _db.CreateBatch();
         var renewals = new List<(string Id, string Token, IReadOnlyList<ChannelKey> Keys, Task<RedisResult> Outcome)>();
         var sent = leases.Now();
-        var renewed = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var renewed = time.GetUtcNow();
         foreach (var (id, token) in leases.Held)
         {
             if (owned.Find(id) is not { } connection || !_sessionOf.TryGetValue(id, out var session)) continue;
             var client = connection.ClientState;
             var keysChanged = !_keysWritten.TryGetValue(id, out var written) || !ReferenceEquals(written, client.Keys);
-            renewals.Add((id, token, client.Keys, batch.ScriptEvaluateAsync(RenewScript, [keys.Lease(id), keys.Connection(id), keys.SessionByHash(session), keys.Log(id)],
-                [token, (long)leases.Duration.TotalMilliseconds, _recordMilliseconds, ConnectionDto.StateName(connection.State), connection.CurrentNick ?? "",
-                 string.Join(' ', connection.Channels), string.Join(' ', Rejoin(client)), renewed,
-                 keysChanged ? "1" : "0", keysChanged ? ProtectKeys(client.Keys) : "", node.Id, eventLogs.Find(id)?.ShippedSeq ?? 0])));
+            renewals.Add((id, token, client.Keys, batch.ScriptEvaluateAsync(RedisScripts.ConnectionRenew, [keys.Lease(id), keys.Connection(id), keys.SessionByHash(session), keys.Log(id)],
+                [token, (long)leases.Duration.TotalMilliseconds, _recordMilliseconds, node.Id, eventLogs.Find(id)?.ShippedSeq ?? 0,
+                 .. ConnectionRecord.Heartbeat(connection, renewed, keysChanged, secrets)])));
         }
         batch.Execute();
         var failed = 0;
+        Exception? failure = null;
         foreach (var (id, token, writtenKeys, outcome) in renewals)
         {
             int result;
+            long newest;
             try
             {
-                result = (int)await outcome.ConfigureAwait(false);
+                var answer = (RedisResult[])(await outcome.ConfigureAwait(false))!;
+                (result, newest) = ((int)answer[0], (long)answer[1]);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
                 // Not lost yet: the lease lasts many heartbeats; the next one tries again.
                 failed++;
-                logger.LogWarning(ex, "Renewing the lease on connection {ConnectionId} failed", id);
+                failure ??= ex;
                 continue;
             }
             if (result is 1 or 2)
@@ -251,6 +217,8 @@ internal sealed class RedisConnectionDirectory(
                 }
                 leases.Renewed(id, token, sent);
                 _keysWritten[id] = writtenKeys;
+                // A failed-over Redis may have lost the newest entries: the log appends them again from memory.
+                eventLogs.Find(id)?.StreamEndsAt(newest);
                 continue;
             }
             if (owned.Take(id) is not { } connection) continue;
@@ -267,59 +235,7 @@ internal sealed class RedisConnectionDirectory(
                 closer.AbandonInBackground(connection);
             }
         }
+        if (failure is not null) logger.LogWarning(failure, "Renewing the leases of {Count} connections failed; the next heartbeat tries again", failed);
         return failed;
     }
-
-    /// <summary>The record: what lists the connection, and what a node needs to open it again (the secrets encrypted).</summary>
-    private IEnumerable<HashEntry> Fields(IIrcConnection connection)
-    {
-        var options = connection.Options;
-        yield return new("server", options.Endpoint);
-        yield return new("tls", options.Tls ? "1" : "0");
-        yield return new("state", ConnectionDto.StateName(connection.State));
-        yield return new("nick", connection.CurrentNick ?? "");
-        yield return new("channels", string.Join(' ', connection.Channels));
-        yield return new("requested-nick", options.Nick ?? "");
-        yield return new("username", options.Username ?? "");
-        yield return new("realname", options.Realname ?? "");
-        yield return new("requested-channels", string.Join(' ', options.Channels));
-        yield return new("rejoin", string.Join(' ', Rejoin(connection.ClientState)));
-        yield return new("keys", ProtectKeys(connection.ClientState.Keys));
-        if (options.Webirc is { } webirc) yield return new("webirc-address", webirc.ClientAddress);
-        if (secrets.Protect(options.Password) is { } password) yield return new("password", password);
-        if (options.Sasl is { } sasl)
-        {
-            yield return new("sasl-account", sasl.Account);
-            yield return new("sasl-password", secrets.Protect(sasl.Password));
-        }
-    }
-
-    /// <summary>The server and SASL passwords of a connection, decrypted from its record (any node can); nulls when it has none.</summary>
-    public async Task<(string? Password, string? SaslPassword)> ReadSecretsAsync(string connectionId)
-    {
-        var fields = await _db.HashGetAsync(keys.Connection(connectionId), ["password", "sasl-password"]).ConfigureAwait(false);
-        return (secrets.Unprotect(fields[0]), secrets.Unprotect(fields[1]));
-    }
-
-    /// <summary>Every channel the connection is in or is about to (re)join: what a node taking it over joins.</summary>
-    private static IEnumerable<string> Rejoin(IrcClientState client) => client.Joined.Concat(client.Pending).Distinct(StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>The channel keys as stored: encrypted JSON, or "" when there are none.</summary>
-    private string ProtectKeys(IReadOnlyList<ChannelKey> channelKeys) =>
-        channelKeys.Count == 0 ? "" : secrets.Protect(JsonSerializer.Serialize(channelKeys, ClusterJson.Default.IReadOnlyListChannelKey))!;
-
-    /// <summary>The channel keys of a record's <c>keys</c> field.</summary>
-    public IReadOnlyList<ChannelKey> UnprotectKeys(string? stored) =>
-        secrets.Unprotect(stored) is { } json ? JsonSerializer.Deserialize(json, ClusterJson.Default.IReadOnlyListChannelKey) ?? [] : [];
-
-    /// <summary>The seq of a log entry: its id is <c>{seq}-0</c>.</summary>
-    private static long SeqOf(RedisValue entryId)
-    {
-        var id = (string)entryId!;
-        return long.Parse(id.AsSpan(0, id.IndexOf('-', StringComparison.Ordinal)), NumberStyles.None, CultureInfo.InvariantCulture);
-    }
 }
-
-/// <summary>The JSON of what the cluster keeps in connection records, source-generated.</summary>
-[JsonSerializable(typeof(IReadOnlyList<ChannelKey>))]
-internal sealed partial class ClusterJson : JsonSerializerContext;

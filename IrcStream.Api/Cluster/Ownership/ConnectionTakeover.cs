@@ -1,4 +1,3 @@
-using System.Globalization;
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Connections;
 using IrcStream.Domain.Connections;
@@ -158,15 +157,18 @@ internal sealed class ConnectionTakeover(
     {
         try
         {
-            var fields = (await _db.HashGetAllAsync(keys.Connection(id)).ConfigureAwait(false)).ToDictionary(e => (string)e.Name!, e => (string?)e.Value);
-            if (fields.GetValueOrDefault("session") is not { Length: > 0 } session
-                || !await _db.KeyExistsAsync(keys.SessionByHash(session)).ConfigureAwait(false))
+            var record = ConnectionRecord.From(id, await _db.HashGetAllAsync(keys.Connection(id)).ConfigureAwait(false));
+            if (record?.SessionHash is not { } session || !await _db.KeyExistsAsync(keys.SessionByHash(session)).ConfigureAwait(false))
             {
                 // Its session ended while nobody held it: nobody can read it any more, so it is closed, not reopened.
                 await directory.ForgetAsync(id, CancellationToken.None).ConfigureAwait(false);
                 return;
             }
-            var connectionOptions = OptionsFrom(id, fields);
+            var connectionOptions = record.Options(policy, options.Value.Webirc, secrets) with
+            {
+                WriteFence = () => leases.MayWrite(id),
+                UserLinesWritten = number => pending.Written(id, number),
+            };
             var lastSeq = await store.LastSeqAsync(id).ConfigureAwait(false);
             var log = eventLogs.Create(id, lastSeq);
             var connection = new IrcConnection(connectionOptions, settings, loggers.CreateLogger<IrcConnection>(), log);
@@ -174,14 +176,12 @@ internal sealed class ConnectionTakeover(
             // or says that lines may be missing where the server cannot.
             var tail = await store.ReadAfterAsync(id, lastSeq - HistoryTailEvents, HistoryTailEvents).ConfigureAwait(false);
             connection.CarryOn(tail.Events);
-            var previous = fields.GetValueOrDefault("owner") ?? "?";
-            var since = fields.GetValueOrDefault("renewed") is { } renewed && long.TryParse(renewed, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
-                ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
-                : time.GetUtcNow();
+            var previous = record.Owner;
+            var since = record.Renewed ?? time.GetUtcNow();
             var why = reason == Handover ? $"node {previous} was stopping and handed it over" : $"node {previous} stopped renewing its lease";
             ClusterLog.TakingOver(_logger, node.Id, id, previous, why, connectionOptions.Endpoint, connectionOptions.Nick ?? "(the browser registers)",
                 connectionOptions.Channels.Count == 0 ? "no channels" : string.Join(' ', connectionOptions.Channels));
-            await _db.HashSetAsync(keys.Connection(id), "owner", node.Id).ConfigureAwait(false);
+            await _db.HashSetAsync(keys.Connection(id), [ConnectionRecord.OwnedBy(node.Id)]).ConfigureAwait(false);
             // Taken in before anything is appended: a node that began stopping meanwhile gives the lease back having
             // said nothing, so the log never claims a node connected that never did.
             if (!directory.Adopt(connection, session))
@@ -222,36 +222,6 @@ internal sealed class ConnectionTakeover(
         }
     }
 
-    /// <summary>The connection's options as its creator asked, with its current nick, channels to rejoin and their keys.</summary>
-    private IrcConnectionOptions OptionsFrom(string id, Dictionary<string, string?> fields)
-    {
-        var tls = fields.GetValueOrDefault("tls") == "1";
-        if (!ServerEndpoint.TryParse(fields.GetValueOrDefault("server"), tls, out var endpoint, out var error))
-            throw new FormatException($"The record of connection {id} names no server it can connect to: {error}");
-        var decision = policy.Decide(endpoint);
-        var nick = fields.GetValueOrDefault("nick") is { Length: > 0 } current ? current : fields.GetValueOrDefault("requested-nick");
-        var saslPassword = secrets.Unprotect(fields.GetValueOrDefault("sasl-password"));
-        return new IrcConnectionOptions
-        {
-            ConnectionId = id,
-            Host = endpoint.Host,
-            Port = endpoint.Port,
-            Tls = tls,
-            Nick = string.IsNullOrEmpty(nick) ? null : nick,
-            Username = NullIfEmpty(fields.GetValueOrDefault("username")),
-            Realname = NullIfEmpty(fields.GetValueOrDefault("realname")),
-            Password = secrets.Unprotect(fields.GetValueOrDefault("password")),
-            Sasl = fields.GetValueOrDefault("sasl-account") is { Length: > 0 } account && saslPassword is not null ? new SaslCredentials(account, saslPassword) : null,
-            Channels = (fields.GetValueOrDefault("rejoin") ?? fields.GetValueOrDefault("requested-channels") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries),
-            ChannelKeys = directory.UnprotectKeys(fields.GetValueOrDefault("keys")),
-            Webirc = ConnectionsApi.WebircFor(options.Value.Webirc, fields.GetValueOrDefault("webirc-address")),
-            // A server no longer allowed is refused at connect time, which the log then says.
-            IsAddressAllowed = decision.Allowed ? decision.IsAddressAllowed : _ => false,
-            WriteFence = () => leases.MayWrite(id),
-            UserLinesWritten = number => pending.Written(id, number),
-        };
-    }
-
     /// <summary>Records how long the connection was held by nobody: from the lease's loss to REGISTERED here.</summary>
     private async Task MeasureAsync(IrcConnection connection, string reason, DateTimeOffset lost)
     {
@@ -273,8 +243,6 @@ internal sealed class ConnectionTakeover(
         metrics.Registered(reason, elapsed);
         ClusterLog.TakenOver(_logger, connection.Options.ConnectionId, node.Id, reason, elapsed.TotalSeconds);
     }
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     public override void Dispose()
     {

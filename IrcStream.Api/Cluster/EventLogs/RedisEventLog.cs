@@ -119,6 +119,30 @@ internal sealed class RedisEventLog : IEventLog
         _drained.TrySetResult();
     }
 
+    /// <summary>
+    /// The stream ends at <paramref name="newest"/>, as this node's renewal found. Where that is before what this log
+    /// appended, Redis lost the newest entries (a failover to a replica that had not received them yet): they are
+    /// appended again, with their seqs, from memory. A flush under way finds that out by itself on its next append.
+    /// </summary>
+    public void StreamEndsAt(long newest)
+    {
+        lock (_gate)
+        {
+            if (newest >= _shipped || _flushing || _leaseLost || _endShipped) return;
+            RewindTo(newest);
+        }
+        Schedule();
+    }
+
+    /// <summary>Appends again from after <paramref name="newest"/>, where the stream ends. Called under the gate.</summary>
+    private void RewindTo(long newest)
+    {
+        _store.Metrics.Reappended(_shipped - newest);
+        _unshipped.Dispose();
+        _unshipped = _memory.OpenReader(newest);
+        _shipped = newest;
+    }
+
     public IReadOnlyList<StoredEvent> ReadAfter(long after, int max = int.MaxValue) => _memory.ReadAfter(after, max);
 
     public IReadOnlyList<StoredEvent> Poll(long after, int max = int.MaxValue) => _memory.Poll(after, max);
@@ -216,13 +240,7 @@ internal sealed class RedisEventLog : IEventLog
             {
                 // The stream lost its newest entries (a failover to a replica that had not received them): append again
                 // from where it ends, with the same seqs, from the memory that still holds them.
-                _store.Metrics.Reappended(ShippedSeq - result.Top);
-                lock (_gate)
-                {
-                    _unshipped.Dispose();
-                    _unshipped = _memory.OpenReader(result.Top);
-                    _shipped = result.Top;
-                }
+                lock (_gate) RewindTo(result.Top);
                 batch = null;
                 continue;
             }

@@ -4,39 +4,33 @@ using System.Threading.Channels;
 namespace IrcStream.Benchmarks.Load;
 
 /// <summary>
-/// The harness's handle on a gateway running in a child process (this same program in <c>gateway-child</c>
-/// mode): its address, and samples of its CPU, memory and open files on demand. Disposing stops it.
+/// The harness's gateway: a <see cref="GatewayProcess"/> running this same program in <c>gateway-child</c> mode
+/// (<see cref="LoadGateway"/>), with its address, and samples of its CPU, memory and open files on demand, asked for on
+/// its standard input and answered on its output. Disposing stops it.
 /// </summary>
-public sealed class GatewayProcess : IAsyncDisposable
+public sealed class HarnessGateway : IAsyncDisposable
 {
     public const string ChildMode = "gateway-child";
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
 
-    private readonly Process _process;
+    private readonly GatewayProcess _process;
     private readonly SemaphoreSlim _asking = new(1, 1);
     private readonly Channel<GatewayStats> _answers = Channel.CreateUnbounded<GatewayStats>();
-    private readonly Task _draining;
 
-    private GatewayProcess(Process process, Uri baseAddress)
+    private HarnessGateway(GatewayProcess process)
     {
         _process = process;
-        BaseAddress = baseAddress;
-        _draining = DrainAsync();
+        _process.LineReceived += OnLine;
     }
 
-    /// <summary>Reads the child's stdout all the time, so its log lines can never fill the pipe and stall it.</summary>
-    private async Task DrainAsync()
+    /// <summary>A stats line is an answer; anything else the child says goes to this program's standard error.</summary>
+    private void OnLine(string line)
     {
-        while (await _process.StandardOutput.ReadLineAsync() is { } line)
-        {
-            if (line.StartsWith("stats ", StringComparison.Ordinal)) _answers.Writer.TryWrite(GatewayStats.Parse(line));
-            else await Console.Error.WriteLineAsync($"[gateway] {line}");
-        }
-        _answers.Writer.TryComplete();
+        if (line.StartsWith("stats ", StringComparison.Ordinal)) _answers.Writer.TryWrite(GatewayStats.Parse(line));
+        else Console.Error.WriteLine($"[gateway] {line}");
     }
 
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress => _process.BaseAddress;
 
     /// <summary>The GC settings every gateway child of this harness run gets (<c>--gc</c>); one per run, set before any starts.</summary>
     public static string Gc { get; set; } = DeployedGc;
@@ -57,7 +51,7 @@ public sealed class GatewayProcess : IAsyncDisposable
     private static IEnumerable<KeyValuePair<string, string>> GcEnvironment(string mode) =>
         GcModes[mode].Append(new("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "1"));
 
-    public int ProcessId => _process.Id;
+    public int ProcessId => _process.ProcessId;
 
     /// <summary>Settings every harness gateway gets: the pump's address allowed, creation limits out of the way, quiet logs.</summary>
     public static Dictionary<string, string?> HarnessSettings(int eventBufferSize)
@@ -83,19 +77,13 @@ public sealed class GatewayProcess : IAsyncDisposable
         ["Logging:LogLevel:IrcStream"] = "Error",
     };
 
-    public static async Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken)
+    public static async Task<HarnessGateway> StartAsync(IReadOnlyDictionary<string, string?> settings, CancellationToken cancellationToken)
     {
         // This program's own launcher next to its assembly, wherever the harness runs from (its build output, or
         // a test's output directory that references it); "dotnet <assembly>" where there is no launcher.
-        var assembly = typeof(GatewayProcess).Assembly.Location;
+        var assembly = typeof(HarnessGateway).Assembly.Location;
         var launcher = Path.ChangeExtension(assembly, OperatingSystem.IsWindows() ? ".exe" : null);
-        var start = new ProcessStartInfo(File.Exists(launcher) ? launcher : "dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = false,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo(File.Exists(launcher) ? launcher : "dotnet");
         if (!File.Exists(launcher)) start.ArgumentList.Add(assembly);
         start.ArgumentList.Add(LoadCommand.Name);
         start.ArgumentList.Add(ChildMode);
@@ -103,31 +91,10 @@ public sealed class GatewayProcess : IAsyncDisposable
         // As deployed (the Api's runtimeconfig.json), unless --gc says otherwise: this program's own runtimeconfig
         // differs, so the child is told explicitly.
         foreach (var (name, value) in GcEnvironment(Gc)) start.Environment[name] = value;
-
-        var process = Process.Start(start) ?? throw new InvalidOperationException("The gateway process did not start.");
-        try
-        {
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            limit.CancelAfter(StartTimeout);
-            while (true)
-            {
-                var line = await process.StandardOutput.ReadLineAsync(limit.Token)
-                    ?? throw new InvalidOperationException($"The gateway process exited before listening (exit code {(process.WaitForExit(5000) ? process.ExitCode : -1)}).");
-                if (line.StartsWith("listening ", StringComparison.Ordinal)) return new GatewayProcess(process, new Uri(line["listening ".Length..]));
-            }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            process.Kill(entireProcessTree: true);
-            process.Dispose();
-            throw new TimeoutException($"The gateway process was still running but had not said it was listening after {StartTimeout.TotalSeconds:0} s (its errors are on this program's standard error).");
-        }
-        catch
-        {
-            process.Kill(entireProcessTree: true);
-            process.Dispose();
-            throw;
-        }
+        var process = await GatewayProcess.StartAsync(
+            new GatewayLaunch(start, line => line.StartsWith("listening ", StringComparison.Ordinal) ? new Uri(line["listening ".Length..]) : null),
+            cancellationToken);
+        return new HarnessGateway(process);
     }
 
     /// <summary>A sample of the gateway process; with <paramref name="collect"/>, after a full garbage collection.</summary>
@@ -136,8 +103,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         await _asking.WaitAsync(cancellationToken);
         try
         {
-            await _process.StandardInput.WriteLineAsync(collect ? "stats-gc" : "stats");
-            await _process.StandardInput.FlushAsync(cancellationToken);
+            await _process.WriteLineAsync(collect ? "stats-gc" : "stats", cancellationToken);
             return await _answers.Reader.ReadAsync(cancellationToken);
         }
         finally
@@ -157,7 +123,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         var path = Path.GetFullPath(Path.Combine(directory, name + ".gcdump"));
         var tools = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools", "dotnet-gcdump");
         var start = new ProcessStartInfo(File.Exists(tools) ? tools : "dotnet-gcdump") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in new[] { "collect", "-p", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", path }) start.ArgumentList.Add(arg);
+        foreach (var arg in new[] { "collect", "-p", _process.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), "-o", path }) start.ArgumentList.Add(arg);
         using var dump = Process.Start(start) ?? throw new InvalidOperationException("dotnet-gcdump did not start.");
         var said = await dump.StandardOutput.ReadToEndAsync(cancellationToken);
         await dump.WaitForExitAsync(cancellationToken);
@@ -168,17 +134,15 @@ public sealed class GatewayProcess : IAsyncDisposable
     {
         try
         {
-            await _process.StandardInput.WriteLineAsync("exit");
-            await _process.StandardInput.FlushAsync();
-            using var limit = new CancellationTokenSource(StopTimeout);
-            await _process.WaitForExitAsync(limit.Token);
+            await _process.WriteLineAsync("exit", CancellationToken.None);
+            await _process.WaitForExitAsync(StopTimeout, CancellationToken.None);
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException)
+        catch (Exception e) when (e is TimeoutException or IOException)
         {
-            _process.Kill(entireProcessTree: true);
+            // Killed by the dispose below.
         }
-        await _draining;
-        _process.Dispose();
+        _process.LineReceived -= OnLine;
+        await _process.DisposeAsync();
         _asking.Dispose();
     }
 }

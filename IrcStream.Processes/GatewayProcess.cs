@@ -3,11 +3,18 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace IrcStream.Tests.Api.Support;
+namespace IrcStream.Processes;
+
+/// <summary>What to run as a gateway process, and how it says where it listens.</summary>
+/// <param name="Start">The program, its arguments and environment; output and input are redirected by <see cref="GatewayProcess"/>.</param>
+/// <param name="ListeningAt">The address a line of its output says it listens on, or null for any other line.</param>
+public sealed record GatewayLaunch(ProcessStartInfo Start, Func<string, Uri?> ListeningAt);
 
 /// <summary>
-/// The published gateway (IrcStream.Api's apphost from the test's output) as its own process on 127.0.0.1 with a
-/// port of Kestrel's choosing, configured through environment variables, so a test can send it SIGTERM.
+/// A gateway as its own process on 127.0.0.1 with a port of Kestrel's choosing: by default IrcStream.Api's apphost from
+/// the caller's output directory, configured through environment variables (the tests: SIGTERM, SIGKILL, SIGSTOP, two
+/// nodes sharing a Redis); or any other launch of it (the load harness's measuring child, <see cref="GatewayLaunch"/>).
+/// Everything it prints is kept (<see cref="Output"/>) and handed to <see cref="LineReceived"/>.
 /// </summary>
 public sealed partial class GatewayProcess : IAsyncDisposable
 {
@@ -26,9 +33,27 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private GatewayProcess(Process process) => _process = process;
+    private readonly Func<string, Uri?> _listeningAt;
+
+    private GatewayProcess(Process process, Func<string, Uri?> listeningAt)
+    {
+        _process = process;
+        _listeningAt = listeningAt;
+    }
 
     public Uri BaseAddress => _listening.Task.Result;
+
+    public int ProcessId => _process.Id;
+
+    /// <summary>Each line the process prints (standard output or error), as it comes; subscribe before asking it anything.</summary>
+    public event Action<string>? LineReceived;
+
+    /// <summary>Writes a line to the process's standard input.</summary>
+    public async Task WriteLineAsync(string line, CancellationToken cancellationToken)
+    {
+        await _process.StandardInput.WriteLineAsync(line.AsMemory(), cancellationToken);
+        await _process.StandardInput.FlushAsync(cancellationToken);
+    }
 
     /// <summary>What the gateway printed so far (for failure messages).</summary>
     public string Output
@@ -39,20 +64,30 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    /// <summary>IrcStream.Api's apphost from this program's output directory, configured by <paramref name="environment"/>.</summary>
+    public static Task<GatewayProcess> StartAsync(IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken) =>
+        StartAsync(Api(environment), cancellationToken);
+
+    /// <summary>How <see cref="StartAsync(IReadOnlyDictionary{string, string}, CancellationToken)"/> runs the gateway.</summary>
+    public static GatewayLaunch Api(IReadOnlyDictionary<string, string> environment)
     {
-        var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "IrcStream.Api"))
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var info = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "IrcStream.Api")) { WorkingDirectory = AppContext.BaseDirectory };
         info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         info.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         foreach (var (name, value) in environment) info.Environment[name] = value;
+        return new GatewayLaunch(info, line => ListeningLine().Match(line) is { Success: true } match ? new Uri(match.Groups[1].Value) : null);
+    }
 
-        var gateway = new GatewayProcess(new Process { StartInfo = info, EnableRaisingEvents = true });
+    /// <summary>Starts the gateway; returns once it says where it listens, or fails with what it printed when it exits first or takes too long.</summary>
+    public static async Task<GatewayProcess> StartAsync(GatewayLaunch launch, CancellationToken cancellationToken)
+    {
+        var info = launch.Start;
+        info.UseShellExecute = false;
+        info.RedirectStandardInput = true;
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+
+        var gateway = new GatewayProcess(new Process { StartInfo = info, EnableRaisingEvents = true }, launch.ListeningAt);
         gateway._process.OutputDataReceived += (_, e) => gateway.Record(e.Data);
         gateway._process.ErrorDataReceived += (_, e) => gateway.Record(e.Data);
         gateway._process.Exited += (_, _) => _ = gateway.ReportExitBeforeListeningAsync();
@@ -145,7 +180,8 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     {
         if (line is null) return;
         lock (_output) _output.AppendLine(line);
-        if (ListeningLine().Match(line) is { Success: true } match) _listening.TrySetResult(new Uri(match.Groups[1].Value));
+        if (!_listening.Task.IsCompleted && _listeningAt(line) is { } address) _listening.TrySetResult(address);
+        LineReceived?.Invoke(line);
     }
 
     [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]

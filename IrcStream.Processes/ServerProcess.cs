@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Sockets;
 
-namespace IrcStream.Tests.Support;
+namespace IrcStream.Processes;
 
 /// <summary>What a line of a server's console output says about its start.</summary>
-internal enum StartupSignal
+public enum StartupSignal
 {
     None,
     Ready,
@@ -13,17 +13,17 @@ internal enum StartupSignal
 }
 
 /// <summary>How to run one IRC server binary and read its console.</summary>
-internal sealed record ServerLaunch(string Name, string FileName, IReadOnlyList<string> Arguments, Func<string, StartupSignal> Classify);
+public sealed record ServerLaunch(string Name, string FileName, IReadOnlyList<string> Arguments, Func<string, StartupSignal> Classify);
 
 /// <summary>The server could not bind its port (someone took it after <see cref="FreePort"/> picked it).</summary>
-internal sealed class ServerPortInUseException(string message) : Exception(message);
+public sealed class ServerPortInUseException(string message) : Exception(message);
 
 /// <summary>
 /// One running server process: started with its console read, killed by pid. Every live process is
 /// also killed on <see cref="AppDomain.ProcessExit"/>, and a small shell watchdog kills it if the test
 /// process dies without running that (SIGKILL, crash), so no server outlives the test run.
 /// </summary>
-internal sealed class ServerProcess : IAsyncDisposable
+public sealed class ServerProcess : IAsyncDisposable
 {
     private const int OutputTailLines = 60;
     // Generous: these servers start in milliseconds, but a loaded two-core machine may not run them for a while.

@@ -19,32 +19,6 @@ namespace IrcStream.Api.Cluster;
 /// </remarks>
 internal sealed class PendingLines(IConnectionMultiplexer redis, RedisKeys keys, ConnectionLeases leases, IOptions<IrcStreamOptions> options)
 {
-    // KEYS: lease, pending, written. ARGV: token, ttl ms, then number and line for each line.
-    private const string AddScript = """
-        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-        local written = tonumber(redis.call('GET', KEYS[3]) or '0')
-        for i = 3, #ARGV, 2 do
-          local n = tonumber(ARGV[i])
-          if n > written then redis.call('ZADD', KEYS[2], n, ARGV[i] .. ' ' .. ARGV[i + 1]) end
-        end
-        redis.call('PEXPIRE', KEYS[2], ARGV[2])
-        return 1
-        """;
-
-    // KEYS: pending, written. ARGV: the number written, ttl ms.
-    private const string WrittenScript = """
-        if tonumber(ARGV[1]) > tonumber(redis.call('GET', KEYS[2]) or '0') then redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2]) end
-        redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-        return 1
-        """;
-
-    // KEYS: pending, written. The lines above the mark, in order; both keys are deleted (the next owner numbers from 1).
-    private const string TakeScript = """
-        local written = redis.call('GET', KEYS[2]) or '0'
-        local lines = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. written, '+inf')
-        redis.call('DEL', KEYS[1], KEYS[2])
-        return lines
-        """;
 
     private readonly IDatabase _db = redis.GetDatabase();
 
@@ -64,17 +38,17 @@ internal sealed class PendingLines(IConnectionMultiplexer redis, RedisKeys keys,
             args[2 + i * 2] = first + i;
             args[3 + i * 2] = lines[i];
         }
-        await _db.ScriptEvaluateAsync(AddScript, [keys.Lease(connectionId), keys.PendingLines(connectionId), keys.LinesWritten(connectionId)], args).ConfigureAwait(false);
+        await _db.ScriptEvaluateAsync(RedisScripts.LinesAdd, [keys.Lease(connectionId), keys.PendingLines(connectionId), keys.LinesWritten(connectionId)], args).ConfigureAwait(false);
     }
 
     /// <summary>Lines up to <paramref name="number"/> reached the server (called on the writer loop: it does not wait).</summary>
     public void Written(string connectionId, long number) =>
-        _db.ScriptEvaluate(WrittenScript, [keys.PendingLines(connectionId), keys.LinesWritten(connectionId)], [number, _ttlMilliseconds], CommandFlags.FireAndForget);
+        _db.ScriptEvaluate(RedisScripts.LinesWritten, [keys.PendingLines(connectionId), keys.LinesWritten(connectionId)], [number, _ttlMilliseconds], CommandFlags.FireAndForget);
 
     /// <summary>The lines accepted and never written, in order, removing them (and the mark) from Redis.</summary>
     public async Task<IReadOnlyList<string>> TakeAsync(string connectionId)
     {
-        var result = await _db.ScriptEvaluateAsync(TakeScript, [keys.PendingLines(connectionId), keys.LinesWritten(connectionId)]).ConfigureAwait(false);
+        var result = await _db.ScriptEvaluateAsync(RedisScripts.LinesTake, [keys.PendingLines(connectionId), keys.LinesWritten(connectionId)]).ConfigureAwait(false);
         return ((RedisResult[])result!).Select(r => (string)r!).Select(member => member[(member.IndexOf(' ', StringComparison.Ordinal) + 1)..]).ToArray();
     }
 }

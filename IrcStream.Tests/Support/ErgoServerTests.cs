@@ -1,0 +1,179 @@
+using IrcStream.Domain.Connections;
+using IrcStream.Domain.Events;
+using IrcStream.Domain.Protocol;
+
+namespace IrcStream.Tests.Support;
+
+[Collection("Ergo")]
+public sealed class ErgoServerTests(ErgoFixture fixture)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    private readonly ErgoServer _server = fixture.Server;
+
+    [Fact]
+    public async Task OffersChathistoryEventPlaybackAccountRegistrationSaslAndMonitor()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string[] caps = ["draft/chathistory", "draft/event-playback", "batch", "server-time", "message-tags", "echo-message"];
+        await using var client = await RawIrcClient.ConnectAsync(_server.Host, _server.Port, RawIrcClient.UniqueNick("caps"), caps, ct);
+
+        client.EnabledCapabilities.Should().BeEquivalentTo(caps);
+        client.AvailableCapabilities.Keys.Should().Contain(["draft/account-registration", "sasl"]);
+        client.AvailableCapabilities["sasl"].Split(',').Should().Contain("PLAIN");
+        var isupport = client.Received.Where(m => m.Command == "005").SelectMany(m => m.Params).ToArray();
+        isupport.Should().Contain(p => p.StartsWith("MONITOR=", StringComparison.Ordinal));
+        client.Received.Should().Contain(m => m.Command == "004" && m.Params[1] == ErgoServer.ServerName);
+    }
+
+    [Fact]
+    public async Task ChathistoryBringsBackWhatAChannelSaidWithMsgids()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var channel = "#" + RawIrcClient.UniqueNick("hist");
+        await using var alice = await RawIrcClient.ConnectAsync(_server.Host, _server.Port, RawIrcClient.UniqueNick("alice"), ct);
+        await alice.SendAsync($"JOIN {channel}", ct);
+        await alice.WaitForAsync(m => m.Command == "JOIN", Timeout, ct);
+        for (var i = 1; i <= 3; i++) await alice.SendAsync($"PRIVMSG {channel} :line {i}", ct);
+        await using var bob = await RawIrcClient.ConnectAsync(
+            _server.Host, _server.Port, RawIrcClient.UniqueNick("bob"), ["draft/chathistory", "batch", "server-time", "message-tags"], ct);
+        await bob.SendAsync($"JOIN {channel}", ct);
+        await bob.WaitForAsync(m => m.Command == "366", Timeout, ct);
+
+        await bob.SendAsync($"CHATHISTORY LATEST {channel} * 10", ct);
+
+        await bob.WaitForAsync(m => m.Command == "BATCH" && m.Params[0].StartsWith('-'), Timeout, ct);
+        var lines = bob.Received.Where(m => m.Command == "PRIVMSG" && m.Tags.ContainsKey("batch")).ToArray();
+        lines.Where(m => IrcSource.Parse(m.Source!).Nick == alice.Nick).Select(m => m.Params[1]).Should().Equal("line 1", "line 2", "line 3");
+        lines.Should().OnlyContain(m => m.Tags.ContainsKey("msgid") && m.Tags.ContainsKey("time"));
+        lines.Where(m => IrcSource.Parse(m.Source!).Nick != alice.Nick).Should().OnlyContain(
+            m => IrcSource.Parse(m.Source!).Nick == "HistServ", "without draft/event-playback Ergo replays joins as HistServ PRIVMSGs");
+    }
+
+    [Fact]
+    public async Task WithEventPlaybackChathistoryReplaysJoinsAsJoins()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var channel = "#" + RawIrcClient.UniqueNick("play");
+        await using var alice = await RawIrcClient.ConnectAsync(_server.Host, _server.Port, RawIrcClient.UniqueNick("alice"), ct);
+        await alice.SendAsync($"JOIN {channel}", ct);
+        await alice.SendAsync($"PRIVMSG {channel} :hello", ct);
+        await using var bob = await RawIrcClient.ConnectAsync(_server.Host, _server.Port, RawIrcClient.UniqueNick("bob"),
+            ["draft/chathistory", "draft/event-playback", "batch", "server-time", "message-tags"], ct);
+        await bob.SendAsync($"JOIN {channel}", ct);
+        await bob.WaitForAsync(m => m.Command == "366", Timeout, ct);
+
+        await bob.SendAsync($"CHATHISTORY LATEST {channel} * 10", ct);
+
+        await bob.WaitForAsync(m => m.Command == "BATCH" && m.Params[0].StartsWith('-'), Timeout, ct);
+        var replayed = bob.Received.Where(m => m.Tags.ContainsKey("batch")).ToArray();
+        replayed.Select(m => m.Command).Should().StartWith(["JOIN", "PRIVMSG"]);
+        replayed.Should().NotContain(m => m.Source != null && IrcSource.Parse(m.Source).Nick == "HistServ");
+    }
+
+    [Fact]
+    public async Task WebircFromLoopbackIsBelievedAndAWrongPasswordIsRefused()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var viaGateway = await RawIrcClient.ConnectAsync(_server.Host, _server.Port, new RawIrcClientOptions
+        {
+            Nick = RawIrcClient.UniqueNick("web"),
+            LinesBeforeRegistration = [$"WEBIRC {_server.WebircPassword} ircstream somehost.example 192.0.2.10"],
+        }, ct);
+        await viaGateway.SendAsync($"WHOIS {viaGateway.Nick}", ct);
+        var whoisHost = await viaGateway.WaitForAsync(m => m.Command == "311", Timeout, ct);
+        whoisHost.Params[3].Should().BeOneOf("somehost.example", "192.0.2.10");
+
+        var wrong = () => RawIrcClient.ConnectAsync(_server.Host, _server.Port, new RawIrcClientOptions
+        {
+            Nick = RawIrcClient.UniqueNick("bad"),
+            LinesBeforeRegistration = ["WEBIRC not-the-password ircstream somehost.example 192.0.2.10"],
+        }, ct);
+        await wrong.Should().ThrowAsync<InvalidOperationException>();
+    }
+
+    [Fact]
+    public async Task TheOperatorMayKillAClient()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var oper = await RawIrcClient.ConnectAsync(_server.Host, _server.Port, RawIrcClient.UniqueNick("oper"), ct);
+        await using var victim = await RawIrcClient.ConnectAsync(_server.Host, _server.Port, RawIrcClient.UniqueNick("victim"), ct);
+
+        await oper.SendAsync($"OPER {ErgoServer.OperName} {_server.OperPassword}", ct);
+        await oper.WaitForAsync(m => m.Command == "381", Timeout, ct);
+        await oper.SendAsync($"KILL {victim.Nick} :test", ct);
+
+        await victim.Closed.WaitAsync(Timeout, ct);
+    }
+
+    [Fact]
+    public async Task RegisterCreatesAnAccountThatSaslPlainLogsInto()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var account = RawIrcClient.UniqueNick("acct");
+        await using (var registering = await RawIrcClient.ConnectAsync(
+            _server.Host, _server.Port, account, ["draft/account-registration", "labeled-response", "batch"], ct))
+        {
+            await registering.SendAsync($"REGISTER * * s3cret-{account}", ct);
+            var success = await registering.WaitForAsync(m => m.Command is "REGISTER" or "FAIL", Timeout, ct);
+            success.Command.Should().Be("REGISTER", string.Join(' ', success.Params));
+            success.Params[0].Should().Be("SUCCESS");
+            success.Params[1].Should().Be(account);
+        }
+
+        await using var connection = TestConnections.Create(_server.Host, _server.Port, RawIrcClient.UniqueNick("other"),
+            configure: o => o with { Sasl = new SaslCredentials(account, $"s3cret-{account}") });
+        connection.Start();
+        var loggedIn = await connection.Events.WaitForMessageAsync(m => m.Command is "900" or "904", "the SASL answer", Timeout, ct);
+        loggedIn.Message.Command.Should().Be("900");
+        loggedIn.Message.Params[2].Should().Be(account);
+    }
+
+    [Fact]
+    public async Task WithEmailVerificationRegisterMailsACodeThatVerifyAccepts()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var smtp = new SmtpSink();
+        await using var server = await ErgoServer.StartAsync(new ErgoServerOptions { SmtpPort = smtp.Port }, ct);
+        var account = RawIrcClient.UniqueNick("mail");
+        await using var client = await RawIrcClient.ConnectAsync(server.Host, server.Port, account, ["draft/account-registration"], ct);
+
+        await client.SendAsync($"REGISTER * {account}@example.test s3cret-{account}", ct);
+
+        var pending = await client.WaitForAsync(m => m.Command is "REGISTER" or "FAIL", Timeout, ct);
+        pending.Params.Take(2).Should().Equal("VERIFICATION_REQUIRED", account);
+        var mail = await smtp.NextAsync(Timeout, ct);
+        mail.Recipients.Should().Equal($"{account}@example.test");
+        var code = System.Text.RegularExpressions.Regex.Match(mail.Text, $@"VERIFY {account} (\S+)").Groups[1].Value;
+        code.Should().NotBeEmpty(mail.Text);
+        await client.SendAsync($"VERIFY {account} {code}", ct);
+        var verified = await client.WaitForAsync(m => m.Command is "VERIFY" or "FAIL", Timeout, ct);
+        verified.Params.Take(2).Should().Equal("SUCCESS", account);
+    }
+
+    [Fact]
+    public async Task RestartDropsClientsAndServesNewOnesOnTheSamePortAndDisposeCleansUp()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var server = await ErgoServer.StartAsync(cancellationToken: ct);
+        var (port, oldPid, directory) = (server.Port, server.ProcessId!.Value, server.Directory);
+        try
+        {
+            await using var before = await RawIrcClient.ConnectAsync(server.Host, server.Port, "before", ct);
+
+            await server.RestartAsync(ct);
+
+            await before.Closed.WaitAsync(Timeout, ct);
+            server.Port.Should().Be(port);
+            InspircdServerTests.IsRunning(oldPid).Should().BeFalse();
+            await using var after = await RawIrcClient.ConnectAsync(server.Host, server.Port, "after", ct);
+            after.Nick.Should().Be("after");
+        }
+        finally
+        {
+            var pid = server.ProcessId!.Value;
+            await server.DisposeAsync();
+            InspircdServerTests.IsRunning(pid).Should().BeFalse();
+            Directory.Exists(directory).Should().BeFalse();
+        }
+    }
+}
