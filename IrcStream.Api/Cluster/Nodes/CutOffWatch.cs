@@ -55,7 +55,7 @@ internal sealed class CutOffWatch(
                 continue;
             }
             othersReadySince ??= time.GetTimestamp();
-            if (outage < leases.Duration || time.GetElapsedTime(othersReadySince.Value) < RedisReach.ReFenceGrace) continue;
+            if (outage < leases.Duration || time.GetElapsedTime(othersReadySince.Value) < reach.ReFenceGrace) continue;
             var count = directory.LetGoAll();
             if (count > 0) ClusterLog.CutOffAlone(logger, node.Id, outage.TotalSeconds, count);
         }

@@ -1,3 +1,6 @@
+using IrcStream.Api.Configuration;
+using Microsoft.Extensions.Options;
+
 namespace IrcStream.Api.Cluster;
 
 /// <summary>
@@ -7,16 +10,17 @@ namespace IrcStream.Api.Cluster;
 /// connection over (<see cref="MayTakeOver"/>), and a node that has been without Redis for a lease while other nodes
 /// reach it knows it is cut off alone (<see cref="OutageFor"/>, <see cref="CutOffWatch"/>).
 /// </summary>
-internal sealed class RedisReach(TimeProvider time)
+internal sealed class RedisReach(IOptions<IrcStreamOptions> options, TimeProvider time)
 {
     /// <summary>A beat answered later than this counts as an outage: the leases last only a few beats.</summary>
     public static readonly TimeSpan SlowBeat = TimeSpan.FromSeconds(1.5);
 
     /// <summary>
-    /// How long after its own outage ended a node waits before taking connections over: every owner that lost Redis at
-    /// the same time renews (and takes back) its leases at its next beat, a second apart, well within it.
+    /// How long after its own outage ended a node waits before taking connections over (a lease, <c>LeaseTimeout</c>):
+    /// every owner that lost Redis at the same time renews (and takes back) its leases at its next beat, a second apart,
+    /// well within it, even where its client found a failed-over primary a few seconds later than this node's did.
     /// </summary>
-    public static readonly TimeSpan ReFenceGrace = TimeSpan.FromSeconds(3);
+    public TimeSpan ReFenceGrace { get; } = options.Value.Redis.LeaseTimeout;
 
     private readonly Lock _gate = new();
     private long? _unansweredSince;

@@ -106,7 +106,7 @@ internal static class FaultRun
             foreach (var session in sessions) logs[session] = await session.ReadLogAsync(cluster, cancellationToken);
             var figures = windows.Select(w => Count(w, sessions, received, writer.Nick, logs, answers, said)).ToList();
             // What the nodes logged, for the figures that are not what they should be.
-            await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), "ircstream-faults-nodes.txt"), cluster.Output(), cancellationToken);
+            await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), $"ircstream-faults-nodes-{faults[0].Name.Replace(' ', '-')}.txt"), cluster.Output(), cancellationToken);
             var report = new StringBuilder()
                 .AppendLine(CultureInfo.InvariantCulture, $"faults: 2 nodes, {sessionCount} sessions, LeaseTimeout {leaseTimeout.TotalSeconds:0.#} s, {writer.Rounds} lines into every channel, {clock.Elapsed.TotalSeconds:0} s")
                 .AppendJoin(Environment.NewLine, figures)
