@@ -26,7 +26,6 @@ internal sealed class CutOffWatch(
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan AddressesEvery = TimeSpan.FromSeconds(5);
 
     private readonly HttpClient _http = new(new SocketsHttpHandler { UseCookies = false, ConnectTimeout = AskTimeout }) { Timeout = AskTimeout };
     private readonly ConcurrentDictionary<string, string> _peers = new(StringComparer.Ordinal);
@@ -34,7 +33,6 @@ internal sealed class CutOffWatch(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval, time);
-        long? addressesRead = null;
         long? othersReadySince = null;
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
@@ -42,11 +40,7 @@ internal sealed class CutOffWatch(
             if (outage < Interval)
             {
                 othersReadySince = null;
-                if (addressesRead is null || time.GetElapsedTime(addressesRead.Value) >= AddressesEvery)
-                {
-                    addressesRead = time.GetTimestamp();
-                    await ReadAddressesAsync().ConfigureAwait(false);
-                }
+                await ReadAddressesAsync().ConfigureAwait(false);
                 continue;
             }
             if (!await AnyOtherReadyAsync(stoppingToken).ConfigureAwait(false))

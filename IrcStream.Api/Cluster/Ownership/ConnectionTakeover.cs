@@ -191,7 +191,10 @@ internal sealed class ConnectionTakeover(
                 await leases.ReleaseAsync(id).ConfigureAwait(false);
                 return;
             }
-            log.Append(new StatusEvent(IrcStatus.Reconnecting, $"The gateway node changed ({why}); connecting again from node {node.Id}.", time.GetUtcNow()));
+            // A node that stopped renewing (crashed, froze, cut off from Redis) may have read lines it never stored: say
+            // exactly from where, since the log's seqs go on without a hole for them.
+            var unstored = reason == Crash ? $" Whatever node {previous} received after event {lastSeq} and had not stored yet is not in this log." : "";
+            log.Append(new StatusEvent(IrcStatus.Reconnecting, $"The gateway node changed ({why}); connecting again from node {node.Id}.{unstored}", time.GetUtcNow()));
             await ReportNotSentAsync(id, previous, log);
             connection.Start();
             metrics.TakenOver(reason);
