@@ -39,11 +39,8 @@ public sealed class RedisEventLogTests(RedisFixture fixture)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.Server.Configuration);
-        var keys = new RedisKeys(RedisFixture.UniquePrefix("log"));
+        var (keys, store, log) = await LogUnderLeaseAsync(redis);
         var db = redis.GetDatabase();
-        await db.StringSetAsync(keys.Lease("c1"), Token, TimeSpan.FromMinutes(1));
-        var store = new RedisEventStore(redis, keys, capacity: 100, TimeProvider.System, new ClusterMetrics(TestMeters.NewFactory()));
-        var log = new RedisEventLog("c1", store, new EventLogLimits { MaxEvents = store.Capacity }, () => Token, TimeProvider.System);
         log.Append(Status(1));
 
         // Another node takes the connection over: the lease now holds its token.
@@ -64,11 +61,8 @@ public sealed class RedisEventLogTests(RedisFixture fixture)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.Server.Configuration);
-        var keys = new RedisKeys(RedisFixture.UniquePrefix("log"));
+        var (keys, store, log) = await LogUnderLeaseAsync(redis);
         var db = redis.GetDatabase();
-        await db.StringSetAsync(keys.Lease("c1"), Token, TimeSpan.FromMinutes(1));
-        var store = new RedisEventStore(redis, keys, capacity: 100, TimeProvider.System, new ClusterMetrics(TestMeters.NewFactory()));
-        var log = new RedisEventLog("c1", store, new EventLogLimits { MaxEvents = store.Capacity }, () => Token, TimeProvider.System);
         for (var i = 1; i <= 3; i++) log.Append(Status(i));
         await WaitUntilShippedAsync(log, 3, ct);
 
@@ -91,11 +85,8 @@ public sealed class RedisEventLogTests(RedisFixture fixture)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.Server.Configuration);
-        var keys = new RedisKeys(RedisFixture.UniquePrefix("log"));
+        var (keys, store, log) = await LogUnderLeaseAsync(redis);
         var db = redis.GetDatabase();
-        await db.StringSetAsync(keys.Lease("c1"), Token, TimeSpan.FromMinutes(1));
-        var store = new RedisEventStore(redis, keys, capacity: 100, TimeProvider.System, new ClusterMetrics(TestMeters.NewFactory()));
-        var log = new RedisEventLog("c1", store, new EventLogLimits { MaxEvents = store.Capacity }, () => Token, TimeProvider.System);
         var appended = Enumerable.Range(1, 5).Select(i => log.Append(Status(i))).ToList();
         await WaitUntilShippedAsync(log, 5, ct);
 
@@ -109,6 +100,15 @@ public sealed class RedisEventLogTests(RedisFixture fixture)
         read.Events.Select(e => e.Seq).Should().Equal(1, 2, 3, 4, 5, 6);
         read.Events.Select(e => e.Json.ToArray()).Should().BeEquivalentTo(appended.Select(e => e.Json.ToArray()), o => o.WithStrictOrdering(), "the same events under the same seqs");
         read.Completed.Should().BeTrue();
+    }
+
+    /// <summary>The log of connection c1 under <see cref="Token"/> (held on the lease), in a key space of its own.</summary>
+    private static async Task<(RedisKeys Keys, RedisEventStore Store, RedisEventLog Log)> LogUnderLeaseAsync(ConnectionMultiplexer redis)
+    {
+        var keys = new RedisKeys(RedisFixture.UniquePrefix("log"));
+        await redis.GetDatabase().StringSetAsync(keys.Lease("c1"), Token, TimeSpan.FromMinutes(1));
+        var store = new RedisEventStore(redis, keys, capacity: 100, TimeProvider.System, new ClusterMetrics(TestMeters.NewFactory()));
+        return (keys, store, new RedisEventLog("c1", store, new EventLogLimits { MaxEvents = store.Capacity }, () => Token, TimeProvider.System));
     }
 
     private static async Task WaitUntilShippedAsync(RedisEventLog log, long seq, CancellationToken ct)

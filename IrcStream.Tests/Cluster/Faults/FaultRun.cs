@@ -53,10 +53,10 @@ internal static class FaultRun
     private const string SayPrefix = "say ";
 
     public static async Task<(IReadOnlyList<FaultFigures> Figures, string Report)> RunAsync(
-        InspircdServer irc, string redisConfiguration, TimeSpan leaseTimeout, int sessionCount, IReadOnlyList<Fault> faults, CancellationToken cancellationToken)
+        InspircdServer irc, string redisConfiguration, int sessionCount, IReadOnlyList<Fault> faults, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        await using var cluster = await FaultCluster.StartAsync(redisConfiguration, irc.Port, leaseTimeout, cancellationToken);
+        await using var cluster = await ChaosCluster.StartAsync(2, irc.Port, cancellationToken, redisConfiguration);
         var channels = Enumerable.Range(0, sessionCount).Select(i => $"#fault{i:D2}-{RawIrcClient.UniqueNick("")}").ToArray();
         await using var writer = await ChaosWriter.JoinAsync(irc, channels, cancellationToken);
         var sessions = new List<ChaosSession>();
@@ -108,7 +108,7 @@ internal static class FaultRun
             // What the nodes logged, for the figures that are not what they should be.
             await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), $"ircstream-faults-nodes-{faults[0].Name.Replace(' ', '-')}.txt"), cluster.Output(), cancellationToken);
             var report = new StringBuilder()
-                .AppendLine(CultureInfo.InvariantCulture, $"faults: 2 nodes, {sessionCount} sessions, LeaseTimeout {leaseTimeout.TotalSeconds:0.#} s, {writer.Rounds} lines into every channel, {clock.Elapsed.TotalSeconds:0} s")
+                .AppendLine(CultureInfo.InvariantCulture, $"faults: 2 nodes, {sessionCount} sessions, LeaseTimeout {ChaosCluster.LeaseTimeout.TotalSeconds:0.#} s, {writer.Rounds} lines into every channel, {clock.Elapsed.TotalSeconds:0} s")
                 .AppendJoin(Environment.NewLine, figures)
                 .ToString();
             return (figures, report);
