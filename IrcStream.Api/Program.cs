@@ -1,3 +1,4 @@
+using IrcStream.Api.Admin;
 using IrcStream.Api.Cluster;
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Connections;
@@ -20,6 +21,7 @@ builder.Services.AddIrcConnections();
 builder.Services.AddStreaming();
 builder.Services.AddGatewayMetrics();
 builder.Services.AddGatewayHealth();
+builder.Services.AddAdmin(builder.Configuration);
 
 var app = builder.Build();
 
@@ -33,6 +35,7 @@ app.MapHealth();
 app.MapConnectionsApi();
 app.MapStreamingApi();
 app.MapGatewayMetrics();
+app.MapAdmin();
 
 app.Run();
 

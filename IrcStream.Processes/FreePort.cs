@@ -9,7 +9,7 @@ namespace IrcStream.Processes;
 /// <remarks>
 /// The port is only free at the moment it is read: the listener is stopped before the caller binds it,
 /// so another process (or another test starting a server) can take it in between. Callers that start a
-/// server on it must detect "address in use" and retry with a new port; <see cref="ServerHost"/> does.
+/// server on it must detect "address in use" and retry with a new port; <see cref="IrcServerHost"/> does.
 /// </remarks>
 public static class FreePort
 {

@@ -13,7 +13,9 @@ public enum StartupSignal
 }
 
 /// <summary>How to run one IRC server binary and read its console.</summary>
-public sealed record ServerLaunch(string Name, string FileName, IReadOnlyList<string> Arguments, Func<string, StartupSignal> Classify);
+/// <param name="SaysNothing">The server writes nothing to its console when it is ready (ircd-hybrid): it is ready once its port accepts.</param>
+public sealed record ServerLaunch(
+    string Name, string FileName, IReadOnlyList<string> Arguments, Func<string, StartupSignal> Classify, bool SaysNothing = false);
 
 /// <summary>The server could not bind its port (someone took it after <see cref="FreePort"/> picked it).</summary>
 public sealed class ServerPortInUseException(string message) : Exception(message);
@@ -91,6 +93,7 @@ public sealed class ServerProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var server = new ServerProcess(process, StartWatchdog(process.Id), output);
+        if (launch.SaysNothing) signal.TrySetResult(StartupSignal.Ready);
         var (pid, saidReady) = (process.Id, false);
 
         try

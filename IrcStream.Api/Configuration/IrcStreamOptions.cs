@@ -50,8 +50,14 @@ public sealed class IrcStreamOptions
     /// <summary>Open event streams plus waiting polls one client address may have; 429 beyond.</summary>
     public int MaxStreamsPerAddress { get; set; } = 256;
 
+    /// <summary>How many leading bits of an IPv6 client's address name the client for per-address limits and bans (one person holds a whole /64).</summary>
+    public int Ipv6PrefixLength { get; set; } = 64;
+
     public FloodOptions Flood { get; set; } = new();
     public WebircOptions Webirc { get; set; } = new();
+
+    /// <summary>Templates for the user name and real name sent to IRC (<see cref="IdentOptions"/>); unset sends the user's own.</summary>
+    public IdentOptions Ident { get; set; } = new();
 
     /// <summary>Reverse proxies (IP addresses) whose X-Forwarded-For/-Proto/-Host the gateway believes.</summary>
     public List<string> TrustedProxies { get; set; } = [];
@@ -64,6 +70,8 @@ public sealed class IrcStreamOptions
     public MetricsOptions Metrics { get; set; } = new();
 
     public RedisOptions Redis { get; set; } = new();
+
+    public Admin.AdminOptions Admin { get; set; } = new();
 }
 
 public sealed class FloodOptions

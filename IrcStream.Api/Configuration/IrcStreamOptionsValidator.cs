@@ -35,6 +35,7 @@ internal sealed class IrcStreamOptionsValidator : IValidateOptions<IrcStreamOpti
         Whole(failures, "MaxStreamsPerConnection", options.MaxStreamsPerConnection, 1, 100_000);
         Whole(failures, "MaxStreamsPerSession", options.MaxStreamsPerSession, 1, 1_000_000);
         Whole(failures, "MaxStreamsPerAddress", options.MaxStreamsPerAddress, 1, 10_000_000);
+        Whole(failures, "Ipv6PrefixLength", options.Ipv6PrefixLength, 16, 128);
         Whole(failures, "ConnectionRateLimit:PermitLimit", options.ConnectionRateLimit.PermitLimit, 1, 1_000_000);
 
         Duration(failures, "KeepAliveInterval", options.KeepAliveInterval, TimeSpan.FromMilliseconds(1), TimeSpan.FromHours(1));
@@ -65,6 +66,7 @@ internal sealed class IrcStreamOptionsValidator : IValidateOptions<IrcStreamOpti
         }
 
         RedisSettings(failures, options.Redis);
+        GuardOptionsValidator.Check(failures, options);
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

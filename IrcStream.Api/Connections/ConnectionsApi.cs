@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Net;
 using System.Security.Cryptography;
+using IrcStream.Api.Admin;
 using IrcStream.Api.Cluster;
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Diagnostics;
@@ -26,7 +27,7 @@ public static class ConnectionsApi
             .WithSameOriginCheck()
             .WithSession();
 
-        group.MapPost("/", Create).RequireRateLimiting(ConnectionRateLimit.PolicyName);
+        group.MapPost("/", Create).RequireRateLimiting(ConnectionRateLimit.PolicyName).WithAdminChecks();
         group.MapGet("/", List);
         group.MapGet("/{id}", Get);
         group.MapDelete("/{id}", Delete).WithOwnerForwarding();
@@ -82,7 +83,8 @@ public static class ConnectionsApi
             Password = request.Password,
             Sasl = request.Sasl is { } sasl ? new SaslCredentials(sasl.Account!, sasl.Password!) : null,
             Channels = request.Channels?.OfType<string>().ToArray() ?? [],
-            Webirc = Webirc(options.Value.Webirc, ClientAddress.Of(http)),
+            Webirc = ClientIdentity.Webirc(options.Value.Webirc, http),
+            UserTemplate = ClientIdentity.Template(options.Value.Ident, ClientAddress.Of(http)),
             IsAddressAllowed = decision.IsAddressAllowed,
             WriteFence = directory.WriteFence(connectionId),
             UserLinesWritten = directory.LinesWritten(connectionId),
@@ -227,15 +229,4 @@ public static class ConnectionsApi
         title: "Too many connections",
         detail: $"A session may hold at most {max} IRC connections. Close one (DELETE /api/connections/{{id}}) before opening another.",
         statusCode: StatusCodes.Status429TooManyRequests);
-
-    /// <summary>WEBIRC only when a password is configured; the host is the address itself (the gateway does no reverse DNS).</summary>
-    private static WebircIdentity? Webirc(WebircOptions webirc, IPAddress? client)
-    {
-        if (string.IsNullOrEmpty(webirc.Password) || client is null) return null;
-        return WebircFor(webirc, IrcParameters.Address(client.ToString()));
-    }
-
-    /// <summary>WEBIRC for a browser's address as a line carries it (a connection taken over keeps its creator's address).</summary>
-    internal static WebircIdentity? WebircFor(WebircOptions webirc, string? address) =>
-        string.IsNullOrEmpty(webirc.Password) || string.IsNullOrEmpty(address) ? null : new WebircIdentity(webirc.Password, webirc.Gateway, address, address);
 }

@@ -29,9 +29,19 @@ public static class SessionsSetup
             var http = context.HttpContext;
             var store = http.RequestServices.GetRequiredService<ISessionStore>();
             // A request another node forwarded belongs to a session that exists; if it has just expired, none is made for it.
-            var resolution = await store.ResolveAsync(SessionCookie.Read(http), ClientAddress.KeyOf(http), mayCreate: !OwnerForwarding.IsForwarded(http), http.RequestAborted);
+            var mayCreate = !OwnerForwarding.IsForwarded(http);
+            var cookie = SessionCookie.Read(http);
+            var address = ClientAddress.KeyOf(http);
+            var gate = http.RequestServices.GetService<INewSessionGate>();
+            var resolution = await store.ResolveAsync(cookie, address, mayCreate: mayCreate && gate is null, http.RequestAborted);
+            if (gate is not null && mayCreate && resolution.Refusal == SessionRefusal.NotFound)
+            {
+                // Asked only when a new session is needed, not on every request of an existing one.
+                if (await gate.RefuseAsync(http) is { } refused) return refused;
+                resolution = await store.ResolveAsync(cookie, address, mayCreate: true, http.RequestAborted);
+            }
             if (!resolution.Succeeded) return Refusal(resolution.Refusal, http);
-            if (resolution.NewCookie is { } cookie) SessionCookie.Set(http, cookie);
+            if (resolution.NewCookie is { } newCookie) SessionCookie.Set(http, newCookie);
             http.Features.Set(resolution.Session);
             return await next(context);
         });

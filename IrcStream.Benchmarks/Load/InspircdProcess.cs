@@ -9,15 +9,15 @@ namespace IrcStream.Benchmarks.Load;
 /// </summary>
 public sealed class InspircdProcess : IAsyncDisposable
 {
-    private readonly ServerHost _host;
+    private readonly IrcServerHost _host;
 
-    private InspircdProcess(ServerHost host) => _host = host;
+    private InspircdProcess(IrcServerHost host) => _host = host;
 
     /// <summary>The <c>host:port</c> a gateway connection request names.</summary>
     public string Server => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{_host.Port}");
 
     public static async Task<InspircdProcess> StartAsync(CancellationToken cancellationToken) =>
-        new(await ServerHost.StartAsync("load-inspircd", (directory, port) =>
+        new(await IrcServerHost.StartAsync("load-inspircd", (directory, port) =>
         {
             var config = Path.Combine(directory, "inspircd.conf");
             File.WriteAllText(config, InspircdConfig.For(directory, port, "irc.load.test", "IrcStreamLoad", "IrcStream load harness"));

@@ -5,9 +5,9 @@ namespace IrcStream.Benchmarks.Load;
 /// <summary>A redis-server (the Debian package) for the Redis-mode scenarios: a free loopback port, no persistence; killed on dispose.</summary>
 public sealed class RedisProcess : IAsyncDisposable
 {
-    private readonly ServerHost _host;
+    private readonly IrcServerHost _host;
 
-    private RedisProcess(ServerHost host) => _host = host;
+    private RedisProcess(IrcServerHost host) => _host = host;
 
     public int Port => _host.Port;
 
@@ -15,7 +15,7 @@ public sealed class RedisProcess : IAsyncDisposable
     public string Configuration => string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{Port}");
 
     public static async Task<RedisProcess> StartAsync(CancellationToken cancellationToken) =>
-        new(await ServerHost.StartAsync("load-redis", (directory, port) => ServerLaunches.Redis(directory, port), cancellationToken));
+        new(await IrcServerHost.StartAsync("load-redis", (directory, port) => ServerLaunches.Redis(directory, port), cancellationToken));
 
     public ValueTask DisposeAsync() => _host.DisposeAsync();
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using IrcStream.Domain.Connections;
 using IrcStream.Domain.Events;
 using IrcStream.Domain.Protocol;
 
@@ -32,14 +33,22 @@ public sealed partial class IrcClient
     private void StartRegistration(DateTimeOffset now, IrcClientOutput output)
     {
         var nick = _options.Nick!;
-        if (_options.Webirc is { } webirc)
-            Send($"WEBIRC {webirc.Password} {webirc.Gateway} {webirc.ClientHost} {webirc.ClientAddress}", now, output);
+        if (_options.Webirc is { } webirc) Send(WebircLine(webirc), now, output);
         if (!string.IsNullOrEmpty(_options.Password)) Send(new IrcMessage(null, null, "PASS", [_options.Password]).ToString(), now, output);
         Send("CAP LS 302", now, output);
         Send($"NICK {nick}", now, output);
         var user = string.IsNullOrWhiteSpace(_options.Username) ? nick : _options.Username;
         var realname = string.IsNullOrWhiteSpace(_options.Realname) ? nick : _options.Realname;
+        if (_options.UserTemplate is { } template)
+            (user, realname) = (template.ApplyUsername(user, realname, nick), template.ApplyRealname(user, realname, nick));
         Send(new IrcMessage(null, null, "USER", [user, "0", "*", realname]).ToString(), now, output);
+    }
+
+    /// <summary><c>WEBIRC password gateway hostname ip</c>, and the IRCv3 options as a last parameter when there are any.</summary>
+    private static string WebircLine(WebircIdentity webirc)
+    {
+        string[] parameters = [webirc.Password, webirc.Gateway, webirc.ClientHost, webirc.ClientAddress];
+        return new IrcMessage(null, null, "WEBIRC", webirc.Flags is { Length: > 0 } flags ? [.. parameters, flags] : parameters).ToString();
     }
 
     /// <summary>Reacts to a line received before the welcome.</summary>

@@ -140,7 +140,7 @@ public sealed class IrcConnection : IIrcConnection
         // Numbered in queue order: one request's lines take consecutive numbers, and the writer reports the highest written.
         lock (_numbering)
         {
-            for (var i = 0; i < lines.Count; i++) outgoing[i] = new OutgoingLine(lines[i], FromUser: true, IrcMessage.Parse(lines[i]), _userLines + i + 1);
+            for (var i = 0; i < lines.Count; i++) outgoing[i] = UserLine(lines[i], _userLines + i + 1);
             queued = socket.Outgoing.TryEnqueueUser(outgoing);
             if (queued) _userLines += lines.Count;
             last = _userLines;
@@ -153,6 +153,18 @@ public sealed class IrcConnection : IIrcConnection
                 Reason: $"The outgoing queue has no room for {lines.Count} more lines (it holds at most {Settings.SendQueueCapacity} waiting for flood control); send them again in a few seconds.");
         }
         return SendResult.Ok(lines.Count) with { LastNumber = last };
+    }
+
+    /// <summary>A user's line as it goes out: a USER line gets the operator's templates (<see cref="IrcConnectionOptions.UserTemplate"/>).</summary>
+    private OutgoingLine UserLine(string line, long number)
+    {
+        var message = IrcMessage.Parse(line);
+        if (Options.UserTemplate is { } template && message.Command == "USER")
+        {
+            message = template.Rewrite(message, _client.State.Nick);
+            line = message.ToString();
+        }
+        return new OutgoingLine(line, FromUser: true, message, number);
     }
 
     /// <summary>Closes once; a second call (or <see cref="DisposeAsync"/>) waits for the first to finish.</summary>

@@ -68,6 +68,10 @@ public sealed class ConfigurationTests
     [InlineData("IrcStream:TrustedNetworks:0", "10.0.0.0/99")]
     [InlineData("IrcStream:Webirc:Gateway", "my gateway")]
     [InlineData("IrcStream:KeepAliveInterval", "soon")]
+    [InlineData("IrcStream:Ident:Username", "{hexIP}")]
+    [InlineData("IrcStream:Ident:Username", "web {hexip}")]
+    [InlineData("IrcStream:Ident:Username", "")]
+    [InlineData("IrcStream:Ident:Realname", "{name}")]
     [InlineData("IrcStream:Redis:NodeUrl", "gateway-1:8080")]
     [InlineData("IrcStream:Redis:NodeUrl", "http://gateway-1:8080/api")]
     [InlineData("IrcStream:Redis:ForwardTimeout", "00:05:00")]
@@ -160,7 +164,8 @@ public sealed class ConfigurationTests
         var browser = host.NewBrowser();
         browser.Http.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.7");
         var id = await browser.ConnectAsync();
-        host.Fakes![id].Options.Webirc.Should().Be(new WebircIdentity("hunter2", "ircstream", "203.0.113.7", "203.0.113.7"));
+        // The proxy named no port for the browser and the request came as http to the proxy's Host (ClientIdentityTests has the options).
+        host.Fakes![id].Options.Webirc.Should().Be(new WebircIdentity("hunter2", "ircstream", "203.0.113.7", "203.0.113.7", LocalPort: host.BaseAddress.Port));
     }
 
     [Fact]

@@ -35,6 +35,14 @@ public sealed class IrcClientTests
         [
             "!! CONNECTED", ">> WEBIRC hunter2 ircstream browser.example 192.0.2.7", ">> PASS :server pass", ">> CAP LS 302", ">> NICK me", ">> USER me 0 * me",
         ]),
+        ["WEBIRC carries its IRCv3 options last"] = (Options("me") with { Webirc = new WebircIdentity("hunter2", "ircstream", "192.0.2.7", "192.0.2.7", Secure: true, RemotePort: 51234, LocalPort: 443) },
+        [
+            "!! CONNECTED", ">> WEBIRC hunter2 ircstream 192.0.2.7 192.0.2.7 :secure remote-port=51234 local-port=443", ">> CAP LS 302", ">> NICK me", ">> USER me 0 * me",
+        ]),
+        ["USER follows the operator's templates with the user's own choice in them"] = (Options("me") with { Username = "al", Realname = "Alice {nick}", UserTemplate = new UserTemplate("c0000207", "{realname} [{nick}] {username}") },
+        [
+            "!! CONNECTED", ">> CAP LS 302", ">> NICK me", ">> USER c0000207 0 * :Alice {nick} [me] al",
+        ]),
         ["a bad setting is refused with an error, not sent"] = (Options("me") with { Password = "a\rb" },
         [
             "!! CONNECTED", "!! ERROR The gateway did not send a line built from the connection's settings", ">> CAP LS 302", ">> NICK me", ">> USER me 0 * me",

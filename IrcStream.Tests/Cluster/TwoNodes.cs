@@ -32,7 +32,8 @@ public sealed class TwoNodes : IAsyncDisposable
     public Browser OnB { get; }
 
     /// <param name="relayForA">Node A reaches Redis through a <see cref="TcpRelay"/> the test can cut (<see cref="Relay"/>).</param>
-    public static async Task<TwoNodes> StartAsync(string name, int ircPort, string idleTimeout = "00:10:00", string? leaseTimeout = null, bool relayForA = false)
+    public static async Task<TwoNodes> StartAsync(string name, int ircPort, string idleTimeout = "00:10:00", string? leaseTimeout = null,
+        IReadOnlyDictionary<string, string>? settings = null, bool relayForA = false)
     {
         var redis = await RedisServer.StartAsync(Token);
         var relay = relayForA ? new TcpRelay(redis.Port) : null;
@@ -40,8 +41,8 @@ public sealed class TwoNodes : IAsyncDisposable
         try
         {
             var prefix = RedisFixture.UniquePrefix(name);
-            a = await StartNodeAsync(relay is null ? redis.Configuration : $"127.0.0.1:{relay.Port}", prefix, ircPort, idleTimeout, leaseTimeout);
-            var b = await StartNodeAsync(redis.Configuration, prefix, ircPort, idleTimeout, leaseTimeout);
+            a = await StartNodeAsync(relay is null ? redis.Configuration : $"127.0.0.1:{relay.Port}", prefix, ircPort, idleTimeout, leaseTimeout, settings);
+            var b = await StartNodeAsync(redis.Configuration, prefix, ircPort, idleTimeout, leaseTimeout, settings);
             return new TwoNodes(redis, prefix, a, b, relay);
         }
         catch
@@ -64,7 +65,8 @@ public sealed class TwoNodes : IAsyncDisposable
         await Redis.DisposeAsync();
     }
 
-    private static Task<GatewayProcess> StartNodeAsync(string redis, string prefix, int ircPort, string idleTimeout, string? leaseTimeout)
+    private static Task<GatewayProcess> StartNodeAsync(string redis, string prefix, int ircPort, string idleTimeout, string? leaseTimeout,
+        IReadOnlyDictionary<string, string>? settings)
     {
         var environment = new Dictionary<string, string>
         {
@@ -77,6 +79,7 @@ public sealed class TwoNodes : IAsyncDisposable
         };
         // A short lease (the shortest allowed is 3 s) makes takeover tests quick.
         if (leaseTimeout is not null) environment["IrcStream__Redis__LeaseTimeout"] = leaseTimeout;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) environment[key] = value;
         return GatewayProcess.StartAsync(environment, Token);
     }
 }

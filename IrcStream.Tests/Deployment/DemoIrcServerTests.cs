@@ -53,8 +53,8 @@ public sealed partial class DemoIrcServerTests
         await connect.Should().ThrowAsync<InvalidOperationException>().WithMessage("*refused: ERROR*");
     }
 
-    private static async Task<ServerHost> StartDemoServerAsync(CancellationToken ct) =>
-        await ServerHost.StartAsync("inspircd-demo", (directory, port) =>
+    private static async Task<IrcServerHost> StartDemoServerAsync(CancellationToken ct) =>
+        await IrcServerHost.StartAsync("inspircd-demo", (directory, port) =>
         {
             var configPath = Path.Combine(directory, "inspircd.conf");
             File.WriteAllText(configPath, OnLoopbackPort(File.ReadAllText(ComposeDemo.IrcConfigPath), port, directory));

@@ -23,9 +23,9 @@ public sealed class ErgoServer : IAsyncDisposable
 
     private static readonly Lazy<string?> Binary = new(FindBinary);
 
-    private readonly ServerHost _host;
+    private readonly IrcServerHost _host;
 
-    private ErgoServer(ServerHost host, string webircPassword, string operPassword)
+    private ErgoServer(IrcServerHost host, string webircPassword, string operPassword)
     {
         _host = host;
         WebircPassword = webircPassword;
@@ -64,7 +64,7 @@ public sealed class ErgoServer : IAsyncDisposable
         var operPassword = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
         var hashes = (Webirc: await HashAsync(binary, webircPassword, cancellationToken).ConfigureAwait(false),
             Oper: await HashAsync(binary, operPassword, cancellationToken).ConfigureAwait(false));
-        var host = await ServerHost.StartAsync("ergo", (directory, port) => Prepare(binary, directory, port, hashes, options ?? new()), cancellationToken)
+        var host = await IrcServerHost.StartAsync("ergo", (directory, port) => Prepare(binary, directory, port, hashes, options ?? new()), cancellationToken)
             .ConfigureAwait(false);
         return new ErgoServer(host, webircPassword, operPassword);
     }

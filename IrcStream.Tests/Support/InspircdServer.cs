@@ -21,15 +21,18 @@ public sealed class InspircdServer : IAsyncDisposable
     private static readonly string[] Modules =
     [
         "cap", "ircv3", "ircv3_servertime", "ircv3_echomessage", "ircv3_ctctags", "ircv3_msgid", "ircv3_batch",
-        "ircv3_accounttag", "cgiirc", "monitor",
+        "ircv3_accounttag", "cgiirc", "monitor", "check",
     ];
 
-    private readonly ServerHost _host;
+    /// <summary>The name of the <c>&lt;oper&gt;</c> block: an operator with every privilege (WHOIS and CHECK show what the server knows of a user).</summary>
+    public const string OperName = "ircstream";
 
-    private InspircdServer(ServerHost host, string webircPassword)
+    private readonly IrcServerHost _host;
+
+    private InspircdServer(IrcServerHost host, string password)
     {
         _host = host;
-        WebircPassword = webircPassword;
+        WebircPassword = password;
     }
 
     public string Host => "127.0.0.1";
@@ -38,6 +41,9 @@ public sealed class InspircdServer : IAsyncDisposable
 
     /// <summary>The password of the <c>&lt;cgihost type="webirc"&gt;</c> block (any gateway host may use it).</summary>
     public string WebircPassword { get; }
+
+    /// <summary>The password of the <see cref="OperName"/> oper block (the same random value as <see cref="WebircPassword"/>).</summary>
+    public string OperPassword => WebircPassword;
 
     /// <summary>The temp dir holding inspircd.conf, the pid file and ircd.log.</summary>
     public string Directory => _host.Directory;
@@ -52,7 +58,7 @@ public sealed class InspircdServer : IAsyncDisposable
     public static async Task<InspircdServer> StartAsync(CancellationToken cancellationToken = default)
     {
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
-        var host = await ServerHost.StartAsync("inspircd", (directory, port) => Prepare(directory, port, password), cancellationToken)
+        var host = await IrcServerHost.StartAsync("inspircd", (directory, port) => Prepare(directory, port, password), cancellationToken)
             .ConfigureAwait(false);
         return new InspircdServer(host, password);
     }
@@ -80,6 +86,9 @@ public sealed class InspircdServer : IAsyncDisposable
             .Where(name => File.Exists($"/usr/lib/inspircd/modules/m_{name}.so"))
             .Select(name => $"<module name=\"{name}\">\n"));
         return InspircdConfig.For(directory, port, ServerName, "IrcStreamTest", "IrcStream test server",
-            $"{modules}<cgihost type=\"webirc\" password=\"{webircPassword}\" mask=\"*\">\n");
+            $"{modules}<cgihost type=\"webirc\" password=\"{webircPassword}\" mask=\"*\">\n" +
+            "<class name=\"everything\" commands=\"*\" privs=\"*\" usermodes=\"*\" chanmodes=\"*\" snomasks=\"*\">\n" +
+            "<type name=\"everything\" classes=\"everything\">\n" +
+            $"<oper name=\"{OperName}\" password=\"{webircPassword}\" host=\"*@*\" type=\"everything\">\n");
     }
 }

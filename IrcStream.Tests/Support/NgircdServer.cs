@@ -15,9 +15,9 @@ public sealed class NgircdServer : IAsyncDisposable
     public const string ServerName = "irc.ngircd.test";
     public const string BinaryPath = "/usr/sbin/ngircd";
 
-    private readonly ServerHost _host;
+    private readonly IrcServerHost _host;
 
-    private NgircdServer(ServerHost host) => _host = host;
+    private NgircdServer(IrcServerHost host) => _host = host;
 
     public string Host => "127.0.0.1";
 
@@ -35,7 +35,7 @@ public sealed class NgircdServer : IAsyncDisposable
     /// <summary>Writes a config and starts the server; returns once its port accepts connections.</summary>
     public static async Task<NgircdServer> StartAsync(CancellationToken cancellationToken = default)
     {
-        var host = await ServerHost.StartAsync("ngircd", Prepare, cancellationToken).ConfigureAwait(false);
+        var host = await IrcServerHost.StartAsync("ngircd", Prepare, cancellationToken).ConfigureAwait(false);
         return new NgircdServer(host);
     }
 

@@ -10,9 +10,9 @@ public sealed class RedisServer : IAsyncDisposable
 {
     public const string BinaryPath = ServerLaunches.RedisPath;
 
-    private readonly ServerHost _host;
+    private readonly IrcServerHost _host;
 
-    private RedisServer(ServerHost host) => _host = host;
+    private RedisServer(IrcServerHost host) => _host = host;
 
     public string Host => "127.0.0.1";
 
@@ -33,7 +33,7 @@ public sealed class RedisServer : IAsyncDisposable
     /// </param>
     public static async Task<RedisServer> StartAsync(CancellationToken cancellationToken = default, bool persistent = false)
     {
-        var host = await ServerHost.StartAsync("redis", (directory, port) => ServerLaunches.Redis(directory, port, persistent), cancellationToken).ConfigureAwait(false);
+        var host = await IrcServerHost.StartAsync("redis", (directory, port) => ServerLaunches.Redis(directory, port, persistent), cancellationToken).ConfigureAwait(false);
         return new RedisServer(host);
     }
 

@@ -31,12 +31,16 @@ internal sealed record ConnectionRecord
     private const string RejoinField = "rejoin";
     private const string KeysField = "keys";
     private const string WebircAddressField = "webirc-address";
+    private const string WebircFlagsField = "webirc-flags";
+    private const string UserTemplateField = "user-template";
     private const string PasswordField = "password";
     private const string SaslAccountField = "sasl-account";
     private const string SaslPasswordField = "sasl-password";
     private const string SessionField = "session";
     private const string OwnerField = "owner";
     private const string RenewedField = "renewed";
+    private const string ClientAddressField = "client-address";
+    private const string CreatedField = "created";
 
     private readonly Dictionary<string, string?> _fields;
 
@@ -57,6 +61,17 @@ internal sealed record ConnectionRecord
     /// <summary>When its owner last renewed the record (the owner's wall clock); null before the first heartbeat.</summary>
     public DateTimeOffset? Renewed =>
         long.TryParse(Field(RenewedField), NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+
+    /// <summary>The address of the browser that opened the connection, for the admin API; null when not noted.</summary>
+    public string? ClientAddress => NullIfEmpty(Field(ClientAddressField));
+
+    /// <summary>When the connection was opened (the opening node's clock), for the admin API; null when not noted.</summary>
+    public DateTimeOffset? Created =>
+        long.TryParse(Field(CreatedField), NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+
+    /// <summary>What the admin API notes about a connection as it opens (<see cref="ClientAddress"/>, <see cref="Created"/>).</summary>
+    public static HashEntry[] Admitted(string? clientAddress, DateTimeOffset created) =>
+        [new(ClientAddressField, clientAddress ?? ""), new(CreatedField, created.ToUnixTimeMilliseconds())];
 
     /// <summary>The record as read, or null when there is none (the hash was empty).</summary>
     public static ConnectionRecord? From(string connectionId, HashEntry[] entries) =>
@@ -79,7 +94,12 @@ internal sealed record ConnectionRecord
             new(OwnerField, owner),
         };
         entries.AddRange(State(connection));
-        if (options.Webirc is { } webirc) entries.Add(new(WebircAddressField, webirc.ClientAddress));
+        if (options.Webirc is { } webirc)
+        {
+            entries.Add(new(WebircAddressField, webirc.ClientAddress));
+            entries.Add(new(WebircFlagsField, webirc.Flags));
+        }
+        if (options.UserTemplate is { } template) entries.Add(new(UserTemplateField, JsonSerializer.Serialize(template, ClusterJson.Default.UserTemplate)));
         if (secrets.Protect(options.Password) is { } password) entries.Add(new(PasswordField, password));
         if (options.Sasl is { } sasl)
         {
@@ -125,7 +145,8 @@ internal sealed record ConnectionRecord
 
     /// <summary>
     /// The connection's options as its creator asked, with the nick it had (else the one asked for), the channels to
-    /// rejoin (joined or about to be) and their keys, and the creating browser's address for WEBIRC.
+    /// rejoin (joined or about to be) and their keys, the creating browser's address and WEBIRC options, and the
+    /// operator's user name templates as they were filled for that browser.
     /// </summary>
     /// <exception cref="FormatException">The record names no server the connection can use.</exception>
     public IrcConnectionOptions Options(ServerPolicy policy, WebircOptions webirc, ConnectionSecrets secrets)
@@ -148,7 +169,8 @@ internal sealed record ConnectionRecord
             Sasl = NullIfEmpty(Field(SaslAccountField)) is { } account && saslPassword is not null ? new SaslCredentials(account, saslPassword) : null,
             Channels = Words(Field(RejoinField) ?? Field(RequestedChannelsField)),
             ChannelKeys = UnprotectKeys(Field(KeysField), secrets),
-            Webirc = ConnectionsApi.WebircFor(webirc, Field(WebircAddressField)),
+            Webirc = ClientIdentity.WebircFor(webirc, Field(WebircAddressField), WebircFlags.Parse(Field(WebircFlagsField))),
+            UserTemplate = NullIfEmpty(Field(UserTemplateField)) is { } template ? JsonSerializer.Deserialize(template, ClusterJson.Default.UserTemplate) : null,
             // A server no longer allowed is refused at connect time, which the log then says.
             IsAddressAllowed = decision.Allowed ? decision.IsAddressAllowed : _ => false,
         };
@@ -182,4 +204,5 @@ internal sealed record ConnectionRecord
 
 /// <summary>The JSON of what the cluster keeps in connection records, source-generated.</summary>
 [JsonSerializable(typeof(IReadOnlyList<ChannelKey>))]
+[JsonSerializable(typeof(UserTemplate))]
 internal sealed partial class ClusterJson : JsonSerializerContext;

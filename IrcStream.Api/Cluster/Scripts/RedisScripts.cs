@@ -22,6 +22,7 @@ internal static class RedisScripts
     public static readonly string SessionTouch = Load("session-touch");
     public static readonly string SessionAddConnection = Load("session-add-connection");
     public static readonly string SessionRemoveConnection = Load("session-remove-connection");
+    public static readonly string SessionEnd = Load("session-end");
 
     private static string Load(string name)
     {

@@ -4,7 +4,7 @@ namespace IrcStream.Processes;
 /// The life of one server process beside the gateway (InspIRCd, ngircd, redis-server): a temp dir with its generated
 /// config, a port, and the current process. Used by the tests' fixtures and the load harness.
 /// </summary>
-public sealed class ServerHost : IAsyncDisposable
+public sealed class IrcServerHost : IAsyncDisposable
 {
     private const int PortAttempts = 5;
     private static readonly TimeSpan RestartBindPatience = TimeSpan.FromSeconds(10);
@@ -14,7 +14,7 @@ public sealed class ServerHost : IAsyncDisposable
     private ServerProcess? _process;
     private bool _disposed;
 
-    private ServerHost(ServerLaunch launch, string directory, int port, ServerProcess process)
+    private IrcServerHost(ServerLaunch launch, string directory, int port, ServerProcess process)
     {
         _launch = launch;
         Directory = directory;
@@ -35,7 +35,7 @@ public sealed class ServerHost : IAsyncDisposable
     /// Writes the config (via <paramref name="prepare"/>, given the temp dir and port) and starts the server,
     /// trying a new port and dir when the chosen port was taken between <see cref="FreePort.Next"/> and the bind.
     /// </summary>
-    public static async Task<ServerHost> StartAsync(string name, Func<string, int, ServerLaunch> prepare, CancellationToken cancellationToken)
+    public static async Task<IrcServerHost> StartAsync(string name, Func<string, int, ServerLaunch> prepare, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -45,7 +45,7 @@ public sealed class ServerHost : IAsyncDisposable
             {
                 var launch = prepare(directory, port);
                 var process = await ServerProcess.StartAsync(launch, directory, port, cancellationToken).ConfigureAwait(false);
-                return new ServerHost(launch, directory, port, process);
+                return new IrcServerHost(launch, directory, port, process);
             }
             catch (ServerPortInUseException) when (attempt < PortAttempts)
             {
