@@ -90,13 +90,11 @@ public sealed class RedisKeys(string prefix)
     /// <summary>The Data Protection key ring every node shares (a list of XML keys), which encrypts the secrets in connection records.</summary>
     public RedisKey DataProtectionKeys => $"{Prefix}:data-protection-keys";
 
-<<<<<<< HEAD
     /// <summary>What readiness writes (with a short expiry) to see that Redis takes writes.</summary>
     public RedisKey Health => $"{Prefix}:health";
-=======
+
     /// <summary>The admin API's bans, a hash from ban id to its JSON (<see cref="Admin.RedisBanStore"/>).</summary>
     public RedisKey Bans => $"{Prefix}:bans";
->>>>>>> main
 
     /// <summary>The one pub/sub channel each node subscribes to: "connection X has new events".</summary>
     public RedisChannel Events => RedisChannel.Literal($"{Prefix}:events");
