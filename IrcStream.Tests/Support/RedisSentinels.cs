@@ -16,8 +16,8 @@ public sealed class RedisSentinels : IAsyncDisposable
     public static readonly TimeSpan DownAfter = TimeSpan.FromMilliseconds(2000);
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    private readonly List<ServerHost> _data = [];
-    private readonly List<ServerHost> _sentinels = [];
+    private readonly List<IrcServerHost> _data = [];
+    private readonly List<IrcServerHost> _sentinels = [];
 
     private RedisSentinels()
     {
@@ -32,14 +32,14 @@ public sealed class RedisSentinels : IAsyncDisposable
         var set = new RedisSentinels();
         try
         {
-            var primary = await ServerHost.StartAsync("redis-primary", (dir, port) => Data(dir, port, null), cancellationToken);
+            var primary = await IrcServerHost.StartAsync("redis-primary", (dir, port) => Data(dir, port, null), cancellationToken);
             set._data.Add(primary);
             for (var i = 0; i < 2; i++)
-                set._data.Add(await ServerHost.StartAsync("redis-replica", (dir, port) => Data(dir, port, primary.Port), cancellationToken));
+                set._data.Add(await IrcServerHost.StartAsync("redis-replica", (dir, port) => Data(dir, port, primary.Port), cancellationToken));
             await set.WaitUntilAsync(async () => (await CommandAsync(primary.Port, ["INFO", "replication"], cancellationToken)).Split('\n')
                 .Count(l => l.StartsWith("slave", StringComparison.Ordinal) && l.Contains("state=online", StringComparison.Ordinal)) == 2, "both replicas in sync", cancellationToken);
             for (var i = 0; i < 3; i++)
-                set._sentinels.Add(await ServerHost.StartAsync("redis-sentinel", (dir, port) => Sentinel(dir, port, primary.Port), cancellationToken));
+                set._sentinels.Add(await IrcServerHost.StartAsync("redis-sentinel", (dir, port) => Sentinel(dir, port, primary.Port), cancellationToken));
             // The Sentinels find each other and the replicas through the primary within a few hello periods (2 s).
             await set.WaitUntilAsync(async () => (await CommandAsync(set._sentinels[0].Port, ["SENTINEL", "CKQUORUM", ServiceName], cancellationToken)).StartsWith("OK 3 usable", StringComparison.Ordinal)
                 && (await CommandAsync(set._sentinels[0].Port, ["SENTINEL", "REPLICAS", ServiceName], cancellationToken)).Split('\n').Count(l => l == "s_down" || l == "slave") >= 2,
