@@ -59,9 +59,10 @@ internal sealed class CutOffWatch(
     {
         try
         {
-            var others = (await liveNodes.ListAsync().ConfigureAwait(false)).Where(n => n != node.Id).ToArray();
+            // Bounded: a Redis that stopped answering this instant must not hold up the question to the other nodes.
+            var others = (await liveNodes.ListAsync().WaitAsync(AskTimeout).ConfigureAwait(false)).Where(n => n != node.Id).ToArray();
             var db = redis.GetDatabase();
-            var urls = await Task.WhenAll(others.Select(n => db.StringGetAsync(keys.Node(n)))).ConfigureAwait(false);
+            var urls = await Task.WhenAll(others.Select(n => db.StringGetAsync(keys.Node(n)))).WaitAsync(AskTimeout).ConfigureAwait(false);
             _peers.Clear();
             for (var i = 0; i < others.Length; i++)
             {
