@@ -36,8 +36,12 @@ public sealed class RedisFaultTests(InspircdFixture irc)
         await RunAsync(redis.Configuration, faults);
     }
 
+    /// <summary>
+    /// Asserted: no answer is a 500 (a read-only replica's error included). Measured, not asserted: reconnects and lines
+    /// lost, which are 0 in most runs but not all (docs/FAILOVER.md: one node's client may find the new primary later).
+    /// </summary>
     [Fact]
-    public async Task ASentinelFailoverOfThePrimaryLosesNoLineReconnectsNothingAndAnswersNo500()
+    public async Task ASentinelFailoverOfThePrimaryNeverAnswers500AndIsMeasured()
     {
         await using var sentinels = await RedisSentinels.StartAsync(Token);
         var faults = new List<Fault>
@@ -46,7 +50,7 @@ public sealed class RedisFaultTests(InspircdFixture irc)
             {
                 var old = await sentinels.KillPrimaryAsync(ct);
                 await sentinels.WaitForNewPrimaryAsync(old, ct);
-            }, Harmless: true),
+            }, Harmless: false),
         };
 
         await RunAsync(sentinels.Configuration, faults);
@@ -60,6 +64,7 @@ public sealed class RedisFaultTests(InspircdFixture irc)
         File.AppendAllText(Path.Combine(Path.GetTempPath(), "ircstream-faults-report.txt"),
             $"{DateTimeOffset.UtcNow:u} {TestContext.Current.Test?.TestDisplayName}{Environment.NewLine}{report}{Environment.NewLine}{Environment.NewLine}");
         figures.Where(f => f.Harmless && !f.CostNothing).Should().BeEmpty(report);
+        figures.Where(f => f.Answers.Keys.Any(k => k.EndsWith(" 500", StringComparison.Ordinal))).Should().BeEmpty(report);
     }
 
     private static async Task PauseAsync(RedisServer redis, TimeSpan pause, CancellationToken cancellationToken)
