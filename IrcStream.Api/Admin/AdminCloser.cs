@@ -1,6 +1,6 @@
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Connections;
-using IrcStream.Domain.Connections;
+using IrcStream.Api.State;
 using IrcStream.Domain.Events;
 using Microsoft.Extensions.Options;
 
@@ -11,24 +11,17 @@ namespace IrcStream.Api.Admin;
 /// operator's reason, the IRC server gets QUIT with <c>IrcStream:Admin:QuitReason</c> (the operator's reason is for the
 /// user, not for the channels), then the log ends with CLOSED and the connection is forgotten.
 /// </summary>
-internal sealed class AdminCloser(
-    OwnedConnections owned, ConnectionCloser closer, IConnectionDirectory directory, IOptions<IrcStreamOptions> options, TimeProvider time)
+internal sealed class AdminCloser(OwnedConnections owned, IGatewayState state, IOptions<IrcStreamOptions> options, TimeProvider time)
 {
     public static string Told(string reason) => $"An operator of this gateway closed this connection: {reason}";
 
     /// <summary>Closes the connection if this node holds it; false when it does not.</summary>
     public async Task<bool> CloseHereAsync(string connectionId, string reason)
     {
-        if (owned.Take(connectionId) is not { } connection) return false;
-        await CloseAsync(connection, reason).ConfigureAwait(false);
-        return true;
-    }
-
-    public async Task CloseAsync(IIrcConnection connection, string reason)
-    {
+        if (owned.Find(connectionId) is not { } connection) return false;
         connection.Events.Append(new StatusEvent(IrcStatus.Error, Told(reason), time.GetUtcNow()));
-        // Closed before it is forgotten: its CLOSED event is still written under the node's ownership.
-        await closer.CloseAsync(connection, options.Value.Admin.QuitReason).ConfigureAwait(false);
-        await directory.ForgetAsync(connection.Options.ConnectionId, CancellationToken.None).ConfigureAwait(false);
+        // QUIT and CLOSED, and nothing of it is kept (in Redis mode its record goes after its last events are there).
+        await state.CloseAsync(connectionId, options.Value.Admin.QuitReason).ConfigureAwait(false);
+        return true;
     }
 }

@@ -33,11 +33,10 @@ internal sealed class LocalAdminConnections(
     public async Task<int?> EndSessionAsync(string sessionHash, string reason, HttpContext http)
     {
         if (Session(sessionHash) is not { } session) return null;
-        var connections = owned.Take(session.End());
-        await Task.WhenAll(connections.Select(c => closer.CloseAsync(c, reason))).ConfigureAwait(false);
+        var closed = await Task.WhenAll(session.End().Select(id => closer.CloseHereAsync(id, reason))).ConfigureAwait(false);
         // Its eviction gives its slot back; its connections are closed already.
         cache.Remove(session.Id);
-        return connections.Count;
+        return closed.Count(c => c);
     }
 
     private MemorySession? Session(string hash) => sessions.Live.FirstOrDefault(s => s.Hash == hash);

@@ -102,9 +102,21 @@ internal sealed class RedisAdminConnections(
 
     public async Task<int?> EndSessionAsync(string sessionHash, string reason, HttpContext http)
     {
+        // Close the connections while the session still exists: ended first, its holders' next heartbeat would find it
+        // gone and close them as expired, and the user would read "Session expired" instead of the operator's reason.
+        var listed = await _db.HashGetAsync(keys.SessionByHash(sessionHash), "connections").ConfigureAwait(false);
+        if (listed.IsNull && !await _db.KeyExistsAsync(keys.SessionByHash(sessionHash)).ConfigureAwait(false)) return null;
+        var closed = await CloseEachAsync(IdsIn(listed), reason, http).ConfigureAwait(false);
         var ended = await _db.ScriptEvaluateAsync(RedisScripts.SessionEnd, [keys.SessionByHash(sessionHash), keys.Sessions], [keys.SessionsFromPrefix]).ConfigureAwait(false);
-        if (ended.IsNull) return null;
-        var ids = ((string?)ended ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        // Connections the session opened meanwhile are still listed in it.
+        if (!ended.IsNull) closed += await CloseEachAsync(IdsIn((string?)ended), reason, http).ConfigureAwait(false);
+        return closed;
+    }
+
+    private static string[] IdsIn(string? connections) => (connections ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    private async Task<int> CloseEachAsync(string[] ids, string reason, HttpContext http)
+    {
         var closed = 0;
         foreach (var id in ids)
         {

@@ -93,6 +93,12 @@ public sealed class RedisKeys(string prefix)
     /// <summary>What readiness writes (with a short expiry) to see that Redis takes writes.</summary>
     public RedisKey Health => $"{Prefix}:health";
 
+    /// <summary>New connections from one client address in the current rate window, across every node (<c>ConnectionRateLimit</c>).</summary>
+    public RedisKey ConnectionsFrom(string clientAddress) => $"{Prefix}:connections-from:{clientAddress}";
+
+    /// <summary>Open streams and waiting polls of one client address on every node, a sorted set (<c>MaxStreamsPerAddress</c>).</summary>
+    public RedisKey StreamsFrom(string clientAddress) => $"{Prefix}:streams-from:{clientAddress}";
+
     /// <summary>The admin API's bans, a hash from ban id to its JSON (<see cref="Admin.RedisBanStore"/>).</summary>
     public RedisKey Bans => $"{Prefix}:bans";
 

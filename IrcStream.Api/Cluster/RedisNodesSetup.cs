@@ -1,26 +1,20 @@
-using IrcStream.Api.Connections;
-using IrcStream.Api.Sessions;
+using IrcStream.Api.Http;
+using IrcStream.Api.Streaming;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using StackExchange.Redis;
 
 namespace IrcStream.Api.Cluster;
 
-/// <summary>
-/// Redis mode's stores for what every node shares: sessions (and, with them, the connections' records and owners).
-/// Registered before the in-memory defaults, which only fill what is not registered yet; without
-/// <c>IrcStream:Redis:Configuration</c> nothing is registered here.
-/// </summary>
-public static class RedisNodesSetup
+/// <summary>Redis mode's nodes and what they share: sessions, connection records, leases and owners, forwarding, takeover and handover.</summary>
+internal static class RedisNodesSetup
 {
-    public static IServiceCollection AddRedisNodes(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddRedisNodes(this IServiceCollection services)
     {
-        if (!RedisSetup.IsConfigured(configuration)) return services;
         services.AddSingleton<GatewayNode>();
         services.AddSingleton<SessionKeepAlive>();
-        services.AddSingleton<ISessionStore, RedisSessionStore>();
+        services.AddSingleton<RedisSessionStore>();
         services.AddSingleton<ConnectionLeases>();
         services.AddSingleton<ILeaseTokens>(sp => sp.GetRequiredService<ConnectionLeases>());
         services.AddSingleton<ConnectionSecrets>();
@@ -29,17 +23,18 @@ public static class RedisNodesSetup
         services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer, RedisKeys>((options, redis, keys) =>
             options.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), keys.DataProtectionKeys));
         services.AddSingleton<RedisConnectionDirectory>();
-        services.AddSingleton<IConnectionDirectory>(sp => sp.GetRequiredService<RedisConnectionDirectory>());
         services.AddSingleton<OwnerForwarding>();
-        services.TryAddSingleton<ClusterMetrics>();
         services.AddSingleton<RedisReach>();
+        services.AddSingleton<RedisAddressLimits>();
+        services.AddSingleton<IConnectionRateWindow>(sp => sp.GetRequiredService<RedisAddressLimits>());
+        services.AddSingleton<ISharedStreamLimit>(sp => sp.GetRequiredService<RedisAddressLimits>());
         services.AddHostedService<NodeHeartbeat>();
         services.AddHostedService<CutOffWatch>();
         services.AddSingleton<LiveNodes>();
         services.AddSingleton<PendingLines>();
         services.AddSingleton<TakeoverCandidates>();
         services.AddHostedService<ConnectionTakeover>();
-        services.AddSingleton<IConnectionHandover, ConnectionHandover>();
+        services.AddSingleton<ConnectionHandover>();
         return services;
     }
 }

@@ -1,12 +1,14 @@
 using IrcStream.Api.Configuration;
+using IrcStream.Api.State;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace IrcStream.Api.Cluster;
 
 /// <summary>
-/// Redis mode: with <c>IrcStream:Redis:Configuration</c> set, one <see cref="IConnectionMultiplexer"/> for the
-/// process, connected when the gateway starts; unset, nothing Redis is registered and the gateway is one process.
+/// Redis mode (<c>IrcStream:Redis:Configuration</c> set; chosen in <see cref="State.StateSetup.AddGatewayState"/>): one
+/// <see cref="IConnectionMultiplexer"/> for the process, connected when the gateway starts, and everything
+/// <see cref="RedisState"/> is made of.
 /// </summary>
 public static class RedisSetup
 {
@@ -15,16 +17,26 @@ public static class RedisSetup
     public static bool IsConfigured(IConfiguration configuration) =>
         !string.IsNullOrWhiteSpace(configuration[ConfigurationKey]);
 
-    public static IServiceCollection AddRedis(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>The gateway's state in Redis, shared by every node: sessions, connection records and leases, event logs, forwarding, takeover.</summary>
+    internal static IServiceCollection AddRedisState(this IServiceCollection services)
     {
-        if (!IsConfigured(configuration)) return services;
+        services.AddRedisClient();
+        services.AddSingleton<ClusterMetrics>();
+        services.AddRedisEventLogs();
+        services.AddRedisNodes();
+        services.AddSingleton<IGatewayState, RedisState>();
+        return services;
+    }
+
+    /// <summary>The Redis client alone: the multiplexer, connected as the host starts, the key names, readiness, and 503 for a request Redis failed.</summary>
+    public static IServiceCollection AddRedisClient(this IServiceCollection services)
+    {
         services.AddSingleton<IConnectionMultiplexer>(sp => Connect(
             sp.GetRequiredService<IOptions<IrcStreamOptions>>().Value.Redis,
             sp.GetService<ILoggerFactory>()));
         services.AddSingleton(sp => new RedisKeys(sp.GetRequiredService<IOptions<IrcStreamOptions>>().Value.Redis.KeyPrefix));
         // Resolves the multiplexer as the host starts, so an unreachable Redis stops the gateway there, not at a first request.
         services.AddHostedService<RedisStartup>();
-        services.AddRedisEventLogs();
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis");
         services.AddExceptionHandler<RedisUnavailableHandler>();
         return services;

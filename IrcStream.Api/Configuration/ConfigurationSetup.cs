@@ -14,6 +14,10 @@ public static class ConfigurationSetup
             .Configure(_ => ListSettings.ThrowOnSingleValues(section))
             // A misspelt key stops the gateway too, instead of leaving its setting at the default unnoticed.
             .Bind(section, binder => binder.ErrorOnUnknownConfiguration = true)
+            .PostConfigure(options =>
+            {
+                if (options.AllowedServers.Count == 0) options.AllowedServers.AddRange(IrcStreamOptions.DefaultAllowedServers);
+            })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<IrcStreamOptions>, IrcStreamOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using IrcStream.Api.Connections;
 using IrcStream.Domain.Client;
+using IrcStream.Domain.Connections;
 using IrcStream.Domain.Protocol;
 
 namespace IrcStream.Api.Configuration;
@@ -20,6 +21,37 @@ internal static partial class GuardOptionsValidator
     public static void Check(List<string> failures, IrcStreamOptions options)
     {
         CheckIdent(failures, options.Ident);
+        CheckDnsbl(failures, options.Dnsbl);
+        CheckHumanCheck(failures, options.HumanCheck);
+    }
+
+    private static void CheckDnsbl(List<string> failures, DnsblOptions dnsbl)
+    {
+        foreach (var (list, name) in new[] { (dnsbl.Deny, "Deny"), (dnsbl.Verify, "Verify") })
+        {
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (Uri.CheckHostName(list[i]) != UriHostNameType.Dns)
+                    failures.Add(Key($"Dnsbl:{name}:{i}") + $" ('{list[i]}') is not a DNS zone; it accepts a name like \"dnsbl.dronebl.org\".");
+            }
+        }
+        for (var i = 0; i < dnsbl.Servers.Count; i++)
+        {
+            if (!IPEndPoint.TryParse(dnsbl.Servers[i], out _))
+                failures.Add(Key($"Dnsbl:Servers:{i}") + $" ('{dnsbl.Servers[i]}') is not an IP address with an optional port; it accepts e.g. \"127.0.0.1:53\" or \"[::1]:53\".");
+        }
+        if (SettingRange.Duration(dnsbl.Timeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(10)) is { } timeout)
+            failures.Add(Key("Dnsbl:Timeout") + " " + timeout);
+        if (!DnsblActions.All.Contains(dnsbl.OnFailure, StringComparer.Ordinal))
+            failures.Add(Key("Dnsbl:OnFailure") + $" ('{dnsbl.OnFailure}') is not one of {string.Join(", ", DnsblActions.All)}.");
+    }
+
+    private static void CheckHumanCheck(List<string> failures, HumanCheckOptions check)
+    {
+        if (SettingRange.Whole(check.Difficulty, 1, 32) is { } difficulty) failures.Add(Key("HumanCheck:Difficulty") + " " + difficulty);
+        if (SettingRange.Whole(check.AfterConnectionsPerHour, 0, 1_000_000) is { } perHour) failures.Add(Key("HumanCheck:AfterConnectionsPerHour") + " " + perHour);
+        if (SettingRange.Duration(check.ChallengeLifetime, TimeSpan.FromSeconds(10), TimeSpan.FromHours(1)) is { } lifetime)
+            failures.Add(Key("HumanCheck:ChallengeLifetime") + " " + lifetime);
     }
 
     private static string Key(string key) => $"{IrcStreamOptions.SectionName}:{key}";

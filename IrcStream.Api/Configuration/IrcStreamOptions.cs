@@ -5,8 +5,7 @@ namespace IrcStream.Api.Configuration;
 
 /// <summary>
 /// The <c>IrcStream</c> configuration section. Each default is written once: the engine's (buffers, timeouts,
-/// flood) in <see cref="IrcEngineSettings"/>, the rest here; appsettings.json holds only what code cannot
-/// (the default <see cref="AllowedServers"/>).
+/// flood) in <see cref="IrcEngineSettings"/>, the rest here; appsettings.json holds only logging levels.
 /// </summary>
 public sealed class IrcStreamOptions
 {
@@ -14,7 +13,14 @@ public sealed class IrcStreamOptions
 
     private static IrcEngineSettings Engine => IrcEngineSettings.Defaults;
 
-    /// <summary>Empty here on purpose: configuration binding appends to a list, so the defaults live in appsettings.json.</summary>
+    /// <summary>Used when the configuration names no server at all; an operator's list replaces it rather than merging into it.</summary>
+    public static readonly IReadOnlyList<string> DefaultAllowedServers = ["localhost:6667", "127.0.0.1:6667"];
+
+    /// <summary>
+    /// Empty here on purpose: configuration binding appends to a list, and a default entry kept in appsettings.json
+    /// would survive an operator's <c>AllowedServers:0</c>. <see cref="ConfigurationSetup"/> fills in
+    /// <see cref="DefaultAllowedServers"/> when nothing was configured.
+    /// </summary>
     public List<string> AllowedServers { get; set; } = [];
 
     public int EventBufferSize { get; set; } = Engine.EventBufferSize;
@@ -59,6 +65,12 @@ public sealed class IrcStreamOptions
     /// <summary>Templates for the user name and real name sent to IRC (<see cref="IdentOptions"/>); unset sends the user's own.</summary>
     public IdentOptions Ident { get; set; } = new();
 
+    /// <summary>DNS block lists asked about a session's first connection (<see cref="DnsblOptions"/>); off unless a zone is set.</summary>
+    public DnsblOptions Dnsbl { get; set; } = new();
+
+    /// <summary>The proof-of-work check before a connection opens (<see cref="HumanCheckOptions"/>); off unless configured.</summary>
+    public HumanCheckOptions HumanCheck { get; set; } = new();
+
     /// <summary>Reverse proxies (IP addresses) whose X-Forwarded-For/-Proto/-Host the gateway believes.</summary>
     public List<string> TrustedProxies { get; set; } = [];
 
@@ -72,6 +84,8 @@ public sealed class IrcStreamOptions
     public RedisOptions Redis { get; set; } = new();
 
     public Admin.AdminOptions Admin { get; set; } = new();
+
+    public WebClientOptions WebClient { get; set; } = new();
 }
 
 public sealed class FloodOptions
@@ -120,4 +134,49 @@ public sealed class RedisOptions
     public TimeSpan LeaseTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Configuration);
+}
+
+/// <summary>How the browser client presents a network: branding, the connect form's defaults, embedding, and away marking.</summary>
+public sealed class WebClientOptions
+{
+    /// <summary>The network's name, shown in the sidebar, the page title and the connect form.</summary>
+    public string? NetworkName { get; set; }
+
+    /// <summary>An image shown beside the name: a path on the gateway (<c>/logo.svg</c>) or an https address.</summary>
+    public string? LogoUrl { get; set; }
+
+    /// <summary>The colour of buttons and links, <c>#rgb</c> or <c>#rrggbb</c>.</summary>
+    public string? AccentColor { get; set; }
+
+    /// <summary>Plain text shown at the top of the connect form (addresses become links; never HTML).</summary>
+    public string? Greeting { get; set; }
+
+    /// <summary>The network's rules, plain text shown on the connect form (addresses become links; never HTML).</summary>
+    public string? Rules { get; set; }
+
+    /// <summary>The server the connect form opens with; one of <see cref="IrcStreamOptions.AllowedServers"/>. Unset: the first one listed.</summary>
+    public string? DefaultServer { get; set; }
+
+    /// <summary>Channels the connect form opens with when a link names none.</summary>
+    public List<string> DefaultChannels { get; set; } = [];
+
+    /// <summary>The nick the form suggests; each <c>?</c> becomes a random digit (<c>Guest?????</c>). Unset: the field starts empty.</summary>
+    public string? NickFormat { get; set; }
+
+    /// <summary>Whether the connect form shows the server field; unset: shown unless exactly one server is allowed.</summary>
+    public bool? ShowServerField { get; set; }
+
+    /// <summary>Lets a link with a nick connect as soon as the page opens. Off: a link only fills the form, so no page elsewhere can make a visitor join a channel unasked.</summary>
+    public bool AutoConnect { get; set; }
+
+    /// <summary>Origins that may show the client in a frame (<c>https://www.example.org</c>); empty: none may.</summary>
+    public List<string> FrameAncestors { get; set; } = [];
+
+    /// <summary>How long a connection stays without any open event stream before the gateway marks it away.</summary>
+    public TimeSpan AwayAfter { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The away message set meanwhile.</summary>
+    public string AwayText { get; set; } = "Not at the keyboard right now (the web page is closed).";
+
+    public bool Embeddable => FrameAncestors.Count > 0;
 }

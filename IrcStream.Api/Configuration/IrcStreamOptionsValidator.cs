@@ -2,6 +2,7 @@ using System.Net;
 using IrcStream.Api.Cluster;
 using IrcStream.Api.Connections;
 using IrcStream.Api.Diagnostics;
+using IrcStream.Api.WebClient;
 using IrcStream.Domain.Connections;
 using IrcStream.Domain.Protocol;
 using Microsoft.Extensions.Options;
@@ -16,8 +17,6 @@ internal sealed class IrcStreamOptionsValidator : IValidateOptions<IrcStreamOpti
     {
         var failures = new List<string>();
 
-        if (options.AllowedServers.Count == 0)
-            failures.Add(Key("AllowedServers") + " is empty; it accepts a list of host:port entries (wildcards '*' allowed), e.g. [\"irc.libera.chat:6697\"].");
         for (var i = 0; i < options.AllowedServers.Count; i++)
         {
             if (!ServerPattern.TryParse(options.AllowedServers[i], out _, out var error))
@@ -67,6 +66,7 @@ internal sealed class IrcStreamOptionsValidator : IValidateOptions<IrcStreamOpti
 
         RedisSettings(failures, options.Redis);
         GuardOptionsValidator.Check(failures, options);
+        WebClientSettings.Check(options, (key, problem) => failures.Add($"{Key(key)} {problem}"));
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

@@ -9,7 +9,8 @@ public sealed record CreateConnectionRequest(
     string? Realname,
     string? Password,
     SaslRequest? Sasl,
-    IReadOnlyList<string?>? Channels);
+    IReadOnlyList<string?>? Channels,
+    Guard.HumanProof? Proof = null);
 
 public sealed record SaslRequest(string? Account, string? Password);
 

@@ -2,11 +2,12 @@ using System.Buffers.Text;
 using System.Net;
 using System.Security.Cryptography;
 using IrcStream.Api.Admin;
-using IrcStream.Api.Cluster;
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Diagnostics;
+using IrcStream.Api.Guard;
 using IrcStream.Api.Http;
 using IrcStream.Api.Sessions;
+using IrcStream.Api.State;
 using IrcStream.Domain.Connections;
 using IrcStream.Domain.Protocol;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -27,7 +28,7 @@ public static class ConnectionsApi
             .WithSameOriginCheck()
             .WithSession();
 
-        group.MapPost("/", Create).RequireRateLimiting(ConnectionRateLimit.PolicyName).WithAdminChecks();
+        group.MapPost("/", Create).RequireConnectionRateLimit().WithAdminChecks().StartsSession();
         group.MapGet("/", List);
         group.MapGet("/{id}", Get);
         group.MapDelete("/{id}", Delete).WithOwnerForwarding();
@@ -40,10 +41,9 @@ public static class ConnectionsApi
         HttpContext http,
         ServerPolicy policy,
         IOptions<IrcStreamOptions> options,
-        [FromServices] IIrcConnectionFactory factory,
-        OwnedConnections owned,
-        IConnectionDirectory directory,
-        ILoggerFactory loggers)
+        IGatewayState state,
+        ILoggerFactory loggers,
+        Admission admission)
     {
         if (request is null)
         {
@@ -68,12 +68,14 @@ public static class ConnectionsApi
         var session = http.GetSession();
         var max = options.Value.MaxConnectionsPerSession;
         var cancel = http.RequestAborted;
-        if ((await session.ConnectionIdsAsync(cancel)).Count >= max) return TooManyConnections(max);
+        var held = (await session.ConnectionIdsAsync(cancel)).Count;
+        if (held >= max) return TooManyConnections(max);
+        // Block lists and the human check (off unless configured), before anything reaches IRC.
+        if (await admission.RefusalAsync(http, request.Proof, firstOfSession: held == 0, cancel) is { } refusal) return refusal;
 
-        var connectionId = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(ConnectionIdBytes));
-        var connection = factory.Create(new IrcConnectionOptions
+        var opened = await state.OpenAsync(new IrcConnectionOptions
         {
-            ConnectionId = connectionId,
+            ConnectionId = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(ConnectionIdBytes)),
             Host = endpoint.Host,
             Port = endpoint.Port,
             Tls = request.Tls ?? false,
@@ -86,79 +88,36 @@ public static class ConnectionsApi
             Webirc = ClientIdentity.Webirc(options.Value.Webirc, http),
             UserTemplate = ClientIdentity.Template(options.Value.Ident, ClientAddress.Of(http)),
             IsAddressAllowed = decision.IsAddressAllowed,
-            WriteFence = directory.WriteFence(connectionId),
-            UserLinesWritten = directory.LinesWritten(connectionId),
-        });
-
-        var id = connection.Options.ConnectionId;
-        if (!owned.TryAdd(connection))
-        {
-            // The node is shutting down.
-            _ = connection.DisposeAsync().AsTask();
-            return SessionEnded();
-        }
-        SessionAddOutcome added;
-        try
-        {
-            await directory.RegisterAsync(connection, session, cancel);
-            added = await session.TryAddAsync(id, max, cancel);
-        }
-        catch
-        {
-            // Redis failed: the connection never started; take it back out and let the error answer.
-            owned.Take(id);
-            _ = connection.DisposeAsync().AsTask();
-            throw;
-        }
-        if (added != SessionAddOutcome.Added)
-        {
-            owned.Take(id);
-            await directory.ForgetAsync(id, CancellationToken.None);
-            _ = connection.DisposeAsync().AsTask();
-            return added == SessionAddOutcome.Full ? TooManyConnections(max) : SessionEnded();
-        }
-        try
-        {
-            connection.Start();
-        }
-        catch (ObjectDisposedException)
-        {
-            // The session expired between the add and the start, and its connections were closed.
-            return SessionEnded();
-        }
+        }, session, max, cancel);
+        if (opened.Connection is not { } connection) return opened.Outcome == SessionAddOutcome.Full ? TooManyConnections(max) : SessionEnded();
         GatewayLog.ConnectionCreated(loggers.CreateLogger(typeof(ConnectionsApi)), connection.Options.ConnectionId, connection.Options.Endpoint,
             connection.Options.Tls, !string.IsNullOrEmpty(connection.Options.Nick), session.Tag);
         var dto = ConnectionDto.From(connection);
         return TypedResults.Created($"/api/connections/{dto.Id}", dto);
     }
 
-    internal static async Task<Ok<IReadOnlyList<ConnectionDto>>> List(HttpContext http, IConnectionDirectory directory)
+    internal static async Task<Ok<IReadOnlyList<ConnectionDto>>> List(HttpContext http, IGatewayState state)
     {
         var ids = await http.GetSession().ConnectionIdsAsync(http.RequestAborted);
-        return TypedResults.Ok(await directory.DescribeAsync(ids, http.RequestAborted));
+        return TypedResults.Ok(await state.DescribeAsync(ids, http.RequestAborted));
     }
 
-    internal static async Task<Results<Ok<ConnectionDto>, ProblemHttpResult>> Get(string id, HttpContext http, IConnectionDirectory directory) =>
-        await http.GetSession().HoldsAsync(id, http.RequestAborted) && await directory.DescribeAsync(id, http.RequestAborted) is { } dto
+    internal static async Task<Results<Ok<ConnectionDto>, ProblemHttpResult>> Get(string id, HttpContext http, IGatewayState state) =>
+        await http.GetSession().HoldsAsync(id, http.RequestAborted) && (await state.DescribeAsync([id], http.RequestAborted)) is [var dto]
             ? TypedResults.Ok(dto)
             : Problems.ConnectionNotFound(id);
 
-    internal static async Task<Results<NoContent, ProblemHttpResult>> Delete(
-        string id, HttpContext http, OwnedConnections owned, IConnectionDirectory directory, ConnectionCloser closer)
+    internal static async Task<Results<NoContent, ProblemHttpResult>> Delete(string id, HttpContext http, IGatewayState state)
     {
         if (!await http.GetSession().RemoveAsync(id, http.RequestAborted)) return Problems.ConnectionNotFound(id);
-        // Closed before it is forgotten: its CLOSED event is still written under the node's ownership.
-        if (owned.Take(id) is { } connection) await closer.CloseAsync(connection, "Closed by the user");
-        await directory.ForgetAsync(id, CancellationToken.None);
+        await state.CloseAsync(id, "Closed by the user");
         return TypedResults.NoContent();
     }
 
     internal static async Task<Results<Accepted<LinesQueued>, ValidationProblem, ProblemHttpResult>> SendLines(
-        string id, LinesRequest? request, HttpContext http, OwnedConnections owned, IConnectionDirectory directory, ILoggerFactory loggers,
-        ApiMetrics metrics)
+        string id, LinesRequest? request, HttpContext http, IGatewayState state, ILoggerFactory loggers, ApiMetrics metrics)
     {
         if (!await http.GetSession().HoldsAsync(id, http.RequestAborted)) return Problems.ConnectionNotFound(id);
-        if (owned.Find(id) is not { } connection) return NotOpen();
         if (request?.Lines is not { Count: > 0 } lines)
         {
             return Problems.Invalid(
@@ -181,19 +140,8 @@ public static class ConnectionsApi
             return Problems.Invalid(errors, "A line cannot be sent", firstRefusal);
         }
 
-        if (directory.WriteFence(id)?.Invoke() == false)
-        {
-            // This node cannot confirm it still holds the connection (its shared store is away): a 202 could not be kept.
-            http.Response.Headers.RetryAfter = "2";
-            return TypedResults.Problem(
-                title: "Temporarily unavailable",
-                detail: "The gateway cannot reach its shared store just now, so your lines were not queued; nothing was sent. Your IRC connection stays up. Send them again in 2 seconds.",
-                statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
-        var accepted = lines.Select(l => l!).ToArray();
-        var result = connection.Send(accepted);
+        if (await state.SendAsync(id, lines.Select(l => l!).ToArray()) is not { } result) return NotOpen();
         if (result.Outcome != SendOutcome.Queued) metrics.LinesRefused(loggers.CreateLogger(typeof(ConnectionsApi)), id, lines.Count, result.Outcome);
-        else await directory.LinesQueuedAsync(id, result.LastNumber, accepted);
         return result.Outcome switch
         {
             SendOutcome.Queued => TypedResults.Accepted((string?)null, new LinesQueued(result.Queued)),
@@ -202,6 +150,7 @@ public static class ConnectionsApi
                 "A line cannot be sent",
                 LineRefused(result.LineIndex ?? 0, result.Reason ?? "The line breaks the IRC protocol.")),
             SendOutcome.NotOpen => NotOpen(),
+            SendOutcome.HoldUnconfirmed => StoreAway(http),
             _ => TypedResults.Problem(
                 title: "Outgoing queue full",
                 detail: "Too many lines are waiting behind the server's flood control. Wait a few seconds and send them again.",
@@ -219,6 +168,16 @@ public static class ConnectionsApi
         title: "Not connected",
         detail: "The connection to the IRC server is not open right now (it is connecting, reconnecting or closed), so nothing was sent. Send the lines again once it is connected.",
         statusCode: StatusCodes.Status409Conflict);
+
+    /// <summary>This node cannot confirm it still holds the connection (its shared store is away): a 202 could not be kept.</summary>
+    private static ProblemHttpResult StoreAway(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = "2";
+        return TypedResults.Problem(
+            title: "Temporarily unavailable",
+            detail: "The gateway cannot reach its shared store just now, so your lines were not queued; nothing was sent. Your IRC connection stays up. Send them again in 2 seconds.",
+            statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
 
     private static ProblemHttpResult SessionEnded() => TypedResults.Problem(
         title: "Session ended",

@@ -15,7 +15,7 @@ public static class ConnectionsSetup
         services.TryAddSingleton<GatewayMetrics>();
         services.AddSingleton<ConnectionCloser>();
         services.AddSingleton<OwnedConnections>();
-        services.TryAddSingleton<IConnectionDirectory, LocalConnectionDirectory>();
+        services.AddSingleton<ConnectionOpener>();
         services.AddSingleton<GatewayShutdown>();
         services.AddHostedService(sp => sp.GetRequiredService<GatewayShutdown>());
         services.AddSingleton(sp =>
@@ -29,7 +29,7 @@ public static class ConnectionsSetup
             };
         });
         services.AddSingleton<IIrcConnectionFactory>(sp => new IrcConnectionFactory(
-            sp.GetRequiredService<IrcEngineSettings>(), sp.GetService<ILoggerFactory>(), sp.GetService<IEventLogFactory>()));
+            sp.GetRequiredService<IrcEngineSettings>(), sp.GetRequiredService<ILoggerFactory>()));
         return services;
     }
 

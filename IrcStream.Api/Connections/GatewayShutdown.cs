@@ -1,8 +1,10 @@
+using IrcStream.Api.State;
+
 namespace IrcStream.Api.Connections;
 
 /// <summary>
-/// On host stopping, hands every IRC connection this node holds to another node where there is one (Redis mode,
-/// <see cref="IConnectionHandover"/>), and sends QUIT on the others so each stream gets its CLOSED event and ends, then
+/// On host stopping, takes every IRC connection from this node and leaves them (<see cref="IGatewayState.LeaveAsync"/>:
+/// QUIT, so each stream gets its CLOSED event and ends; in Redis mode, handed to another node where there is one), then
 /// cancels <see cref="StreamsEnd"/> for any stream still open. Starts on ApplicationStopping rather than in
 /// StopAsync because the server stops first and waits for open streams, which only end once connections close.
 /// </summary>
@@ -10,9 +12,12 @@ internal sealed class GatewayShutdown(
     OwnedConnections owned,
     ConnectionCloser closer,
     IHostApplicationLifetime lifetime,
-    ILogger<GatewayShutdown> logger,
-    IConnectionHandover? handover = null) : IHostedService, IDisposable
+    IGatewayState state,
+    ILogger<GatewayShutdown> logger) : IHostedService, IDisposable
 {
+    /// <summary>The QUIT reason of the connections a stopping node closes.</summary>
+    public const string Reason = "Gateway shutting down";
+
     internal static readonly TimeSpan CloseBudget = TimeSpan.FromSeconds(4);
     private readonly CancellationTokenSource _streamsEnd = new();
     private Task _closing = Task.CompletedTask;
@@ -43,10 +48,9 @@ internal sealed class GatewayShutdown(
     {
         try
         {
-            var taken = owned.TakeAll();
-            var connections = handover is null ? taken : await handover.HandOverAsync(taken).WaitAsync(CloseBudget).ConfigureAwait(false);
-            closer.CloseInBackground(connections, "Gateway shutting down");
-            logger.LogInformation("Shutting down: closing {Count} IRC connections", connections.Count);
+            var connections = owned.TakeAll();
+            logger.LogInformation("Shutting down: leaving {Count} IRC connections", connections.Count);
+            await state.LeaveAsync(connections).WaitAsync(CloseBudget).ConfigureAwait(false);
             await closer.WhenAllClosed().WaitAsync(CloseBudget).ConfigureAwait(false);
         }
         catch (TimeoutException)

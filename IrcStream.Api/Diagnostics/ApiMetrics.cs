@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using IrcStream.Api.Connections;
-using IrcStream.Api.Sessions;
+using IrcStream.Api.State;
 using IrcStream.Domain.Connections;
 using IrcStream.Domain.Diagnostics;
 using IrcStream.Domain.Events;
@@ -20,7 +20,7 @@ internal sealed class ApiMetrics
 
     private static readonly ConnectionState[] States = Enum.GetValues<ConnectionState>();
 
-    private readonly ISessionStore _sessions;
+    private readonly IGatewayState _state;
     private readonly OwnedConnections _owned;
     private readonly UpDownCounter<long> _openStreams;
     private readonly UpDownCounter<long> _waitingPolls;
@@ -28,9 +28,9 @@ internal sealed class ApiMetrics
     private readonly Counter<long> _gaps;
     private readonly Counter<long> _refused;
 
-    public ApiMetrics(IMeterFactory meterFactory, ISessionStore sessions, OwnedConnections owned)
+    public ApiMetrics(IMeterFactory meterFactory, IGatewayState state, OwnedConnections owned)
     {
-        _sessions = sessions;
+        _state = state;
         _owned = owned;
         var meter = meterFactory.Create(GatewayMetrics.MeterName);
         _openStreams = meter.CreateUpDownCounter<long>("ircstream.sse.streams", "{stream}", "Server-Sent Events streams open now.");
@@ -40,7 +40,7 @@ internal sealed class ApiMetrics
         _gaps = meter.CreateCounter<long>("ircstream.gaps", "{event}", "Gap events delivered: a reader asked for events no longer retained.");
         _refused = meter.CreateCounter<long>(
             "ircstream.lines.refused", "{line}", "Lines refused by POST /lines, by reason (invalid, not_open, queue_full); nothing of such a request is sent.");
-        meter.CreateObservableGauge("ircstream.sessions", () => _sessions.Count, "{session}", "Browser sessions alive now.");
+        meter.CreateObservableGauge("ircstream.sessions", () => _state.SessionCount, "{session}", "Browser sessions alive now.");
         meter.CreateObservableGauge("ircstream.connections", ObserveConnections, "{connection}", "IRC connections this node holds now, by state.");
     }
 
@@ -80,6 +80,7 @@ internal sealed class ApiMetrics
     {
         SendOutcome.NotOpen => "not_open",
         SendOutcome.QueueFull => "queue_full",
+        SendOutcome.HoldUnconfirmed => "store_away",
         _ => "invalid",
     };
 

@@ -18,14 +18,14 @@ internal static class Problems
 
     public static ProblemHttpResult GatewayFull() => TypedResults.Problem(
         title: "The gateway is full",
-        detail: "This gateway holds as many sessions as its operator allows (IrcStream:MaxSessions), so it cannot start one for you now. Try again later; a session is freed whenever one ends.",
+        detail: "This gateway already has as many people connected as it can take, so it cannot connect you now. Try again in a few minutes: a place frees up whenever someone leaves.",
         statusCode: StatusCodes.Status503ServiceUnavailable);
 
     public static ProblemHttpResult TooManySessionsFromAddress(int max, TimeSpan idleTimeout) => TypedResults.Problem(
-        title: "Too many sessions from your address",
-        detail: $"Your address already holds {max} sessions, the most this gateway allows one address (IrcStream:MaxSessionsPerAddress). " +
-            $"Send the {SessionCookie.Name} cookie you were given with every request (a browser does; its tabs share one), " +
-            $"or try again once one of them has gone unused for {idleTimeout} and expired.",
+        title: "Too many people from your address",
+        detail: $"{max} browsers at your internet address are already connected through this gateway, the most it allows one address " +
+            "(an office, a school or a mobile network can share one address). Try again in a few minutes: a place frees up when one of them " +
+            $"leaves or has been unused for {Durations.Words(idleTimeout)}. A script must keep the {SessionCookie.Name} cookie it was given, as a browser does.",
         statusCode: StatusCodes.Status429TooManyRequests);
 
     /// <summary>Writes a problem from middleware, where there is no endpoint result to return.</summary>

@@ -1,6 +1,8 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using IrcStream.Api.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace IrcStream.Api.Sessions;
 
@@ -20,12 +22,23 @@ internal static class SessionCookie
         context.Request.Cookies.TryGetValue(Name, out var value) && value is not null
             && Base64Url.IsValid(value, out var bytes) && bytes == ValueBytes ? value : null;
 
-    public static void Set(HttpContext context, string value) => context.Response.Cookies.Append(Name, value, new CookieOptions
+    /// <summary>
+    /// Strict by default. When the client may be embedded (<c>IrcStream:WebClient:FrameAncestors</c>), a cookie a
+    /// cross-site frame keeps: <c>SameSite=None; Secure; Partitioned</c> (CHIPS), so each embedding site gets a
+    /// session of its own, also where third-party cookies are blocked. Requests still pass the same-origin check.
+    /// </summary>
+    public static void Set(HttpContext context, string value)
     {
-        HttpOnly = true,
-        SameSite = SameSiteMode.Strict,
-        Path = "/",
-        Secure = context.Request.IsHttps,
-        IsEssential = true,
-    });
+        var embeddable = context.RequestServices.GetRequiredService<IOptions<IrcStreamOptions>>().Value.WebClient.Embeddable;
+        var options = new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = embeddable ? SameSiteMode.None : SameSiteMode.Strict,
+            Path = "/",
+            Secure = embeddable || context.Request.IsHttps,
+            IsEssential = true,
+        };
+        if (embeddable) options.Extensions.Add("Partitioned");
+        context.Response.Cookies.Append(Name, value, options);
+    }
 }

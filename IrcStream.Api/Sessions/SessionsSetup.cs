@@ -1,45 +1,36 @@
-using IrcStream.Api.Cluster;
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Http;
+using IrcStream.Api.State;
 using Microsoft.Extensions.Options;
 
 namespace IrcStream.Api.Sessions;
 
 public static class SessionsSetup
 {
-    /// <summary>Sessions in this process's memory, unless a shared store (Redis mode) was registered before.</summary>
-    public static IServiceCollection AddSessions(this IServiceCollection services)
-    {
-        if (services.Any(s => s.ServiceType == typeof(ISessionStore))) return services;
-        services.AddMemoryCache();
-        services.AddSingleton<MemorySessionStore>();
-        services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<MemorySessionStore>());
-        services.AddHostedService(sp => sp.GetRequiredService<MemorySessionStore>());
-        return services;
-    }
-
     /// <summary>
-    /// Gives every request of the group its session (a new one with its cookie when it has none), or answers
-    /// 503/429 when a new one is needed and the session limits are reached.
+    /// Gives every request of the group its session. Only an endpoint marked <see cref="StartsSession"/> (opening a
+    /// connection) makes a new one, with its cookie, or answers 503/429 when the session limits are reached; any
+    /// other request without a session is served as one that holds nothing, so opening the page and listing
+    /// (nothing) never takes a session from the address's share.
     /// </summary>
     public static RouteGroupBuilder WithSession(this RouteGroupBuilder group)
     {
         group.AddEndpointFilter(static async (context, next) =>
         {
             var http = context.HttpContext;
-            var store = http.RequestServices.GetRequiredService<ISessionStore>();
-            // A request another node forwarded belongs to a session that exists; if it has just expired, none is made for it.
-            var mayCreate = !OwnerForwarding.IsForwarded(http);
-            var cookie = SessionCookie.Read(http);
-            var address = ClientAddress.KeyOf(http);
+            var state = http.RequestServices.GetRequiredService<IGatewayState>();
             var gate = http.RequestServices.GetService<INewSessionGate>();
-            var resolution = await store.ResolveAsync(cookie, address, mayCreate: mayCreate && gate is null, http.RequestAborted);
-            if (gate is not null && mayCreate && resolution.Refusal == SessionRefusal.NotFound)
+            var mayCreate = http.GetEndpoint()?.Metadata.GetMetadata<StartsSessionMetadata>() is not null;
+            var resolution = await state.ResolveSessionAsync(http, mayCreate: mayCreate && gate is null);
+            if (mayCreate && gate is not null && resolution.Refusal == SessionRefusal.NotFound)
             {
                 // Asked only when a new session is needed, not on every request of an existing one.
                 if (await gate.RefuseAsync(http) is { } refused) return refused;
-                resolution = await store.ResolveAsync(cookie, address, mayCreate: true, http.RequestAborted);
+                resolution = await state.ResolveSessionAsync(http, mayCreate: true);
             }
+            // Looking needs no session: answered as one that holds nothing (a forwarded request's session must exist).
+            if (resolution.Refusal == SessionRefusal.NotFound && !Cluster.OwnerForwarding.IsForwarded(http))
+                resolution = SessionResolution.Found(EmptySession.Instance);
             if (!resolution.Succeeded) return Refusal(resolution.Refusal, http);
             if (resolution.NewCookie is { } newCookie) SessionCookie.Set(http, newCookie);
             http.Features.Set(resolution.Session);
@@ -47,6 +38,11 @@ public static class SessionsSetup
         });
         return group;
     }
+
+    /// <summary>Marks the endpoint that may start a session: the one a person uses to connect.</summary>
+    public static RouteHandlerBuilder StartsSession(this RouteHandlerBuilder endpoint) => endpoint.WithMetadata(new StartsSessionMetadata());
+
+    private sealed class StartsSessionMetadata;
 
     /// <summary>The session <see cref="WithSession"/> resolved for this request.</summary>
     internal static IBrowserSession GetSession(this HttpContext context) =>

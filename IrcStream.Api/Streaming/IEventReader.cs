@@ -1,4 +1,3 @@
-using IrcStream.Api.Connections;
 using IrcStream.Domain.Events;
 
 namespace IrcStream.Api.Streaming;
@@ -27,32 +26,20 @@ internal interface IEventCursor : IDisposable
     ValueTask<EventBatch> ReadAsync(int max);
 }
 
-/// <summary>Finds the reader of a connection's events. In memory or Redis, chosen once at start-up.</summary>
-internal interface IEventReaders
+/// <summary>A connection's events read straight from its in-memory log, on the node that holds it.</summary>
+internal sealed class MemoryEventReader(IEventLog log) : IEventReader
 {
-    /// <summary>The connection's events; null when this node cannot read them (in memory: it does not hold the connection).</summary>
-    IEventReader? Open(string connectionId);
-}
+    public IEventCursor OpenReader(long after) => new Cursor(log, log.OpenReader(after));
 
-/// <summary>A gateway that runs alone reads the logs of the connections it holds, straight from memory.</summary>
-internal sealed class OwnedEventReaders(OwnedConnections owned) : IEventReaders
-{
-    public IEventReader? Open(string connectionId) => owned.Find(connectionId)?.Events is { } log ? new LogReader(log) : null;
-
-    private sealed class LogReader(IEventLog log) : IEventReader
+    public ValueTask<EventBatch> PollAsync(long after, int max)
     {
-        public IEventCursor OpenReader(long after) => new Cursor(log, log.OpenReader(after));
-
-        public ValueTask<EventBatch> PollAsync(long after, int max)
-        {
-            // Completion read before the events: Complete follows the last append, so nothing can be missed.
-            var completed = log.IsCompleted;
-            return ValueTask.FromResult(new EventBatch(log.Poll(after, max), completed));
-        }
-
-        public ValueTask<bool> WaitForEventsAfterAsync(long after, CancellationToken cancellationToken) =>
-            log.WaitForEventsAfterAsync(after, cancellationToken);
+        // Completion read before the events: Complete follows the last append, so nothing can be missed.
+        var completed = log.IsCompleted;
+        return ValueTask.FromResult(new EventBatch(log.Poll(after, max), completed));
     }
+
+    public ValueTask<bool> WaitForEventsAfterAsync(long after, CancellationToken cancellationToken) =>
+        log.WaitForEventsAfterAsync(after, cancellationToken);
 
     private sealed class Cursor(IEventLog log, IEventLogReader reader) : IEventCursor
     {

@@ -9,9 +9,11 @@ namespace IrcStream.Api.Streaming;
 /// Counts what holds a socket and memory while it waits for events (open event streams and waiting polls) per
 /// connection, per session and per client address on this node, so that no client can hold them without bound.
 /// A slot is taken before the stream starts or the poll waits and given back exactly once when it ends; one lock
-/// keeps the three counts and the check-then-take atomic.
+/// keeps the three counts and the check-then-take atomic. In Redis mode the address's count is also taken in Redis
+/// (<see cref="ISharedStreamLimit"/>), so a client spread over several nodes gets the address bound once, not once per node.
+/// The per-connection count also tells <see cref="AwayMarker"/> when a connection has no reader left and when one returns.
 /// </summary>
-internal sealed class StreamLimits(IOptions<IrcStreamOptions> options)
+internal sealed class StreamLimits(IOptions<IrcStreamOptions> options, AwayMarker away, ISharedStreamLimit? shared = null)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, int> _perConnection = new(StringComparer.Ordinal);
@@ -32,16 +34,38 @@ internal sealed class StreamLimits(IOptions<IrcStreamOptions> options)
                 : _perSession.GetValueOrDefault(session) >= limits.MaxStreamsPerSession ? TooMany(
                     $"Your session already has {limits.MaxStreamsPerSession} open event streams and waiting polls across its connections, the most this gateway allows one session (IrcStream:MaxStreamsPerSession). " +
                     "Close the event streams or polls you no longer read (tabs of this browser count too), then try again.")
-                : _perAddress.GetValueOrDefault(address) >= limits.MaxStreamsPerAddress ? TooMany(
-                    $"Your address already has {limits.MaxStreamsPerAddress} open event streams and waiting polls, the most this gateway allows one address (IrcStream:MaxStreamsPerAddress). " +
-                    "Close the event streams or polls you no longer read, in this or other browsers behind the same address, then try again.")
+                : _perAddress.GetValueOrDefault(address) >= limits.MaxStreamsPerAddress ? AddressFull(limits.MaxStreamsPerAddress)
                 : null;
             if (refusal is not null) return null;
             Add(_perConnection, connectionId, 1);
             Add(_perSession, session, 1);
             Add(_perAddress, address, 1);
         }
+        away.Opened(connectionId);
         return new Slot(this, connectionId, session, address);
+    }
+
+    /// <summary>Like <see cref="TryTake"/>, and in Redis mode also the address's slot on every node.</summary>
+    public async ValueTask<(IDisposable? Slot, ProblemHttpResult? Refusal)> TryTakeAsync(string connectionId, string session, string address)
+    {
+        if (TryTake(connectionId, session, address, out var refusal) is not { } slot) return (null, refusal);
+        if (shared is null) return (slot, null);
+        IDisposable? everywhere;
+        try
+        {
+            everywhere = await shared.TryTakeStreamAsync(address).ConfigureAwait(false);
+        }
+        catch
+        {
+            slot.Dispose();
+            throw;
+        }
+        if (everywhere is null)
+        {
+            slot.Dispose();
+            return (null, AddressFull(options.Value.MaxStreamsPerAddress));
+        }
+        return (new Both(slot, everywhere), null);
     }
 
     /// <summary>Open streams and waiting polls counted now for a connection, a session and an address.</summary>
@@ -58,6 +82,7 @@ internal sealed class StreamLimits(IOptions<IrcStreamOptions> options)
             Add(_perSession, session, -1);
             Add(_perAddress, address, -1);
         }
+        away.Closed(connectionId);
     }
 
     private static void Add(Dictionary<string, int> counts, string key, int delta)
@@ -67,8 +92,21 @@ internal sealed class StreamLimits(IOptions<IrcStreamOptions> options)
         else counts[key] = count;
     }
 
+    private static ProblemHttpResult AddressFull(int max) => TooMany(
+        $"Your address already has {max} open event streams and waiting polls, the most this gateway allows one address (IrcStream:MaxStreamsPerAddress). " +
+        "Close the event streams or polls you no longer read, in this or other browsers behind the same address, then try again.");
+
     private static ProblemHttpResult TooMany(string detail) =>
         TypedResults.Problem(title: "Too many open event streams", detail: detail, statusCode: StatusCodes.Status429TooManyRequests);
+
+    private sealed class Both(IDisposable here, IDisposable everywhere) : IDisposable
+    {
+        public void Dispose()
+        {
+            here.Dispose();
+            everywhere.Dispose();
+        }
+    }
 
     private sealed class Slot(StreamLimits limits, string connectionId, string session, string address) : IDisposable
     {
@@ -79,4 +117,11 @@ internal sealed class StreamLimits(IOptions<IrcStreamOptions> options)
             if (Interlocked.Exchange(ref _returned, 1) == 0) limits.Return(connectionId, session, address);
         }
     }
+}
+
+/// <summary>The address's stream slots on every node (Redis mode); not registered for a gateway that runs alone.</summary>
+internal interface ISharedStreamLimit
+{
+    /// <summary>A slot of <paramref name="address"/> counted on every node until disposed; null when the address holds <c>MaxStreamsPerAddress</c> already.</summary>
+    ValueTask<IDisposable?> TryTakeStreamAsync(string address);
 }

@@ -4,10 +4,10 @@ using IrcStream.Api.Connections;
 using IrcStream.Api.Diagnostics;
 using IrcStream.Api.Http;
 using IrcStream.Api.Sessions;
+using IrcStream.Api.State;
 using IrcStream.Domain.Events;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace IrcStream.Api.Streaming;
@@ -18,10 +18,9 @@ public static class StreamingApi
     /// <summary>The longest a poll waits, whatever it asks for; also the ceiling of <c>LongPollTimeout</c>.</summary>
     public static readonly TimeSpan MaxPollTimeout = TimeSpan.FromSeconds(60);
 
-    /// <summary>Reads the logs of the connections this node holds, unless a shared store (Redis mode) was registered before.</summary>
     public static IServiceCollection AddStreaming(this IServiceCollection services)
     {
-        services.TryAddSingleton<IEventReaders, OwnedEventReaders>();
+        services.AddSingleton<AwayMarker>();
         services.AddSingleton<StreamLimits>();
         return services;
     }
@@ -41,7 +40,7 @@ public static class StreamingApi
         string id,
         string? lastEventId,
         HttpContext http,
-        IEventReaders readers,
+        IGatewayState state,
         IOptions<IrcStreamOptions> options,
         GatewayShutdown shutdown,
         StreamTelemetry telemetry,
@@ -49,7 +48,7 @@ public static class StreamingApi
         TimeProvider time)
     {
         var session = http.GetSession();
-        if (!await session.HoldsAsync(id, http.RequestAborted) || readers.Open(id) is not { } log) return Problems.ConnectionNotFound(id);
+        if (!await session.HoldsAsync(id, http.RequestAborted) || state.OpenEvents(id) is not { } log) return Problems.ConnectionNotFound(id);
 
         var resume = http.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId;
         long after = 0;
@@ -61,7 +60,8 @@ public static class StreamingApi
                 "Last-Event-ID (or lastEventId) must be the seq of an event you received; leave it out to start from the oldest retained event.");
         }
 
-        if (limits.TryTake(id, session.Hash, ClientAddress.KeyOf(http), out var refusal) is not { } slot) return refusal!;
+        var (slot, refusal) = await limits.TryTakeAsync(id, session.Hash, ClientAddress.KeyOf(http));
+        if (slot is null) return refusal!;
 
         var response = http.Response;
         response.RegisterForDispose(slot);
@@ -82,14 +82,14 @@ public static class StreamingApi
         long? since,
         double? timeout,
         HttpContext http,
-        IEventReaders readers,
+        IGatewayState state,
         IOptions<IrcStreamOptions> options,
         StreamLimits limits,
         TimeProvider time,
         ApiMetrics metrics)
     {
         var session = http.GetSession();
-        if (!await session.HoldsAsync(id, http.RequestAborted) || readers.Open(id) is not { } log) return Problems.ConnectionNotFound(id);
+        if (!await session.HoldsAsync(id, http.RequestAborted) || state.OpenEvents(id) is not { } log) return Problems.ConnectionNotFound(id);
 
         var errors = new Dictionary<string, string[]>();
         if (since < 0) errors["since"] = ["Give the seq of the last event you have, 0 or more."];
@@ -104,8 +104,9 @@ public static class StreamingApi
         if (events.Count > 0 || completed || wait <= TimeSpan.Zero) return new EventArrayResult(metrics.PollDelivered(events));
 
         // Only a poll that waits holds its socket open; one answered at once is not counted.
-        using var slot = limits.TryTake(id, session.Hash, ClientAddress.KeyOf(http), out var refusal);
+        var (slot, refusal) = await limits.TryTakeAsync(id, session.Hash, ClientAddress.KeyOf(http));
         if (slot is null) return refusal!;
+        using var held = slot;
         using var activity = session.BeginActivity();
         using var waiting = metrics.PollWaiting();
         using var waited = new CancellationTokenSource(wait, time);

@@ -8,30 +8,26 @@ namespace IrcStream.Api.WebClient;
 public static class WebClientExtensions
 {
     /// <summary>
-    /// Only the gateway's own files run and load: IRC text can never become script, style, a frame or a
-    /// connection elsewhere, even if some rendering bug let markup through.
+    /// Adds the security headers to every response, serves wwwroot (index.html at /) compressed and with ETags, and
+    /// maps <c>GET /api/config</c>. Routing runs here, after / became /index.html, so it must come before anything
+    /// that reads the endpoint (the rate limiter).
     /// </summary>
-    public const string ContentSecurityPolicy =
-        "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; " +
-        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
-
-    /// <summary>Adds the security headers to every response, serves wwwroot (index.html at /), and maps <c>GET /api/config</c> (the allowed servers).</summary>
     public static WebApplication UseWebClient(this WebApplication app)
     {
+        var policy = WebClientSettings.ContentSecurityPolicy(app.Services.GetRequiredService<IOptions<IrcStreamOptions>>().Value.WebClient);
         app.Use((context, next) =>
         {
             var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.ContentSecurityPolicy = policy;
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "no-referrer";
             return next(context);
         });
         app.UseDefaultFiles();
-        app.UseStaticFiles(new StaticFileOptions
-        {
-            // Revalidate every time (ETag makes that cheap), so a new client version is picked up on reload.
-            OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "no-cache",
-        });
+        app.UseRouting();
+        // Precompressed at build and publish (gzip; brotli too when published), ETags, and "no-cache" on names
+        // without a fingerprint, so a new client version is picked up on reload while an unchanged one costs a 304.
+        app.MapStaticAssets();
         app.MapGet("/api/config", GetConfig).WithName("GetWebClientConfig");
         return app;
     }
@@ -39,6 +35,6 @@ public static class WebClientExtensions
     private static Ok<WebClientConfig> GetConfig(IOptions<IrcStreamOptions> options, HttpContext context)
     {
         context.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Ok(new WebClientConfig(options.Value.AllowedServers.ToArray()));
+        return TypedResults.Ok(WebClientSettings.Config(options.Value));
     }
 }

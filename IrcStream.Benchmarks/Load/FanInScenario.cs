@@ -22,7 +22,7 @@ public static class FanInScenario
     public static async Task<ScenarioReport> RunAsync(LoadOptions options, Transport transport, CancellationToken cancellationToken)
     {
         var sessions = options.Sessions;
-        await using var rig = await GatewayRig.StartAsync(1000, cancellationToken, options.Redis);
+        await using var rig = await GatewayRig.StartAsync(1000, cancellationToken, options.Redis, options.ReadOnOwner);
         var window = new Window(0);
         var opening = Stopwatch.StartNew();
         var open = await rig.OpenManyAsync(sessions, transport, e =>
@@ -83,7 +83,7 @@ public static class FanInScenario
             ["warmup"] = options.WarmupRuns.ToString(CultureInfo.InvariantCulture),
             ["openingSeconds"] = opening.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture),
         };
-        return ScenarioReport.From($"{Name}-{transport.ToString().ToLowerInvariant()}{(options.Redis ? "-redis" : "")}",
+        return ScenarioReport.From($"{Name}-{transport.ToString().ToLowerInvariant()}{(options.ReadOnOwner ? "-redis-owner" : options.Redis ? "-redis" : "")}",
             $"{sessions} sessions, each an IRC connection + {FirehoseScenario.WithArticle(transport)} reader, 1 line/s each; send-to-receive latency",
             parameters, runs, baselineRate: null);
     }

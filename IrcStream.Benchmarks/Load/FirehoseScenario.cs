@@ -25,7 +25,7 @@ public static class FirehoseScenario
     {
         var messages = options.FirehoseMessages;
         var line = Encoding.UTF8.GetBytes(BaselineScenario.Line + "\r\n");
-        await using var rig = await GatewayRig.StartAsync(messages + 64, cancellationToken, options.Redis);
+        await using var rig = await GatewayRig.StartAsync(messages + 64, cancellationToken, options.Redis, options.ReadOnOwner);
         var runs = new List<ScenarioRun>();
         for (var run = 1 - options.WarmupRuns; run <= options.Runs; run++)
         {
@@ -39,7 +39,7 @@ public static class FirehoseScenario
             ["transport"] = Label(transport),
             ["warmup"] = options.WarmupRuns.ToString(CultureInfo.InvariantCulture),
         };
-        return ScenarioReport.From($"{Name}-{transport.ToString().ToLowerInvariant()}{(options.Redis ? "-redis" : "")}", Description(transport), parameters, runs, baselineRate);
+        return ScenarioReport.From($"{Name}-{transport.ToString().ToLowerInvariant()}{(options.ReadOnOwner ? "-redis-owner" : options.Redis ? "-redis" : "")}", Description(transport), parameters, runs, baselineRate);
     }
 
     private static async Task<Dictionary<string, double>> RunOnceAsync(

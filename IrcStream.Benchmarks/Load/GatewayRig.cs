@@ -69,14 +69,14 @@ public sealed class GatewayRig : IAsyncDisposable
     private readonly RedisProcess? _redis;
     private readonly HarnessGateway? _readerNode;
 
-    private GatewayRig(IrcPumpServer pump, HarnessGateway gateway, RedisProcess? redis = null, HarnessGateway? readerNode = null)
+    private GatewayRig(IrcPumpServer pump, HarnessGateway gateway, RedisProcess? redis = null, HarnessGateway? otherNode = null, bool readOnOwner = false)
     {
         Pump = pump;
         Gateway = gateway;
         Client = new GatewayClient(gateway.BaseAddress);
         _redis = redis;
-        _readerNode = readerNode;
-        Readers = readerNode is null ? Client : new GatewayClient(readerNode.BaseAddress);
+        _readerNode = otherNode;
+        Readers = otherNode is null || readOnOwner ? Client : new GatewayClient(otherNode.BaseAddress);
     }
 
     public IrcPumpServer Pump { get; }
@@ -87,10 +87,10 @@ public sealed class GatewayRig : IAsyncDisposable
     /// <summary>Creates and closes sessions, on <see cref="Gateway"/>.</summary>
     public GatewayClient Client { get; }
 
-    /// <summary>Reads the sessions' events: <see cref="Client"/>, or with <c>--redis</c> the other node's client.</summary>
+    /// <summary>Reads the sessions' events: <see cref="Client"/>, or with <c>--redis</c> the other node's client (unless <c>--read-on-owner</c>).</summary>
     public GatewayClient Readers { get; }
 
-    public static async Task<GatewayRig> StartAsync(int eventBufferSize, CancellationToken cancellationToken, bool redis = false)
+    public static async Task<GatewayRig> StartAsync(int eventBufferSize, CancellationToken cancellationToken, bool redis = false, bool readOnOwner = false)
     {
         var pump = IrcPumpServer.Start();
         RedisProcess? server = null;
@@ -103,7 +103,7 @@ public sealed class GatewayRig : IAsyncDisposable
             settings["IrcStream:Redis:Configuration"] = server.Configuration;
             owner = await HarnessGateway.StartAsync(settings, cancellationToken);
             var reader = await HarnessGateway.StartAsync(settings, cancellationToken);
-            return new GatewayRig(pump, owner, server, reader);
+            return new GatewayRig(pump, owner, server, reader, readOnOwner);
         }
         catch
         {

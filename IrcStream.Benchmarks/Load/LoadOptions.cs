@@ -22,7 +22,8 @@ public sealed record LoadOptions(
     string? HeapDumps = null,
     string Gc = HarnessGateway.DeployedGc,
     bool Redis = false,
-    int Nodes = 3)
+    int Nodes = 3,
+    bool ReadOnOwner = false)
 {
     public const int MaxMessages = 100_000_000;
     public const int MaxRuns = 100;
@@ -102,6 +103,8 @@ public sealed record LoadOptions(
           --redis              Redis mode (firehose, fanin): a redis-server and two gateway nodes; sessions are
                                opened on the first (it owns the IRC connections) and read on the second, from Redis.
                                Results are named <scenario>-<transport>-redis.json
+          --read-on-owner      Redis mode with the reader on the first node, which owns the connections and serves
+                               them from its memory. Results are named <scenario>-<transport>-redis-owner.json
           --json PATH          baseline results (default BenchmarkDotNet.Artifacts/load/baseline.json); the
                                other scenarios write <scenario>-<transport>.json next to it
 
@@ -119,6 +122,11 @@ public sealed record LoadOptions(
             if (name == "--redis")
             {
                 options = options with { Redis = true };
+                continue;
+            }
+            if (name == "--read-on-owner")
+            {
+                options = options with { Redis = true, ReadOnOwner = true };
                 continue;
             }
             if (i + 1 >= args.Count) throw new ArgumentException($"{name} needs a value.\n\n{Usage}");

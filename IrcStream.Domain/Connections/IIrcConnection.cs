@@ -21,6 +21,13 @@ public interface IIrcConnection : IAsyncDisposable
     /// <summary>What the connection knows as an IRC client (channels to rejoin and their keys among it), as one value.</summary>
     Client.IrcClientState ClientState { get; }
 
+    /// <summary>
+    /// Before <see cref="Start"/>, on a gateway node that takes this connection over from another: <paramref name="recorded"/>
+    /// is the end of the log that node wrote, whose newest message per channel is where the client asks the server's
+    /// chathistory to fill from, or, without chathistory, says lines may be missing.
+    /// </summary>
+    void CarryOn(IEnumerable<StoredEvent> recorded);
+
     /// <summary>Begins connecting in the background; returns at once.</summary>
     void Start();
 
@@ -40,5 +47,6 @@ public interface IIrcConnection : IAsyncDisposable
 /// <summary>Makes connections; the HTTP side depends on this, so tests can give it other connections.</summary>
 public interface IIrcConnectionFactory
 {
-    IIrcConnection Create(IrcConnectionOptions options);
+    /// <summary>A connection that appends to <paramref name="events"/>, held under <paramref name="ownership"/> (none: the gateway runs alone).</summary>
+    IIrcConnection Create(IrcConnectionOptions options, IEventLog events, IConnectionOwnership? ownership);
 }

@@ -41,6 +41,7 @@ public sealed class IrcConnection : IIrcConnection
     private readonly CancellationTokenSource _stop = new();
     private readonly ReconnectBackoff _backoff;
     private readonly IrcClient _client;
+    private readonly IConnectionOwnership? _ownership;
     /// <summary>For the run loop's own inputs to the client (connecting, lost, closed); the socket has its own.</summary>
     private readonly IrcClientOutput _output = new();
     private Task? _run;
@@ -55,7 +56,9 @@ public sealed class IrcConnection : IIrcConnection
     /// <param name="settings">The gateway's engine settings.</param>
     /// <param name="logger">Where the connection logs its life; none by default.</param>
     /// <param name="events">The log to append to; by default a new in-memory <see cref="EventLog"/> of <see cref="IrcEngineSettings.EventBufferSize"/>.</param>
-    public IrcConnection(IrcConnectionOptions options, IrcEngineSettings settings, ILogger<IrcConnection>? logger = null, IEventLog? events = null)
+    /// <param name="ownership">This node's hold on the connection when several nodes could hold it; none for a gateway that runs alone.</param>
+    public IrcConnection(IrcConnectionOptions options, IrcEngineSettings settings, ILogger<IrcConnection>? logger = null, IEventLog? events = null,
+        IConnectionOwnership? ownership = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(settings);
@@ -65,6 +68,7 @@ public sealed class IrcConnection : IIrcConnection
         Validate(settings);
         Options = options;
         Settings = settings;
+        _ownership = ownership;
         Events = events ?? new EventLog(settings.EventLogLimits, settings.Time);
         _journal = new ConnectionJournal(Events, logger ?? NullLogger<IrcConnection>.Instance, options.ConnectionId, options.Endpoint);
         _backoff = new ReconnectBackoff(settings.ReconnectDelay, settings.MaxReconnectDelay);
@@ -264,16 +268,16 @@ public sealed class IrcConnection : IIrcConnection
     /// <summary>How often a closed write fence is asked again.</summary>
     private static readonly TimeSpan FenceRecheck = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Returns once <paramref name="fence"/> lets this gateway write (at once when it does already).</summary>
-    internal static async ValueTask FenceOpenAsync(Func<bool> fence, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>Returns once <paramref name="ownership"/> lets this gateway write (at once when it does already).</summary>
+    internal static async ValueTask FenceOpenAsync(IConnectionOwnership ownership, TimeProvider time, CancellationToken cancellationToken)
     {
-        while (!fence()) await Task.Delay(FenceRecheck, time, cancellationToken).ConfigureAwait(false);
+        while (!ownership.MayWrite) await Task.Delay(FenceRecheck, time, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>One attempt: connect, run the socket until it ends, and say whether to come back.</summary>
     private async Task<SocketEnd> ConnectAndRunAsync(CancellationToken stop)
     {
-        if (Options.WriteFence is { } fence) await FenceOpenAsync(fence, Settings.Time, stop).ConfigureAwait(false);
+        if (_ownership is { } ownership) await FenceOpenAsync(ownership, Settings.Time, stop).ConfigureAwait(false);
         IrcConnectionLog.Connecting(Logger, Options.ConnectionId, Endpoint, Options.Tls);
         Tell(_client.Connecting, Endpoint);
         Stream stream;
@@ -289,7 +293,7 @@ public sealed class IrcConnection : IIrcConnection
             return new SocketEnd(failure.Detail, failure.Retry);
         }
 
-        var socket = new IrcSocket(stream, _client, _journal, Settings, Options.WriteFence, Options.UserLinesWritten);
+        var socket = new IrcSocket(stream, _client, _journal, Settings, _ownership);
         _socket = socket;
         IrcConnectionLog.Connected(Logger, Options.ConnectionId, Endpoint);
         SocketEnd end;

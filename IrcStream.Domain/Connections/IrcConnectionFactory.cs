@@ -4,10 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace IrcStream.Domain.Connections;
 
 /// <summary>Makes <see cref="IrcConnection"/>s with the gateway's settings; the HTTP side's <see cref="IIrcConnectionFactory"/>.</summary>
-/// <remarks>Without an event log factory each connection keeps its events in memory (<see cref="EventLog"/>).</remarks>
-public sealed class IrcConnectionFactory(IrcEngineSettings settings, ILoggerFactory? loggerFactory = null, IEventLogFactory? eventLogs = null)
-    : IIrcConnectionFactory
+public sealed class IrcConnectionFactory(IrcEngineSettings settings, ILoggerFactory? loggerFactory = null) : IIrcConnectionFactory
 {
-    public IIrcConnection Create(IrcConnectionOptions options) =>
-        new IrcConnection(options, settings, loggerFactory?.CreateLogger<IrcConnection>(), eventLogs?.Create(options.ConnectionId));
+    public IIrcConnection Create(IrcConnectionOptions options, IEventLog events, IConnectionOwnership? ownership) =>
+        new IrcConnection(options, settings, loggerFactory?.CreateLogger<IrcConnection>(), events, ownership);
 }

@@ -63,20 +63,4 @@ public sealed record IrcConnectionOptions
     /// link-local and metadata addresses). Null allows every address.
     /// </summary>
     public Func<IPAddress, bool>? IsAddressAllowed { get; init; }
-
-    /// <summary>
-    /// Asked before each write to the socket and before each connect: false means this gateway cannot tell now whether
-    /// it may still speak for the user (its claim on the connection could not be confirmed lately, and may have passed
-    /// to another gateway node), so nothing is written, and no socket opened, until it is true again; a gateway that
-    /// learns it lost the claim lets the connection go (<see cref="IIrcConnection.AbandonAsync"/>), and the lines
-    /// waiting are reported as not sent. Null always writes.
-    /// </summary>
-    public Func<bool>? WriteFence { get; init; }
-
-    /// <summary>
-    /// Told, after each socket write that carried user lines, the number of the last of them (the user's lines are
-    /// numbered 1, 2, … as they are queued; <see cref="SendResult.LastNumber"/>): lines up to it reached the server.
-    /// Called on the writer loop; it must not block.
-    /// </summary>
-    public Action<long>? UserLinesWritten { get; init; }
 }

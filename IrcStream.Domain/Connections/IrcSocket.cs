@@ -32,14 +32,13 @@ internal sealed class IrcSocket : IPingWatched
     /// <summary>When the gateway's own PING went out, while it waits for an answer; only the ping check reads and writes these.</summary>
     private long _pingSentAt;
     private bool _pingOutstanding;
-    private readonly Func<bool>? _writeFence;
-    private readonly Action<long>? _userLinesWritten;
+    private readonly IConnectionOwnership? _ownership;
     private string? _takenUnwritten;
 
-    // writeFence, userLinesWritten: IrcConnectionOptions.WriteFence (false before a write ends the socket unwritten) and UserLinesWritten.
-    public IrcSocket(Stream stream, IrcClient client, ConnectionJournal journal, IrcEngineSettings settings, Func<bool>? writeFence = null, Action<long>? userLinesWritten = null)
+    // ownership: the node's hold on the connection (MayWrite false before a write ends the socket unwritten); none when the gateway runs alone.
+    public IrcSocket(Stream stream, IrcClient client, ConnectionJournal journal, IrcEngineSettings settings, IConnectionOwnership? ownership = null)
     {
-        (_stream, _client, _settings, _time, _writeFence, _userLinesWritten) = (stream, client, settings, settings.Time, writeFence, userLinesWritten);
+        (_stream, _client, _settings, _time, _ownership) = (stream, client, settings, settings.Time, ownership);
         Outgoing = new OutgoingQueue(settings.SendQueueCapacity, new FloodLimiter(settings.FloodBurst, settings.FloodInterval, _time), _time, userLinesOpen: false);
         _clientLoop = new ClientLoop(client, journal, Outgoing);
         _pingWheel = PingWheel.For(_time);
@@ -145,13 +144,13 @@ internal sealed class IrcSocket : IPingWatched
                 // The queue's own wait rather than TakeAsync: an idle socket holds no state machine for it.
                 OutgoingLine line;
                 while (!Outgoing.TryTake(out line, out var woken, cancellationToken)) await woken.ConfigureAwait(false);
-                if (_writeFence?.Invoke() == false)
+                if (_ownership?.MayWrite == false)
                 {
                     // This gateway cannot tell now whether it may still speak for the user (its claim could not be
                     // confirmed lately): the line waits, unwritten, until it can, or until the connection is let go, when
                     // the cancellation ends the socket and the line is reported with those behind it as not sent.
                     if (line.FromUser) _takenUnwritten = line.Text;
-                    await IrcConnection.FenceOpenAsync(_writeFence, _time, cancellationToken).ConfigureAwait(false);
+                    await IrcConnection.FenceOpenAsync(_ownership, _time, cancellationToken).ConfigureAwait(false);
                     _takenUnwritten = null;
                 }
                 using var batch = new LineBatch();
@@ -165,7 +164,7 @@ internal sealed class IrcSocket : IPingWatched
                 await _stream.WriteAsync(batch.Bytes, cancellationToken).ConfigureAwait(false);
                 await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
                 _settings.Metrics.LinesWritten(batch.FromUser, batch.FromGateway);
-                if (batch.FromUser > 0) _userLinesWritten?.Invoke(batch.LastUserNumber);
+                if (batch.FromUser > 0) _ownership?.UserLinesWritten(batch.LastUserNumber);
             }
         }
         catch (Exception failure) when (SocketEnd.Ends(failure, cancellationToken))

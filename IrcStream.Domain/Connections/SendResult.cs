@@ -10,6 +10,11 @@ public enum SendOutcome
     NotOpen,
     /// <summary>The outgoing queue has no room for all lines; nothing was queued.</summary>
     QueueFull,
+    /// <summary>
+    /// The gateway node cannot confirm now that it still holds the connection (its shared store is away, so the lines
+    /// could not be kept for a node that takes over); nothing was queued, the connection stays up.
+    /// </summary>
+    HoldUnconfirmed,
 }
 
 /// <summary>What became of lines handed to <see cref="IIrcConnection.Send"/>.</summary>
@@ -17,7 +22,7 @@ public sealed record SendResult(SendOutcome Outcome, int Queued = 0, string? Rea
 {
     /// <summary>
     /// When queued: the number of the last of the lines; the connection numbers the user's lines 1, 2, … in the order
-    /// they are queued, and <see cref="IrcConnectionOptions.UserLinesWritten"/> reports the highest written.
+    /// they are queued, and <see cref="IConnectionOwnership.UserLinesWritten"/> reports the highest written.
     /// </summary>
     public long LastNumber { get; init; }
 

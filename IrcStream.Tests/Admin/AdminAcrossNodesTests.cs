@@ -84,14 +84,17 @@ public sealed class AdminAcrossNodesTests(InspircdFixture irc)
         }
         using var stranger = new HttpClient { BaseAddress = nodes.A.BaseAddress };
         stranger.DefaultRequestHeaders.Add("X-Forwarded-For", "2001:db8:bad:2::8");
-        using (var newSession = await stranger.GetAsync("/api/connections", Token))
-            await newSession.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+        using (var newSession = await stranger.PostAsJsonAsync("/api/connections", new { server = $"127.0.0.1:{server.Port}", nick = nick + "s" }, Token))
+        {
+            var problem = await newSession.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+            problem.GetProperty("detail").GetString().Should().Contain("spam run", "the ban refuses the new session, not the server");
+        }
 
         using var adminA = AdminApiTests.Admin(nodes.A.BaseAddress);
         var bans = (await adminA.GetFromJsonAsync<JsonElement[]>("/admin/bans", Token))!;
         var banId = bans.Should().ContainSingle().Subject.GetProperty("id").GetString();
         using (var lifted = await adminA.DeleteAsync($"/admin/bans/{banId}", Token)) lifted.StatusCode.Should().Be(HttpStatusCode.NoContent);
-        using (var served = await stranger.GetAsync("/api/connections", Token)) served.StatusCode.Should().Be(HttpStatusCode.OK, "a ban lifted on node A is lifted on node A at once");
+        using (var served = await stranger.PostAsJsonAsync("/api/connections", new { server = $"127.0.0.1:{server.Port}", nick = nick + "t" }, Token)) served.StatusCode.Should().Be(HttpStatusCode.Created, "a ban lifted on node A is lifted on node A at once");
     }
 
     [Fact]

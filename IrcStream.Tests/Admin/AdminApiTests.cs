@@ -31,12 +31,6 @@ public sealed class AdminApiTests
         return client;
     }
 
-    private static Browser From(GatewayHost host, string address)
-    {
-        var browser = host.NewBrowser();
-        browser.Http.DefaultRequestHeaders.Add("X-Forwarded-For", address);
-        return browser;
-    }
 
     [Fact]
     public async Task WithoutAKeyConfiguredThereIsNoAdminApi()
@@ -93,8 +87,8 @@ public sealed class AdminApiTests
     public async Task ConnectionsAreListedAndFilteredWithTheirAddressSessionAndState()
     {
         await using var host = GatewayHost.Start(AdminSettings());
-        var alice = From(host, "198.51.100.7");
-        var bob = From(host, "2001:db8:1:2::5");
+        var alice = host.NewBrowserFrom("198.51.100.7");
+        var bob = host.NewBrowserFrom("2001:db8:1:2::5");
         var aliceId = await alice.ConnectAsync(nick: "alice", channels: ["#one"]);
         var bobId = await bob.ConnectAsync(server: "localhost:6667", nick: "bob", channels: ["#two"]);
         using var admin = Admin(host.BaseAddress);
@@ -177,9 +171,9 @@ public sealed class AdminApiTests
     public async Task ABanRefusesNewSessionsAndConnectionsWith403AndClosesOpenOnesWhenAsked()
     {
         await using var host = GatewayHost.Start(AdminSettings());
-        var mallory = From(host, "2001:db8:bad:1::1");
+        var mallory = host.NewBrowserFrom("2001:db8:bad:1::1");
         var malloryId = await mallory.ConnectAsync(nick: "mallory");
-        var bobId = await From(host, "198.51.100.9").ConnectAsync(nick: "bob");
+        var bobId = await host.NewBrowserFrom("198.51.100.9").ConnectAsync(nick: "bob");
         using var admin = Admin(host.BaseAddress);
 
         using var created = await admin.PostAsJsonAsync("/admin/bans", new { address = "2001:db8:bad:1::2", minutes = 60, reason = "flooding", closeConnections = true }, Token);
@@ -198,7 +192,7 @@ public sealed class AdminApiTests
             var problem = await refused.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
             problem.GetProperty("detail").GetString().Should().Contain("flooding").And.Contain("UTC").And.Contain("2001:db8:bad:1::/64");
         }
-        using (var newSession = await From(host, "2001:db8:bad:1:ffff::9").Http.GetAsync("/api/connections", Token))
+        using (var newSession = await host.NewBrowserFrom("2001:db8:bad:1:ffff::9").Http.PostAsJsonAsync("/api/connections", new { server = "127.0.0.1:6667", nick = "guest" }, Token))
         {
             await newSession.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
             newSession.Headers.Contains("Set-Cookie").Should().BeFalse("a banned address gets no session");

@@ -19,12 +19,6 @@ public sealed class AddressPrefixTests
     public void AnAddressIsKeyedByItsPrefix(string address, int prefix, string key) =>
         ClientAddress.KeyOf(IPAddress.Parse(address), prefix).Should().Be(key);
 
-    private static Browser From(GatewayHost host, string address)
-    {
-        var browser = host.NewBrowser();
-        browser.Http.DefaultRequestHeaders.Add("X-Forwarded-For", address);
-        return browser;
-    }
 
     [Fact]
     public async Task SessionsFromOneIpv6Slash64ShareTheAddressCap()
@@ -32,17 +26,17 @@ public sealed class AddressPrefixTests
         await using var host = GatewayHost.Start(new Dictionary<string, string?> { ["IrcStream:MaxSessionsPerAddress"] = "2" });
         foreach (var address in new[] { "2001:db8:1:2::a", "2001:db8:1:2::b" })
         {
-            using var served = await From(host, address).Http.GetAsync("/api/connections", Token);
-            served.StatusCode.Should().Be(HttpStatusCode.OK);
+            using var served = await host.NewBrowserFrom(address).Http.PostAsJsonAsync("/api/connections", new { server = "127.0.0.1:6667", nick = "guest" }, Token);
+            served.StatusCode.Should().Be(HttpStatusCode.Created, "connecting starts a session");
         }
 
-        using (var refused = await From(host, "2001:db8:1:2:ffff::c").Http.GetAsync("/api/connections", Token))
+        using (var refused = await host.NewBrowserFrom("2001:db8:1:2:ffff::c").Http.PostAsJsonAsync("/api/connections", new { server = "127.0.0.1:6667", nick = "guest" }, Token))
         {
             var problem = await refused.ShouldBeProblemAsync(HttpStatusCode.TooManyRequests);
-            problem.GetProperty("detail").GetString().Should().Contain("IrcStream:MaxSessionsPerAddress");
+            problem.GetProperty("detail").GetString().Should().Contain("Try again in a few minutes");
         }
-        using var otherNetwork = await From(host, "2001:db8:1:3::a").Http.GetAsync("/api/connections", Token);
-        otherNetwork.StatusCode.Should().Be(HttpStatusCode.OK, "another /64 is another client");
+        using var otherNetwork = await host.NewBrowserFrom("2001:db8:1:3::a").Http.PostAsJsonAsync("/api/connections", new { server = "127.0.0.1:6667", nick = "guest" }, Token);
+        otherNetwork.StatusCode.Should().Be(HttpStatusCode.Created, "another /64 is another client");
     }
 
     [Fact]
@@ -55,8 +49,8 @@ public sealed class AddressPrefixTests
         });
         foreach (var address in new[] { "2001:db8:1:2::a", "2001:db8:1:2::b" })
         {
-            using var served = await From(host, address).Http.GetAsync("/api/connections", Token);
-            served.StatusCode.Should().Be(HttpStatusCode.OK);
+            using var served = await host.NewBrowserFrom(address).Http.PostAsJsonAsync("/api/connections", new { server = "127.0.0.1:6667", nick = "guest" }, Token);
+            served.StatusCode.Should().Be(HttpStatusCode.Created, "connecting starts a session");
         }
     }
 
@@ -64,21 +58,21 @@ public sealed class AddressPrefixTests
     public async Task TheConnectionRateLimitCountsOneIpv6Slash64()
     {
         await using var host = GatewayHost.Start(new Dictionary<string, string?> { ["IrcStream:ConnectionRateLimit:PermitLimit"] = "2" });
-        await From(host, "2001:db8:9:9::1").ConnectAsync(nick: "a1");
-        await From(host, "2001:db8:9:9::2").ConnectAsync(nick: "a2");
+        await host.NewBrowserFrom("2001:db8:9:9::1").ConnectAsync(nick: "a1");
+        await host.NewBrowserFrom("2001:db8:9:9::2").ConnectAsync(nick: "a2");
 
-        using (var refused = await From(host, "2001:db8:9:9::3").Http.PostAsJsonAsync("/api/connections", new { server = "127.0.0.1:6667", nick = "a3" }, Token))
+        using (var refused = await host.NewBrowserFrom("2001:db8:9:9::3").Http.PostAsJsonAsync("/api/connections", new { server = "127.0.0.1:6667", nick = "a3" }, Token))
             await refused.ShouldBeProblemAsync(HttpStatusCode.TooManyRequests);
-        await From(host, "2001:db8:9:a::1").ConnectAsync(nick: "b1");
+        await host.NewBrowserFrom("2001:db8:9:a::1").ConnectAsync(nick: "b1");
     }
 
     [Fact]
     public async Task StreamsFromOneIpv6Slash64ShareTheAddressBound()
     {
         await using var host = GatewayHost.Start(new Dictionary<string, string?> { ["IrcStream:MaxStreamsPerAddress"] = "1" });
-        var first = From(host, "2001:db8:5:5::1");
-        var second = From(host, "2001:db8:5:5::2");
-        var elsewhere = From(host, "2001:db8:5:6::1");
+        var first = host.NewBrowserFrom("2001:db8:5:5::1");
+        var second = host.NewBrowserFrom("2001:db8:5:5::2");
+        var elsewhere = host.NewBrowserFrom("2001:db8:5:6::1");
         var ids = new[] { await first.ConnectAsync(nick: "s1"), await second.ConnectAsync(nick: "s2"), await elsewhere.ConnectAsync(nick: "s3") };
 
         await using var open = await first.OpenEventsAsync(ids[0]);

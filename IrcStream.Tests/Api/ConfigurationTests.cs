@@ -21,16 +21,46 @@ public sealed class ConfigurationTests
         // The file the Api ships, as the build copies it next to the gateway.
         var shipped = new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false).Build();
 
-        // Values only the file holds: without them the gateway would run with other ones.
-        running.AllowedServers.Should().Equal(["localhost:6667", "127.0.0.1:6667"], "the contract's default servers come from appsettings.json");
-        new IrcStreamOptions().AllowedServers.Should().NotEqual(running.AllowedServers, "the code's default is not the contract's");
+        running.AllowedServers.Should().Equal(["localhost:6667", "127.0.0.1:6667"], "the contract's default servers, used when none is configured");
         var aspNetCore = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics");
         aspNetCore.IsEnabled(LogLevel.Information).Should().BeFalse("appsettings.json keeps ASP.NET Core's request lines out at Information");
         aspNetCore.IsEnabled(LogLevel.Warning).Should().BeTrue();
-        // And every other value the file holds is the one the gateway runs with.
-        var fromFile = new IrcStreamOptions();
-        shipped.GetSection("IrcStream").Bind(fromFile);
-        running.Should().BeEquivalentTo(fromFile);
+        // And every other value is the code's default: the file holds no IrcStream section.
+        shipped.GetSection("IrcStream").Exists().Should().BeFalse("a list default in the file would be merged with an operator's list");
+        running.Should().BeEquivalentTo(new IrcStreamOptions { AllowedServers = [.. IrcStreamOptions.DefaultAllowedServers] });
+    }
+
+    [Fact]
+    public async Task AnOperatorsServerListReplacesTheDefaultInsteadOfMergingIntoIt()
+    {
+        using var host = OptionsHost(new Dictionary<string, string?> { ["IrcStream:AllowedServers:0"] = "irc.example.net:6697" });
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        host.Services.GetRequiredService<IOptions<IrcStreamOptions>>().Value.AllowedServers.Should().Equal(["irc.example.net:6697"]);
+        await host.StopAsync(TestContext.Current.CancellationToken);
+    }
+
+    [Fact]
+    public async Task TheWebClientSectionIsReadWithItsDefaults()
+    {
+        using var host = OptionsHost(new Dictionary<string, string?>
+        {
+            ["IrcStream:AllowedServers:0"] = "irc.example.net:6697",
+            ["IrcStream:WebClient:NetworkName"] = "Example IRC",
+            ["IrcStream:WebClient:LogoUrl"] = "https://www.example.net/logo.svg",
+            ["IrcStream:WebClient:AccentColor"] = "#0b6bcb",
+            ["IrcStream:WebClient:Rules"] = "Be kind.\nNo spam: https://www.example.net/rules",
+            ["IrcStream:WebClient:DefaultChannels:0"] = "#help",
+            ["IrcStream:WebClient:NickFormat"] = "Guest????",
+            ["IrcStream:WebClient:FrameAncestors:0"] = "https://*.example.org",
+        });
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        var web = host.Services.GetRequiredService<IOptions<IrcStreamOptions>>().Value.WebClient;
+        web.NetworkName.Should().Be("Example IRC");
+        web.DefaultChannels.Should().Equal(["#help"]);
+        web.AutoConnect.Should().BeFalse("a link must not make a visitor join unasked unless the operator says so");
+        web.AwayAfter.Should().Be(TimeSpan.FromMinutes(1));
+        web.Embeddable.Should().BeTrue();
+        await host.StopAsync(TestContext.Current.CancellationToken);
     }
 
     [Fact]
@@ -72,9 +102,25 @@ public sealed class ConfigurationTests
     [InlineData("IrcStream:Ident:Username", "web {hexip}")]
     [InlineData("IrcStream:Ident:Username", "")]
     [InlineData("IrcStream:Ident:Realname", "{name}")]
+    [InlineData("IrcStream:Dnsbl:Deny:0", "not a zone")]
+    [InlineData("IrcStream:Dnsbl:Servers:0", "dns.example")]
+    [InlineData("IrcStream:Dnsbl:Timeout", "00:01:00")]
+    [InlineData("IrcStream:Dnsbl:OnFailure", "maybe")]
+    [InlineData("IrcStream:HumanCheck:Difficulty", "40")]
+    [InlineData("IrcStream:HumanCheck:ChallengeLifetime", "00:00:01")]
     [InlineData("IrcStream:Redis:NodeUrl", "gateway-1:8080")]
     [InlineData("IrcStream:Redis:NodeUrl", "http://gateway-1:8080/api")]
     [InlineData("IrcStream:Redis:ForwardTimeout", "00:05:00")]
+    [InlineData("IrcStream:WebClient:AccentColor", "red; background: url(x)")]
+    [InlineData("IrcStream:WebClient:LogoUrl", "javascript:alert(1)")]
+    [InlineData("IrcStream:WebClient:LogoUrl", "http://insecure.example.net/logo.png")]
+    [InlineData("IrcStream:WebClient:DefaultServer", "irc.elsewhere.net:6697")]
+    [InlineData("IrcStream:WebClient:DefaultChannels:0", "help")]
+    [InlineData("IrcStream:WebClient:NickFormat", "9Guest")]
+    [InlineData("IrcStream:WebClient:FrameAncestors:0", "https://www.example.org/page")]
+    [InlineData("IrcStream:WebClient:FrameAncestors:0", "https://x.org; script-src *")]
+    [InlineData("IrcStream:WebClient:AwayAfter", "00:00:00")]
+    [InlineData("IrcStream:WebClient:AwayText", "gone\r\nQUIT")]
     public async Task ABadValueStopsTheGatewayNamingTheKey(string key, string value)
     {
         using var host = OptionsHost(new Dictionary<string, string?> { [key] = value });

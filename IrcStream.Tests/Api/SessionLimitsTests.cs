@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using IrcStream.Api.Sessions;
 using IrcStream.Tests.Api.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +17,10 @@ public sealed class SessionLimitsTests
         if (forwardedFor is not null) client.DefaultRequestHeaders.Add("X-Forwarded-For", forwardedFor);
         return client;
     }
+
+    /// <summary>A session starts when someone connects: POST /api/connections (to the fake engine).</summary>
+    private static Task<HttpResponseMessage> ConnectAsync(HttpClient client) =>
+        client.PostAsJsonAsync("/api/connections", new { server = "127.0.0.1:6667", nick = "guest" }, Token);
 
     private static SessionLimits Limits(GatewayHost host) => host.Services.GetRequiredService<MemorySessionStore>().Limits;
 
@@ -40,9 +45,11 @@ public sealed class SessionLimitsTests
         await bob.ConnectAsync(nick: "bob");
 
         using var stranger = CookieLess(host);
-        using var refused = await stranger.GetAsync("/api/connections", Token);
+        using (var looking = await stranger.GetAsync("/api/connections", Token))
+            looking.StatusCode.Should().Be(HttpStatusCode.OK, "listing needs no session, so a full gateway still shows the page");
+        using var refused = await ConnectAsync(stranger);
         var problem = await refused.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
-        problem.GetProperty("detail").GetString().Should().Contain("Try again later");
+        problem.GetProperty("detail").GetString().Should().Contain("Try again in a few minutes").And.NotContain("IrcStream:");
         refused.Headers.Contains("Set-Cookie").Should().BeFalse("no session was made");
 
         var second = await alice.ConnectAsync(nick: "alice2");
@@ -59,21 +66,26 @@ public sealed class SessionLimitsTests
         foreach (var browser in browsers) browser.Http.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.7");
         foreach (var browser in browsers)
         {
-            using var created = await browser.Http.GetAsync("/api/connections", Token);
-            created.StatusCode.Should().Be(HttpStatusCode.OK);
+            using var created = await ConnectAsync(browser.Http);
+            created.StatusCode.Should().Be(HttpStatusCode.Created);
         }
 
         using var third = CookieLess(host, "203.0.113.7");
-        using var refused = await third.GetAsync("/api/connections", Token);
+        using (var looking = await third.GetAsync("/api/connections", Token))
+        {
+            looking.StatusCode.Should().Be(HttpStatusCode.OK, "opening the page behind a busy address takes no session");
+            looking.Headers.Contains("Set-Cookie").Should().BeFalse();
+        }
+        using var refused = await ConnectAsync(third);
         var problem = await refused.ShouldBeProblemAsync(HttpStatusCode.TooManyRequests);
-        problem.GetProperty("detail").GetString().Should().Contain(SessionCookie.Name).And.Contain("00:10:00");
+        problem.GetProperty("detail").GetString().Should().Contain("10 minutes").And.Contain("Try again in a few minutes").And.NotContain("IrcStream:");
         refused.Headers.Contains("Set-Cookie").Should().BeFalse();
 
-        using (var again = await browsers[0].Http.GetAsync("/api/connections", Token))
-            again.StatusCode.Should().Be(HttpStatusCode.OK, "the address's existing sessions go on");
+        using (var again = await ConnectAsync(browsers[0].Http))
+            again.StatusCode.Should().Be(HttpStatusCode.Created, "the address's existing sessions go on");
         using var elsewhere = CookieLess(host, "203.0.113.8");
-        using (var other = await elsewhere.GetAsync("/api/connections", Token))
-            other.StatusCode.Should().Be(HttpStatusCode.OK, "the cap is per address, judged after the trusted proxy's X-Forwarded-For");
+        using (var other = await ConnectAsync(elsewhere))
+            other.StatusCode.Should().Be(HttpStatusCode.Created, "the cap is per address, judged after the trusted proxy's X-Forwarded-For");
         Limits(host).CountFor("203.0.113.7").Should().Be(2);
         Limits(host).CountFor("203.0.113.8").Should().Be(1);
     }
@@ -83,10 +95,10 @@ public sealed class SessionLimitsTests
     {
         await using var host = GatewayHost.Start(new Dictionary<string, string?> { ["IrcStream:MaxSessions"] = "10" });
         using var client = CookieLess(host);
-        var responses = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => client.GetAsync("/api/connections", Token)));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 60).Select(_ => ConnectAsync(client)));
         try
         {
-            responses.Count(r => r.StatusCode == HttpStatusCode.OK).Should().Be(10);
+            responses.Count(r => r.StatusCode == HttpStatusCode.Created).Should().Be(10);
             responses.Count(r => r.StatusCode == HttpStatusCode.ServiceUnavailable).Should().Be(50);
             Limits(host).Count.Should().Be(10);
         }
@@ -109,14 +121,14 @@ public sealed class SessionLimitsTests
         var alice = host.NewBrowser();
         var id = await alice.ConnectAsync();
         using var bob = CookieLess(host);
-        using (var full = await bob.GetAsync("/api/connections", Token))
+        using (var full = await ConnectAsync(bob))
             full.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
 
         time.Advance(TimeSpan.FromMinutes(5));
         (await host.Fakes![id].Closed.WaitAsync(TimeSpan.FromSeconds(10), Token)).Should().Be("Session expired");
         await CountBecomesAsync(Limits(host), 0);
-        using var served = await bob.GetAsync("/api/connections", Token);
-        served.StatusCode.Should().Be(HttpStatusCode.OK, "the expired session's slot is free again");
+        using var served = await ConnectAsync(bob);
+        served.StatusCode.Should().Be(HttpStatusCode.Created, "the expired session's slot is free again");
         Limits(host).Count.Should().Be(1);
     }
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using IrcStream.Api.Sessions;
 using IrcStream.Tests.Api.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace IrcStream.Tests.Api;
 
@@ -13,25 +14,38 @@ public sealed class SessionTests
     private static string SetCookie(HttpResponseMessage response) =>
         response.Headers.TryGetValues("Set-Cookie", out var values) ? values.Single(v => v.StartsWith(SessionCookie.Name + "=", StringComparison.Ordinal)) : "";
 
+    private static Task<HttpResponseMessage> ConnectAsync(HttpClient client) =>
+        client.PostAsJsonAsync("/api/connections", new { server = "127.0.0.1:6667", nick = "guest" }, Token);
+
     [Fact]
-    public async Task FirstApiRequestGetsAStrictHttpOnlyRandomSessionCookie()
+    public async Task OpeningThePageTakesNoSessionAndConnectingGetsAStrictHttpOnlyRandomCookie()
     {
         await using var host = GatewayHost.Start();
         using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = host.BaseAddress };
 
-        using var first = await client.GetAsync("/api/connections", Token);
-        using var second = await client.GetAsync("/api/connections", Token);
+        foreach (var path in new[] { "/", "/api/config", "/api/connections", "/api/connections/nope", "/api/connections/nope/poll?timeout=0", "/healthz" })
+        {
+            using var look = await client.GetAsync(path, Token);
+            look.Headers.Contains("Set-Cookie").Should().BeFalse($"GET {path} starts no session: one starts when the person connects");
+        }
+        using (var list = await client.GetAsync("/api/connections", Token))
+        {
+            list.StatusCode.Should().Be(HttpStatusCode.OK);
+            (await list.Content.ReadFromJsonAsync<JsonElement[]>(Token)).Should().BeEmpty();
+        }
+        host.Services.GetRequiredService<MemorySessionStore>().Count.Should().Be(0);
+
+        using var first = await ConnectAsync(client);
+        using var second = await ConnectAsync(client);
+        first.StatusCode.Should().Be(HttpStatusCode.Created);
         var cookie = SetCookie(first);
         var attributes = cookie.Split(';', StringSplitOptions.TrimEntries);
         attributes.Should().Contain("httponly").And.Contain("samesite=strict").And.Contain("path=/");
-        attributes.Should().NotContain("secure", "the request was plain HTTP");
+        attributes.Should().NotContain("secure", "the request was plain HTTP").And.NotContain("partitioned");
         var value = attributes[0][(SessionCookie.Name.Length + 1)..];
         value.Should().MatchRegex("^[A-Za-z0-9_-]+$");
         (value.Length * 6).Should().BeGreaterThanOrEqualTo(128, "at least 128 random bits");
-        SetCookie(second).Should().NotBe(cookie, "every cookie-less request gets its own new session");
-
-        using var health = await client.GetAsync("/healthz", Token);
-        health.Headers.Contains("Set-Cookie").Should().BeFalse("only /api requests get a session");
+        SetCookie(second).Should().NotBe(cookie, "every cookie-less connect gets its own new session");
     }
 
     [Fact]
@@ -39,14 +53,24 @@ public sealed class SessionTests
     {
         await using var host = GatewayHost.Start();
         using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = host.BaseAddress };
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/connections");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/connections") { Content = JsonContent.Create(new { server = "127.0.0.1:6667", nick = "guest" }) };
         request.Headers.Add("X-Forwarded-Proto", "https");
         using var response = await client.SendAsync(request, Token);
         SetCookie(response).Split(';', StringSplitOptions.TrimEntries).Should().Contain("secure");
     }
 
     [Fact]
-    public async Task AKnownCookieKeepsItsSessionAndAnUnknownOneGetsANewSession()
+    public async Task WhenTheClientMayBeEmbeddedTheCookieIsOneACrossSiteFrameKeeps()
+    {
+        await using var host = GatewayHost.Start(new Dictionary<string, string?> { ["IrcStream:WebClient:FrameAncestors:0"] = "https://www.example.org" });
+        using var client = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = host.BaseAddress };
+        using var response = await ConnectAsync(client);
+        var attributes = SetCookie(response).ToLowerInvariant().Split(';', StringSplitOptions.TrimEntries);
+        attributes.Should().Contain("samesite=none").And.Contain("secure").And.Contain("partitioned").And.Contain("httponly");
+    }
+
+    [Fact]
+    public async Task AKnownCookieKeepsItsSessionAndAnUnknownOneGetsANewSessionOnlyWhenItConnects()
     {
         await using var host = GatewayHost.Start();
         var browser = host.NewBrowser();
@@ -59,7 +83,13 @@ public sealed class SessionTests
         request.Headers.Add("Cookie", $"{SessionCookie.Name}=forged");
         using var response = await forged.SendAsync(request, Token);
         response.StatusCode.Should().Be(HttpStatusCode.NotFound);
-        SetCookie(response).Should().NotBeEmpty();
+        SetCookie(response).Should().BeEmpty("looking starts no session");
+
+        using var connect = new HttpRequestMessage(HttpMethod.Post, "/api/connections") { Content = JsonContent.Create(new { server = "127.0.0.1:6667", nick = "guest" }) };
+        connect.Headers.Add("Cookie", $"{SessionCookie.Name}=forged");
+        using var connected = await forged.SendAsync(connect, Token);
+        connected.StatusCode.Should().Be(HttpStatusCode.Created);
+        SetCookie(connected).Should().NotBeEmpty();
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Net.Http.Json;
 using System.Net;
 using IrcStream.Tests.Api.Support;
 using IrcStream.Tests.Support;
@@ -20,11 +22,14 @@ public sealed class ClusterSessionTests(RedisFixture redis)
         await using var a = StartNode(prefix);
         await using var b = StartNode(prefix);
         using var onB = new Browser(b.BaseAddress);
-        using (var first = await onB.Http.GetAsync("/api/connections", Token))
-            first.Headers.Contains("Set-Cookie").Should().BeTrue("node B made the session");
+        await onB.ConnectAsync(nick: "bob");
+        onB.Cookies.GetCookies(b.BaseAddress).Should().ContainSingle("node B made the session when bob connected");
         using var onA = new Browser(a.BaseAddress, onB.Cookies);
         using (var there = await onA.Http.GetAsync("/api/connections", Token))
+        {
             there.Headers.Contains("Set-Cookie").Should().BeFalse("node A knows the session B made");
+            (await there.Content.ReadFromJsonAsync<JsonElement[]>(Token)).Should().ContainSingle("bob's connection is listed on A too");
+        }
 
         var id = await onA.ConnectAsync(nick: "alice");
         using var listed = await onB.Http.GetAsync($"/api/connections/{id}", Token);
@@ -42,7 +47,7 @@ public sealed class ClusterSessionTests(RedisFixture redis)
         await using var a = StartNode(prefix, idleTimeout: "00:00:01.500");
         await using var b = StartNode(prefix, idleTimeout: "00:00:01.500");
         using var onB = new Browser(b.BaseAddress);
-        using (await onB.Http.GetAsync("/api/connections", Token)) { }
+        await onB.ConnectAsync(nick: "bob");
         using var onA = new Browser(a.BaseAddress, onB.Cookies);
         var id = await onA.ConnectAsync(nick: "alice");
 

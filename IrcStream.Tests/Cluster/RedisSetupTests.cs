@@ -1,5 +1,7 @@
 using IrcStream.Api.Cluster;
 using IrcStream.Api.Configuration;
+using IrcStream.Api.State;
+using IrcStream.Tests.Api.Support;
 using IrcStream.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,14 +15,20 @@ namespace IrcStream.Tests.Cluster;
 public sealed class RedisSetupTests(RedisFixture fixture)
 {
     [Fact]
-    public async Task WithoutAConfigurationNothingRedisIsRegistered()
+    public async Task WithoutAConfigurationTheStateIsInMemoryAndNothingRedisIsRegistered()
     {
-        using var host = OptionsHost([]);
-        await host.StartAsync(TestContext.Current.CancellationToken);
-        host.Services.GetService<IConnectionMultiplexer>().Should().BeNull();
-        host.Services.GetService<RedisKeys>().Should().BeNull();
-        host.Services.GetRequiredService<IOptions<IrcStreamOptions>>().Value.Redis.KeyPrefix.Should().Be("ircstream");
-        await host.StopAsync(TestContext.Current.CancellationToken);
+        await using var gateway = GatewayHost.Start();
+        gateway.Services.GetRequiredService<IGatewayState>().Should().BeOfType<MemoryState>();
+        gateway.Services.GetService<IConnectionMultiplexer>().Should().BeNull();
+        gateway.Services.GetService<RedisKeys>().Should().BeNull();
+        gateway.Services.GetRequiredService<IOptions<IrcStreamOptions>>().Value.Redis.KeyPrefix.Should().Be("ircstream");
+    }
+
+    [Fact]
+    public async Task WithAConfigurationTheStateIsInRedis()
+    {
+        await using var gateway = GatewayHost.StartNode(fixture.Server, RedisFixture.UniquePrefix("setup"));
+        gateway.Services.GetRequiredService<IGatewayState>().Should().BeOfType<RedisState>();
     }
 
     [Fact]
@@ -82,7 +90,7 @@ public sealed class RedisSetupTests(RedisFixture fixture)
         builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false);
         builder.Configuration.AddInMemoryCollection(overrides);
         builder.Services.AddIrcStreamOptions(builder.Configuration);
-        builder.Services.AddRedis(builder.Configuration);
+        if (RedisSetup.IsConfigured(builder.Configuration)) builder.Services.AddRedisClient();
         return builder.Build();
     }
 }

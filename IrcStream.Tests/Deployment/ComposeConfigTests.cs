@@ -1,3 +1,7 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using static IrcStream.Tests.Deployment.ComposeDemo;
 
 namespace IrcStream.Tests.Deployment;
@@ -26,6 +30,20 @@ public sealed class ComposeConfigTests
     public void IrcServerImageIsInspircd3WhoseConfigLanguageTheFileIsWrittenIn()
     {
         IrcServer.Image.Should().Be("inspircd/inspircd-docker:3", "InspIRCd 4 replaced cgiirc and <cgihost>, which the config uses");
+    }
+
+    [Fact]
+    public async Task TheDemosBrandedSettingsStartTheGateway()
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(Gateway.Environment.ToDictionary(e => e.Key.Replace("__", ":", StringComparison.Ordinal), e => (string?)e.Value));
+        IrcStream.Api.Configuration.ConfigurationSetup.AddIrcStreamOptions(builder.Services, builder.Configuration);
+        using var host = builder.Build();
+        await host.StartAsync(TestContext.Current.CancellationToken);
+        var web = host.Services.GetRequiredService<IOptions<IrcStream.Api.Configuration.IrcStreamOptions>>().Value.WebClient;
+        web.NetworkName.Should().NotBeNullOrEmpty("the demo shows a branded setup");
+        web.Rules.Should().Contain("\n", "one rule a line");
+        await host.StopAsync(TestContext.Current.CancellationToken);
     }
 
     [Fact]

@@ -16,7 +16,7 @@ namespace IrcStream.Tests.Support;
 /// with the limits a test would trip over turned off: connection and registration throttling, fakelag, IP cloaking and
 /// multiclient by default. It keeps Ergo's default nick reservation, so a registered account's nick is held for its owner.
 /// </remarks>
-public sealed class ErgoServer : IAsyncDisposable
+public sealed class ErgoServer : ITestIrcServer
 {
     public const string ServerName = "irc.ergo.test";
     public const string OperName = "admin";

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using IrcStream.Processes;
 
 namespace IrcStream.Tests.Support;
 
@@ -15,7 +16,7 @@ namespace IrcStream.Tests.Support;
 /// /etc/resolv.conf, then drops to the <c>irc</c> user. The fixture therefore needs root, as test.sh and CI have.
 /// It writes nothing to its console: it is ready when its port accepts.
 /// </remarks>
-public sealed class HybridServer : IAsyncDisposable
+public sealed class HybridServer : ITestIrcServer
 {
     public const string ServerName = "irc.hybrid.test";
     public const string OperName = "admin";

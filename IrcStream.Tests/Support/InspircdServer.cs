@@ -13,7 +13,7 @@ namespace IrcStream.Tests.Support;
 /// the IP up itself, which this config disables), so a WEBIRC user's host is the IP it claimed. It never
 /// resolves hostnames and its resolver points at 127.0.0.1, so it sends no DNS query off the machine.
 /// </remarks>
-public sealed class InspircdServer : IAsyncDisposable
+public sealed class InspircdServer : ITestIrcServer
 {
     public const string ServerName = "irc.inspircd.test";
     public const string BinaryPath = ServerLaunches.InspircdPath;

@@ -10,7 +10,7 @@ namespace IrcStream.Tests.Support;
 /// fast (its penalty timer, so a burst of lines is answered over seconds), and drops to user nobody.
 /// It does no DNS, ident or PAM lookups with this config.
 /// </remarks>
-public sealed class NgircdServer : IAsyncDisposable
+public sealed class NgircdServer : ITestIrcServer
 {
     public const string ServerName = "irc.ngircd.test";
     public const string BinaryPath = "/usr/sbin/ngircd";

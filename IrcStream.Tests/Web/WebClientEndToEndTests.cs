@@ -85,7 +85,7 @@ public sealed partial class WebClientEndToEndTests(BrowserFixture browser, Inspi
     {
         var (client, other, channel, me) = await JoinSomeoneAsync("bob");
         await Expect(client.Nick(other.Nick)).ToBeVisibleAsync();
-        await Expect(client.StateBadge).ToHaveTextAsync("registered");
+        await Expect(client.StateBadge).ToHaveTextAsync("connected");
 
         await other.SendAsync($"PRIVMSG {channel} :hello from the other side", Token);
         await Expect(client.Line("hello from the other side")).ToHaveCountAsync(1);
@@ -423,7 +423,7 @@ public sealed partial class WebClientEndToEndTests(BrowserFixture browser, Inspi
         await client.Page.Locator("#connect-nick").FillAsync(second);
         await client.Page.Locator("#connect-channels").FillAsync(channel);
         await client.Page.Locator("#connect-submit").ClickAsync();
-        await Expect(client.Page.Locator(".conn[data-state=\"registered\"]")).ToHaveCountAsync(2);
+        await Expect(client.Page.Locator(".conn[data-state=\"connected\"]")).ToHaveCountAsync(2);
         await Expect(client.Page.Locator($".conn .buffer[data-buffer=\"{channel}\"]")).ToHaveCountAsync(2);
         await Expect(client.Nick(first)).ToBeVisibleAsync();
         await Expect(client.Nick(second)).ToBeVisibleAsync();

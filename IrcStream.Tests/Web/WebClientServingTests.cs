@@ -20,7 +20,6 @@ public sealed class WebClientServingTests(BrowserFixture browser, StaticGatewayF
         var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         html.Should().Contain("<script type=\"module\" src=\"/js/app.js\"></script>");
         var csp = response.Headers.GetValues("Content-Security-Policy").Single();
-        csp.Should().Be(WebClientExtensions.ContentSecurityPolicy);
         foreach (var directive in new[]
                  {
                      "default-src 'self'", "script-src 'self'", "style-src 'self'", "connect-src 'self'", "object-src 'none'",
@@ -46,13 +45,81 @@ public sealed class WebClientServingTests(BrowserFixture browser, StaticGatewayF
     }
 
     [Fact]
-    public async Task ConfigListsTheAllowedServers()
+    public async Task ConfigListsTheAllowedServersAndNoBrandingWhenNoneIsSet()
     {
         using var http = new HttpClient { BaseAddress = gateway.Host.BaseAddress };
         var config = await http.GetFromJsonAsync<WebClientConfig>("/api/config", TestContext.Current.CancellationToken);
 
-        // The configured entries come first; appsettings.json may add its defaults after them.
-        config!.AllowedServers.Should().StartWith(["irc.example.test:6697", "*.example.org:6697"]);
+        config!.AllowedServers.Should().Equal(["irc.example.test:6697", "*.example.org:6697"], "an operator's list replaces the default one");
+        config.NetworkName.Should().BeNull();
+        config.DefaultServer.Should().Be("irc.example.test:6697");
+        config.ShowServerField.Should().BeTrue("a wildcard entry leaves more than one server to pick");
+        config.AutoConnect.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task ConfigCarriesTheOperatorsBrandingAndHidesTheServerFieldForOneServer()
+    {
+        await using var host = Api.Support.GatewayHost.Start(new Dictionary<string, string?>
+        {
+            ["IrcStream:AllowedServers:0"] = "irc.example.net:6697",
+            ["IrcStream:WebClient:NetworkName"] = "Example IRC",
+            ["IrcStream:WebClient:Greeting"] = "Welcome!",
+            ["IrcStream:WebClient:DefaultChannels:0"] = "#help",
+            ["IrcStream:WebClient:NickFormat"] = "Guest???",
+        }, asShipped: true);
+        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+        using var response = await http.GetAsync("/api/config", TestContext.Current.CancellationToken);
+        response.Headers.CacheControl!.NoStore.Should().BeTrue();
+        var config = await response.Content.ReadFromJsonAsync<WebClientConfig>(TestContext.Current.CancellationToken);
+        config!.AllowedServers.Should().Equal(["irc.example.net:6697"]);
+        config.NetworkName.Should().Be("Example IRC");
+        config.Greeting.Should().Be("Welcome!");
+        config.DefaultChannels.Should().Equal(["#help"]);
+        config.NickFormat.Should().Be("Guest???");
+        config.ShowServerField.Should().BeFalse("exactly one server is allowed");
+    }
+
+    [Fact]
+    public async Task FrameAncestorsListExactlyTheConfiguredOrigins()
+    {
+        await using var host = Api.Support.GatewayHost.Start(new Dictionary<string, string?>
+        {
+            ["IrcStream:WebClient:FrameAncestors:0"] = "https://www.example.org",
+            ["IrcStream:WebClient:FrameAncestors:1"] = "http://localhost:8081",
+            ["IrcStream:WebClient:LogoUrl"] = "https://cdn.example.org/logo.svg",
+        });
+        using var http = new HttpClient { BaseAddress = host.BaseAddress };
+        using var response = await http.GetAsync("/", TestContext.Current.CancellationToken);
+        var directives = response.Headers.GetValues("Content-Security-Policy").Single().Split(';', StringSplitOptions.TrimEntries);
+        directives.Should().Contain("frame-ancestors https://www.example.org http://localhost:8081");
+        directives.Should().Contain("img-src 'self' https://cdn.example.org", "the logo may come from the operator's own site");
+        directives.Should().Contain("script-src 'self'").And.Contain("connect-src 'self'");
+    }
+
+    [Fact]
+    public async Task StaticFilesGoOutCompressedWithETags()
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { AutomaticDecompression = System.Net.DecompressionMethods.None }) { BaseAddress = gateway.Host.BaseAddress };
+        foreach (var path in new[] { "/", "/js/state.js", "/css/app.css" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.AcceptEncoding.ParseAdd("gzip, br");
+            using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+            response.StatusCode.Should().Be(HttpStatusCode.OK, path);
+            response.Content.Headers.ContentEncoding.Should().ContainSingle().Which.Should().BeOneOf(["gzip", "br"], path);
+            response.Headers.ETag.Should().NotBeNull(path);
+            response.Headers.CacheControl!.NoCache.Should().BeTrue($"{path}: revalidated, so a new client version is picked up on reload");
+            response.Headers.Contains("Content-Security-Policy").Should().BeTrue(path);
+
+            // Revalidated by ETag. Checked on the identity variant: the framework gives a compressed variant two
+            // ETags and answers its If-None-Match with 200 (dotnet/aspnetcore#62685).
+            using var plain = await http.GetAsync(path, TestContext.Current.CancellationToken);
+            using var again = new HttpRequestMessage(HttpMethod.Get, path);
+            again.Headers.IfNoneMatch.Add(plain.Headers.ETag!);
+            using var revalidated = await http.SendAsync(again, TestContext.Current.CancellationToken);
+            revalidated.StatusCode.Should().Be(HttpStatusCode.NotModified, path);
+        }
     }
 
     [Fact]

@@ -35,6 +35,7 @@ internal sealed class RedisEventLog : IEventLog
     private readonly Action<RedisEventLog, Exception>? _onFailure;
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _shippedMoved = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _shipped;
     private bool _endShipped;
     private bool _flushing;
@@ -86,8 +87,37 @@ internal sealed class RedisEventLog : IEventLog
     /// <summary>True once an append found another token on the lease: this node writes to the stream no more.</summary>
     public bool LeaseLost => _leaseLost;
 
-    /// <summary>Completes when the log is complete and all of it is in Redis with its end mark (or the lease was lost).</summary>
+    /// <summary>Completes when the log is complete and all of it is in Redis with its end mark (or the lease was lost, or copying stopped).</summary>
     public Task Drained => _drained.Task;
+
+    /// <summary>
+    /// Completes the next time <see cref="ShippedSeq"/> moves or copying stops (<see cref="Drained"/>): take it before
+    /// looking at <see cref="ShippedSeq"/>, then await it when there was nothing new.
+    /// </summary>
+    public Task ShippedMoved
+    {
+        get
+        {
+            lock (_gate) return _shippedMoved.Task;
+        }
+    }
+
+    private void Drain()
+    {
+        _drained.TrySetResult();
+        SignalShipped();
+    }
+
+    private void SignalShipped()
+    {
+        TaskCompletionSource moved;
+        lock (_gate)
+        {
+            moved = _shippedMoved;
+            _shippedMoved = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        moved.TrySetResult();
+    }
 
     public StoredEvent Append(GatewayEvent gatewayEvent)
     {
@@ -116,7 +146,7 @@ internal sealed class RedisEventLog : IEventLog
         }
         // A flush under way lets go of the hold itself when it sees the log abandoned.
         if (idle) _unshipped.Dispose();
-        _drained.TrySetResult();
+        Drain();
     }
 
     /// <summary>
@@ -223,7 +253,7 @@ internal sealed class RedisEventLog : IEventLog
                 // Not Redis trouble (the node is shutting down, or a bug): stop copying rather than spin.
                 _onFailure?.Invoke(this, ex);
                 lock (_gate) _flushing = false;
-                _drained.TrySetResult();
+                Drain();
                 return;
             }
             var outcome = result.Outcome;
@@ -253,7 +283,7 @@ internal sealed class RedisEventLog : IEventLog
                     _flushing = false;
                 }
                 _unshipped.Dispose();
-                _drained.TrySetResult();
+                Drain();
                 return;
             }
             // The hold hands a gap first when it let the next seqs go: those never reach Redis.
@@ -264,11 +294,12 @@ internal sealed class RedisEventLog : IEventLog
                 if (batch.Count > 0) _shipped = Math.Max(_shipped, batch[^1].Seq);
                 if (ending) _endShipped = true;
             }
+            SignalShipped();
             batch = null;
             if (ending)
             {
                 _unshipped.Dispose();
-                _drained.TrySetResult();
+                Drain();
             }
         }
     }

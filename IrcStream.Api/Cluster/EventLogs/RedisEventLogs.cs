@@ -3,7 +3,6 @@ using IrcStream.Api.Configuration;
 using IrcStream.Api.Streaming;
 using IrcStream.Domain.Connections;
 using IrcStream.Domain.Events;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace IrcStream.Api.Cluster;
@@ -19,16 +18,14 @@ internal interface ILeaseTokens
 /// node's lease. Keeps the live ones until they are drained, so the lease is given up only after the last event
 /// (the connection's CLOSED) and the end mark are in Redis, and shutdown can wait for that.
 /// </summary>
-internal sealed class RedisEventLogs(RedisEventStore store, EventLogLimits limits, ILeaseTokens leases, TimeProvider time) : IEventLogFactory
+internal sealed class RedisEventLogs(RedisEventStore store, EventLogLimits limits, ILeaseTokens leases, TimeProvider time)
 {
     /// <summary>How long closing a connection waits for its log to reach Redis before giving up the lease anyway.</summary>
     public static readonly TimeSpan DrainBudget = TimeSpan.FromSeconds(5);
 
     private readonly ConcurrentDictionary<string, RedisEventLog> _live = new(StringComparer.Ordinal);
 
-    public IEventLog Create(string connectionId) => Create(connectionId, lastSeq: 0);
-
-    /// <summary>A log that goes on after <paramref name="lastSeq"/>, the newest seq in the stream: a connection taken over from another node.</summary>
+    /// <summary>The log of a connection this node opens: new (<paramref name="lastSeq"/> 0), or, for a connection taken over from another node, going on after <paramref name="lastSeq"/>, the newest seq in the stream.</summary>
     public RedisEventLog Create(string connectionId, long lastSeq)
     {
         var log = new RedisEventLog(connectionId, store, limits, () => leases.TokenOf(connectionId), time, lastSeq: lastSeq);
@@ -72,10 +69,7 @@ internal sealed class RedisEventLogs(RedisEventStore store, EventLogLimits limit
 
 public static class RedisEventLogSetup
 {
-    /// <summary>
-    /// Event logs in Redis Streams: the owner's logs copy into them, and every node's streams and polls read them.
-    /// Registered before the in-memory defaults (which are added only where nothing else was).
-    /// </summary>
+    /// <summary>Event logs in Redis Streams: the owner's logs copy into them, and every node's streams and polls read them.</summary>
     internal static IServiceCollection AddRedisEventLogs(this IServiceCollection services)
     {
         services.AddSingleton(sp => new RedisEventStore(
@@ -84,15 +78,13 @@ public static class RedisEventLogSetup
             sp.GetRequiredService<IOptions<IrcStreamOptions>>().Value.EventBufferSize,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ClusterMetrics>()));
-        services.TryAddSingleton<ClusterMetrics>();
         services.AddSingleton<RedisEventNotifier>();
-        services.AddSingleton<IEventReaders, RedisEventReaders>();
+        services.AddSingleton<RedisEventReaders>();
         services.AddSingleton(sp => new RedisEventLogs(
             sp.GetRequiredService<RedisEventStore>(),
             sp.GetRequiredService<IrcEngineSettings>().EventLogLimits,
             sp.GetRequiredService<ILeaseTokens>(),
             sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IEventLogFactory>(sp => sp.GetRequiredService<RedisEventLogs>());
         services.AddHostedService<EventLogsLifetime>();
         return services;
     }
@@ -101,17 +93,10 @@ public static class RedisEventLogSetup
     /// Subscribes as the node starts; as it stops (after the connections were closed: hosted services stop in reverse
     /// order) waits for their last events to reach Redis, before the client is disposed.
     /// </summary>
-    private sealed class EventLogsLifetime(RedisEventNotifier notifier, IServiceProvider services) : IHostedService
+    private sealed class EventLogsLifetime(RedisEventNotifier notifier, RedisEventLogs logs) : IHostedService
     {
-        private RedisEventLogs? _logs;
+        public Task StartAsync(CancellationToken cancellationToken) => notifier.StartAsync();
 
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            // Without the node's leases (a host of the Redis set-up alone) no log is ever made.
-            if (services.GetService<ILeaseTokens>() is not null) _logs = services.GetRequiredService<RedisEventLogs>();
-            return notifier.StartAsync();
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => _logs?.DrainAllAsync() ?? Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken) => logs.DrainAllAsync();
     }
 }

@@ -8,11 +8,9 @@ namespace IrcStream.Api.Cluster;
 /// by a request's token: a stream that is stopping still drains what is there, and the client's timeouts bound a
 /// read while Redis is slow.
 /// </summary>
-internal sealed class RedisEventReaders(RedisEventStore store, RedisEventNotifier notifier) : IEventReaders
+internal sealed class RedisEventReaders(RedisEventStore store, RedisEventNotifier notifier)
 {
     public IEventReader Open(string connectionId) => new Reader(connectionId, store, notifier);
-
-    IEventReader? IEventReaders.Open(string connectionId) => Open(connectionId);
 
     private sealed class Reader(string connectionId, RedisEventStore store, RedisEventNotifier notifier) : IEventReader
     {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Connections;
 using IrcStream.Api.Sessions;
+using IrcStream.Api.State;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -35,25 +36,30 @@ internal sealed class OwnerForwarding(
     public static bool IsForwarded(HttpContext http) => http.Request.Headers.ContainsKey(Header);
 
     /// <summary>
-    /// The owner's answer to the request, or null when this node answers it: it owns the connection, the request was
-    /// forwarded to it already, the session does not hold the connection, or nobody owns it any more.
+    /// Where the request is answered: here (this node holds the connection, or the request was forwarded to it
+    /// already, or the session does not hold the connection, or nobody holds it any more), or by the node that holds it.
     /// </summary>
-    public async Task<IResult?> ForwardIfElsewhereAsync(HttpContext http, string connectionId, object? body)
+    public async ValueTask<ConnectionPlace> LocateAsync(HttpContext http, string connectionId)
     {
-        if (owned.Find(connectionId) is not null || IsForwarded(http)) return null;
-        if (!await http.GetSession().HoldsAsync(connectionId, http.RequestAborted).ConfigureAwait(false)) return null;
+        if (owned.Find(connectionId) is { } connection) return ConnectionPlace.Here(connection);
+        if (IsForwarded(http) || !await http.GetSession().HoldsAsync(connectionId, http.RequestAborted).ConfigureAwait(false)) return ConnectionPlace.Nowhere;
         // One round trip for who owns it and where that node is.
         var found = await redis.GetDatabase().ScriptEvaluateAsync(RedisScripts.OwnerFind, [keys.Lease(connectionId)], [keys.NodePrefix]).ConfigureAwait(false);
         if (found.IsNull)
         {
             // Nobody holds it this instant, but it is not closed: it is being taken over, or its owner takes its lease
-            // back now that Redis answers again. Answering "not open" would be untrue.
-            if (!await redis.GetDatabase().KeyExistsAsync(keys.Connection(connectionId)).ConfigureAwait(false)) return null;
-            return BetweenOwners(connectionId);
+            // back now that Redis answers again. Answering "not open" would be untrue; the request waits for neither.
+            if (!await redis.GetDatabase().KeyExistsAsync(keys.Connection(connectionId)).ConfigureAwait(false)) return ConnectionPlace.Nowhere;
+            return ConnectionPlace.Elsewhere(new BetweenOwners(connectionId));
         }
         var owner = (string)found[0]!;
-        if (owner == node.Id) return null;
-        if ((string?)found[1] is not { } url) return Unreachable(connectionId, "it is not announcing an address");
+        return owner == node.Id ? ConnectionPlace.Nowhere : ConnectionPlace.Elsewhere(new Owner(this, connectionId, owner, (string?)found[1]));
+    }
+
+    /// <summary>Sends the request to <paramref name="owner"/> at <paramref name="url"/>, and answers with what it answered.</summary>
+    private async Task<IResult> ForwardAsync(HttpContext http, object? body, string connectionId, string owner, string? url)
+    {
+        if (url is null) return Unreachable(connectionId, "it is not announcing an address");
         using var request = new HttpRequestMessage(new HttpMethod(http.Request.Method), url + http.Request.Path + http.Request.QueryString);
         request.Headers.Host = http.Request.Host.Value;
         request.Headers.Add(Header, node.Id);
@@ -80,13 +86,23 @@ internal sealed class OwnerForwarding(
         }
     }
 
+    /// <summary>The node that holds a connection, as the lease names it.</summary>
+    private sealed class Owner(OwnerForwarding forwarding, string connectionId, string node, string? url) : IRemoteOwner
+    {
+        public Task<IResult> ForwardAsync(HttpContext http, object? body) => forwarding.ForwardAsync(http, body, connectionId, node, url);
+    }
+
     public void Dispose() => _http.Dispose();
 
-    private static IResult BetweenOwners(string connectionId) => new RetryLater(TypedResults.Problem(
-        title: "Connection between gateway nodes",
-        detail: $"No gateway node holds connection '{connectionId}' this instant: it is being taken over, or its node is taking it back after " +
-            "the shared store was unavailable. Nothing was done; send the request again in a moment.",
-        statusCode: StatusCodes.Status503ServiceUnavailable));
+    /// <summary>A connection no node holds this instant, though it is not closed: the request is answered "try again shortly", not carried out.</summary>
+    private sealed class BetweenOwners(string connectionId) : IRemoteOwner
+    {
+        public Task<IResult> ForwardAsync(HttpContext http, object? body) => Task.FromResult<IResult>(new RetryLater(TypedResults.Problem(
+            title: "Connection between gateway nodes",
+            detail: $"No gateway node holds connection '{connectionId}' this instant: it is being taken over, or its node is taking it back after " +
+                "the shared store was unavailable. Nothing was done; send the request again in a moment.",
+            statusCode: StatusCodes.Status503ServiceUnavailable)));
+    }
 
     private IResult Unreachable(string connectionId, string why)
     {
@@ -117,22 +133,4 @@ internal sealed class OwnerForwarding(
             return problem.ExecuteAsync(httpContext);
         }
     }
-}
-
-/// <summary>Puts <see cref="OwnerForwarding"/> in front of an endpoint about one connection, in Redis mode only.</summary>
-public static class OwnerForwardingFilter
-{
-    public static RouteHandlerBuilder WithOwnerForwarding(this RouteHandlerBuilder endpoint) =>
-        endpoint.AddEndpointFilterFactory(static (factory, next) =>
-        {
-            // Chosen once, as the endpoint is built: a gateway without Redis has no other node to forward to.
-            if (factory.ApplicationServices.GetService<OwnerForwarding>() is not { } forwarding) return next;
-            var bodyIndex = factory.MethodInfo.GetParameters().ToList().FindIndex(p => p.ParameterType == typeof(LinesRequest));
-            return async context =>
-            {
-                var id = (string)context.HttpContext.GetRouteValue("id")!;
-                var body = bodyIndex >= 0 ? context.Arguments[bodyIndex] : null;
-                return await forwarding.ForwardIfElsewhereAsync(context.HttpContext, id, body).ConfigureAwait(false) ?? await next(context).ConfigureAwait(false);
-            };
-        });
 }

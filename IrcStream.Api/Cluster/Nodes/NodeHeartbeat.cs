@@ -13,6 +13,7 @@ internal sealed class NodeHeartbeat(
     RedisConnectionDirectory connections,
     SessionKeepAlive sessions,
     RedisReach reach,
+    RedisAddressLimits addressLimits,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ClusterMetrics metrics,
@@ -58,5 +59,6 @@ internal sealed class NodeHeartbeat(
         }
         metrics.LeaseRenewalsFailed(await connections.RenewAsync().ConfigureAwait(false));
         await sessions.RenewAsync().ConfigureAwait(false);
+        await addressLimits.RenewAsync().ConfigureAwait(false);
     }
 }

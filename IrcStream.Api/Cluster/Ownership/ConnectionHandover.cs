@@ -24,13 +24,14 @@ internal sealed class ConnectionHandover(
     PendingLines pending,
     TimeProvider time,
     ClusterMetrics metrics,
-    ILogger<ConnectionHandover> logger) : IConnectionHandover
+    ILogger<ConnectionHandover> logger)
 {
     /// <summary>How long a handover waits for the connection's last events to reach Redis before handing the lease on anyway.</summary>
     private static readonly TimeSpan ShipBudget = TimeSpan.FromSeconds(1);
 
     private static readonly TimeSpan ShipPoll = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>Hands what it can to other nodes; returns the connections it could not hand over, which the caller closes with QUIT.</summary>
     public async Task<IReadOnlyList<IIrcConnection>> HandOverAsync(IReadOnlyList<IIrcConnection> connections)
     {
         if (connections.Count == 0) return connections;

@@ -36,7 +36,7 @@ internal sealed class ConnectionTakeover(
     PendingLines pending,
     RedisReach reach,
     ServerPolicy policy,
-    IrcEngineSettings settings,
+    ConnectionOpener opener,
     IOptions<IrcStreamOptions> options,
     TimeProvider time,
     ClusterMetrics metrics,
@@ -164,29 +164,23 @@ internal sealed class ConnectionTakeover(
                 await directory.ForgetAsync(id, CancellationToken.None).ConfigureAwait(false);
                 return;
             }
-            var connectionOptions = record.Options(policy, options.Value.Webirc, secrets) with
-            {
-                WriteFence = () => leases.MayWrite(id),
-                UserLinesWritten = number => pending.Written(id, number),
-            };
+            var connectionOptions = record.Options(policy, options.Value.Webirc, secrets);
             var lastSeq = await store.LastSeqAsync(id).ConfigureAwait(false);
-            var log = eventLogs.Create(id, lastSeq);
-            var connection = new IrcConnection(connectionOptions, settings, loggers.CreateLogger<IrcConnection>(), log);
             // The end of the log the previous owner wrote: where the client fills each channel from (draft/chathistory),
             // or says that lines may be missing where the server cannot.
             var tail = await store.ReadAfterAsync(id, lastSeq - HistoryTailEvents, HistoryTailEvents).ConfigureAwait(false);
-            connection.CarryOn(tail.Events);
             var previous = record.Owner;
             var since = record.Renewed ?? time.GetUtcNow();
             var why = reason == Handover ? $"node {previous} was stopping and handed it over" : $"node {previous} stopped renewing its lease";
             ClusterLog.TakingOver(_logger, node.Id, id, previous, why, connectionOptions.Endpoint, connectionOptions.Nick ?? "(the browser registers)",
                 connectionOptions.Channels.Count == 0 ? "no channels" : string.Join(' ', connectionOptions.Channels));
             await _db.HashSetAsync(keys.Connection(id), [ConnectionRecord.OwnedBy(node.Id)]).ConfigureAwait(false);
-            // Taken in before anything is appended: a node that began stopping meanwhile gives the lease back having
-            // said nothing, so the log never claims a node connected that never did.
-            if (!directory.Adopt(connection, session))
+            // Opened as a new connection is (the same opener, factory and ownership), and taken in before anything is
+            // appended: a node that began stopping meanwhile gives the lease back having said nothing, so the log never
+            // claims a node connected that never did.
+            var log = eventLogs.Create(id, lastSeq);
+            if (opener.Open(connectionOptions, log, directory.Ownership(id)) is not { } connection)
             {
-                // This node began stopping meanwhile: give the lease back for another node.
                 eventLogs.Abandon(id);
                 await leases.ReleaseAsync(id).ConfigureAwait(false);
                 return;
@@ -194,6 +188,8 @@ internal sealed class ConnectionTakeover(
             // A node that stopped renewing (crashed, froze, cut off from Redis) may have read lines it never stored: say
             // exactly from where, since the log's seqs go on without a hole for them.
             var unstored = reason == Crash ? $" Whatever node {previous} received after event {lastSeq} and had not stored yet is not in this log." : "";
+            connection.CarryOn(tail.Events);
+            directory.Adopt(connection, session);
             log.Append(new StatusEvent(IrcStatus.Reconnecting, $"The gateway node changed ({why}); connecting again from node {node.Id}.{unstored}", time.GetUtcNow()));
             await ReportNotSentAsync(id, previous, log);
             connection.Start();
@@ -210,7 +206,7 @@ internal sealed class ConnectionTakeover(
     }
 
     /// <summary>Lines the previous owner accepted and never wrote: said, not sent (sending them now could send some twice).</summary>
-    private async Task ReportNotSentAsync(string id, string previous, RedisEventLog log)
+    private async Task ReportNotSentAsync(string id, string previous, IEventLog log)
     {
         try
         {
@@ -226,7 +222,7 @@ internal sealed class ConnectionTakeover(
     }
 
     /// <summary>Records how long the connection was held by nobody: from the lease's loss to REGISTERED here.</summary>
-    private async Task MeasureAsync(IrcConnection connection, string reason, DateTimeOffset lost)
+    private async Task MeasureAsync(IIrcConnection connection, string reason, DateTimeOffset lost)
     {
         using var patience = new CancellationTokenSource(RegisterPatience, time);
         var seen = connection.Events.LastSeq;

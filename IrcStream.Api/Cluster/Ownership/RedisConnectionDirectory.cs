@@ -35,7 +35,7 @@ internal sealed class RedisConnectionDirectory(
     IOptions<IrcStreamOptions> options,
     TimeProvider time,
     ClusterMetrics metrics,
-    ILogger<RedisConnectionDirectory> logger) : IConnectionDirectory
+    ILogger<RedisConnectionDirectory> logger)
 {
 
     private readonly IDatabase _db = redis.GetDatabase();
@@ -48,10 +48,16 @@ internal sealed class RedisConnectionDirectory(
     // A record outlives a silent owner by the session's idle timeout, then goes with it.
     private readonly long _recordMilliseconds = (long)(options.Value.SessionIdleTimeout + leases.Duration).TotalMilliseconds;
 
-    public Func<bool>? WriteFence(string connectionId) => () => leases.MayWrite(connectionId);
+    /// <summary>Whether this node can confirm now that it holds the connection (<see cref="ConnectionLeases.MayWrite"/>).</summary>
+    public bool MayWrite(string connectionId) => leases.MayWrite(connectionId);
 
-    public Action<long>? LinesWritten(string connectionId) => number => pending.Written(connectionId, number);
+    /// <summary>This node's hold on the connection, given to it as it is opened.</summary>
+    public LeaseOwnership Ownership(string connectionId) => new(connectionId, leases, pending);
 
+    /// <summary>
+    /// The user's <paramref name="lines"/> were queued (numbered up to <paramref name="lastNumber"/>): they are kept in
+    /// Redis until written, so a node that takes the connection over after a crash reports those never sent.
+    /// </summary>
     public async ValueTask LinesQueuedAsync(string connectionId, long lastNumber, IReadOnlyList<string> lines)
     {
         try
@@ -65,6 +71,7 @@ internal sealed class RedisConnectionDirectory(
         }
     }
 
+    /// <summary>Takes the lease on a connection this node has just opened for <paramref name="session"/>, and writes its record, before it starts.</summary>
     public async ValueTask RegisterAsync(IIrcConnection connection, IBrowserSession session, CancellationToken cancellationToken)
     {
         var id = connection.Options.ConnectionId;
@@ -84,18 +91,14 @@ internal sealed class RedisConnectionDirectory(
     }
 
     /// <summary>
-    /// Takes in a connection this node has just claimed from another node (<see cref="ConnectionTakeover"/>), before
-    /// it starts: from now on the heartbeat renews its lease and record. False when the node is shutting down.
+    /// Takes in a connection this node has just claimed from another node (<see cref="ConnectionTakeover"/>) and
+    /// opened, before it starts: from now on the heartbeat renews its lease and record.
     /// </summary>
-    public bool Adopt(IIrcConnection connection, string sessionHash)
+    public void Adopt(IIrcConnection connection, string sessionHash)
     {
         var id = connection.Options.ConnectionId;
         _sessionOf[id] = sessionHash;
         _keysWritten[id] = connection.ClientState.Keys;
-        if (owned.TryAdd(connection)) return true;
-        _sessionOf.TryRemove(id, out _);
-        _keysWritten.TryRemove(id, out _);
-        return false;
     }
 
     /// <summary>Forgets, without a word to Redis, a connection whose lease this node gave up or lost: it renews it no more.</summary>
@@ -124,9 +127,7 @@ internal sealed class RedisConnectionDirectory(
         return count;
     }
 
-    public async ValueTask<ConnectionDto?> DescribeAsync(string connectionId, CancellationToken cancellationToken) =>
-        (await DescribeAsync([connectionId], cancellationToken).ConfigureAwait(false)).FirstOrDefault();
-
+    /// <summary>The contract objects of those of <paramref name="connectionIds"/> that still exist, in that order: from this node's own view where it holds them, else from their records.</summary>
     public async ValueTask<IReadOnlyList<ConnectionDto>> DescribeAsync(IReadOnlyList<string> connectionIds, CancellationToken cancellationToken)
     {
         var reads = new List<(string Id, Task<HashEntry[]> Record, Task<bool> Leased, Task<StreamEntry[]> Newest)?>();
@@ -154,6 +155,7 @@ internal sealed class RedisConnectionDirectory(
         return described;
     }
 
+    /// <summary>Forgets a connection that was closed for good (deleted, or its session ended): its record, lease and lines.</summary>
     public async ValueTask ForgetAsync(string connectionId, CancellationToken cancellationToken)
     {
         _sessionOf.TryRemove(connectionId, out _);

@@ -23,6 +23,9 @@ internal static class RedisScripts
     public static readonly string SessionAddConnection = Load("session-add-connection");
     public static readonly string SessionRemoveConnection = Load("session-remove-connection");
     public static readonly string SessionEnd = Load("session-end");
+    public static readonly string AddressRate = Load("address-rate");
+    public static readonly string AddressStreamsTake = Load("address-streams-take");
+    public static readonly string AddressStreamsRenew = Load("address-streams-renew");
 
     private static string Load(string name)
     {

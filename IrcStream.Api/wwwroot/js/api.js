@@ -1,5 +1,7 @@
 // The gateway's HTTP contract (docs/API.md), and nothing else.
 
+import { withHumanCheck } from './pow.js';
+
 /** An error answer of the gateway: RFC 9457 problem details with the status. */
 export class ProblemError extends Error {
   constructor(status, problem) {
@@ -9,6 +11,8 @@ export class ProblemError extends Error {
     this.detail = problem.detail ?? '';
     /** field -> [messages], as the gateway keys them */
     this.errors = problem.errors ?? {};
+    /** "proof-of-work" when the gateway asks for the human check first (pow.js) */
+    this.humanCheck = problem.humanCheck ?? null;
   }
 }
 
@@ -44,7 +48,9 @@ export const api = {
   config: () => request('GET', '/api/config'),
   listConnections: () => request('GET', base),
   getConnection: (id) => request('GET', `${base}/${enc(id)}`),
-  connect: (body) => request('POST', base, { body }),
+  /** Opens a connection; when the gateway asks for the human check, solves it (pow.js), telling `onHumanCheck(percent)`. */
+  connect: (body, onHumanCheck) =>
+    withHumanCheck(body, (withProof) => request('POST', base, { body: withProof }), () => request('GET', '/api/challenge'), onHumanCheck),
   close: (id) => request('DELETE', `${base}/${enc(id)}`),
   sendLines: (id, lines) => request('POST', `${base}/${enc(id)}/lines`, { body: { lines } }),
   poll: (id, since, timeoutSeconds, signal) =>

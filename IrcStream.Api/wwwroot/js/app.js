@@ -1,16 +1,21 @@
 // Wires the gateway (api.js, events.js), the model (state.js), the input (commands.js) and the page (ui.js).
 
 import { api, ProblemError } from './api.js';
+import { humanCheckTexts } from './pow.js';
 import { COMMANDS, CommandError, InputHistory, completeNick, interpret } from './commands.js';
 import { EventFeed } from './events.js';
+import { channelLink, fillNickFormat, parseLink } from './link.js';
 import { Notifier } from './notify.js';
 import { ReadStore } from './readstate.js';
 import { Model } from './state.js';
-import { View } from './ui.js';
+import { local, session } from './storage.js';
+import { View, applyBranding } from './ui.js';
 
 /** Lines per POST: well under the 64 KiB body limit even at 510 bytes each. */
 const LINES_PER_REQUEST = 100;
 const ACTIVE_KEY = 'ircstream.active';
+/** The SASL account a connection logs in with, per connection id, so a failure can name it after a reload. */
+const ACCOUNT_KEY = 'ircstream.account.';
 
 const transport = new URLSearchParams(location.search).get('transport') === 'poll' ? 'poll' : 'auto';
 const readStore = new ReadStore();
@@ -23,12 +28,18 @@ const $ = (id) => document.getElementById(id);
 let restoreTarget = readStoredActive();
 /** A channel the user asked to /join, shown as soon as the server confirms. */
 let focusOnJoin = null;
+/** True while the buffer on screen was picked by the client, not the person. */
+let autoChosen = false;
 
 const view = new View(model, {
   onActivate(buffer, auto) {
+    autoChosen = auto;
     if (auto && restoreTarget) return;
     restoreTarget = null;
-    sessionStorage.setItem(ACTIVE_KEY, JSON.stringify({ connectionId: buffer.connection.id, key: buffer.key }));
+    // Per tab, and for the next time the page is opened (a new tab starts with no sessionStorage).
+    const active = JSON.stringify({ connectionId: buffer.connection.id, key: buffer.key });
+    session.setItem(ACTIVE_KEY, active);
+    local.setItem(ACTIVE_KEY, active);
     if (!auto) $('input').focus({ preventScroll: true });
   },
   onRemoveConnection(connection) {
@@ -59,7 +70,24 @@ const view = new View(model, {
   onLeave(buffer) {
     sendFrom(buffer, [`PART ${buffer.name}`]).catch((error) => localLine(buffer, 'error', `Not sent: ${describeProblem(error)}`));
   },
+  onCopyLink(buffer) {
+    copyChannelLink(buffer);
+  },
 });
+
+/** The gateway's settings for the client (GET /api/config); the form works without them. */
+let config = { allowedServers: [], defaultChannels: [], showServerField: true, autoConnect: false };
+
+/** Puts a link to the channel on the clipboard and in the buffer, where it can be copied by hand too. */
+async function copyChannelLink(buffer) {
+  const link = channelLink(location.origin, buffer.name, buffer.connection.server, config.defaultServer);
+  try {
+    await navigator.clipboard.writeText(link);
+    localLine(buffer, 'client', `Link to ${buffer.name} copied: ${link}`);
+  } catch {
+    localLine(buffer, 'client', `Link to ${buffer.name}: ${link}`);
+  }
+}
 
 const notifier = new Notifier({ onClick: (buffer) => view.activate(buffer) });
 
@@ -70,7 +98,7 @@ readStore.onChange((connectionId, saved) => {
 
 function readStoredActive() {
   try {
-    return JSON.parse(sessionStorage.getItem(ACTIVE_KEY) ?? 'null');
+    return JSON.parse(session.getItem(ACTIVE_KEY) ?? local.getItem(ACTIVE_KEY) ?? 'null');
   } catch {
     return null;
   }
@@ -87,7 +115,9 @@ model.on((what, detail) => {
       if (first) view.activate(first.serverBuffer, { auto: true });
     }
   }
-  if (what === 'joined' && focusOnJoin && focusOnJoin.connection === detail.buffer.connection
+  if (what === 'buffers' || what === 'joined') preferChannel();
+  // Joined, or refused with the reason in the channel's buffer: either way that is the buffer to show.
+  if ((what === 'joined' || what === 'refused') && focusOnJoin && focusOnJoin.connection === detail.buffer.connection
       && detail.buffer.key === detail.buffer.connection.fold(focusOnJoin.name)) {
     focusOnJoin = null;
     view.activate(detail.buffer);
@@ -95,6 +125,14 @@ model.on((what, detail) => {
   if (what === 'gap') refreshChannels(detail.connection);
   if (what === 'unread' && detail.line.highlight && !model.replaying) notifier.announce(detail.buffer, detail.line);
 });
+
+/** Nothing remembered (storage blocked in a frame, a new browser): a joined channel says more than the sign-on lines. */
+function preferChannel() {
+  const active = view.activeBuffer;
+  if (!autoChosen || restoreTarget || active?.kind !== 'server') return;
+  const channel = [...active.connection.buffers.values()].find((b) => b.kind === 'channel' && b.joined);
+  if (channel) view.activate(channel, { auto: true });
+}
 
 /** After a gap the nick lists may have missed joins and parts: ask the server for them again. */
 function refreshChannels(connection) {
@@ -320,7 +358,10 @@ function openConnectDialog() {
   clearFormErrors();
   if (!dialog.open) dialog.showModal();
   $('connect-cancel').hidden = model.connections.size === 0;
-  $(form.elements.server.value ? 'connect-nick' : 'connect-server').focus();
+  // The nick is what a newcomer types first; a suggested one is selected, so typing replaces it.
+  const nick = $('connect-nick');
+  nick.focus();
+  nick.select();
 }
 
 function clearFormErrors() {
@@ -411,12 +452,15 @@ form.addEventListener('submit', async (event) => {
   submit.disabled = true;
   submit.textContent = 'Connecting…';
   try {
-    const info = await api.connect(body);
-    const connection = model.addConnection(info);
+    // Human check hook (pow.js): its progress shows on the button while the browser solves the gateway's puzzle.
+    const info = await api.connect(body, (percent) => { submit.textContent = humanCheckTexts.working(percent); });
+    if (body.sasl?.account) local.setItem(`${ACCOUNT_KEY}${info.id}`, body.sasl.account);
+    const connection = model.addConnection({ ...info, saslAccount: body.sasl?.account });
     if (body.channels?.length) focusOnJoin = { connection, name: body.channels[0] };
     startFeed(connection);
     view.activate(connection.serverBuffer);
     dialog.close();
+    forgetLink();
   } catch (error) {
     if (error instanceof ProblemError) showProblem(error);
     else throw error;
@@ -443,49 +487,99 @@ $('connect-tls').addEventListener('change', (event) => {
   if (/:(6667|6697)$/.test(server.value)) server.value = server.value.replace(/:\d+$/, event.target.checked ? ':6697' : ':6667');
 });
 
-async function loadConfig() {
-  try {
-    const config = await api.config();
-    const servers = config?.allowedServers ?? [];
-    const list = $('allowed-servers');
-    const concrete = servers.filter((s) => !s.includes('*'));
-    list.replaceChildren(...concrete.map((s) => Object.assign(document.createElement('option'), { value: s })));
-    const patterns = servers.filter((s) => s.includes('*'));
-    const hint = $('allowed-hint');
-    hint.textContent = servers.length > 0 ? `This gateway connects to: ${servers.join(', ')}` : '';
-    hint.hidden = servers.length === 0;
-    if (!form.elements.server.value && concrete.length > 0) {
-      form.elements.server.value = concrete[0];
-      matchTlsToPort();
-    }
-    if (patterns.length > 0 && concrete.length === 0) form.elements.server.placeholder = patterns[0].replace('*', 'irc');
-  } catch {
-    // The form works without the list; the gateway still says which servers it refuses.
+/** Offers the allowed servers, and fills the form from the operator's defaults and then the link's values. */
+function fillForm(link) {
+  const servers = config.allowedServers ?? [];
+  const concrete = servers.filter((s) => !s.includes('*'));
+  $('allowed-servers').replaceChildren(...concrete.map((s) => Object.assign(document.createElement('option'), { value: s })));
+  const patterns = servers.filter((s) => s.includes('*'));
+  const hint = $('allowed-hint');
+  hint.textContent = servers.length > 0 ? `This gateway connects to: ${servers.join(', ')}` : '';
+  hint.hidden = servers.length === 0;
+  if (patterns.length > 0 && concrete.length === 0) form.elements.server.placeholder = patterns[0].replace('*', 'irc');
+  const server = link.server ?? config.defaultServer ?? concrete[0];
+  if (server) {
+    form.elements.server.value = server;
+    matchTlsToPort();
+  }
+  // A server named by a link stays visible: the person should see where the link sends them.
+  $('server-fields').hidden = config.showServerField === false && !link.server;
+  const nick = link.nick ?? fillNickFormat(config.nickFormat);
+  if (nick) form.elements.nick.value = nick;
+  const channels = link.channels.length > 0 ? link.channels : config.defaultChannels ?? [];
+  form.elements.channels.value = channels.join(' ');
+  if (link.problems.length > 0) {
+    const box = $('connect-error');
+    box.textContent = link.problems.join(' ');
+    box.hidden = false;
   }
 }
 
+/** A link's channels on a connection the browser already has to that server: joined there, no second connection. */
+function joinOnExisting(link) {
+  const server = (link.server ?? config.defaultServer ?? '').toLowerCase();
+  if (!server || link.channels.length === 0) return false;
+  const connection = [...model.connections.values()].find((c) => c.server.toLowerCase() === server && c.state !== 'closed');
+  if (!connection) return false;
+  const first = link.channels[0];
+  restoreTarget = null;
+  focusOnJoin = { connection, name: first };
+  // JOIN of a channel already joined changes nothing on IRC; the buffer opens once the replay has it.
+  send(connection, [`JOIN ${link.channels.join(',')}`])
+    .catch((error) => localLine(connection.serverBuffer, 'error', `Could not join ${link.channels.join(', ')}: ${describeProblem(error)}`));
+  return true;
+}
+
 async function start() {
-  loadConfig();
-  let infos = null;
-  try {
-    infos = (await api.listConnections()) ?? [];
+  const [loaded, listed] = await Promise.allSettled([api.config(), api.listConnections()]);
+  if (loaded.status === 'fulfilled' && loaded.value) config = { ...config, ...loaded.value };
+  applyBranding(config);
+  const link = parseLink(location.search, location.hash, config.allowedServers ?? []);
+  fillForm(link);
+  let infos = [];
+  if (listed.status === 'fulfilled') {
+    infos = listed.value ?? [];
     readStore.prune(infos.map((info) => info.id));
-  } catch (error) {
-    infos = [];
+  } else {
     view.activate(null);
     const box = $('connect-error');
-    box.textContent = `Could not list your connections: ${describeProblem(error)}`;
+    box.textContent = `Could not list your connections: ${describeProblem(listed.reason)}`;
     box.hidden = false;
   }
   if (restoreTarget && !infos.some((info) => info.id === restoreTarget.connectionId)) restoreTarget = null;
   for (const info of infos) {
-    const connection = model.addConnection(info);
+    const connection = model.addConnection({ ...info, saslAccount: local.getItem(`${ACCOUNT_KEY}${info.id}`) ?? '' });
     startFeed(connection);
   }
-  if (model.connections.size === 0) {
-    view.activate(null);
-    openConnectDialog();
+  if (link.present && joinOnExisting(link)) {
+    forgetLink();
+    return;
   }
+  if (model.connections.size === 0) view.activate(null);
+  if (model.connections.size === 0 || link.present) {
+    openConnectDialog();
+    if (link.present && config.autoConnect && link.problems.length === 0 && form.elements.nick.value) form.requestSubmit();
+  }
+}
+
+// A link to a channel followed inside the open page (only the fragment changes): joined like one that opened it.
+window.addEventListener('hashchange', () => {
+  const link = parseLink('', location.hash, config.allowedServers ?? []);
+  if (link.channels.length > 0 && joinOnExisting(link)) forgetLink();
+});
+
+/**
+ * A link is followed once: reloading the page afterwards must not join again what the person has left since.
+ * What is about the page itself (`transport`, `lang`) stays in the address.
+ */
+function forgetLink() {
+  const params = new URLSearchParams(location.search);
+  const kept = new URLSearchParams();
+  for (const name of ['transport', 'lang']) {
+    if (params.get(name)) kept.set(name, params.get(name));
+  }
+  const query = kept.toString();
+  window.history.replaceState(null, '', `${location.pathname}${query ? `?${query}` : ''}`);
 }
 
 start();

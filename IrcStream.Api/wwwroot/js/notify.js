@@ -2,12 +2,13 @@
 // background. The settings are kept in localStorage.
 
 import { stripFormatting } from './irc-format.js';
+import { local } from './storage.js';
 
 const SETTINGS_KEY = 'ircstream.settings';
 
 export function loadSettings() {
   try {
-    const saved = JSON.parse(localStorage.getItem(SETTINGS_KEY) ?? 'null');
+    const saved = JSON.parse(local.getItem(SETTINGS_KEY) ?? 'null');
     return { notify: Boolean(saved?.notify), sound: Boolean(saved?.sound) };
   } catch {
     return { notify: false, sound: false };
@@ -15,7 +16,7 @@ export function loadSettings() {
 }
 
 export function saveSettings(settings) {
-  localStorage.setItem(SETTINGS_KEY, JSON.stringify({ notify: Boolean(settings.notify), sound: Boolean(settings.sound) }));
+  local.setItem(SETTINGS_KEY, JSON.stringify({ notify: Boolean(settings.notify), sound: Boolean(settings.sound) }));
 }
 
 /** True when the user is not looking at the page: another tab, another window, or minimised. */

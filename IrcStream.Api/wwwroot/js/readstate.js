@@ -1,11 +1,13 @@
 // What the user has read and closed, per connection, in localStorage: it survives a reload and is shared by
 // the session's tabs (the `storage` event tells a tab what another one stored).
 
+import { local } from './storage.js';
+
 const PREFIX = 'ircstream.read.';
 
 /** Read points and closed buffers, keyed by connection id: { base, read: { key: seq }, closed: { key: seq } }. */
 export class ReadStore {
-  constructor(storage = window.localStorage) {
+  constructor(storage = local) {
     this.storage = storage;
   }
 

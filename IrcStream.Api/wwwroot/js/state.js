@@ -3,6 +3,7 @@
 
 import { applyIsupport, caseFold, defaultIsupport, isChannelName, isUserSource, parseCtcp, sourceNick } from './irc.js';
 import { stripFormatting } from './irc-format.js';
+import { JOIN_REFUSALS, explainNumeric, standardReply } from './replies.js';
 
 /** Lines kept per buffer; older ones are dropped from the view (the gateway keeps its own replay window). */
 export const MAX_LINES_PER_BUFFER = 2000;
@@ -26,8 +27,8 @@ const STATUS_STATE = {
 
 const STATUS_TEXT = {
   CONNECTING: 'Connecting',
-  CONNECTED: 'Connected, registering',
-  REGISTERED: 'Registered',
+  CONNECTED: 'Reached the server, signing on',
+  REGISTERED: 'Connected',
   CONNECT_TIMEOUT: 'The connection attempt timed out',
   DISCONNECTED: 'Disconnected',
   RECONNECTING: 'Reconnecting',
@@ -42,6 +43,12 @@ const CHANNEL_NUMERICS = new Set(['324', '328', '329', '331', '332', '333', '341
 /** WHOIS/WHOWAS replies: gathered into one card, shown where the user asked (the connection's active buffer). */
 const WHOIS_NUMERICS = new Set(['301', '307', '310', '311', '312', '313', '314', '317', '318', '319', '320', '330', '335', '338',
   '369', '378', '379', '671', '276']);
+
+/**
+ * Sign-on replies a newcomer has no use for (server version, modes, ISUPPORT, user counts, the displayed host):
+ * kept in the log but folded away, one click to show (ui.js).
+ */
+const FOLDED_NUMERICS = new Set(['002', '003', '004', '005', '250', '251', '252', '253', '254', '255', '265', '266', '396']);
 
 /** Numerics in the 4xx range that are information, not a failure: not shown as errors. */
 const NOT_ERRORS = new Set(['422']);
@@ -140,6 +147,8 @@ export class Buffer {
 export class Connection {
   /** `info` is the gateway's connection object. */
   constructor(model, info) {
+    /** The SASL account the person gave when connecting (the contract's connection object does not carry it). */
+    this.saslAccount = info.saslAccount ?? '';
     this.model = model;
     this.id = info.id;
     this.server = info.server;
@@ -533,6 +542,13 @@ export class Model {
       case 'ERROR':
         this.addLine(connection.serverBuffer, { time, kind: 'error', text: last });
         return;
+      case 'FAIL':
+      case 'WARN':
+      case 'NOTE': {
+        const reply = standardReply(command, params);
+        this.addLine(command === 'FAIL' ? this.errorBuffer(connection, '') : connection.serverBuffer, { time, ...reply });
+        return;
+      }
       case 'WALLOPS':
         this.addLine(connection.serverBuffer, { time, kind: 'notice', nick, text: last });
         return;
@@ -720,7 +736,7 @@ export class Model {
         if (before !== connection.isupport.casemapping) connection.rekey();
         this.emit('state', { connection });
         this.emit('buffers', { connection });
-        this.addLine(connection.serverBuffer, { time, kind: 'info', text: params.slice(1).join(' ') });
+        this.addLine(connection.serverBuffer, { time, kind: 'info', text: params.slice(1).join(' '), folded: true });
         return;
       }
       case '332': {
@@ -773,19 +789,28 @@ export class Model {
       this.applyWhois(connection, command, params, time);
       return;
     }
-    const isError = (command[0] === '4' || command[0] === '5') && !NOT_ERRORS.has(command);
+    const isSaslFailure = ['902', '904', '905', '906', '907'].includes(command);
+    const isError = ((command[0] === '4' || command[0] === '5') && !NOT_ERRORS.has(command)) || isSaslFailure;
     // Most numerics are "<me> [subjects...] :<text>"; show the subjects before the text.
     const words = rest.length > 1 ? `${rest.slice(0, -1).join(' ')} ${last}` : last;
     if (isError) {
       const subject = rest.length > 1 ? rest[0] : '';
+      const explained = explainNumeric(command, subject, last, connection.saslAccount);
+      if (JOIN_REFUSALS.has(command) && connection.isChannel(subject)) {
+        // Said in the channel's own buffer, opened for it: that is where the person looks for the channel.
+        const buffer = connection.ensureBuffer(subject, 'channel');
+        this.addLine(buffer, { time, kind: 'error', text: explained ?? ERROR_TEXT[command]?.(subject, last) ?? words });
+        this.emit('refused', { buffer });
+        return;
+      }
       // While registering, the gateway itself answers a refused nick: the server's own words, no advice.
       const registered = connection.state === 'connected';
-      const plain = registered && ERROR_TEXT[command] && subject ? ERROR_TEXT[command](subject, last) : words;
+      const plain = explained ?? (registered && ERROR_TEXT[command] && subject ? ERROR_TEXT[command](subject, last) : words);
       this.addLine(this.errorBuffer(connection, subject), { time, kind: 'error', text: plain });
       return;
     }
     let buffer = connection.serverBuffer;
     if (CHANNEL_NUMERICS.has(command) && params[1] && connection.buffer(params[1])) buffer = connection.buffer(params[1]);
-    this.addLine(buffer, { time, kind: 'server', text: words });
+    this.addLine(buffer, { time, kind: 'server', text: words, folded: FOLDED_NUMERICS.has(command) });
   }
 }

@@ -13,9 +13,54 @@ export function nickColorClass(nick) {
   return `nick-c${hash % NICK_COLORS}`;
 }
 
-/** The word shown for a connection's state: "connected" is shown as "registered", as its status event says. */
+/**
+ * The word shown for a connection's state, as a person says it: the socket being up while IRC registration runs
+ * is still "connecting" ("registered" reads as "has an account" to a newcomer).
+ */
 export function displayState(state) {
-  return state === 'connected' ? 'registered' : state;
+  return state === 'registering' ? 'connecting' : state;
+}
+
+/** The name the page goes by: the operator's network name, else IrcStream. */
+let appName = 'IrcStream';
+
+/** One paragraph per line of an operator's plain text, addresses made links (never HTML). */
+function plainParagraphs(text) {
+  return text.split(/\r?\n/).filter((line) => line.trim()).map((line) => {
+    const paragraph = document.createElement('p');
+    paragraph.appendChild(renderFormatted(line));
+    return paragraph;
+  });
+}
+
+/**
+ * The operator's branding (IrcStream:WebClient, from GET /api/config): name, logo, accent colour, greeting and
+ * rules. Unset, the page stays as it is. Text is text: it goes through text nodes and the link finder only.
+ */
+export function applyBranding(config) {
+  const $ = (id) => document.getElementById(id);
+  if (config.networkName) {
+    appName = config.networkName;
+    $('brand-name').textContent = config.networkName;
+    $('connect-heading').textContent = `Chat on ${config.networkName}`;
+    document.title = config.networkName;
+  }
+  if (config.logoUrl) {
+    const logo = $('brand-logo');
+    logo.src = config.logoUrl;
+    logo.hidden = false;
+    $('brand-mark').hidden = true;
+  }
+  // Through the CSSOM, which the Content-Security-Policy allows (a style attribute it would not).
+  if (config.accentColor) document.documentElement.style.setProperty('--accent', config.accentColor);
+  if (config.greeting) {
+    $('connect-greeting').replaceChildren(...plainParagraphs(config.greeting));
+    $('connect-greeting').hidden = false;
+  }
+  if (config.rules) {
+    $('connect-rules-text').replaceChildren(...plainParagraphs(config.rules));
+    $('connect-rules').hidden = false;
+  }
 }
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
@@ -63,6 +108,7 @@ export function renderLine(line) {
   if (QUIET_KINDS.has(line.kind)) row.classList.add('quiet');
   if (line.self) row.classList.add('self');
   if (line.highlight) row.classList.add('highlight');
+  if (line.folded) row.classList.add('folded');
   const time = element('time', 'time', timeFormat.format(line.time));
   time.dateTime = line.time.toISOString();
   time.title = fullTimeFormat.format(line.time);
@@ -153,6 +199,11 @@ export class View {
       this.nicklistHidden = !this.nicklistHidden;
       this.schedule('nicks');
     });
+    this.$('close-nicks').addEventListener('click', () => {
+      this.nicklistHidden = true;
+      this.schedule('nicks');
+      this.$('toggle-nicks').focus({ preventScroll: true });
+    });
     this.$('jump-to-bottom').addEventListener('click', () => {
       this.stick = true;
       this.scrollToBottom();
@@ -160,6 +211,10 @@ export class View {
     this.$('leave-channel').addEventListener('click', () => {
       const buffer = this.activeBuffer;
       if (buffer?.kind === 'channel') this.handlers.onLeave?.(buffer);
+    });
+    this.$('copy-link').addEventListener('click', () => {
+      const buffer = this.activeBuffer;
+      if (buffer?.kind === 'channel') this.handlers.onCopyLink?.(buffer);
     });
     this.messages.addEventListener('scroll', () => this.onScroll(), { passive: true });
     // Whatever changes the log's size (the nick list appearing, a wrapped line, a resize, fonts loading)
@@ -333,9 +388,27 @@ export class View {
         fragment.appendChild(divider);
         this.dividerPlaced = true;
       }
+      // A run of folded sign-on lines starts with the button that shows them.
+      if (line.folded && !this.lastFolded) fragment.appendChild(this.foldToggle());
+      this.lastFolded = Boolean(line.folded);
       fragment.appendChild(renderLine(line));
       this.renderedLines += 1;
     }
+  }
+
+  foldToggle() {
+    const toggle = element('button', 'fold-toggle', this.log.classList.contains('show-folded') ? 'Hide the server’s sign-on details' : 'Show the server’s sign-on details');
+    toggle.type = 'button';
+    toggle.setAttribute('aria-expanded', String(this.log.classList.contains('show-folded')));
+    toggle.addEventListener('click', () => {
+      const shown = this.log.classList.toggle('show-folded');
+      for (const node of this.log.querySelectorAll('.fold-toggle')) {
+        node.textContent = shown ? 'Hide the server’s sign-on details' : 'Show the server’s sign-on details';
+        node.setAttribute('aria-expanded', String(shown));
+      }
+      if (this.stick) this.scrollToBottom();
+    });
+    return toggle;
   }
 
   appendLines() {
@@ -361,6 +434,7 @@ export class View {
     this.pendingLines = [];
     this.renderedLines = 0;
     this.lastDay = '';
+    this.lastFolded = false;
     this.dividerPlaced = false;
     const buffer = this.activeBuffer;
     const fragment = document.createDocumentFragment();
@@ -465,7 +539,7 @@ export class View {
     }
     nav.replaceChildren(fragment);
     if (focused) nav.querySelector(`[data-control="${CSS.escape(focused)}"]`)?.focus({ preventScroll: true });
-    document.title = totalMentions > 0 ? `(${totalMentions}) IrcStream` : totalUnread > 0 ? `• IrcStream` : 'IrcStream';
+    document.title = totalMentions > 0 ? `(${totalMentions}) ${appName}` : totalUnread > 0 ? `• ${appName}` : appName;
     const toggle = this.$('toggle-sidebar');
     toggle.dataset.unread = hiddenMentions > 0 ? 'mention' : hiddenUnread > 0 ? 'unread' : '';
     toggle.setAttribute('aria-label', hiddenMentions > 0 ? 'Show buffers (someone mentioned you)'
@@ -479,8 +553,9 @@ export class View {
     const badge = this.$('connection-state');
     const leave = this.$('leave-channel');
     leave.hidden = !(buffer?.kind === 'channel' && buffer.joined);
+    this.$('copy-link').hidden = buffer?.kind !== 'channel';
     if (!buffer) {
-      title.textContent = 'IrcStream';
+      title.textContent = appName;
       topic.replaceChildren();
       badge.textContent = '';
       badge.dataset.state = '';

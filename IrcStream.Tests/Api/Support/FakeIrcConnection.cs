@@ -9,19 +9,24 @@ namespace IrcStream.Tests.Api.Support;
 /// A scripted IRC connection over a real <see cref="EventLog"/>: tests append the events a server would cause and
 /// read the lines the gateway queued. It validates lines like the engine (all or none) and honours a queue capacity.
 /// </summary>
-public sealed class FakeIrcConnection(IrcConnectionOptions options, int eventBufferSize, IEventLogFactory? eventLogs = null) : IIrcConnection
+public sealed class FakeIrcConnection(IrcConnectionOptions options, IEventLog events) : IIrcConnection
 {
     private readonly ConcurrentQueue<string> _sent = new();
     private readonly TaskCompletionSource<string> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _sendGate = new();
 
     public IrcConnectionOptions Options { get; } = options;
-    public IEventLog Events { get; } = eventLogs?.Create(options.ConnectionId) ?? new EventLog(eventBufferSize);
+    public IEventLog Events { get; } = events;
     public ConnectionState State { get; set; } = ConnectionState.Connecting;
     public string? CurrentNick { get; set; } = options.Nick;
     public IReadOnlyCollection<string> Channels { get; set; } = options.Channels;
 
     public IrcStream.Domain.Client.IrcClientState ClientState => new() { Connection = State, Nick = CurrentNick, Joined = [.. Channels] };
+
+    /// <summary>What the gateway gave <see cref="CarryOn"/> (a connection taken over from another node); null otherwise.</summary>
+    public IReadOnlyList<StoredEvent>? CarriedOn { get; private set; }
+
+    public void CarryOn(IEnumerable<StoredEvent> recorded) => CarriedOn = [.. recorded];
 
     /// <summary>True once the gateway let the connection go without QUIT (another node holds it).</summary>
     public bool Abandoned { get; private set; }
@@ -91,19 +96,16 @@ public sealed class FakeIrcConnection(IrcConnectionOptions options, int eventBuf
         Events.Append(new MessageEvent(IrcMessage.Parse(line), time ?? DateTimeOffset.UtcNow));
 }
 
-/// <summary>Makes <see cref="FakeIrcConnection"/>s and lets a test wait for the next one.</summary>
-public sealed class FakeIrcConnectionFactory(int eventBufferSize = 1000) : IIrcConnectionFactory
+/// <summary>Makes <see cref="FakeIrcConnection"/>s over the logs the gateway gives them (in Redis mode, copied into Redis) and lets a test find them.</summary>
+public sealed class FakeIrcConnectionFactory : IIrcConnectionFactory
 {
     private readonly ConcurrentDictionary<string, FakeIrcConnection> _created = new();
 
     public IReadOnlyCollection<FakeIrcConnection> Created => _created.Values.ToArray();
 
-    /// <summary>The gateway's event logs (Redis mode's, when configured); unset, each fake keeps its events in memory.</summary>
-    public IEventLogFactory? EventLogs { get; set; }
-
-    public IIrcConnection Create(IrcConnectionOptions options)
+    public IIrcConnection Create(IrcConnectionOptions options, IEventLog events, IConnectionOwnership? ownership)
     {
-        var connection = new FakeIrcConnection(options, eventBufferSize, EventLogs);
+        var connection = new FakeIrcConnection(options, events);
         _created[options.ConnectionId] = connection;
         return connection;
     }

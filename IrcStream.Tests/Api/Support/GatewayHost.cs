@@ -53,15 +53,16 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>Starts a gateway.</summary>
     /// <param name="settings">Configuration keys (<c>IrcStream:AllowedServers:0</c>) over the test defaults and appsettings.json.</param>
     /// <param name="realEngine">True for real IRC connections; false for <see cref="Fakes"/>.</param>
-    /// <param name="eventBufferSize">The fake connections' event log size.</param>
+    /// <param name="eventBufferSize">The connections' event log size (<c>IrcStream:EventBufferSize</c>), when a test needs another.</param>
     /// <param name="services">Registrations after the gateway's own (a replacement service, an <c>IStartupFilter</c> in front of the pipeline).</param>
     /// <param name="asShipped">True to leave out the test defaults, so the gateway runs with appsettings.json and <paramref name="settings"/> only.</param>
     /// <param name="environment">The host environment; Production unless a test is about another.</param>
-    public static GatewayHost Start(IDictionary<string, string?>? settings = null, bool realEngine = false, int eventBufferSize = 1000,
+    public static GatewayHost Start(IDictionary<string, string?>? settings = null, bool realEngine = false, int? eventBufferSize = null,
         Action<IServiceCollection>? services = null, bool asShipped = false, string? environment = null)
     {
-        var fakes = realEngine ? null : new FakeIrcConnectionFactory(eventBufferSize);
+        var fakes = realEngine ? null : new FakeIrcConnectionFactory();
         var all = asShipped ? [] : new Dictionary<string, string?>(TestDefaults);
+        if (eventBufferSize is { } size) all["IrcStream:EventBufferSize"] = size.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
 
         var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
@@ -69,6 +70,8 @@ public sealed class GatewayHost : IAsyncDisposable
             // WebApplicationFactory's own default is Development.
             web.UseEnvironment(environment ?? Environments.Production);
             web.ConfigureAppConfiguration(config => config.AddInMemoryCollection(all));
+            // The build's compressed copies of wwwroot (obj/.../compressed), as `dotnet run` and a published gateway have them.
+            web.UseStaticWebAssets();
             // Also as host settings: Program reads some (IrcStream:Redis:Configuration) while it registers services,
             // before the app configuration above is applied.
             foreach (var (key, value) in all) web.UseSetting(key, value);
@@ -77,8 +80,6 @@ public sealed class GatewayHost : IAsyncDisposable
         });
         factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         factory.StartServer();
-        // The fakes append where the real engine would: in Redis mode, to logs copied into Redis.
-        if (fakes is not null) fakes.EventLogs = factory.Services.GetService<IEventLogFactory>();
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new GatewayHost(factory, new Uri(address.EndsWith('/') ? address : address + "/"), fakes);
     }

@@ -1,0 +1,129 @@
+using System.Text.Json;
+
+namespace IrcStream.Tests.Web;
+
+/// <summary>What a link to the client may carry (js/link.js) and how the client words the replies that stop a newcomer (js/replies.js), in Chromium.</summary>
+[Collection("Web")]
+public sealed class LinkModuleTests(BrowserFixture browser, StaticGatewayFixture gateway) : IClassFixture<StaticGatewayFixture>, IAsyncLifetime
+{
+    private ModulePage? _page;
+
+    private ModulePage Page => _page ?? throw new InvalidOperationException("The page is not open.");
+
+    public async ValueTask InitializeAsync() => _page = await ModulePage.OpenAsync(browser.Browser, gateway.Host.BaseAddress);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_page is not null) await _page.DisposeAsync();
+    }
+
+    private Task<JsonElement> ParseAsync(string search, string hash) => Page.RunAsync($$"""
+        const { parseLink } = await import('/js/link.js');
+        let n = 0;
+        const digits = () => ((n++ % 10) + 0.5) / 10;
+        return parseLink({{JsonSerializer.Serialize(search)}}, {{JsonSerializer.Serialize(hash)}}, ['irc.example.net:6697', '*.example.org:6697'], digits);
+        """);
+
+    private static string[] Channels(JsonElement link) => link.GetProperty("channels").EnumerateArray().Select(c => c.GetString()!).ToArray();
+
+    [Theory]
+    [InlineData("", "#project", new[] { "#project" })]
+    [InlineData("", "#a,#b", new[] { "#a", "#b" })]
+    [InlineData("", "#a,b", new[] { "#a", "#b" })]
+    [InlineData("", "##dev", new[] { "##dev" })]
+    [InlineData("", "#%23a,%23b", new[] { "#a", "#b" })]
+    [InlineData("?channels=%23a,%23b", "", new[] { "#a", "#b" })]
+    [InlineData("?channels=help,%26local", "", new[] { "#help", "&local" })]
+    [InlineData("?channels=%23a", "#a,#c", new[] { "#a", "#c" })]
+    [InlineData("?nick=x", "", new string[0])]
+    public async Task ChannelsComeFromTheQueryAndTheFragmentInEveryWrittenForm(string search, string hash, string[] expected)
+    {
+        Channels(await ParseAsync(search, hash)).Should().Equal(expected);
+    }
+
+    [Fact]
+    public async Task EachQuestionMarkOfALinkedNickBecomesADigit()
+    {
+        var link = await ParseAsync("?nick=Guest???", "");
+        link.GetProperty("nick").GetString().Should().Be("Guest012");
+        link.GetProperty("present").GetBoolean().Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData("?nick=bad%20nick%0D%0AQUIT", "", "nick")]
+    [InlineData("?nick=9lives", "", "nick")]
+    [InlineData("?channels=%23a%20b", "", "channel")]
+    [InlineData("?channels=%23a%0D%0APRIVMSG%20x", "", "channel")]
+    [InlineData("", "#a%07b", "channel")]
+    [InlineData("?server=evil.example.com:6667", "", "server")]
+    public async Task ALinkCannotSmuggleALineOrAServerIn(string search, string hash, string refused)
+    {
+        var link = await ParseAsync(search, hash);
+        link.GetProperty("nick").ValueKind.Should().Be(JsonValueKind.Null);
+        link.GetProperty("server").ValueKind.Should().Be(JsonValueKind.Null);
+        Channels(link).Should().BeEmpty();
+        link.GetProperty("problems").EnumerateArray().Should().ContainSingle().Which.GetString().Should().Contain(refused);
+    }
+
+    [Fact]
+    public async Task AnAllowedServerAndALanguageAreTaken()
+    {
+        var link = await ParseAsync("?server=irc.example.net:6697&lang=de", "#help");
+        link.GetProperty("server").GetString().Should().Be("irc.example.net:6697");
+        link.GetProperty("lang").GetString().Should().Be("de");
+        (await ParseAsync("?server=chat.example.org:6697", "")).GetProperty("server").GetString().Should().Be("chat.example.org:6697", "a wildcard entry allows it");
+    }
+
+    [Fact]
+    public async Task ACopiedChannelLinkLeadsBackToTheSameChannel()
+    {
+        var result = await Page.RunAsync("""
+            const { channelLink, parseLink } = await import('/js/link.js');
+            const allowed = ['irc.example.net:6697', 'irc.other.net:6697'];
+            const back = (url) => {
+              const u = new URL(url);
+              const link = parseLink(u.search, u.hash, allowed);
+              return { url, channels: link.channels, server: link.server };
+            };
+            return [
+              back(channelLink('https://chat.example.net', '#project', 'irc.example.net:6697', 'irc.example.net:6697')),
+              back(channelLink('https://chat.example.net', '##dev', 'irc.example.net:6697', 'irc.example.net:6697')),
+              back(channelLink('https://chat.example.net', '&local', 'irc.other.net:6697', 'irc.example.net:6697')),
+            ];
+            """);
+        var links = result.EnumerateArray().ToArray();
+        links[0].GetProperty("url").GetString().Should().Be("https://chat.example.net/#project");
+        Channels(links[0]).Should().Equal(["#project"]);
+        Channels(links[1]).Should().Equal(["##dev"]);
+        Channels(links[2]).Should().Equal(["&local"]);
+        links[2].GetProperty("server").GetString().Should().Be("irc.other.net:6697");
+    }
+
+    [Fact]
+    public async Task RepliesThatStopANewcomerSayWhatHappenedAndWhatToDo()
+    {
+        var result = await Page.RunAsync("""
+            const { Model } = await import('/js/state.js');
+            const model = new Model();
+            const c = model.addConnection({ id: 'c1', server: 'irc.test:6667', nick: 'me', state: 'connecting', saslAccount: 'alice' });
+            let seq = 0;
+            const msg = (source, command, ...params) => model.apply(c, { seq: ++seq, type: 'message', time: new Date().toISOString(), source, command, params });
+            model.apply(c, { seq: ++seq, type: 'status', status: 'REGISTERED', detail: 'me', time: new Date().toISOString() });
+            msg('irc.test', '904', 'me', 'SASL authentication failed');
+            msg('irc.test', '477', 'me', '#members', 'You need to be identified to a registered account to join this channel');
+            msg('irc.test', '474', 'me', '#banned', 'Cannot join channel (you are banned)');
+            msg('irc.test', '489', 'me', '#secure', 'Cannot join channel; SSL users only (+z)');
+            msg('irc.test', 'FAIL', 'NICK', 'NICKNAME_RESERVED', 'alice', 'Nickname is reserved by a different account');
+            msg('irc.test', 'NOTE', '*', 'SOMETHING', 'Just so you know');
+            const lines = (name) => (name ? c.buffer(name) : c.serverBuffer).lines.map((l) => ({ kind: l.kind, text: l.text }));
+            return { server: lines(''), members: lines('#members'), banned: lines('#banned'), secure: lines('#secure') };
+            """);
+        var server = result.GetProperty("server").EnumerateArray().Select(l => (l.GetProperty("kind").GetString(), l.GetProperty("text").GetString()!)).ToArray();
+        server.Should().Contain(l => l.Item1 == "error" && l.Item2.Contains("Logging in as alice failed") && l.Item2.Contains("connect again"));
+        server.Should().Contain(l => l.Item1 == "error" && l.Item2.StartsWith("NICK alice: This nick belongs to a registered account", StringComparison.Ordinal));
+        server.Should().Contain(l => l.Item1 == "server" && l.Item2 == "Just so you know");
+        result.GetProperty("members")[0].GetProperty("text").GetString().Should().Contain("only people logged in to a registered account").And.Contain("Register your nick");
+        result.GetProperty("banned")[0].GetProperty("text").GetString().Should().Contain("you are banned from it");
+        result.GetProperty("secure")[0].GetProperty("text").GetString().Should().Contain("Use TLS");
+    }
+}
