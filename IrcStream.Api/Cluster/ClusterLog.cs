@@ -6,6 +6,12 @@ internal static partial class ClusterLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId}: node {Node} no longer holds its lease (it expired, or another node holds it); the IRC socket is let go without QUIT and nothing more is appended")]
     public static partial void LeaseLost(ILogger logger, string connectionId, string node);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId}: node {Node} holds its lease again (it expired while Redis was unavailable, and no other node took the connection); its IRC socket stayed up and its held events are appended now")]
+    public static partial void LeaseTakenAgain(ILogger logger, string connectionId, string node);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {Node} has not reached Redis for {Seconds:0.#} s while other nodes do: it is cut off alone, and lets its {Count} IRC connections go without QUIT for the other nodes to take over")]
+    public static partial void CutOffAlone(ILogger logger, string node, double seconds, int count);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} takes over connection {ConnectionId} from node {PreviousNode} ({Reason}): connecting to {Server} as {Nick}, rejoining {Channels}")]
     public static partial void TakingOver(ILogger logger, string node, string connectionId, string previousNode, string reason, string server, string nick, string channels);
 

@@ -20,6 +20,8 @@ internal sealed class ClusterMetrics
     private readonly Histogram<double> _roundTrip;
     private readonly Counter<long> _appendsFailed;
     private readonly Counter<long> _eventsLost;
+    private readonly Counter<long> _eventsReappended;
+    private readonly Counter<long> _leasesRefenced;
 
     public ClusterMetrics(IMeterFactory meterFactory)
     {
@@ -41,6 +43,10 @@ internal sealed class ClusterMetrics
             "ircstream.redis.appends_failed", "{append}", "Event log appends that failed (Redis slow or away); their events stay held in memory and are tried again.");
         _eventsLost = meter.CreateCounter<long>(
             "ircstream.redis.events_lost", "{event}", "Events that left the in-memory hold before Redis took them; readers get a gap over them.");
+        _eventsReappended = meter.CreateCounter<long>(
+            "ircstream.redis.events_reappended", "{event}", "Events appended again because Redis had lost them (a failover to a replica that had not received them).");
+        _leasesRefenced = meter.CreateCounter<long>(
+            "ircstream.lease.refenced", "{lease}", "Leases this node took again after they expired while Redis was away or slow, where no other node had written meanwhile.");
     }
 
     public void RequestForwarded(bool answered) =>
@@ -69,4 +75,11 @@ internal sealed class ClusterMetrics
     public void AppendFailed() => _appendsFailed.Add(1);
 
     public void Lost(long events) => _eventsLost.Add(events);
+
+    public void Reappended(long events)
+    {
+        if (events > 0) _eventsReappended.Add(events);
+    }
+
+    public void Refenced() => _leasesRefenced.Add(1);
 }

@@ -5,22 +5,26 @@ using StackExchange.Redis;
 
 namespace IrcStream.Api.Cluster;
 
-/// <summary>Readiness in Redis mode: Redis answers a PING in time.</summary>
-internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck
+/// <summary>
+/// Readiness in Redis mode: Redis takes a write in time. A PING alone would pass against a replica left read-only by a
+/// failover, while every request that writes would fail; so the check writes a short-lived key of its own.
+/// </summary>
+internal sealed class RedisHealthCheck(IConnectionMultiplexer redis, RedisKeys keys) : IHealthCheck
 {
-    private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(2);
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         if (!redis.IsConnected) return HealthCheckResult.Unhealthy("Redis cannot be reached");
         try
         {
-            var roundTrip = await redis.GetDatabase().PingAsync().WaitAsync(PingTimeout, cancellationToken).ConfigureAwait(false);
-            return HealthCheckResult.Healthy($"Redis answered in {roundTrip.TotalMilliseconds:0.###} ms");
+            var started = ClusterMetrics.Start();
+            await redis.GetDatabase().StringSetAsync(keys.Health, "1", TimeSpan.FromSeconds(10)).WaitAsync(WriteTimeout, cancellationToken).ConfigureAwait(false);
+            return HealthCheckResult.Healthy($"Redis took a write in {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:0.###} ms");
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            return HealthCheckResult.Unhealthy($"Redis does not answer ({ex.GetType().Name})");
+            return HealthCheckResult.Unhealthy(RedisUnavailableHandler.IsUnavailable(ex) ? $"Redis takes no writes ({ex.Message})" : $"Redis does not answer ({ex.GetType().Name})");
         }
     }
 }
@@ -34,9 +38,23 @@ internal sealed class RedisUnavailableHandler(IProblemDetailsService problems) :
     /// <summary>What the 503 asks the client to wait before trying again.</summary>
     public const int RetryAfterSeconds = 2;
 
+    /// <summary>
+    /// Redis could not carry a command out just now: it cannot be reached or did not answer, or it answered with an
+    /// error that a failover causes and that passes with it (a replica that is read-only until promoted, a primary
+    /// loading its data or without its replicas). Such a command is sent again: the next try finds the new primary.
+    /// </summary>
+    public static bool IsUnavailable(Exception exception) => exception switch
+    {
+        RedisConnectionException or RedisTimeoutException => true,
+        RedisServerException server => FailoverErrors.Any(prefix => server.Message.StartsWith(prefix, StringComparison.Ordinal)),
+        _ => false,
+    };
+
+    private static readonly string[] FailoverErrors = ["READONLY", "LOADING", "MASTERDOWN", "TRYAGAIN", "NOREPLICAS"];
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not (RedisConnectionException or RedisTimeoutException)) return false;
+        if (!IsUnavailable(exception)) return false;
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return await problems.TryWriteAsync(new ProblemDetailsContext

@@ -90,6 +90,9 @@ public sealed class RedisKeys(string prefix)
     /// <summary>The Data Protection key ring every node shares (a list of XML keys), which encrypts the secrets in connection records.</summary>
     public RedisKey DataProtectionKeys => $"{Prefix}:data-protection-keys";
 
+    /// <summary>What readiness writes (with a short expiry) to see that Redis takes writes.</summary>
+    public RedisKey Health => $"{Prefix}:health";
+
     /// <summary>New connections from one client address in the current rate window, across every node (<c>ConnectionRateLimit</c>).</summary>
     public RedisKey ConnectionsFrom(string clientAddress) => $"{Prefix}:connections-from:{clientAddress}";
 

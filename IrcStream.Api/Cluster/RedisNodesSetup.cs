@@ -24,10 +24,12 @@ internal static class RedisNodesSetup
             options.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), keys.DataProtectionKeys));
         services.AddSingleton<RedisConnectionDirectory>();
         services.AddSingleton<OwnerForwarding>();
+        services.AddSingleton<RedisReach>();
         services.AddSingleton<RedisAddressLimits>();
         services.AddSingleton<IConnectionRateWindow>(sp => sp.GetRequiredService<RedisAddressLimits>());
         services.AddSingleton<ISharedStreamLimit>(sp => sp.GetRequiredService<RedisAddressLimits>());
         services.AddHostedService<NodeHeartbeat>();
+        services.AddHostedService<CutOffWatch>();
         services.AddSingleton<LiveNodes>();
         services.AddSingleton<PendingLines>();
         services.AddSingleton<TakeoverCandidates>();

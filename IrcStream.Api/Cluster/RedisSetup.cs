@@ -67,6 +67,10 @@ public static class RedisSetup
     {
         var options = ParseConfiguration(configuration, out var error) ?? throw new ArgumentException(error, nameof(configuration));
         options.BacklogPolicy = BacklogPolicy.FailFast;
+        // Every node tries again every half second after Redis went away, so all of them are back within a beat of each
+        // other (the default backs off to many seconds): a node back first waits only so long for the others to take
+        // their leases back (RedisReach.ReFenceGrace).
+        options.ReconnectRetryPolicy = new LinearRetry(500);
         return options;
     }
 
@@ -82,8 +86,18 @@ public static class RedisSetup
             var logger = loggerFactory?.CreateLogger("IrcStream.Api.Cluster.Redis");
             if (logger is not null)
             {
-                multiplexer.ConnectionFailed += (_, e) => RedisLog.Lost(logger, e.EndPoint?.ToString(), e.FailureType.ToString());
-                multiplexer.ConnectionRestored += (_, e) => RedisLog.Restored(logger, e.EndPoint?.ToString());
+                // Once per endpoint until it is back: a primary that died in a failover is retried by the client for as
+                // long as the process runs, and would otherwise fill the log every few seconds.
+                var lost = new System.Collections.Concurrent.ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
+                multiplexer.ConnectionFailed += (_, e) =>
+                {
+                    var endPoint = e.EndPoint?.ToString() ?? "?";
+                    if (lost.TryAdd(endPoint, 0)) RedisLog.Lost(logger, endPoint, e.FailureType.ToString());
+                };
+                multiplexer.ConnectionRestored += (_, e) =>
+                {
+                    if (lost.TryRemove(e.EndPoint?.ToString() ?? "?", out byte _)) RedisLog.Restored(logger, e.EndPoint?.ToString());
+                };
             }
             return multiplexer;
         }

@@ -63,6 +63,8 @@ internal sealed class RedisState(
     public async ValueTask<SendResult?> SendAsync(string connectionId, IReadOnlyList<string> lines)
     {
         if (owned.Find(connectionId) is not { } connection) return null;
+        // Queued lines are kept in Redis for a node that takes over; while this node cannot confirm its hold, a 202 could not be kept.
+        if (!directory.MayWrite(connectionId)) return new SendResult(SendOutcome.HoldUnconfirmed);
         var result = connection.Send(lines);
         if (result.Outcome == SendOutcome.Queued) await directory.LinesQueuedAsync(connectionId, result.LastNumber, lines);
         return result;

@@ -150,6 +150,7 @@ public static class ConnectionsApi
                 "A line cannot be sent",
                 LineRefused(result.LineIndex ?? 0, result.Reason ?? "The line breaks the IRC protocol.")),
             SendOutcome.NotOpen => NotOpen(),
+            SendOutcome.HoldUnconfirmed => StoreAway(http),
             _ => TypedResults.Problem(
                 title: "Outgoing queue full",
                 detail: "Too many lines are waiting behind the server's flood control. Wait a few seconds and send them again.",
@@ -167,6 +168,16 @@ public static class ConnectionsApi
         title: "Not connected",
         detail: "The connection to the IRC server is not open right now (it is connecting, reconnecting or closed), so nothing was sent. Send the lines again once it is connected.",
         statusCode: StatusCodes.Status409Conflict);
+
+    /// <summary>This node cannot confirm it still holds the connection (its shared store is away): a 202 could not be kept.</summary>
+    private static ProblemHttpResult StoreAway(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = "2";
+        return TypedResults.Problem(
+            title: "Temporarily unavailable",
+            detail: "The gateway cannot reach its shared store just now, so your lines were not queued; nothing was sent. Your IRC connection stays up. Send them again in 2 seconds.",
+            statusCode: StatusCodes.Status503ServiceUnavailable);
+    }
 
     private static ProblemHttpResult SessionEnded() => TypedResults.Problem(
         title: "Session ended",

@@ -80,6 +80,7 @@ internal sealed class ApiMetrics
     {
         SendOutcome.NotOpen => "not_open",
         SendOutcome.QueueFull => "queue_full",
+        SendOutcome.HoldUnconfirmed => "store_away",
         _ => "invalid",
     };
 

@@ -8,8 +8,10 @@ namespace IrcStream.Domain.Connections;
 public interface IConnectionOwnership
 {
     /// <summary>
-    /// False when this node may no longer speak for the user (its hold may have passed to another node): the socket
-    /// ends without writing, without QUIT, and is not reconnected.
+    /// False when this node cannot tell now whether it may still speak for the user (its hold could not be confirmed
+    /// lately, and may have passed to another node): nothing is written, and no socket opened, until it is true again;
+    /// a node that learns it lost the hold lets the connection go (<see cref="IIrcConnection.AbandonAsync"/>), and the
+    /// lines waiting are reported as not sent.
     /// </summary>
     bool MayWrite { get; }
 

@@ -265,10 +265,19 @@ public sealed class IrcConnection : IIrcConnection
         }
     }
 
+    /// <summary>How often a closed write fence is asked again.</summary>
+    private static readonly TimeSpan FenceRecheck = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Returns once <paramref name="ownership"/> lets this gateway write (at once when it does already).</summary>
+    internal static async ValueTask FenceOpenAsync(IConnectionOwnership ownership, TimeProvider time, CancellationToken cancellationToken)
+    {
+        while (!ownership.MayWrite) await Task.Delay(FenceRecheck, time, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>One attempt: connect, run the socket until it ends, and say whether to come back.</summary>
     private async Task<SocketEnd> ConnectAndRunAsync(CancellationToken stop)
     {
-        if (_ownership?.MayWrite == false) return SocketEnd.Fenced;
+        if (_ownership is { } ownership) await FenceOpenAsync(ownership, Settings.Time, stop).ConfigureAwait(false);
         IrcConnectionLog.Connecting(Logger, Options.ConnectionId, Endpoint, Options.Tls);
         Tell(_client.Connecting, Endpoint);
         Stream stream;

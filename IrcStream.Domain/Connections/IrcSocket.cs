@@ -146,9 +146,12 @@ internal sealed class IrcSocket : IPingWatched
                 while (!Outgoing.TryTake(out line, out var woken, cancellationToken)) await woken.ConfigureAwait(false);
                 if (_ownership?.MayWrite == false)
                 {
-                    // The line goes back unwritten with those behind it: this gateway may no longer speak for the user.
+                    // This gateway cannot tell now whether it may still speak for the user (its claim could not be
+                    // confirmed lately): the line waits, unwritten, until it can, or until the connection is let go, when
+                    // the cancellation ends the socket and the line is reported with those behind it as not sent.
                     if (line.FromUser) _takenUnwritten = line.Text;
-                    return SocketEnd.Fenced;
+                    await IrcConnection.FenceOpenAsync(_ownership, _time, cancellationToken).ConfigureAwait(false);
+                    _takenUnwritten = null;
                 }
                 using var batch = new LineBatch();
                 do

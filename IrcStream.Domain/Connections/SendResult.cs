@@ -10,6 +10,11 @@ public enum SendOutcome
     NotOpen,
     /// <summary>The outgoing queue has no room for all lines; nothing was queued.</summary>
     QueueFull,
+    /// <summary>
+    /// The gateway node cannot confirm now that it still holds the connection (its shared store is away, so the lines
+    /// could not be kept for a node that takes over); nothing was queued, the connection stays up.
+    /// </summary>
+    HoldUnconfirmed,
 }
 
 /// <summary>What became of lines handed to <see cref="IIrcConnection.Send"/>.</summary>

@@ -8,9 +8,6 @@ internal sealed record SocketEnd(string Detail, bool Reconnect)
     /// <summary>The gateway closed it (the user's DELETE, an expired session, shutdown).</summary>
     public static readonly SocketEnd Closed = new("The connection was closed.", Reconnect: false);
 
-    /// <summary>The gateway may no longer write for this connection (another gateway node holds it now): it goes, and does not come back here.</summary>
-    public static readonly SocketEnd Fenced = new("This gateway node no longer holds the connection.", Reconnect: false);
-
     /// <summary>The server ended the stream.</summary>
     public static readonly SocketEnd ServerClosed = new("The server closed the connection.", Reconnect: true);
 

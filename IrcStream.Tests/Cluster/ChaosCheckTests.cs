@@ -56,6 +56,18 @@ public sealed class ChaosCheckTests
     }
 
     [Fact]
+    public void ARequiredLineIsNotAViolationOnlyWhereTheTakeoverSaysItsNodeDiedBeforeStoringIt()
+    {
+        // Line 2 came before the failure began, so it is required; node A read it and was killed before storing it.
+        var log = Log(1, 5, 6);
+        var reconnecting = """{"seq":3,"type":"status","time":"2026-12-04T12:00:02.000Z","status":"RECONNECTING","detail":"The gateway node changed (node a stopped renewing its lease); connecting again from node b. Whatever node a received after event 2 and had not stored yet is not in this log."}""";
+        List<ChaosEvent> said = [log[0], log[1], new(3, "status", reconnecting), .. log.Skip(2).Select(e => e with { Seq = e.Seq + 1 })];
+
+        Check(Served, said).Violations.Should().BeEmpty();
+        Check(Served, log).Violations.Should().ContainSingle().Which.Should().Contain("are not in its log: 2");
+    }
+
+    [Fact]
     public void ASecondConnectionOfTheSessionInTheChannelIsAViolation()
     {
         var twice = Served.Select(l => l.Contains("QUIT", StringComparison.Ordinal) ? ":s1_!u@h JOIN #c" : l.Contains("s1_", StringComparison.Ordinal) ? ":s1!u@h QUIT :late" : l).ToArray();

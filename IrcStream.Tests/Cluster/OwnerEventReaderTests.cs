@@ -72,7 +72,7 @@ public sealed class OwnerEventReaderTests(RedisFixture fixture) : IAsyncLifetime
     {
         // Events 1-10 written by the previous owner; this node took the connection over and goes on at 11.
         var previous = Enumerable.Range(1, 10).Select(i => new StoredEvent(i, EventTypes.Status, "{}"u8.ToArray())).ToArray();
-        await _store!.AppendAsync("c1", Token, previous);
+        await _store!.AppendAsync("c1", Token, 0, previous);
         var log = NewLog(() => Token, lastSeq: 10);
         log.Append(Status(11));
         log.Append(Status(12));
@@ -102,7 +102,7 @@ public sealed class OwnerEventReaderTests(RedisFixture fixture) : IAsyncLifetime
         // Another node took it over and appended 2 to the stream; this node's log is abandoned.
         log.Abandon();
         await _redis!.GetDatabase().StringSetAsync(_keys.Lease("c1"), "node-b:2", TimeSpan.FromMinutes(1));
-        await _store!.AppendAsync("c1", "node-b:2", [new StoredEvent(2, EventTypes.Status, "{}"u8.ToArray())]);
+        await _store!.AppendAsync("c1", "node-b:2", 1, [new StoredEvent(2, EventTypes.Status, "{}"u8.ToArray())]);
 
         (await reader.PollAsync(1, 10)).Events.Select(e => e.Seq).Should().Equal([2], "the new owner's event, from Redis");
     }

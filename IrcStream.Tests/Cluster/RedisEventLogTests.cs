@@ -39,11 +39,8 @@ public sealed class RedisEventLogTests(RedisFixture fixture)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.Server.Configuration);
-        var keys = new RedisKeys(RedisFixture.UniquePrefix("log"));
+        var (keys, store, log) = await LogUnderLeaseAsync(redis);
         var db = redis.GetDatabase();
-        await db.StringSetAsync(keys.Lease("c1"), Token, TimeSpan.FromMinutes(1));
-        var store = new RedisEventStore(redis, keys, capacity: 100, TimeProvider.System, new ClusterMetrics(TestMeters.NewFactory()));
-        var log = new RedisEventLog("c1", store, new EventLogLimits { MaxEvents = store.Capacity }, () => Token, TimeProvider.System);
         log.Append(Status(1));
 
         // Another node takes the connection over: the lease now holds its token.
@@ -57,6 +54,71 @@ public sealed class RedisEventLogTests(RedisFixture fixture)
         var read = await store.ReadAfterAsync("c1", 0, 100);
         read.Events.Select(e => e.Seq).Should().Equal([1], "nothing is written after the lease went to another node");
         read.Completed.Should().BeFalse("nor the end mark");
+    }
+
+    [Fact]
+    public async Task EventsHeldWhileTheLeaseHadExpiredAreAppendedOnceAndInOrderWhenItIsTakenAgain()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.Server.Configuration);
+        var (keys, store, log) = await LogUnderLeaseAsync(redis);
+        var db = redis.GetDatabase();
+        for (var i = 1; i <= 3; i++) log.Append(Status(i));
+        await WaitUntilShippedAsync(log, 3, ct);
+
+        // The lease expired while Redis was away: what the owner reads meanwhile is held, not dropped.
+        await db.KeyDeleteAsync(keys.Lease("c1"));
+        for (var i = 4; i <= 6; i++) log.Append(Status(i));
+        await Task.Delay(500, ct);
+        log.LeaseLost.Should().BeFalse();
+        (await store.ReadAfterAsync("c1", 0, 100)).Events.Should().HaveCount(3);
+
+        // Its renewal takes the lease again with the same token.
+        await db.StringSetAsync(keys.Lease("c1"), Token, TimeSpan.FromMinutes(1));
+        log.Append(Status(7));
+        await WaitUntilShippedAsync(log, 7, ct);
+        (await store.ReadAfterAsync("c1", 0, 100)).Events.Select(e => e.Seq).Should().Equal(1, 2, 3, 4, 5, 6, 7);
+    }
+
+    [Fact]
+    public async Task EntriesTheStreamLostInAFailoverAreAppendedAgainFromMemoryWithTheirSeqs()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.Server.Configuration);
+        var (keys, store, log) = await LogUnderLeaseAsync(redis);
+        var db = redis.GetDatabase();
+        var appended = Enumerable.Range(1, 5).Select(i => log.Append(Status(i))).ToList();
+        await WaitUntilShippedAsync(log, 5, ct);
+
+        // The new primary had not received the newest two entries.
+        await RedisStreams.KeepOldestAsync(db, keys.Log("c1"), 3);
+        appended.Add(log.Append(Status(6)));
+        log.Complete();
+        await log.Drained.WaitAsync(Patience, ct);
+
+        var read = await store.ReadAfterAsync("c1", 0, 100);
+        read.Events.Select(e => e.Seq).Should().Equal(1, 2, 3, 4, 5, 6);
+        read.Events.Select(e => e.Json.ToArray()).Should().BeEquivalentTo(appended.Select(e => e.Json.ToArray()), o => o.WithStrictOrdering(), "the same events under the same seqs");
+        read.Completed.Should().BeTrue();
+    }
+
+    /// <summary>The log of connection c1 under <see cref="Token"/> (held on the lease), in a key space of its own.</summary>
+    private static async Task<(RedisKeys Keys, RedisEventStore Store, RedisEventLog Log)> LogUnderLeaseAsync(ConnectionMultiplexer redis)
+    {
+        var keys = new RedisKeys(RedisFixture.UniquePrefix("log"));
+        await redis.GetDatabase().StringSetAsync(keys.Lease("c1"), Token, TimeSpan.FromMinutes(1));
+        var store = new RedisEventStore(redis, keys, capacity: 100, TimeProvider.System, new ClusterMetrics(TestMeters.NewFactory()));
+        return (keys, store, new RedisEventLog("c1", store, new EventLogLimits { MaxEvents = store.Capacity }, () => Token, TimeProvider.System));
+    }
+
+    private static async Task WaitUntilShippedAsync(RedisEventLog log, long seq, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (log.ShippedSeq < seq)
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, $"the log reaches Redis up to {seq} within {Patience}");
+            await Task.Delay(20, ct);
+        }
     }
 
     [Fact]

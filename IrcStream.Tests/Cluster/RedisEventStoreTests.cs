@@ -25,7 +25,7 @@ public sealed class RedisEventStoreTests(RedisFixture fixture) : IAsyncLifetime
         await HoldLease("c1", Token);
         var events = Events(3);
 
-        (await store.AppendAsync("c1", Token, events)).Should().Be(AppendOutcome.Appended);
+        (await store.AppendAsync("c1", Token, 0, events)).Outcome.Should().Be(AppendOutcome.Appended);
 
         var entries = await _redis.GetDatabase().StreamRangeAsync(_keys.Log("c1"));
         entries.Select(e => e.Id.ToString()).Should().Equal("1-0", "2-0", "3-0");
@@ -46,12 +46,39 @@ public sealed class RedisEventStoreTests(RedisFixture fixture) : IAsyncLifetime
         var store = Store(capacity: 10);
         await HoldLease("c1", "node-b:7");
 
-        (await store.AppendAsync("c1", Token, Events(2))).Should().Be(AppendOutcome.LeaseLost);
+        (await store.AppendAsync("c1", Token, 0, Events(2))).Outcome.Should().Be(AppendOutcome.LeaseLost);
         (await _redis.GetDatabase().KeyExistsAsync(_keys.Log("c1"))).Should().BeFalse("a node without the lease writes nothing");
+    }
 
-        await _redis.GetDatabase().KeyDeleteAsync(_keys.Lease("c1"));
-        (await store.AppendAsync("c1", Token, Events(2))).Should().Be(AppendOutcome.LeaseLost, "an expired lease is not this node's either");
-        (await _redis.GetDatabase().KeyExistsAsync(_keys.Log("c1"))).Should().BeFalse();
+    [Fact]
+    public async Task AnExpiredLeaseHoldsTheAppendBackWithoutWritingAndWithoutFencingTheWriterOff()
+    {
+        var store = Store(capacity: 10);
+
+        (await store.AppendAsync("c1", Token, 0, Events(2))).Outcome.Should().Be(AppendOutcome.LeaseVacant,
+            "nobody holds it: its owner takes it again at its next renewal unless another node wrote meanwhile");
+        (await _redis.GetDatabase().KeyExistsAsync(_keys.Log("c1"))).Should().BeFalse("nothing is written without the lease");
+
+        await HoldLease("c1", Token);
+        (await store.AppendAsync("c1", Token, 0, Events(2))).Outcome.Should().Be(AppendOutcome.Appended);
+    }
+
+    [Fact]
+    public async Task AStreamThatEndsBeforeWhatTheWriterAppendedIsAnsweredWithWhereItEnds()
+    {
+        var store = Store(capacity: 10);
+        await HoldLease("c1", Token);
+        var events = Events(6);
+        await store.AppendAsync("c1", Token, 0, events[..5]);
+        // A failover to a replica that had not received the newest entries yet.
+        await RedisStreams.KeepOldestAsync(_redis.GetDatabase(), _keys.Log("c1"), 3);
+
+        var result = await store.AppendAsync("c1", Token, 5, events[5..]);
+
+        result.Should().Be(new AppendResult(AppendOutcome.Behind, 3));
+        (await store.ReadAfterAsync("c1", 0, 100)).Events.Select(e => e.Seq).Should().Equal([1, 2, 3], "nothing is appended over the hole");
+        (await store.AppendAsync("c1", Token, 3, events[3..])).Outcome.Should().Be(AppendOutcome.Appended);
+        (await store.ReadAfterAsync("c1", 0, 100)).Events.Select(e => e.Seq).Should().Equal(1, 2, 3, 4, 5, 6);
     }
 
     [Fact]
@@ -61,8 +88,8 @@ public sealed class RedisEventStoreTests(RedisFixture fixture) : IAsyncLifetime
         await HoldLease("c1", Token);
         var events = Events(4);
 
-        await store.AppendAsync("c1", Token, events[..3]);
-        await store.AppendAsync("c1", Token, events[1..]);
+        await store.AppendAsync("c1", Token, 0, events[..3]);
+        await store.AppendAsync("c1", Token, 0, events[1..]);
 
         var read = await store.ReadAfterAsync("c1", 0, 100);
         read.Events.Select(e => e.Seq).Should().Equal(1, 2, 3, 4);
@@ -74,8 +101,8 @@ public sealed class RedisEventStoreTests(RedisFixture fixture) : IAsyncLifetime
         var store = Store(capacity: 5);
         await HoldLease("c1", Token);
         var events = Events(12);
-        await store.AppendAsync("c1", Token, events[..4]);
-        await store.AppendAsync("c1", Token, events[4..]);
+        await store.AppendAsync("c1", Token, 0, events[..4]);
+        await store.AppendAsync("c1", Token, 0, events[4..]);
 
         (await _redis.GetDatabase().StreamLengthAsync(_keys.Log("c1"))).Should().Be(5);
         var fromStart = await store.ReadAfterAsync("c1", 0, 100);
@@ -98,7 +125,7 @@ public sealed class RedisEventStoreTests(RedisFixture fixture) : IAsyncLifetime
         var store = Store(capacity: 100);
         await HoldLease("c1", Token);
         var events = Events(10);
-        await store.AppendAsync("c1", Token, [.. events[..3], .. events[7..]]);
+        await store.AppendAsync("c1", Token, 0, [.. events[..3], .. events[7..]]);
 
         var read = await store.ReadAfterAsync("c1", 1, 100);
         read.Events.Select(e => e.Seq).Should().Equal(2, 3, 7, 8, 9, 10);
@@ -112,8 +139,8 @@ public sealed class RedisEventStoreTests(RedisFixture fixture) : IAsyncLifetime
         var store = Store(capacity: 10);
         await HoldLease("c1", Token);
         var events = Events(3);
-        await store.AppendAsync("c1", Token, events[..2]);
-        await store.AppendAsync("c1", Token, events[2..], endAfter: TimeSpan.FromMinutes(5));
+        await store.AppendAsync("c1", Token, 0, events[..2]);
+        await store.AppendAsync("c1", Token, 0, events[2..], endAfter: TimeSpan.FromMinutes(5));
 
         (await store.ReadAfterAsync("c1", 1, 100)).Completed.Should().BeTrue("the read reached the end");
         (await store.ReadAfterAsync("c1", 1, 1)).Completed.Should().BeFalse("event 3 is still to come for this reader");
@@ -132,18 +159,18 @@ public sealed class RedisEventStoreTests(RedisFixture fixture) : IAsyncLifetime
         await notifier.StartAsync();
         var store = Store(capacity: 10);
         await HoldLease("c1", Token);
-        await store.AppendAsync("c1", Token, Events(1));
+        await store.AppendAsync("c1", Token, 0, Events(1));
 
         using var caughtUp = notifier.Register("c1", after: 1);
         using var other = notifier.Register("c2", after: 0);
         caughtUp.Woken.IsCompleted.Should().BeFalse();
-        await store.AppendAsync("c1", Token, Events(2));
+        await store.AppendAsync("c1", Token, 0, Events(2));
 
         await caughtUp.Woken.WaitAsync(TimeSpan.FromSeconds(10), ct);
         other.Woken.IsCompleted.Should().BeFalse("only readers of the appended connection are woken");
         using var behind = notifier.Register("c1", after: 5);
         using var atTwo = notifier.Register("c1", after: 2);
-        await store.AppendAsync("c1", Token, Events(3));
+        await store.AppendAsync("c1", Token, 0, Events(3));
         await atTwo.Woken.WaitAsync(TimeSpan.FromSeconds(10), ct);
         behind.Woken.IsCompleted.Should().BeFalse("seq 3 is not after 5");
     }

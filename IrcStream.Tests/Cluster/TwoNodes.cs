@@ -8,8 +8,9 @@ public sealed class TwoNodes : IAsyncDisposable
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    private TwoNodes(RedisServer redis, string prefix, GatewayProcess a, GatewayProcess b)
+    private TwoNodes(RedisServer redis, string prefix, GatewayProcess a, GatewayProcess b, TcpRelay? relay = null)
     {
+        Relay = relay;
         Redis = redis;
         Prefix = prefix;
         A = a;
@@ -20,6 +21,9 @@ public sealed class TwoNodes : IAsyncDisposable
 
     public RedisServer Redis { get; }
 
+    /// <summary>What node A reaches Redis through, when it was started behind one: cut it to cut A alone off from Redis.</summary>
+    public TcpRelay? Relay { get; }
+
     /// <summary>The key prefix both nodes use.</summary>
     public string Prefix { get; }
     public GatewayProcess A { get; }
@@ -27,22 +31,25 @@ public sealed class TwoNodes : IAsyncDisposable
     public Browser OnA { get; }
     public Browser OnB { get; }
 
+    /// <param name="relayForA">Node A reaches Redis through a <see cref="TcpRelay"/> the test can cut (<see cref="Relay"/>).</param>
     public static async Task<TwoNodes> StartAsync(string name, int ircPort, string idleTimeout = "00:10:00", string? leaseTimeout = null,
-        IReadOnlyDictionary<string, string>? settings = null)
+        IReadOnlyDictionary<string, string>? settings = null, bool relayForA = false)
     {
         var redis = await RedisServer.StartAsync(Token);
+        var relay = relayForA ? new TcpRelay(redis.Port) : null;
         GatewayProcess? a = null;
         try
         {
             var prefix = RedisFixture.UniquePrefix(name);
-            a = await StartNodeAsync(redis, prefix, ircPort, idleTimeout, leaseTimeout, settings);
-            var b = await StartNodeAsync(redis, prefix, ircPort, idleTimeout, leaseTimeout, settings);
-            return new TwoNodes(redis, prefix, a, b);
+            a = await StartNodeAsync(relay is null ? redis.Configuration : $"127.0.0.1:{relay.Port}", prefix, ircPort, idleTimeout, leaseTimeout, settings);
+            var b = await StartNodeAsync(redis.Configuration, prefix, ircPort, idleTimeout, leaseTimeout, settings);
+            return new TwoNodes(redis, prefix, a, b, relay);
         }
         catch
         {
             // A node that did not start leaves nothing running behind the failed test.
             if (a is not null) await a.DisposeAsync();
+            if (relay is not null) await relay.DisposeAsync();
             await redis.DisposeAsync();
             throw;
         }
@@ -54,16 +61,17 @@ public sealed class TwoNodes : IAsyncDisposable
         OnA.Dispose();
         await B.DisposeAsync();
         await A.DisposeAsync();
+        if (Relay is not null) await Relay.DisposeAsync();
         await Redis.DisposeAsync();
     }
 
-    private static Task<GatewayProcess> StartNodeAsync(RedisServer redis, string prefix, int ircPort, string idleTimeout, string? leaseTimeout,
+    private static Task<GatewayProcess> StartNodeAsync(string redis, string prefix, int ircPort, string idleTimeout, string? leaseTimeout,
         IReadOnlyDictionary<string, string>? settings)
     {
         var environment = new Dictionary<string, string>
         {
             ["IrcStream__AllowedServers__0"] = $"127.0.0.1:{ircPort}",
-            ["IrcStream__Redis__Configuration"] = redis.Configuration,
+            ["IrcStream__Redis__Configuration"] = redis,
             ["IrcStream__Redis__KeyPrefix"] = prefix,
             ["IrcStream__SessionIdleTimeout"] = idleTimeout,
             // Streams say they are alive every second, so a test reading one for a few seconds sees items.

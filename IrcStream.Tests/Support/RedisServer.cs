@@ -40,6 +40,24 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>Kills the server by pid and starts it again on the same port: empty, unless started persistent.</summary>
     public Task RestartAsync(CancellationToken cancellationToken = default) => _host.RestartAsync(cancellationToken);
 
+    /// <summary>
+    /// Kills the server by pid and starts it again on the same port with nothing of what it held, as a Redis without
+    /// persistence comes back after a crash (a persistent one's append-only file is removed first).
+    /// </summary>
+    public async Task RestartEmptyAsync(CancellationToken cancellationToken = default)
+    {
+        await _host.StopAsync().ConfigureAwait(false);
+        var appendOnly = Path.Combine(_host.Directory, "appendonlydir");
+        if (Directory.Exists(appendOnly)) Directory.Delete(appendOnly, recursive: true);
+        await _host.RestartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>SIGSTOP: the server answers nothing, its clients' connections stay open, until <see cref="Thaw"/>.</summary>
+    public void Freeze() => Signals.Send(ProcessId ?? throw new InvalidOperationException("redis-server is not running."), Signals.Stop);
+
+    /// <summary>SIGCONT: a frozen server runs on, with everything it held.</summary>
+    public void Thaw() => Signals.Send(ProcessId ?? throw new InvalidOperationException("redis-server is not running."), Signals.Continue);
+
     /// <summary>Kills the server by pid; its clients see the connection drop.</summary>
     public Task StopAsync() => _host.StopAsync();
 

@@ -27,7 +27,7 @@ internal sealed class RedisEventLog : IEventLog
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
 
     private readonly EventLog _memory;
-    private readonly IEventLogReader _unshipped;
+    private IEventLogReader _unshipped;
     private readonly RedisEventStore _store;
     private readonly string _connectionId;
     private readonly Func<string?> _leaseToken;
@@ -149,6 +149,30 @@ internal sealed class RedisEventLog : IEventLog
         Drain();
     }
 
+    /// <summary>
+    /// The stream ends at <paramref name="newest"/>, as this node's renewal found. Where that is before what this log
+    /// appended, Redis lost the newest entries (a failover to a replica that had not received them yet): they are
+    /// appended again, with their seqs, from memory. A flush under way finds that out by itself on its next append.
+    /// </summary>
+    public void StreamEndsAt(long newest)
+    {
+        lock (_gate)
+        {
+            if (newest >= _shipped || _flushing || _leaseLost || _endShipped) return;
+            RewindTo(newest);
+        }
+        Schedule();
+    }
+
+    /// <summary>Appends again from after <paramref name="newest"/>, where the stream ends. Called under the gate.</summary>
+    private void RewindTo(long newest)
+    {
+        _store.Metrics.Reappended(_shipped - newest);
+        _unshipped.Dispose();
+        _unshipped = _memory.OpenReader(newest);
+        _shipped = newest;
+    }
+
     public IReadOnlyList<StoredEvent> ReadAfter(long after, int max = int.MaxValue) => _memory.ReadAfter(after, max);
 
     public IReadOnlyList<StoredEvent> Poll(long after, int max = int.MaxValue) => _memory.Poll(after, max);
@@ -209,12 +233,12 @@ internal sealed class RedisEventLog : IEventLog
             }
 
             var events = batch.Where(e => e.Type != EventTypes.Gap).ToArray();
-            AppendOutcome outcome;
+            AppendResult result;
             try
             {
-                outcome = events.Length == 0 && !ending
-                    ? AppendOutcome.Appended // only a gap: the hold let those seqs go, skip them
-                    : await _store.AppendAsync(_connectionId, token, events, ending ? EndRetention : null).ConfigureAwait(false);
+                result = events.Length == 0 && !ending
+                    ? new AppendResult(AppendOutcome.Appended, 0) // only a gap: the hold let those seqs go, skip them
+                    : await _store.AppendAsync(_connectionId, token, ShippedSeq, events, ending ? EndRetention : null).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
@@ -232,7 +256,24 @@ internal sealed class RedisEventLog : IEventLog
                 Drain();
                 return;
             }
+            var outcome = result.Outcome;
+            if (outcome == AppendOutcome.LeaseVacant)
+            {
+                // The lease expired while Redis was away: held, not dropped, until this node's renewal takes it again
+                // (or finds another node's token: then Abandon ends this flush).
+                await Task.Delay(retryDelay, _time).ConfigureAwait(false);
+                retryDelay = Next(retryDelay);
+                continue;
+            }
             retryDelay = FirstRetryDelay;
+            if (outcome == AppendOutcome.Behind)
+            {
+                // The stream lost its newest entries (a failover to a replica that had not received them): append again
+                // from where it ends, with the same seqs, from the memory that still holds them.
+                lock (_gate) RewindTo(result.Top);
+                batch = null;
+                continue;
+            }
 
             if (outcome == AppendOutcome.LeaseLost)
             {

@@ -11,9 +11,24 @@ internal enum AppendOutcome
     /// <summary>The events are in the stream (or were already: a retried batch adds nothing twice).</summary>
     Appended,
 
-    /// <summary>The lease no longer holds the writer's token: nothing was written, and nothing may be again.</summary>
+    /// <summary>The lease holds another node's token: nothing was written, and nothing may be again.</summary>
     LeaseLost,
+
+    /// <summary>
+    /// Nobody holds the lease (it expired while Redis was away or slow): nothing was written yet. The owner's next
+    /// renewal takes it again where nobody else wrote meanwhile, and the same events go in then.
+    /// </summary>
+    LeaseVacant,
+
+    /// <summary>
+    /// The stream ends before what the writer had appended (a failed-over primary lost its newest entries): nothing was
+    /// written; <see cref="AppendResult.Top"/> is where the stream ends, and the writer appends again from there.
+    /// </summary>
+    Behind,
 }
+
+/// <summary>What a fenced append did, and the stream's newest seq after it (where it ends, for <see cref="AppendOutcome.Behind"/>).</summary>
+internal readonly record struct AppendResult(AppendOutcome Outcome, long Top);
 
 /// <summary>
 /// The Redis side of event logs: one stream per connection whose entry ids are <c>{seq}-0</c>, each entry holding the
@@ -35,28 +50,38 @@ internal sealed class RedisEventStore(IConnectionMultiplexer redis, RedisKeys ke
     public ClusterMetrics Metrics => metrics;
 
     /// <summary>
-    /// Appends <paramref name="events"/> (rising seqs) while the lease holds <paramref name="token"/>; with
+    /// Appends <paramref name="events"/> (rising seqs) while the lease holds <paramref name="token"/> and the stream
+    /// holds everything up to <paramref name="appended"/> (the newest seq this writer appended before); with
     /// <paramref name="endAfter"/> the log is also marked complete, and its keys expire after that time.
     /// </summary>
-    public async Task<AppendOutcome> AppendAsync(string connectionId, string token, IReadOnlyList<StoredEvent> events, TimeSpan? endAfter = null)
+    public async Task<AppendResult> AppendAsync(string connectionId, string token, long appended, IReadOnlyList<StoredEvent> events, TimeSpan? endAfter = null)
     {
         var keyList = new RedisKey[] { keys.Log(connectionId), keys.Lease(connectionId), keys.LogEnd(connectionId) };
-        var args = new RedisValue[5 + events.Count * 3];
+        const int First = 6;
+        var args = new RedisValue[First + events.Count * 3];
         args[0] = token;
         args[1] = capacity;
         args[2] = keys.Events.ToString();
         args[3] = connectionId;
         args[4] = endAfter is { } ttl ? Math.Max(1, (long)ttl.TotalMilliseconds) : 0;
+        args[5] = appended;
         for (var i = 0; i < events.Count; i++)
         {
-            args[5 + i * 3] = events[i].Seq;
-            args[6 + i * 3] = events[i].Type;
-            args[7 + i * 3] = events[i].Json;
+            args[First + i * 3] = events[i].Seq;
+            args[First + 1 + i * 3] = events[i].Type;
+            args[First + 2 + i * 3] = events[i].Json;
         }
         var started = ClusterMetrics.Start();
-        var result = await redis.GetDatabase().ScriptEvaluateAsync(RedisScripts.EventAppend, keyList, args).ConfigureAwait(false);
+        var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(RedisScripts.EventAppend, keyList, args).ConfigureAwait(false))!;
         metrics.Measured("append", started);
-        return (long)result < 0 ? AppendOutcome.LeaseLost : AppendOutcome.Appended;
+        var outcome = (long)result[0] switch
+        {
+            0 => AppendOutcome.Appended,
+            -2 => AppendOutcome.LeaseVacant,
+            -3 => AppendOutcome.Behind,
+            _ => AppendOutcome.LeaseLost,
+        };
+        return new AppendResult(outcome, (long)result[1]);
     }
 
     /// <summary>The events after <paramref name="after"/>, at most <paramref name="max"/> (a leading gap counted), and whether the log has ended there.</summary>

@@ -45,7 +45,13 @@ internal sealed class OwnerForwarding(
         if (IsForwarded(http) || !await http.GetSession().HoldsAsync(connectionId, http.RequestAborted).ConfigureAwait(false)) return ConnectionPlace.Nowhere;
         // One round trip for who owns it and where that node is.
         var found = await redis.GetDatabase().ScriptEvaluateAsync(RedisScripts.OwnerFind, [keys.Lease(connectionId)], [keys.NodePrefix]).ConfigureAwait(false);
-        if (found.IsNull) return ConnectionPlace.Nowhere;
+        if (found.IsNull)
+        {
+            // Nobody holds it this instant, but it is not closed: it is being taken over, or its owner takes its lease
+            // back now that Redis answers again. Answering "not open" would be untrue; the request waits for neither.
+            if (!await redis.GetDatabase().KeyExistsAsync(keys.Connection(connectionId)).ConfigureAwait(false)) return ConnectionPlace.Nowhere;
+            return ConnectionPlace.Elsewhere(new BetweenOwners(connectionId));
+        }
         var owner = (string)found[0]!;
         return owner == node.Id ? ConnectionPlace.Nowhere : ConnectionPlace.Elsewhere(new Owner(this, connectionId, owner, (string?)found[1]));
     }
@@ -87,6 +93,16 @@ internal sealed class OwnerForwarding(
     }
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>A connection no node holds this instant, though it is not closed: the request is answered "try again shortly", not carried out.</summary>
+    private sealed class BetweenOwners(string connectionId) : IRemoteOwner
+    {
+        public Task<IResult> ForwardAsync(HttpContext http, object? body) => Task.FromResult<IResult>(new RetryLater(TypedResults.Problem(
+            title: "Connection between gateway nodes",
+            detail: $"No gateway node holds connection '{connectionId}' this instant: it is being taken over, or its node is taking it back after " +
+                "the shared store was unavailable. Nothing was done; send the request again in a moment.",
+            statusCode: StatusCodes.Status503ServiceUnavailable)));
+    }
 
     private IResult Unreachable(string connectionId, string why)
     {

@@ -12,6 +12,7 @@ internal sealed class NodeHeartbeat(
     GatewayNode node,
     RedisConnectionDirectory connections,
     SessionKeepAlive sessions,
+    RedisReach reach,
     RedisAddressLimits addressLimits,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
@@ -34,9 +35,11 @@ internal sealed class NodeHeartbeat(
         using var timer = new PeriodicTimer(interval, time);
         do
         {
+            var sent = reach.Sending();
             try
             {
                 await BeatAsync().ConfigureAwait(false);
+                reach.Answered(sent);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {

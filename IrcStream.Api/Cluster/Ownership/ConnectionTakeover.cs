@@ -34,6 +34,7 @@ internal sealed class ConnectionTakeover(
     ConnectionSecrets secrets,
     LiveNodes liveNodes,
     PendingLines pending,
+    RedisReach reach,
     ServerPolicy policy,
     ConnectionOpener opener,
     IOptions<IrcStreamOptions> options,
@@ -108,8 +109,11 @@ internal sealed class ConnectionTakeover(
             cancellationToken.ThrowIfCancellationRequested();
             if (await leases.ClaimAsync(id, token).ConfigureAwait(false) == ClaimOutcome.Claimed) await TakeOverAsync(id, Handover).ConfigureAwait(false);
         }
-        if (round.Orphans.Count == 0) return;
-        var orphans = round.Orphans.ToArray();
+        // A node that was cut off from Redis itself leaves the owners cut off with it their beat to take their leases
+        // back, rather than taking every connection of the cluster over at once; and it never takes one of its own.
+        if (round.Orphans.Count == 0 || !reach.MayTakeOver) return;
+        var orphans = round.Orphans.Where(id => leases.TokenOf(id) is null).ToArray();
+        if (orphans.Length == 0) return;
 
         var live = Math.Max(1, (await liveNodes.ListAsync().ConfigureAwait(false)).Count);
         var share = (orphans.Length + live - 1) / live;
@@ -181,9 +185,12 @@ internal sealed class ConnectionTakeover(
                 await leases.ReleaseAsync(id).ConfigureAwait(false);
                 return;
             }
+            // A node that stopped renewing (crashed, froze, cut off from Redis) may have read lines it never stored: say
+            // exactly from where, since the log's seqs go on without a hole for them.
+            var unstored = reason == Crash ? $" Whatever node {previous} received after event {lastSeq} and had not stored yet is not in this log." : "";
             connection.CarryOn(tail.Events);
             directory.Adopt(connection, session);
-            log.Append(new StatusEvent(IrcStatus.Reconnecting, $"The gateway node changed ({why}); connecting again from node {node.Id}.", time.GetUtcNow()));
+            log.Append(new StatusEvent(IrcStatus.Reconnecting, $"The gateway node changed ({why}); connecting again from node {node.Id}.{unstored}", time.GetUtcNow()));
             await ReportNotSentAsync(id, previous, log);
             connection.Start();
             metrics.TakenOver(reason);

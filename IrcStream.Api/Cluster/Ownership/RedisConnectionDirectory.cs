@@ -34,6 +34,7 @@ internal sealed class RedisConnectionDirectory(
     PendingLines pending,
     IOptions<IrcStreamOptions> options,
     TimeProvider time,
+    ClusterMetrics metrics,
     ILogger<RedisConnectionDirectory> logger)
 {
 
@@ -46,6 +47,9 @@ internal sealed class RedisConnectionDirectory(
 
     // A record outlives a silent owner by the session's idle timeout, then goes with it.
     private readonly long _recordMilliseconds = (long)(options.Value.SessionIdleTimeout + leases.Duration).TotalMilliseconds;
+
+    /// <summary>Whether this node can confirm now that it holds the connection (<see cref="ConnectionLeases.MayWrite"/>).</summary>
+    public bool MayWrite(string connectionId) => leases.MayWrite(connectionId);
 
     /// <summary>This node's hold on the connection, given to it as it is opened.</summary>
     public LeaseOwnership Ownership(string connectionId) => new(connectionId, leases, pending);
@@ -104,6 +108,23 @@ internal sealed class RedisConnectionDirectory(
         _sessionOf.TryRemove(connectionId, out _);
         _keysWritten.TryRemove(connectionId, out _);
         eventLogs.Abandon(connectionId);
+    }
+
+    /// <summary>
+    /// Lets every connection this node owns go, without QUIT and without a word to Redis: this node is cut off from
+    /// Redis while other nodes reach it, so they take the connections over. Returns how many it let go.
+    /// </summary>
+    public int LetGoAll()
+    {
+        var count = 0;
+        foreach (var (id, _) in leases.Held)
+        {
+            if (owned.Take(id) is not { } connection) continue;
+            LetGo(id);
+            closer.AbandonInBackground(connection);
+            count++;
+        }
+        return count;
     }
 
     /// <summary>The contract objects of those of <paramref name="connectionIds"/> that still exist, in that order: from this node's own view where it holds them, else from their records.</summary>
@@ -166,29 +187,40 @@ internal sealed class RedisConnectionDirectory(
             if (owned.Find(id) is not { } connection || !_sessionOf.TryGetValue(id, out var session)) continue;
             var client = connection.ClientState;
             var keysChanged = !_keysWritten.TryGetValue(id, out var written) || !ReferenceEquals(written, client.Keys);
-            renewals.Add((id, token, client.Keys, batch.ScriptEvaluateAsync(RedisScripts.ConnectionRenew, [keys.Lease(id), keys.Connection(id), keys.SessionByHash(session)],
-                [token, (long)leases.Duration.TotalMilliseconds, _recordMilliseconds, .. ConnectionRecord.Heartbeat(connection, renewed, keysChanged, secrets)])));
+            renewals.Add((id, token, client.Keys, batch.ScriptEvaluateAsync(RedisScripts.ConnectionRenew, [keys.Lease(id), keys.Connection(id), keys.SessionByHash(session), keys.Log(id)],
+                [token, (long)leases.Duration.TotalMilliseconds, _recordMilliseconds, node.Id, eventLogs.Find(id)?.ShippedSeq ?? 0,
+                 .. ConnectionRecord.Heartbeat(connection, renewed, keysChanged, secrets)])));
         }
         batch.Execute();
         var failed = 0;
+        Exception? failure = null;
         foreach (var (id, token, writtenKeys, outcome) in renewals)
         {
             int result;
+            long newest;
             try
             {
-                result = (int)await outcome.ConfigureAwait(false);
+                var answer = (RedisResult[])(await outcome.ConfigureAwait(false))!;
+                (result, newest) = ((int)answer[0], (long)answer[1]);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
                 // Not lost yet: the lease lasts many heartbeats; the next one tries again.
                 failed++;
-                logger.LogWarning(ex, "Renewing the lease on connection {ConnectionId} failed", id);
+                failure ??= ex;
                 continue;
             }
-            if (result == 1)
+            if (result is 1 or 2)
             {
+                if (result == 2)
+                {
+                    metrics.Refenced();
+                    ClusterLog.LeaseTakenAgain(logger, id, node.Id);
+                }
                 leases.Renewed(id, token, sent);
                 _keysWritten[id] = writtenKeys;
+                // A failed-over Redis may have lost the newest entries: the log appends them again from memory.
+                eventLogs.Find(id)?.StreamEndsAt(newest);
                 continue;
             }
             if (owned.Take(id) is not { } connection) continue;
@@ -205,6 +237,7 @@ internal sealed class RedisConnectionDirectory(
                 closer.AbandonInBackground(connection);
             }
         }
+        if (failure is not null) logger.LogWarning(failure, "Renewing the leases of {Count} connections failed; the next heartbeat tries again", failed);
         return failed;
     }
 }

@@ -4,35 +4,44 @@ using IrcStream.Tests.Support;
 
 namespace IrcStream.Tests.Cluster.Chaos;
 
+/// <summary>The load balancer in front of gateway nodes that come and go: a live node for each new request.</summary>
+internal interface ILoadBalancer
+{
+    /// <summary>A live node at random, another than <paramref name="avoid"/> when there is one; null when none is live.</summary>
+    Uri? Pick(Uri? avoid = null);
+}
+
 /// <summary>
 /// A real redis-server and several real gateway processes sharing it, each of which can be killed (SIGKILL),
 /// stopped (SIGTERM) and started again; and the load balancer in front of them: <see cref="Pick"/> chooses a live node.
 /// </summary>
-internal sealed class ChaosCluster : IAsyncDisposable
+internal sealed class ChaosCluster : ILoadBalancer, IAsyncDisposable
 {
     private readonly Dictionary<string, string> _environment;
 
-    private ChaosCluster(RedisServer redis, Dictionary<string, string> environment, int nodes)
+    private ChaosCluster(RedisServer? redis, Dictionary<string, string> environment, int nodes)
     {
         Redis = redis;
         _environment = environment;
         Nodes = [.. Enumerable.Range(0, nodes).Select(i => new ChaosNode(i, environment))];
     }
 
-    public RedisServer Redis { get; }
+    /// <summary>The redis-server the cluster started for itself; null when it was given a Redis to use.</summary>
+    public RedisServer? Redis { get; }
 
     public IReadOnlyList<ChaosNode> Nodes { get; }
 
     /// <summary>The lease timeout the nodes run with (the shortest the gateway accepts, so a takeover comes quickly).</summary>
     public static TimeSpan LeaseTimeout { get; } = TimeSpan.FromSeconds(3);
 
-    public static async Task<ChaosCluster> StartAsync(int nodes, int ircPort, CancellationToken cancellationToken)
+    /// <param name="redisConfiguration">A Redis of the test's own (a persistent server, Sentinels); else the cluster starts a redis-server.</param>
+    public static async Task<ChaosCluster> StartAsync(int nodes, int ircPort, CancellationToken cancellationToken, string? redisConfiguration = null)
     {
-        var redis = await RedisServer.StartAsync(cancellationToken);
+        var redis = redisConfiguration is null ? await RedisServer.StartAsync(cancellationToken) : null;
         var environment = new Dictionary<string, string>
         {
             ["IrcStream__AllowedServers__0"] = $"127.0.0.1:{ircPort}",
-            ["IrcStream__Redis__Configuration"] = redis.Configuration,
+            ["IrcStream__Redis__Configuration"] = redisConfiguration ?? redis!.Configuration,
             ["IrcStream__Redis__KeyPrefix"] = RedisFixture.UniquePrefix("chaos"),
             ["IrcStream__Redis__LeaseTimeout"] = LeaseTimeout.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
             ["IrcStream__KeepAliveInterval"] = "00:00:01",
@@ -73,7 +82,7 @@ internal sealed class ChaosCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         foreach (var node in Nodes) await node.DisposeAsync();
-        await Redis.DisposeAsync();
+        if (Redis is not null) await Redis.DisposeAsync();
     }
 }
 

@@ -22,6 +22,7 @@ internal sealed class ChaosSession : IDisposable
     private readonly HttpClient _http;
     private readonly List<ChaosEvent> _seen = [];
     private readonly List<string> _problems = [];
+    private readonly Dictionary<int, int> _streamAnswers = [];
     private long _last;
 
     /// <summary>A session as the checks see it: what its reader got (for tests of the checks themselves).</summary>
@@ -77,6 +78,15 @@ internal sealed class ChaosSession : IDisposable
 
     public long LastSeen => Interlocked.Read(ref _last);
 
+    /// <summary>How the nodes answered the reader's stream requests, by HTTP status.</summary>
+    public IReadOnlyDictionary<int, int> StreamAnswers
+    {
+        get
+        {
+            lock (_streamAnswers) return new Dictionary<int, int>(_streamAnswers);
+        }
+    }
+
     /// <summary>Creates the session and its connection on <paramref name="node"/>.</summary>
     public static async Task<ChaosSession> OpenAsync(int index, string nick, string channel, Uri node, string server, CancellationToken cancellationToken)
     {
@@ -89,7 +99,7 @@ internal sealed class ChaosSession : IDisposable
     }
 
     /// <summary>Reads the stream until <paramref name="cancellationToken"/>, or until the connection's log ended (CLOSED).</summary>
-    public async Task ReadAsync(ChaosCluster cluster, CancellationToken cancellationToken)
+    public async Task ReadAsync(ILoadBalancer cluster, CancellationToken cancellationToken)
     {
         Uri? previous = null;
         while (!cancellationToken.IsCancellationRequested)
@@ -115,7 +125,7 @@ internal sealed class ChaosSession : IDisposable
     }
 
     /// <summary>The whole log as any live node serves it now, paged through the poll endpoint.</summary>
-    public async Task<IReadOnlyList<ChaosEvent>> ReadLogAsync(ChaosCluster cluster, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ChaosEvent>> ReadLogAsync(ILoadBalancer cluster, CancellationToken cancellationToken)
     {
         var events = new List<ChaosEvent>();
         long since = 0;
@@ -137,7 +147,7 @@ internal sealed class ChaosSession : IDisposable
     }
 
     /// <summary>The connection object as a live node describes it.</summary>
-    public async Task<JsonElement> DescribeAsync(ChaosCluster cluster, CancellationToken cancellationToken)
+    public async Task<JsonElement> DescribeAsync(ILoadBalancer cluster, CancellationToken cancellationToken)
     {
         var node = cluster.Pick() ?? throw new InvalidOperationException("No node is live.");
         using var response = await _http.GetAsync(new Uri(node, $"/api/connections/{Id}"), cancellationToken);
@@ -145,6 +155,9 @@ internal sealed class ChaosSession : IDisposable
         if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"Session {Index}: GET answered {(int)response.StatusCode}: {body}");
         return JsonDocument.Parse(body).RootElement.Clone();
     }
+
+    /// <summary>The session's own HTTP client (its cookie), for requests beside the reader's.</summary>
+    public HttpClient Http => _http;
 
     public void Dispose() => _http.Dispose();
 
@@ -155,6 +168,7 @@ internal sealed class ChaosSession : IDisposable
         var last = LastSeen;
         if (last > 0) request.Headers.Add("Last-Event-ID", last.ToString(CultureInfo.InvariantCulture));
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        lock (_streamAnswers) _streamAnswers[(int)response.StatusCode] = _streamAnswers.GetValueOrDefault((int)response.StatusCode) + 1;
         if (response.StatusCode != HttpStatusCode.OK) return false;
         StreamsOpened++;
         // A browser's stream does not last for ever either (a reload, a network change): now and then the reader

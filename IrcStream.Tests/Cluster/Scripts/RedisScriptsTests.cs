@@ -32,8 +32,15 @@ public sealed class RedisScriptsTests(RedisFixture fixture) : IAsyncLifetime
 
     private RedisKey[] AppendKeys => [_keys.Log(Id), _keys.Lease(Id), _keys.LogEnd(Id)];
 
-    private static RedisValue[] AppendArgs(string token, int capacity, string channel, long endMs, params (long Seq, string Type, string Json)[] events) =>
-        [token, capacity, channel, Id, endMs, .. events.SelectMany(e => new RedisValue[] { e.Seq, e.Type, e.Json })];
+    private static RedisValue[] AppendArgs(string token, int capacity, string channel, long endMs, long appended, params (long Seq, string Type, string Json)[] events) =>
+        [token, capacity, channel, Id, endMs, appended, .. events.SelectMany(e => new RedisValue[] { e.Seq, e.Type, e.Json })];
+
+    /// <summary>The append's answer: its outcome and the stream's newest seq.</summary>
+    private async Task<(long Outcome, long Newest)> Append(params RedisValue[] args)
+    {
+        var result = (RedisResult[])(await Run(RedisScripts.EventAppend, AppendKeys, args))!;
+        return ((long)result[0], (long)result[1]);
+    }
 
     [Fact]
     public async Task EventAppendWritesOnlyUnderTheLeaseSkipsSeqsItHasTrimsAndPublishes()
@@ -42,19 +49,22 @@ public sealed class RedisScriptsTests(RedisFixture fixture) : IAsyncLifetime
         var published = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         await _redis!.GetSubscriber().SubscribeAsync(_keys.Events, (_, message) => published.TrySetResult(message!));
 
-        (await Run(RedisScripts.EventAppend, AppendKeys, AppendArgs(Token, 3, channel, 0, (1, "a", "{}")))).ToString().Should().Be("-1", "nobody holds the lease");
+        (await Append(AppendArgs(Token, 3, channel, 0, 0, (1, "a", "{}")))).Outcome.Should().Be(-2, "nobody holds the lease");
+        await Db.StringSetAsync(_keys.Lease(Id), "node-b:g2");
+        (await Append(AppendArgs(Token, 3, channel, 0, 0, (1, "a", "{}")))).Outcome.Should().Be(-1, "another node holds the lease");
         (await Db.KeyExistsAsync(_keys.Log(Id))).Should().BeFalse();
 
         await Db.StringSetAsync(_keys.Lease(Id), Token);
-        ((long)await Run(RedisScripts.EventAppend, AppendKeys, AppendArgs(Token, 3, channel, 0, (1, "a", "{\"n\":1}"), (2, "b", "{\"n\":2}")))).Should().Be(2);
+        (await Append(AppendArgs(Token, 3, channel, 0, 0, (1, "a", "{\"n\":1}"), (2, "b", "{\"n\":2}")))).Should().Be((0, 2));
         (await published.Task.WaitAsync(TimeSpan.FromSeconds(10), Cancel)).Should().Be($"{Id} 2");
         // A retried batch adds nothing twice; the stream keeps the newest 3 seqs.
-        ((long)await Run(RedisScripts.EventAppend, AppendKeys, AppendArgs(Token, 3, channel, 0, (2, "b", "{\"n\":2}"), (3, "c", "{}"), (4, "d", "{}")))).Should().Be(4);
+        (await Append(AppendArgs(Token, 3, channel, 0, 1, (2, "b", "{\"n\":2}"), (3, "c", "{}"), (4, "d", "{}")))).Should().Be((0, 4));
         var entries = await Db.StreamRangeAsync(_keys.Log(Id));
         entries.Select(e => (string)e.Id!).Should().Equal("2-0", "3-0", "4-0");
         entries[0]["t"].Should().Be((RedisValue)"b");
+        (await Append(AppendArgs(Token, 3, channel, 0, 6, (7, "g", "{}")))).Should().Be((-3, 4), "the stream ends before 6, which the writer had appended");
 
-        ((long)await Run(RedisScripts.EventAppend, AppendKeys, AppendArgs(Token, 3, channel, 60_000, (5, "closed", "{}")))).Should().Be(5);
+        (await Append(AppendArgs(Token, 3, channel, 60_000, 4, (5, "closed", "{}")))).Should().Be((0, 5));
         ((long)await Db.StringGetAsync(_keys.LogEnd(Id))).Should().Be(5, "the end mark says where the log ends");
         (await Db.KeyTimeToLiveAsync(_keys.Log(Id))).Should().NotBeNull("an ended log expires");
     }
@@ -130,25 +140,56 @@ public sealed class RedisScriptsTests(RedisFixture fixture) : IAsyncLifetime
         (await Db.SortedSetScoreAsync(_keys.LeaseExpiries, Id)).Should().Be(0, "an indexed one is due at once");
     }
 
+    /// <summary>The renewal's outcome (the stream's newest seq, which it also answers, is checked where it matters).</summary>
+    private async Task<int> Renew(RedisKey[] keys, params RedisValue[] args) => (int)((RedisResult[])(await Run(RedisScripts.ConnectionRenew, keys, args))!)[0];
+
     [Fact]
     public async Task ConnectionRenewRenewsTheLeaseAndWritesTheFieldsWhileTheSessionLives()
     {
         var session = _keys.SessionByHash("s1");
-        RedisKey[] keys = [_keys.Lease(Id), _keys.Connection(Id), session];
-        RedisValue[] args = ["a:1", 10_000, 60_000, "state", "connected", "nick", "alice"];
-        ((int)await Run(RedisScripts.ConnectionRenew, keys, args)).Should().Be(-1, "nobody holds the lease");
+        RedisKey[] keys = [_keys.Lease(Id), _keys.Connection(Id), session, _keys.Log(Id)];
+        RedisValue[] args = ["a:1", 10_000, 60_000, "a", 0, "state", "connected", "nick", "alice"];
+        (await Renew(keys, args)).Should().Be(-1, "nobody holds the lease, and no record names this node");
         (await Db.KeyExistsAsync(_keys.Connection(Id))).Should().BeFalse();
 
         await Db.StringSetAsync(_keys.Lease(Id), "a:1", TimeSpan.FromSeconds(1));
-        ((int)await Run(RedisScripts.ConnectionRenew, keys, args)).Should().Be(0, "the session has expired");
+        (await Renew(keys, args)).Should().Be(0, "the session has expired");
         (await Db.KeyTimeToLiveAsync(_keys.Lease(Id))).Should().BeGreaterThan(TimeSpan.FromSeconds(5), "the lease is renewed even so");
         (await Db.KeyExistsAsync(_keys.Connection(Id))).Should().BeFalse();
 
         await Db.HashSetAsync(session, "address", "127.0.0.1");
-        ((int)await Run(RedisScripts.ConnectionRenew, keys, args)).Should().Be(1);
+        (await Renew(keys, args)).Should().Be(1);
         (await Db.HashGetAsync(_keys.Connection(Id), "nick")).Should().Be((RedisValue)"alice");
         (await Db.HashGetAsync(_keys.Connection(Id), "state")).Should().Be((RedisValue)"connected");
         (await Db.KeyTimeToLiveAsync(_keys.Connection(Id))).Should().BeGreaterThan(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task ConnectionRenewTakesAnExpiredLeaseBackOnlyWhereNoOtherNodeWroteMeanwhile()
+    {
+        var session = _keys.SessionByHash("s1");
+        await Db.HashSetAsync(session, "address", "127.0.0.1");
+        await Db.HashSetAsync(_keys.Connection(Id), "owner", "a");
+        for (var seq = 1; seq <= 3; seq++) await Db.StreamAddAsync(_keys.Log(Id), [new("t", "x"), new("j", "{}")], $"{seq}-0");
+        RedisKey[] keys = [_keys.Lease(Id), _keys.Connection(Id), session, _keys.Log(Id)];
+
+        // The lease expired while Redis was away; node a appended up to 3, and nobody after it.
+        (await Renew(keys, "a:1", 10_000, 60_000, "a", 3, "state", "connected")).Should().Be(2);
+        ((string?)await Db.StringGetAsync(_keys.Lease(Id))).Should().Be("a:1", "the same token: the owner's held appends go on under it");
+        ((long)((RedisResult[])(await Run(RedisScripts.ConnectionRenew, keys, "a:1", 10_000, 60_000, "a", 5, "state", "connected")))![1]).Should().Be(3,
+            "the renewal says where the stream ends, so an owner that appended up to 5 sees that Redis lost 4 and 5");
+        (await Db.KeyTimeToLiveAsync(_keys.Lease(Id))).Should().BeGreaterThan(TimeSpan.FromSeconds(5));
+
+        await Db.KeyDeleteAsync(_keys.Lease(Id));
+        (await Renew(keys, "a:1", 10_000, 60_000, "a", 2, "state", "connected")).Should().Be(-1,
+            "the log goes on past what node a appended: another node wrote there");
+        await Db.HashSetAsync(_keys.Connection(Id), "owner", "b");
+        (await Renew(keys, "a:1", 10_000, 60_000, "a", 3, "state", "connected")).Should().Be(-1,
+            "the record names another owner");
+        await Db.StringSetAsync(_keys.Lease(Id), "b:2");
+        (await Renew(keys, "a:1", 10_000, 60_000, "a", 3, "state", "connected")).Should().Be(-1, "node b holds it");
+        (await Db.KeyExistsAsync(_keys.Lease(Id))).Should().BeTrue();
+        ((string?)await Db.StringGetAsync(_keys.Lease(Id))).Should().Be("b:2");
     }
 
     [Fact]
