@@ -216,6 +216,10 @@ public abstract class ServerContractTests
 
         var kick = await connection.Events.WaitForMessageAsync(m => m.Command == "KICK", "the KICK", Timeout, ct);
         kick.Message.Params.Take(2).Should().Equal(channel, nick);
+        // The client updates its channels after it records the KICK; a line that comes after it is read once the KICK
+        // is wholly taken in (the client takes lines one at a time, in order).
+        await bob.SendAsync($"PRIVMSG {nick} :after the kick", ct);
+        await connection.Events.WaitForMessageAsync(m => m.Command == "PRIVMSG" && m.Params[^1] == "after the kick", "the line after the KICK", Timeout, ct);
         connection.Channels.Should().BeEmpty();
     }
 
