@@ -203,9 +203,9 @@ public sealed class IrcConnection : IIrcConnection
     /// Lets the connection go without a word to the server or the log: the socket is closed without QUIT, no
     /// DISCONNECTED or CLOSED status is given and the log is not completed, because another gateway node holds the
     /// connection now (or is about to) and its log goes on there. Returns the user's lines that were queued on the
-    /// last socket and never written. After a close (or a first abandon) it returns nothing.
+    /// last socket and never written. After a close (or an earlier let-go) it returns nothing.
     /// </summary>
-    public async ValueTask<IReadOnlyList<string>> AbandonAsync()
+    public async ValueTask<IReadOnlyList<string>> LetGoAsync()
     {
         TaskCompletionSource closed;
         lock (_gate)
@@ -220,7 +220,7 @@ public sealed class IrcConnection : IIrcConnection
             Task? run;
             lock (_gate) run = _run;
             if (run is not null) await run.ConfigureAwait(false);
-            IrcConnectionLog.Abandoned(Logger, Options.ConnectionId, Endpoint);
+            IrcConnectionLog.LetGo(Logger, Options.ConnectionId, Endpoint);
             _stop.Dispose();
             return _unsent;
         }

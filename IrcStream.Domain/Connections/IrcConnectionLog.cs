@@ -33,7 +33,7 @@ internal static partial class IrcConnectionLog
     public static partial void Closed(ILogger logger, string connectionId, string endpoint);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId} to {Endpoint} let go without QUIT: another gateway node holds it")]
-    public static partial void Abandoned(ILogger logger, string connectionId, string endpoint);
+    public static partial void LetGo(ILogger logger, string connectionId, string endpoint);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId} to {Endpoint}: {Detail}")]
     public static partial void Problem(ILogger logger, string connectionId, string endpoint, string detail);

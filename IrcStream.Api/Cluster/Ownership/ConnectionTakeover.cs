@@ -131,7 +131,7 @@ internal sealed class ConnectionTakeover(
                     break;
                 case ClaimOutcome.Gone:
                     // Closed for good (its log ended) or its record expired with its session: nothing to take over.
-                    await candidates.ForgetAsync(id).ConfigureAwait(false);
+                    await candidates.RemoveAsync(id).ConfigureAwait(false);
                     break;
             }
         }
@@ -161,7 +161,7 @@ internal sealed class ConnectionTakeover(
             if (record?.SessionHash is not { } session || !await _db.KeyExistsAsync(keys.SessionByHash(session)).ConfigureAwait(false))
             {
                 // Its session ended while nobody held it: nobody can read it any more, so it is closed, not reopened.
-                await directory.ForgetAsync(id, CancellationToken.None).ConfigureAwait(false);
+                await directory.DeleteAsync(id, CancellationToken.None).ConfigureAwait(false);
                 return;
             }
             var connectionOptions = record.Options(policy, options.Value.Webirc, secrets);
@@ -181,8 +181,8 @@ internal sealed class ConnectionTakeover(
             var log = eventLogs.Create(id, lastSeq);
             if (opener.Open(connectionOptions, log, directory.Ownership(id)) is not { } connection)
             {
-                eventLogs.Abandon(id);
-                await leases.ReleaseAsync(id).ConfigureAwait(false);
+                eventLogs.LetGo(id);
+                await leases.DeleteAsync(id).ConfigureAwait(false);
                 return;
             }
             // A node that stopped renewing (crashed, froze, cut off from Redis) may have read lines it never stored: say
@@ -200,8 +200,8 @@ internal sealed class ConnectionTakeover(
         {
             // Nothing started: let the lease go, so this node or another tries again next round.
             _logger.LogWarning(ex, "Taking over connection {ConnectionId} failed; it is left for the next round", id);
-            eventLogs.Abandon(id);
-            await leases.ReleaseAsync(id).ConfigureAwait(false);
+            eventLogs.LetGo(id);
+            await leases.DeleteAsync(id).ConfigureAwait(false);
         }
     }
 
