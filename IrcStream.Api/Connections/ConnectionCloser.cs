@@ -58,7 +58,7 @@ internal sealed class ConnectionCloser(ILogger<ConnectionCloser> logger)
 
     public async Task CloseAsync(IIrcConnection connection, string reason)
     {
-        GatewayLog.ConnectionClosing(logger, connection.Options.ConnectionId, connection.Options.Endpoint, reason);
+        GatewayLogMessages.ConnectionClosing(logger, connection.Options.ConnectionId, connection.Options.Endpoint, reason);
         try
         {
             await connection.CloseAsync(reason).ConfigureAwait(false);

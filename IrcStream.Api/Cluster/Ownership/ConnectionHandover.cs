@@ -47,7 +47,7 @@ internal sealed class ConnectionHandover(
         }
         if (targets.Length == 0)
         {
-            ClusterLog.NoNodeToHandTo(logger, node.Id, connections.Count);
+            ClusterLogMessages.NoNodeToHandTo(logger, node.Id, connections.Count);
             metrics.HandedOver(handed: false, connections.Count);
             return connections;
         }
@@ -67,7 +67,7 @@ internal sealed class ConnectionHandover(
             var log = eventLogs.Find(id);
             if (unsent.Count > 0)
             {
-                ClusterLog.LinesNotSent(logger, id, node.Id, unsent.Count);
+                ClusterLogMessages.LinesNotSent(logger, id, node.Id, unsent.Count);
                 connection.Events.Append(new StatusEvent(IrcStatus.Error, NotSent(unsent), time.GetUtcNow()));
             }
             if (log is not null) await ShippedAsync(log).ConfigureAwait(false);
@@ -75,7 +75,7 @@ internal sealed class ConnectionHandover(
             directory.LetGo(id);
             if (!ok) return false;
             await redis.GetSubscriber().PublishAsync(keys.Handovers, $"{target} {id}").ConfigureAwait(false);
-            ClusterLog.HandedOver(logger, node.Id, id, target);
+            ClusterLogMessages.HandedOver(logger, node.Id, id, target);
             return true;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)

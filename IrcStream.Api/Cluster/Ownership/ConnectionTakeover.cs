@@ -172,7 +172,7 @@ internal sealed class ConnectionTakeover(
             var previous = record.Owner;
             var since = record.Renewed ?? time.GetUtcNow();
             var why = reason == Handover ? $"node {previous} was stopping and handed it over" : $"node {previous} stopped renewing its lease";
-            ClusterLog.TakingOver(_logger, node.Id, id, previous, why, connectionOptions.Endpoint, connectionOptions.Nick ?? "(the browser registers)",
+            ClusterLogMessages.TakingOver(_logger, node.Id, id, previous, why, connectionOptions.Endpoint, connectionOptions.Nick ?? "(the browser registers)",
                 connectionOptions.Channels.Count == 0 ? "no channels" : string.Join(' ', connectionOptions.Channels));
             await _db.HashSetAsync(keys.Connection(id), [ConnectionRecord.OwnedBy(node.Id)]).ConfigureAwait(false);
             // Opened as a new connection is (the same opener, factory and ownership), and taken in before anything is
@@ -211,7 +211,7 @@ internal sealed class ConnectionTakeover(
         try
         {
             if (await pending.TakeAsync(id).ConfigureAwait(false) is not { Count: > 0 } notSent) return;
-            ClusterLog.LinesNotSent(_logger, id, previous, notSent.Count);
+            ClusterLogMessages.LinesNotSent(_logger, id, previous, notSent.Count);
             log.Append(new StatusEvent(IrcStatus.Error, ConnectionHandover.NotSent(notSent), time.GetUtcNow()));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -240,7 +240,7 @@ internal sealed class ConnectionTakeover(
         }
         var elapsed = time.GetUtcNow() - lost;
         metrics.Registered(reason, elapsed);
-        ClusterLog.TakenOver(_logger, connection.Options.ConnectionId, node.Id, reason, elapsed.TotalSeconds);
+        ClusterLogMessages.TakenOver(_logger, connection.Options.ConnectionId, node.Id, reason, elapsed.TotalSeconds);
     }
 
     public override void Dispose()

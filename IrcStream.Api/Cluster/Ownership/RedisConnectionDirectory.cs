@@ -215,7 +215,7 @@ internal sealed class RedisConnectionDirectory(
                 if (result == 2)
                 {
                     metrics.Refenced();
-                    ClusterLog.LeaseTakenAgain(logger, id, node.Id);
+                    ClusterLogMessages.LeaseTakenAgain(logger, id, node.Id);
                 }
                 leases.Renewed(id, token, sent);
                 _keysWritten[id] = writtenKeys;
@@ -226,13 +226,13 @@ internal sealed class RedisConnectionDirectory(
             if (owned.Take(id) is not { } connection) continue;
             if (result == 0)
             {
-                GatewayLog.SessionEnded(logger, _sessionOf.TryGetValue(id, out var hash) ? hash[..12] : "?", "Expired", 1);
+                GatewayLogMessages.SessionEnded(logger, _sessionOf.TryGetValue(id, out var hash) ? hash[..12] : "?", "Expired", 1);
                 closer.CloseInBackground([connection], "Session expired", closed => DeleteAsync(closed, CancellationToken.None).AsTask());
             }
             else
             {
                 failed++;
-                ClusterLog.LeaseLost(logger, id, node.Id);
+                ClusterLogMessages.LeaseLost(logger, id, node.Id);
                 LetGo(id);
                 closer.LetGoInBackground(connection);
             }

@@ -3,10 +3,10 @@ using Microsoft.Extensions.Logging;
 namespace IrcStream.Domain.Connections;
 
 /// <summary>
-/// The connection's log lines: one Information line per lifecycle step, each with the connection id and the
+/// What the connection writes to the operator's logger: one Information line per lifecycle step, each with the connection id and the
 /// server. Nothing here carries a password, a SASL secret or the text of a message.
 /// </summary>
-internal static partial class IrcConnectionLog
+internal static partial class IrcConnectionLogMessages
 {
     [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId} connecting to {Endpoint} (TLS: {Tls})")]
     public static partial void Connecting(ILogger logger, string connectionId, string endpoint, bool tls);
