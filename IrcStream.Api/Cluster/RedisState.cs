@@ -11,14 +11,14 @@ namespace IrcStream.Api.Cluster;
 /// The state of a gateway of several nodes sharing a Redis: sessions there (<see cref="RedisSessionStore"/>); each
 /// connection owned by the node that opened or took it over, under a lease, with a record any node can describe and
 /// take it over from (<see cref="RedisConnectionDirectory"/>); its events copied to a Redis stream that every node reads
-/// (<see cref="RedisEventReaders"/>); a request about a connection carried out by its owner
+/// (<see cref="RedisEventSources"/>); a request about a connection carried out by its owner
 /// (<see cref="OwnerForwarding"/>); and a stopping node's connections handed to live nodes (<see cref="ConnectionHandover"/>).
 /// </summary>
 internal sealed class RedisState(
     RedisSessionStore sessions,
     RedisConnectionDirectory directory,
     RedisEventLogs eventLogs,
-    RedisEventReaders readers,
+    RedisEventSources sources,
     OwnerForwarding forwarding,
     ConnectionHandover handover,
     OwnedConnections owned,
@@ -77,9 +77,9 @@ internal sealed class RedisState(
         await directory.DeleteAsync(connectionId, CancellationToken.None);
     }
 
-    public IEventReader? OpenEvents(string connectionId) =>
+    public IEventSource? OpenEvents(string connectionId) =>
         // The owner reads its own log from memory; Redis is the copy for the other nodes.
-        eventLogs.Find(connectionId) is { } log ? new OwnerEventReader(log, readers.Open(connectionId)) : readers.Open(connectionId);
+        eventLogs.Find(connectionId) is { } log ? new OwnerEventSource(log, sources.Open(connectionId)) : sources.Open(connectionId);
 
     public async Task LeaveAsync(IReadOnlyList<IIrcConnection> connections) =>
         closer.CloseInBackground(await handover.HandOverAsync(connections).ConfigureAwait(false), GatewayShutdown.Reason);

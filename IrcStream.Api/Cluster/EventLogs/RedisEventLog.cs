@@ -27,7 +27,7 @@ internal sealed class RedisEventLog : IEventLog
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
 
     private readonly EventLog _memory;
-    private IEventLogReader _unshipped;
+    private IEventLogCursor _unshipped;
     private readonly RedisEventStore _store;
     private readonly string _connectionId;
     private readonly Func<string?> _leaseToken;
@@ -60,7 +60,7 @@ internal sealed class RedisEventLog : IEventLog
         _time = time;
         _onFailure = onFailure;
         _memory = new EventLog(limits, time, lastSeq);
-        _unshipped = _memory.OpenReader(lastSeq);
+        _unshipped = _memory.OpenCursor(lastSeq);
         _shipped = lastSeq;
     }
 
@@ -169,7 +169,7 @@ internal sealed class RedisEventLog : IEventLog
     {
         _store.Metrics.Reappended(_shipped - newest);
         _unshipped.Dispose();
-        _unshipped = _memory.OpenReader(newest);
+        _unshipped = _memory.OpenCursor(newest);
         _shipped = newest;
     }
 
@@ -177,7 +177,7 @@ internal sealed class RedisEventLog : IEventLog
 
     public IReadOnlyList<StoredEvent> Poll(long after, int max = int.MaxValue) => _memory.Poll(after, max);
 
-    public IEventLogReader OpenReader(long after) => _memory.OpenReader(after);
+    public IEventLogCursor OpenCursor(long after) => _memory.OpenCursor(after);
 
     public ValueTask<bool> WaitForEventsAfterAsync(long after, CancellationToken cancellationToken) =>
         _memory.WaitForEventsAfterAsync(after, cancellationToken);

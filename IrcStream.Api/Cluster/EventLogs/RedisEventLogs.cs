@@ -79,7 +79,7 @@ public static class RedisEventLogSetup
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ClusterMetrics>()));
         services.AddSingleton<RedisEventNotifier>();
-        services.AddSingleton<RedisEventReaders>();
+        services.AddSingleton<RedisEventSources>();
         services.AddSingleton(sp => new RedisEventLogs(
             sp.GetRequiredService<RedisEventStore>(),
             sp.GetRequiredService<IrcEngineSettings>().EventLogLimits,
