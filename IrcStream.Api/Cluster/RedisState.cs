@@ -36,7 +36,7 @@ internal sealed class RedisState(
         var id = options.ConnectionId;
         if (opener.Open(options, eventLogs.Create(id, lastSeq: 0), directory.Ownership(id)) is not { } connection)
         {
-            eventLogs.Abandon(id);
+            eventLogs.LetGo(id);
             return OpenedConnection.Refused(SessionAddOutcome.Ended);
         }
         try
@@ -47,11 +47,11 @@ internal sealed class RedisState(
         {
             // Redis failed: the connection never started; the error answers.
             opener.Discard(connection);
-            eventLogs.Abandon(id);
+            eventLogs.LetGo(id);
             throw;
         }
         var opened = await opener.AddAndStartAsync(connection, session, maxConnections, cancellationToken);
-        if (opened.Connection is null) await directory.ForgetAsync(id, CancellationToken.None);
+        if (opened.Connection is null) await directory.DeleteAsync(id, CancellationToken.None);
         return opened;
     }
 
@@ -74,7 +74,7 @@ internal sealed class RedisState(
     {
         // Closed before it is forgotten: its CLOSED event is still written under the node's lease.
         if (owned.Take(connectionId) is { } connection) await closer.CloseAsync(connection, reason);
-        await directory.ForgetAsync(connectionId, CancellationToken.None);
+        await directory.DeleteAsync(connectionId, CancellationToken.None);
     }
 
     public IEventReader? OpenEvents(string connectionId) =>

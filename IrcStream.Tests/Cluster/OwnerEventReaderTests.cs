@@ -99,8 +99,8 @@ public sealed class OwnerEventReaderTests(RedisFixture fixture) : IAsyncLifetime
         while (log.ShippedSeq < 1) await log.ShippedMoved.WaitAsync(Patience, Cancel);
         var reader = ReaderOf(log);
 
-        // Another node took it over and appended 2 to the stream; this node's log is abandoned.
-        log.Abandon();
+        // Another node took it over and appended 2 to the stream; this node's log is let go.
+        log.LetGo();
         await _redis!.GetDatabase().StringSetAsync(_keys.Lease("c1"), "node-b:2", TimeSpan.FromMinutes(1));
         await _store!.AppendAsync("c1", "node-b:2", 1, [new StoredEvent(2, EventTypes.Status, "{}"u8.ToArray())]);
 

@@ -133,10 +133,10 @@ internal sealed class RedisEventLog : IEventLog
     }
 
     /// <summary>
-    /// Stops copying for good, whatever is still held: this node gave the connection up (its lease was lost or handed
+    /// Stops copying for good, whatever is still held: this node let the connection go (its lease was lost or handed
     /// on), so nothing it appends from now on may reach Redis, and no flush waits for a token that will not come back.
     /// </summary>
-    public void Abandon()
+    public void LetGo()
     {
         bool idle;
         lock (_gate)
@@ -144,7 +144,7 @@ internal sealed class RedisEventLog : IEventLog
             _leaseLost = true;
             idle = !_flushing;
         }
-        // A flush under way lets go of the hold itself when it sees the log abandoned.
+        // A flush under way lets go of the hold itself when it sees the log let go.
         if (idle) _unshipped.Dispose();
         Drain();
     }
@@ -260,7 +260,7 @@ internal sealed class RedisEventLog : IEventLog
             if (outcome == AppendOutcome.LeaseVacant)
             {
                 // The lease expired while Redis was away: held, not dropped, until this node's renewal takes it again
-                // (or finds another node's token: then Abandon ends this flush).
+                // (or finds another node's token: then LetGo ends this flush).
                 await Task.Delay(retryDelay, _time).ConfigureAwait(false);
                 retryDelay = Next(retryDelay);
                 continue;
