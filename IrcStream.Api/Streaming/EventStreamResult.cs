@@ -58,7 +58,7 @@ internal sealed class EventStreamResult(IAsyncEnumerable<StreamItem> items)
             // The events could not be read on (in Redis mode: Redis went away). Before the response started this was a
             // 503 problem+json like any request's; now the answer is under way, so the stream ends, said once here,
             // and the browser resumes from its last event. Thrown on, it would be logged twice and cut the socket.
-            StreamLog.EndedEarly(httpContext.RequestServices.GetRequiredService<ILogger<EventStreamResult>>(), httpContext.Request.Path, ex.GetType().Name, ex.Message);
+            EventStreamLogMessages.EndedEarly(httpContext.RequestServices.GetRequiredService<ILogger<EventStreamResult>>(), httpContext.Request.Path, ex.GetType().Name, ex.Message);
         }
         finally
         {
@@ -147,7 +147,7 @@ internal sealed class EventStreamResult(IAsyncEnumerable<StreamItem> items)
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(string), [EventStreamType]));
 }
 
-internal static partial class StreamLog
+internal static partial class EventStreamLogMessages
 {
     [LoggerMessage(Level = LogLevel.Warning, Message = "Event stream {Path} ended early: its events could not be read on ({Error}: {Detail}); the browser resumes from its last event")]
     public static partial void EndedEarly(ILogger logger, string path, string error, string detail);

@@ -84,9 +84,9 @@ public sealed class EventStreamResultTests
         keepalives.Should().Be(1, "the first keepalive says the stream is open; the failed wait ends it");
     }
 
-    private sealed class StoreTimingOut : IEventReader
+    private sealed class StoreTimingOut : IEventSource
     {
-        public IEventCursor OpenReader(long after) => new Empty();
+        public IEventCursor OpenCursor(long after) => new Empty();
 
         public ValueTask<EventBatch> PollAsync(long after, int max) => ValueTask.FromResult(new EventBatch([], false));
 

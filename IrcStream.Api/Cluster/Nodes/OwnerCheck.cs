@@ -61,7 +61,7 @@ internal sealed class OwnerCheck(IConnectionMultiplexer redis, RedisKeys keys, G
             // 404: another process answers at that address now (the owner restarted with a new id): the owner is gone.
             if (!response.IsSuccessStatusCode) return null;
             var held = await response.Content.ReadFromJsonAsync<string[]>(cancellationToken).ConfigureAwait(false) ?? [];
-            if (held.Length > 0) ClusterLog.OwnerStillHolds(logger, owner, held.Length, ids.Count);
+            if (held.Length > 0) ClusterLogMessages.OwnerStillHolds(logger, owner, held.Length, ids.Count);
             return held.ToHashSet(StringComparer.Ordinal);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !cancellationToken.IsCancellationRequested)
