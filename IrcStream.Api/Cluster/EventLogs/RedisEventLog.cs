@@ -82,6 +82,15 @@ internal sealed class RedisEventLog : IEventLog
         }
     }
 
+    /// <summary>
+    /// The newest seq this node may have written to the stream: every seq it gave an event, not only
+    /// <see cref="ShippedSeq"/>. An append whose answer never came (it timed out while this node was starved of CPU or
+    /// Redis was slow, or the primary that ran it was killed before its answer left) may have landed all the same. A
+    /// renewal takes an expired lease back only where the stream ends at or before this seq, so such an append of its
+    /// own does not read as another node's writing (<see cref="RedisConnectionDirectory.RenewAsync"/>).
+    /// </summary>
+    public long MayHaveWritten => LastSeq;
+
     /// <summary>Events appended here and not yet in Redis.</summary>
     public long Held => Math.Max(0, LastSeq - ShippedSeq);
 
