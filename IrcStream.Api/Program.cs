@@ -1,4 +1,5 @@
 using IrcStream.Api.Admin;
+using IrcStream.Api.Cluster;
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Connections;
 using IrcStream.Api.Diagnostics;
@@ -36,6 +37,7 @@ app.MapStreamingApi();
 app.MapGatewayMetrics();
 app.MapAdmin();
 app.MapGuardApi();
+app.MapClusterNodes();
 
 app.Run();
 

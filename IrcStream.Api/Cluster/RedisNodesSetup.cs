@@ -29,6 +29,8 @@ internal static class RedisNodesSetup
         services.AddSingleton<IConnectionRateWindow>(sp => sp.GetRequiredService<RedisAddressLimits>());
         services.AddSingleton<ISharedStreamLimit>(sp => sp.GetRequiredService<RedisAddressLimits>());
         services.AddHostedService<NodeHeartbeat>();
+        services.AddSingleton<PeerNodes>();
+        services.AddSingleton<OwnerCheck>();
         services.AddHostedService<CutOffWatch>();
         services.AddSingleton<LiveNodes>();
         services.AddSingleton<PendingLines>();
