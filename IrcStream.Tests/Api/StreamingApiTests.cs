@@ -29,7 +29,7 @@ public class StreamingApiTests
         var limits = host.Services.GetRequiredService<StreamLimits>();
         using var patience = CancellationTokenSource.CreateLinkedTokenSource(Token);
         patience.CancelAfter(TimeSpan.FromSeconds(10));
-        while (limits.CountFor(id, "", "").Connection != count) await Task.Delay(TimeSpan.FromMilliseconds(10), patience.Token);
+        while (limits.CountFor(id, "").Connection != count) await Task.Delay(TimeSpan.FromMilliseconds(10), patience.Token);
     }
 
     /// <summary>Returns once every event appended to the connection so far is in the log readers read (at once in memory).</summary>
