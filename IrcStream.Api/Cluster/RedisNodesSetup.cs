@@ -1,5 +1,4 @@
 using IrcStream.Api.Http;
-using IrcStream.Api.Streaming;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
@@ -35,9 +34,10 @@ internal static class RedisNodesSetup
         services.AddSingleton<IRebuildWindow>(sp => sp.GetRequiredService<RedisRebuild>());
         services.AddExceptionHandler<RedisRebuildingHandler>();
         services.AddSingleton<RedisAddressLimits>();
-        services.AddSingleton<IConnectionRateWindow>(sp => sp.GetRequiredService<RedisAddressLimits>());
-        services.AddSingleton<ISharedStreamLimit>(sp => sp.GetRequiredService<RedisAddressLimits>());
+        services.AddSingleton<IAddressLimits>(sp => sp.GetRequiredService<RedisAddressLimits>());
         services.AddHostedService<NodeHeartbeat>();
+        services.AddSingleton<PeerNodes>();
+        services.AddSingleton<OwnerCheck>();
         services.AddHostedService<CutOffWatch>();
         services.AddSingleton<LiveNodes>();
         services.AddSingleton<PendingLines>();

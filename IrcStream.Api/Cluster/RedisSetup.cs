@@ -1,4 +1,6 @@
+using IrcStream.Api.Admin;
 using IrcStream.Api.Configuration;
+using IrcStream.Api.Guard;
 using IrcStream.Api.State;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -25,6 +27,9 @@ public static class RedisSetup
         services.AddRedisEventLogs();
         services.AddRedisNodes();
         services.AddSingleton<IGatewayState, RedisState>();
+        services.AddSingleton<IBanStore, RedisBanStore>();
+        services.AddSingleton<IAdminConnections, RedisAdminConnections>();
+        services.AddSingleton<IGuardStore, RedisGuardStore>();
         return services;
     }
 
@@ -77,9 +82,10 @@ public static class RedisSetup
     private static IConnectionMultiplexer Connect(RedisOptions redis, ILoggerFactory? loggerFactory)
     {
         var options = ClientOptions(redis.Configuration!);
-        // Fail at start rather than wait; once connected, the multiplexer reconnects by itself after a loss.
+        // Fail at start rather than wait; once connected, the multiplexer reconnects by itself after a loss. The client's
+        // own log is not wired in: it logs every reconnect attempt as an error, every few seconds for as long as the
+        // process runs against a primary that died in a failover; what matters is said once per endpoint below.
         options.AbortOnConnectFail = true;
-        options.LoggerFactory = loggerFactory;
         try
         {
             var multiplexer = ConnectionMultiplexer.Connect(options);
@@ -92,11 +98,11 @@ public static class RedisSetup
                 multiplexer.ConnectionFailed += (_, e) =>
                 {
                     var endPoint = e.EndPoint?.ToString() ?? "?";
-                    if (lost.TryAdd(endPoint, 0)) RedisLog.Lost(logger, endPoint, e.FailureType.ToString());
+                    if (lost.TryAdd(endPoint, 0)) RedisLogMessages.Lost(logger, endPoint, e.FailureType.ToString());
                 };
                 multiplexer.ConnectionRestored += (_, e) =>
                 {
-                    if (lost.TryRemove(e.EndPoint?.ToString() ?? "?", out byte _)) RedisLog.Restored(logger, e.EndPoint?.ToString());
+                    if (lost.TryRemove(e.EndPoint?.ToString() ?? "?", out byte _)) RedisLogMessages.Restored(logger, e.EndPoint?.ToString());
                 };
             }
             return multiplexer;
@@ -118,7 +124,7 @@ public static class RedisSetup
     }
 }
 
-internal static partial class RedisLog
+internal static partial class RedisLogMessages
 {
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis at {EndPoint} lost ({Failure}): requests that need it answer 503, events are held in memory until it is back")]
     public static partial void Lost(ILogger logger, string? endPoint, string failure);

@@ -24,7 +24,7 @@ public sealed class EventLog : IEventLog
     private long _retainedFirstSeq = 1;
     private long _retainedBytes;
 
-    private List<LiveReader>? _readers;
+    private List<LiveCursor>? _readers;
     private TaskCompletionSource? _nextAppend;
     private volatile bool _completed;
 
@@ -50,11 +50,6 @@ public sealed class EventLog : IEventLog
         _retainedFirstSeq = lastSeq + 1;
         _events = new EventSegments(lastSeq + 1);
     }
-
-    /// <summary>Events retained for resume (<see cref="EventLogLimits.MaxEvents"/>).</summary>
-    public int Capacity => _limits.MaxEvents;
-
-    public EventLogLimits Limits => _limits;
 
     /// <summary>The length of the index's slot array, for tests of how it grows and shrinks.</summary>
     internal int SlotCount
@@ -85,20 +80,8 @@ public sealed class EventLog : IEventLog
         }
     }
 
-    /// <summary>
-    /// What the log holds on the heap for its events: their segments, whole (the current one's unused room and the
-    /// dropped events still in the oldest one included), and the index.
-    /// </summary>
-    public long KeptBytes
-    {
-        get
-        {
-            lock (_lock) return _events.MemoryBytes;
-        }
-    }
-
-    /// <summary>Bytes of the retained events, as counted by <see cref="StoredEvent.RetainedBytes"/>: at most <see cref="EventLogLimits.MaxBytes"/> (or the newest event alone).</summary>
-    public long RetainedBytes
+    /// <summary>Bytes of the retained events, as counted by <see cref="StoredEvent.RetainedBytes"/>: at most <see cref="EventLogLimits.MaxBytes"/> (or the newest event alone); for tests of retention.</summary>
+    internal long RetainedBytes
     {
         get
         {
@@ -106,8 +89,8 @@ public sealed class EventLog : IEventLog
         }
     }
 
-    /// <summary>Bytes of the events kept beyond retention for live readers, as counted by <see cref="StoredEvent.RetainedBytes"/>.</summary>
-    public long HeldBytes
+    /// <summary>Bytes of the events kept beyond retention for live readers, as counted by <see cref="StoredEvent.RetainedBytes"/>; for tests of the hold.</summary>
+    internal long HeldBytes
     {
         get
         {
@@ -147,6 +130,10 @@ public sealed class EventLog : IEventLog
         WakeReaders();
     }
 
+    /// <summary>
+    /// The retained events with seq greater than <paramref name="after"/>, at most <paramref name="max"/>,
+    /// preceded by a gap event (counted in <paramref name="max"/>) when some of them are no longer retained.
+    /// </summary>
     public IReadOnlyList<StoredEvent> ReadAfter(long after, int max = int.MaxValue)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
@@ -174,11 +161,11 @@ public sealed class EventLog : IEventLog
     /// Registers a live reader (an open stream) at <paramref name="after"/>: until it is disposed, the log holds
     /// the events it has not read yet beyond retention, within the hold caps.
     /// </summary>
-    public IEventLogReader OpenReader(long after)
+    public IEventLogCursor OpenCursor(long after)
     {
-        var reader = new LiveReader(this, Math.Max(0, after), expires: null);
-        lock (_lock) (_readers ??= []).Add(reader);
-        return reader;
+        var cursor = new LiveCursor(this, Math.Max(0, after), expires: null);
+        lock (_lock) (_readers ??= []).Add(cursor);
+        return cursor;
     }
 
     public async ValueTask<bool> WaitForEventsAfterAsync(long after, CancellationToken cancellationToken)
@@ -265,7 +252,7 @@ public sealed class EventLog : IEventLog
         {
             var pollers = readers.Where(r => r.IsPoller).ToList();
             if (pollers.Count >= _limits.MaxPollers) readers.Remove(pollers.MinBy(r => r.Expires)!);
-            poller = new LiveReader(this, after, expires);
+            poller = new LiveCursor(this, after, expires);
             readers.Add(poller);
         }
         poller.Position = after;
@@ -283,8 +270,8 @@ public sealed class EventLog : IEventLog
 
     private void WakeReaders() => Interlocked.Exchange(ref _nextAppend, null)?.TrySetResult();
 
-    /// <summary>An open stream (no expiry) or a poller (expires unless it comes back).</summary>
-    private sealed class LiveReader(EventLog log, long position, DateTimeOffset? expires) : IEventLogReader
+    /// <summary>The cursor of a live reader: an open stream (no expiry) or a poller (expires unless it comes back).</summary>
+    private sealed class LiveCursor(EventLog log, long position, DateTimeOffset? expires) : IEventLogCursor
     {
         public long Position { get; set; } = position;
         public long ServedUpTo { get; set; } = position;

@@ -92,7 +92,7 @@ public sealed class RedisRebuildTests : IAsyncLifetime
         after.Skip(1).Select(e => e.GetRawText()).Should().Equal(before.Skip((int)firstKept - 1).Select(e => e.GetRawText()),
             "the retained events come back with the same seqs and the same JSON");
 
-        connection.Abandoned.Should().BeFalse("the owner kept its IRC socket");
+        connection.WasLetGo.Should().BeFalse("the owner kept its IRC socket");
         connection.Disposed.Should().BeFalse();
         var next = connection.Receive(":bob!b@h PRIVMSG #c :after the loss");
         next.Seq.Should().Be(before[^1].GetProperty("seq").GetInt64() + 1, "no seq is given twice");
@@ -130,7 +130,7 @@ public sealed class RedisRebuildTests : IAsyncLifetime
         renewed = (string?)await Db.HashGetAsync(Keys.Connection(id), "renewed");
         await WaitUntilAsync(async () => (string?)await Db.HashGetAsync(Keys.Connection(id), "renewed") is { } r && r != renewed, "a second renewal by A");
         b.Fakes!.Created.Should().BeEmpty("no node takes over a connection whose owner put its lease back");
-        connection.Abandoned.Should().BeFalse();
+        connection.WasLetGo.Should().BeFalse();
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using IrcStream.Api.Cluster;
 using IrcStream.Api.Configuration;
 using IrcStream.Tests.Support;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -72,22 +71,22 @@ public sealed class TakeoverCandidatesTests(RedisFixture fixture) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task ALeaseGivenUpOrHandedOverIsDueAtOnce()
+    public async Task ALeaseDeletedOrHandedOverIsDueAtOnce()
     {
         var leases = new ConnectionLeases(_redis!, _keys, _node!, _options, TimeProvider.System);
-        foreach (var id in new[] { "released", "handed" })
+        foreach (var id in new[] { "deleted", "handed" })
         {
             (await leases.AcquireAsync(id)).Should().BeTrue();
             await RecordAsync(id, lease: null);
         }
         await _candidates!.FindAsync();
-        (await Db.SortedSetScoreAsync(_keys.LeaseExpiries, "released")).Should().BeGreaterThan(0, "the scan put the held lease's expiry in");
+        (await Db.SortedSetScoreAsync(_keys.LeaseExpiries, "deleted")).Should().BeGreaterThan(0, "the scan put the held lease's expiry in");
 
-        await leases.ReleaseAsync("released");
+        await leases.DeleteAsync("deleted");
         (await leases.HandOverAsync("handed", _node!.Id)).Should().BeTrue();
         var round = await _candidates.FindAsync();
 
-        round.Orphans.Should().Equal("released");
+        round.Orphans.Should().Equal("deleted");
         round.Handed.Select(h => h.Id).Should().Equal("handed");
         (await leases.ClaimAsync("handed", round.Handed[0].Token)).Should().Be(ClaimOutcome.Claimed);
     }
@@ -140,19 +139,5 @@ public sealed class TakeoverCandidatesTests(RedisFixture fixture) : IAsyncLifeti
     public async ValueTask DisposeAsync()
     {
         if (_redis is not null) await _redis.DisposeAsync();
-    }
-
-    /// <summary>A server that never listens: the node's id is all these tests need.</summary>
-    private sealed class NoServer : Microsoft.AspNetCore.Hosting.Server.IServer
-    {
-        public IFeatureCollection Features { get; } = new FeatureCollection();
-
-        public Task StartAsync<TContext>(Microsoft.AspNetCore.Hosting.Server.IHttpApplication<TContext> application, CancellationToken cancellationToken) where TContext : notnull => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public void Dispose()
-        {
-        }
     }
 }

@@ -27,7 +27,7 @@ internal sealed class RedisEventLog : IEventLog
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
 
     private readonly EventLog _memory;
-    private IEventLogReader _unshipped;
+    private IEventLogCursor _unshipped;
     private readonly RedisEventStore _store;
     private readonly string _connectionId;
     private readonly Func<string?> _leaseToken;
@@ -60,7 +60,7 @@ internal sealed class RedisEventLog : IEventLog
         _time = time;
         _onFailure = onFailure;
         _memory = new EventLog(limits, time, lastSeq);
-        _unshipped = _memory.OpenReader(lastSeq);
+        _unshipped = _memory.OpenCursor(lastSeq);
         _shipped = lastSeq;
     }
 
@@ -68,6 +68,7 @@ internal sealed class RedisEventLog : IEventLog
 
     public long LastSeq => _memory.LastSeq;
 
+    /// <summary>The seq of the oldest event memory still keeps (<see cref="EventLog.FirstRetainedSeq"/>): a reader after it is served from memory.</summary>
     public long FirstRetainedSeq => _memory.FirstRetainedSeq;
 
     public bool IsCompleted => _memory.IsCompleted;
@@ -80,6 +81,15 @@ internal sealed class RedisEventLog : IEventLog
             lock (_gate) return _shipped;
         }
     }
+
+    /// <summary>
+    /// The newest seq this node may have written to the stream: every seq it gave an event, not only
+    /// <see cref="ShippedSeq"/>. An append whose answer never came (it timed out while this node was starved of CPU or
+    /// Redis was slow, or the primary that ran it was killed before its answer left) may have landed all the same. A
+    /// renewal takes an expired lease back only where the stream ends at or before this seq, so such an append of its
+    /// own does not read as another node's writing (<see cref="RedisConnectionDirectory.RenewAsync"/>).
+    /// </summary>
+    public long MayHaveWritten => LastSeq;
 
     /// <summary>Events appended here and not yet in Redis.</summary>
     public long Held => Math.Max(0, LastSeq - ShippedSeq);
@@ -133,10 +143,10 @@ internal sealed class RedisEventLog : IEventLog
     }
 
     /// <summary>
-    /// Stops copying for good, whatever is still held: this node gave the connection up (its lease was lost or handed
+    /// Stops copying for good, whatever is still held: this node let the connection go (its lease was lost or handed
     /// on), so nothing it appends from now on may reach Redis, and no flush waits for a token that will not come back.
     /// </summary>
-    public void Abandon()
+    public void LetGo()
     {
         bool idle;
         lock (_gate)
@@ -144,7 +154,7 @@ internal sealed class RedisEventLog : IEventLog
             _leaseLost = true;
             idle = !_flushing;
         }
-        // A flush under way lets go of the hold itself when it sees the log abandoned.
+        // A flush under way lets go of the hold itself when it sees the log let go.
         if (idle) _unshipped.Dispose();
         Drain();
     }
@@ -169,15 +179,16 @@ internal sealed class RedisEventLog : IEventLog
     {
         _store.Metrics.Reappended(_shipped - newest);
         _unshipped.Dispose();
-        _unshipped = _memory.OpenReader(newest);
+        _unshipped = _memory.OpenCursor(newest);
         _shipped = newest;
     }
 
+    /// <summary>The events memory keeps after <paramref name="after"/> (<see cref="EventLog.ReadAfter"/>), for the owner's own readers (<see cref="OwnerEventSource"/>).</summary>
     public IReadOnlyList<StoredEvent> ReadAfter(long after, int max = int.MaxValue) => _memory.ReadAfter(after, max);
 
     public IReadOnlyList<StoredEvent> Poll(long after, int max = int.MaxValue) => _memory.Poll(after, max);
 
-    public IEventLogReader OpenReader(long after) => _memory.OpenReader(after);
+    public IEventLogCursor OpenCursor(long after) => _memory.OpenCursor(after);
 
     public ValueTask<bool> WaitForEventsAfterAsync(long after, CancellationToken cancellationToken) =>
         _memory.WaitForEventsAfterAsync(after, cancellationToken);
@@ -260,7 +271,7 @@ internal sealed class RedisEventLog : IEventLog
             if (outcome == AppendOutcome.LeaseVacant)
             {
                 // The lease expired while Redis was away: held, not dropped, until this node's renewal takes it again
-                // (or finds another node's token: then Abandon ends this flush).
+                // (or finds another node's token: then LetGo ends this flush).
                 await Task.Delay(retryDelay, _time).ConfigureAwait(false);
                 retryDelay = Next(retryDelay);
                 continue;

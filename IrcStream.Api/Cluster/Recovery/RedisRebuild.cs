@@ -100,7 +100,7 @@ internal sealed class RedisRebuild(
             var (connections, moved, complete, unrebuilt) = await ConnectionsAsync(current).ConfigureAwait(false);
             var sessions = await SessionsAsync().ConfigureAwait(false);
             if (complete) generation.Rebuilt(current);
-            RebuildLog.Rebuilt(logger, node.Id, connections, sessions, keysBack, unrebuilt, moved, time.GetElapsedTime(started).TotalMilliseconds);
+            RebuildLogMessages.Rebuilt(logger, node.Id, connections, sessions, keysBack, unrebuilt, moved, time.GetElapsedTime(started).TotalMilliseconds);
         }
         finally
         {
@@ -196,10 +196,4 @@ internal interface IRebuildWindow
     /// found to have lost its data just now (one look; the rebuild then starts).
     /// </summary>
     Task<bool> MayBeRebuildingAsync();
-}
-
-internal static partial class RebuildLog
-{
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Redis lost its data (restarted without persistence, or flushed). Node {Node} put back from its memory {Connections} connection records and leases, {Sessions} sessions and {Keys} Data Protection keys in {Milliseconds:0} ms; its logs are appended again with their seqs, {Unrebuilt} older events no node holds any more are missing (readers get a gap); {Moved} connections had moved to another node")]
-    public static partial void Rebuilt(ILogger logger, string node, int connections, int sessions, int keys, long unrebuilt, int moved, double milliseconds);
 }

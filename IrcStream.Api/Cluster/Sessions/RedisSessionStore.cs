@@ -60,7 +60,7 @@ internal sealed class RedisSessionStore(
         }
         var session = new RedisSession(this, key, created, []);
         served?.Renewed(key, clientAddress);
-        GatewayLog.SessionStarted(logger, session.Tag);
+        GatewayLogMessages.SessionStarted(logger, session.Tag);
         return SessionResolution.Created(session, value);
     }
 
