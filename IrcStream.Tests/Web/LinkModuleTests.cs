@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace IrcStream.Tests.Web;
 
-/// <summary>What a link to the client may carry (js/link.js) and how the client words the replies that stop a newcomer (js/replies.js), in Chromium.</summary>
+/// <summary>What a link to the client may carry (js/link.js), in Chromium. How the client words the replies that stop a newcomer (js/replies.js) is tested with the model in node (<see cref="ClientModelNodeTests"/>).</summary>
 [Collection("Web")]
 public sealed class LinkModuleTests(BrowserFixture browser, StaticGatewayFixture gateway) : IClassFixture<StaticGatewayFixture>, IAsyncLifetime
 {
@@ -97,33 +97,5 @@ public sealed class LinkModuleTests(BrowserFixture browser, StaticGatewayFixture
         Channels(links[1]).Should().Equal(["##dev"]);
         Channels(links[2]).Should().Equal(["&local"]);
         links[2].GetProperty("server").GetString().Should().Be("irc.other.net:6697");
-    }
-
-    [Fact]
-    public async Task RepliesThatStopANewcomerSayWhatHappenedAndWhatToDo()
-    {
-        var result = await Page.RunAsync("""
-            const { Model } = await import('/js/state.js');
-            const model = new Model();
-            const c = model.addConnection({ id: 'c1', server: 'irc.test:6667', nick: 'me', state: 'connecting', saslAccount: 'alice' });
-            let seq = 0;
-            const msg = (source, command, ...params) => model.apply(c, { seq: ++seq, type: 'message', time: new Date().toISOString(), source, command, params });
-            model.apply(c, { seq: ++seq, type: 'status', status: 'REGISTERED', detail: 'me', time: new Date().toISOString() });
-            msg('irc.test', '904', 'me', 'SASL authentication failed');
-            msg('irc.test', '477', 'me', '#members', 'You need to be identified to a registered account to join this channel');
-            msg('irc.test', '474', 'me', '#banned', 'Cannot join channel (you are banned)');
-            msg('irc.test', '489', 'me', '#secure', 'Cannot join channel; SSL users only (+z)');
-            msg('irc.test', 'FAIL', 'NICK', 'NICKNAME_RESERVED', 'alice', 'Nickname is reserved by a different account');
-            msg('irc.test', 'NOTE', '*', 'SOMETHING', 'Just so you know');
-            const lines = (name) => (name ? c.buffer(name) : c.serverBuffer).lines.map((l) => ({ kind: l.kind, text: l.text }));
-            return { server: lines(''), members: lines('#members'), banned: lines('#banned'), secure: lines('#secure') };
-            """);
-        var server = result.GetProperty("server").EnumerateArray().Select(l => (l.GetProperty("kind").GetString(), l.GetProperty("text").GetString()!)).ToArray();
-        server.Should().Contain(l => l.Item1 == "error" && l.Item2.Contains("Logging in as alice failed") && l.Item2.Contains("connect again"));
-        server.Should().Contain(l => l.Item1 == "error" && l.Item2.StartsWith("NICK alice: This nick belongs to a registered account", StringComparison.Ordinal));
-        server.Should().Contain(l => l.Item1 == "server" && l.Item2 == "Just so you know");
-        result.GetProperty("members")[0].GetProperty("text").GetString().Should().Contain("only people logged in to a registered account").And.Contain("Register your nick");
-        result.GetProperty("banned")[0].GetProperty("text").GetString().Should().Contain("you are banned from it");
-        result.GetProperty("secure")[0].GetProperty("text").GetString().Should().Contain("Use TLS");
     }
 }

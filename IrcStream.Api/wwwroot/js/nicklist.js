@@ -2,6 +2,7 @@
 // private conversation; shown or hidden with "N people" and ✕, hidden by default where it would cover the log.
 
 import { element, nickColorClass } from './log.js';
+import { isMe, sortedUsers } from './state.js';
 
 export class NickList {
   /** `onChange()` asks for a render; `onNickClick(connection, nick)` opens a conversation. */
@@ -28,14 +29,14 @@ export class NickList {
     });
   }
 
-  /** Shows the people of `buffer` when it is a channel; hides the list otherwise. */
-  render(buffer) {
+  /** Shows the people of `buffer` (of `connection`) when it is a channel; hides the list otherwise. */
+  render(buffer, connection) {
     const isChannel = buffer?.kind === 'channel';
     this.toggle.hidden = !isChannel;
     this.panel.hidden = !isChannel || this.hidden;
     if (!isChannel) return;
     const focusedNick = this.list.contains(document.activeElement) ? document.activeElement.dataset.nick : null;
-    const users = buffer.sortedUsers();
+    const users = sortedUsers(connection, buffer);
     const count = `${users.length} ${users.length === 1 ? 'person' : 'people'}`;
     document.getElementById('nick-count').textContent = count;
     this.toggle.textContent = count;
@@ -48,9 +49,9 @@ export class NickList {
       item.dataset.nick = user.nick;
       item.title = `Talk privately with ${user.nick}`;
       item.appendChild(element('span', 'prefix', user.prefix));
-      const isMe = buffer.connection.isMe(user.nick);
-      item.appendChild(element('span', `nick ${isMe ? 'self-nick' : nickColorClass(user.nick)}`, user.nick));
-      item.addEventListener('click', () => this.onNickClick?.(buffer.connection, user.nick));
+      const self = isMe(connection, user.nick);
+      item.appendChild(element('span', `nick ${self ? 'self-nick' : nickColorClass(user.nick)}`, user.nick));
+      item.addEventListener('click', () => this.onNickClick?.(connection, user.nick));
       entry.appendChild(item);
       fragment.appendChild(entry);
     }
