@@ -126,4 +126,58 @@ public sealed class LinkModuleTests(BrowserFixture browser, StaticGatewayFixture
         result.GetProperty("banned")[0].GetProperty("text").GetString().Should().Contain("you are banned from it");
         result.GetProperty("secure")[0].GetProperty("text").GetString().Should().Contain("Use TLS");
     }
+
+    [Fact]
+    public async Task AServerThatWantsTlsIsNamedInPlainWords()
+    {
+        var result = await Page.RunAsync("""
+            const { Model } = await import('/js/state.js');
+            const model = new Model();
+            const now = () => new Date().toISOString();
+            let seq = 0;
+            const status = (c, s, detail) => model.apply(c, { seq: ++seq, type: 'status', status: s, detail, time: now() });
+            const lines = (c) => c.serverBuffer.lines.filter((l) => l.kind === 'error').map((l) => l.text);
+            // A plain connection to 6697 dropped before the welcome, twice: said once.
+            const tlsPort = model.addConnection({ id: 'a', server: 'irc.test:6697', tls: false, nick: 'me', state: 'connecting' });
+            for (let i = 0; i < 2; i++) {
+              status(tlsPort, 'CONNECTING', 'irc.test:6697');
+              status(tlsPort, 'CONNECTED', 'irc.test:6697');
+              status(tlsPort, 'DISCONNECTED', 'The server closed the connection');
+              status(tlsPort, 'RECONNECTING', 'in 60 s');
+            }
+            // A server that says why in its ERROR.
+            seq = 0;
+            const says = model.addConnection({ id: 'b', server: 'irc.test:6667', tls: false, nick: 'me', state: 'connecting' });
+            status(says, 'CONNECTED', 'irc.test:6667');
+            model.apply(says, { seq: ++seq, type: 'message', time: now(), source: null, command: 'ERROR', params: ['Closing Link: Insecure connection. Please reconnect using SSL/TLS'] });
+            // Over TLS, on 6667 and after the welcome nothing is said.
+            seq = 0;
+            const fine = model.addConnection({ id: 'c', server: 'irc.test:6697', tls: true, nick: 'me', state: 'connecting' });
+            status(fine, 'CONNECTED', 'irc.test:6697');
+            status(fine, 'DISCONNECTED', 'lost');
+            return { tlsPort: lines(tlsPort), says: lines(says), fine: lines(fine) };
+            """);
+        var tlsPort = result.GetProperty("tlsPort").EnumerateArray().Select(l => l.GetString()!).ToArray();
+        tlsPort.Where(l => l.Contains("accepts only connections over TLS")).Should().ContainSingle().Which.Should().Contain("\"Use TLS\" ticked");
+        result.GetProperty("says")[0].GetString().Should().StartWith("This server accepts only connections over TLS").And.Contain("(The server says: Closing Link");
+        result.GetProperty("fine").EnumerateArray().Should().NotContain(l => l.GetString()!.Contains("TLS"));
+    }
+
+    [Theory]
+    [InlineData("sasl draft/account-registration=before-connect,email-required server-time", true, false)]
+    [InlineData("draft/account-registration=custom-account-name", false, true)]
+    [InlineData("draft/account-registration", false, false)]
+    public async Task TheRegistrationOfferIsReadFromTheCapList(string caps, bool email, bool custom)
+    {
+        var offer = await Page.RunAsync($$"""
+            const { registrationOffer } = await import('/js/register.js');
+            return registrationOffer({{JsonSerializer.Serialize(caps)}});
+            """);
+        (offer.GetProperty("emailRequired").GetBoolean(), offer.GetProperty("customAccountName").GetBoolean()).Should().Be((email, custom));
+        var none = await Page.RunAsync("""
+            const { registrationOffer } = await import('/js/register.js');
+            return registrationOffer('sasl server-time draft/account-registrationx');
+            """);
+        none.ValueKind.Should().Be(JsonValueKind.Null);
+    }
 }

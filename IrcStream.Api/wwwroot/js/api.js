@@ -51,6 +51,8 @@ export const api = {
   /** Opens a connection; when the gateway asks for the human check, solves it (pow.js), telling `onHumanCheck(percent)`. */
   connect: (body, onHumanCheck) =>
     withHumanCheck(body, (withProof) => request('POST', base, { body: withProof }), () => request('GET', '/api/challenge'), onHumanCheck),
+  /** Changes what the connection logs in with from its next registration on: { sasl: { account, password } }. */
+  updateConnection: (id, body) => request('PATCH', `${base}/${enc(id)}`, { body }),
   close: (id) => request('DELETE', `${base}/${enc(id)}`),
   sendLines: (id, lines) => request('POST', `${base}/${enc(id)}/lines`, { body: { lines } }),
   poll: (id, since, timeoutSeconds, signal) =>

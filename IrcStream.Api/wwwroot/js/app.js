@@ -7,6 +7,7 @@ import { EventFeed } from './events.js';
 import { channelLink, fillNickFormat, parseLink } from './link.js';
 import { Notifier } from './notify.js';
 import { ReadStore } from './readstate.js';
+import { REGISTER_TEXTS, RegisterDialog, Registrations } from './register.js';
 import { Model } from './state.js';
 import { local, session } from './storage.js';
 import { View, applyBranding } from './ui.js';
@@ -21,6 +22,8 @@ const transport = new URLSearchParams(location.search).get('transport') === 'pol
 const readStore = new ReadStore();
 const model = new Model({ store: readStore });
 const feeds = new Map();
+/** What each connection's server offers for registering a nick, and the dialog that does it. */
+const registrations = new Registrations();
 const history = new InputHistory();
 const $ = (id) => document.getElementById(id);
 
@@ -72,6 +75,23 @@ const view = new View(model, {
   },
   onCopyLink(buffer) {
     copyChannelLink(buffer);
+  },
+  canRegister: (connection) => registrations.canRegister(connection),
+  onRegister(connection) {
+    registerDialog.open(connection);
+  },
+});
+
+const registerDialog = new RegisterDialog({
+  registrations,
+  texts: REGISTER_TEXTS,
+  send: (connection, lines) => send(connection, lines),
+  localLine: (buffer, kind, text) => localLine(buffer, kind, text),
+  onRegistered(connection, account) {
+    // SASL failures and the like name the account from now on, also after a reload.
+    connection.saslAccount = account;
+    local.setItem(`${ACCOUNT_KEY}${connection.id}`, account);
+    model.emit('state', { connection });
   },
 });
 
@@ -158,7 +178,9 @@ function startFeed(connection) {
   const feed = new EventFeed(connection.id, {
     transport,
     lastSeq: () => connection.lastSeq,
-    onEvent: (event) => model.apply(connection, event),
+    onEvent: (event) => {
+      if (model.apply(connection, event) && registrations.observe(connection, event)) model.emit('state', { connection });
+    },
     onTransport: (name) => {
       connection.transport = name;
       model.emit('state', { connection });

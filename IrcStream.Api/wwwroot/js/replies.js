@@ -14,7 +14,7 @@ export function explainNumeric(command, subject, text, account) {
   switch (command) {
     case '465': return `This server has banned you: ${text || 'no reason given'}. Connecting again will not help; if you think it is a mistake, contact the network's staff.`;
     case '474': return `Cannot join ${subject}: you are banned from it. If you think it is a mistake, ask the channel's operators or the network's staff.`;
-    case '477': return withServer(`Cannot join ${subject}: only people logged in to a registered account may join it. Register your nick with the network (or log in: More options → SASL when you connect), then join again.`, text);
+    case '477': return withServer(`Cannot join ${subject}: only people logged in to a registered account may join it. Register your nick ("Register this nick" at the top, where the server offers it) or log in (More options → SASL when you connect), then join again.`, text);
     case '489': return `Cannot join ${subject}: it admits only connections over TLS. Connect again with "Use TLS" ticked (port 6697 on most networks).`;
     case '520': return withServer(`Cannot join ${subject}: it is for IRC operators only.`, text);
     case '902': return `You cannot log in as ${account || 'that account'} now: the account is locked or held by someone else (the server says: ${text}).`;
@@ -48,4 +48,24 @@ export function standardReply(type, params) {
   const words = plain ? `${plain}${description ? ` (The server says: ${description})` : ''}` : description || code;
   const kind = type === 'FAIL' ? 'error' : type === 'WARN' ? 'notice' : 'server';
   return { kind, text: `${about}${words}` };
+}
+
+/** What a person does about a server that takes only TLS. */
+const WANTS_TLS = 'This server accepts only connections over TLS (encrypted). Connect again with "Use TLS" ticked (port 6697 on most networks).';
+
+/**
+ * A server's ERROR (it is closing the connection) in words: on a plain connection, a reason that speaks of TLS or
+ * SSL means the server wants TLS, and the person is told how to connect that way.
+ */
+export function explainServerError(text, tls) {
+  if (!tls && /\b(TLS|SSL|secure|encrypted)\b/i.test(text)) return withServer(WANTS_TLS, text);
+  return text;
+}
+
+/**
+ * A plain connection to a port that is TLS by convention (6697) lost before the server's welcome: the server most
+ * likely waited for TLS. The words to say so, or null when that is not the case.
+ */
+export function plainToTlsPort(server, tls) {
+  return !tls && /:6697$/.test(server) ? WANTS_TLS : null;
 }

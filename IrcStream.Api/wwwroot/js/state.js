@@ -3,7 +3,7 @@
 
 import { applyIsupport, caseFold, defaultIsupport, isChannelName, isUserSource, parseCtcp, sourceNick } from './irc.js';
 import { stripFormatting } from './irc-format.js';
-import { JOIN_REFUSALS, explainNumeric, standardReply } from './replies.js';
+import { JOIN_REFUSALS, explainNumeric, explainServerError, plainToTlsPort, standardReply } from './replies.js';
 
 /** Lines kept per buffer; older ones are dropped from the view (the gateway keeps its own replay window). */
 export const MAX_LINES_PER_BUFFER = 2000;
@@ -371,6 +371,7 @@ export class Model {
   }
 
   applyStatus(connection, event, time) {
+    const lostBeforeWelcome = connection.state === 'registering' && (event.status === 'DISCONNECTED' || event.status === 'RECONNECTING');
     const state = STATUS_STATE[event.status];
     if (state) this.setState(connection, state, event.detail ?? '');
     if (event.status === 'DISCONNECTED' || event.status === 'RECONNECTING' || event.status === 'CLOSED') {
@@ -389,6 +390,12 @@ export class Model {
     const text = event.detail ? `${words}: ${event.detail}` : words;
     const kind = event.status === 'ERROR' || event.status === 'CONNECT_TIMEOUT' ? 'error' : 'status';
     this.addLine(connection.serverBuffer, { time, kind, text });
+    // Said once: a server that waits for TLS drops every plain attempt the same way.
+    const wantsTls = lostBeforeWelcome && !connection.toldWantsTls ? plainToTlsPort(connection.server, connection.tls) : null;
+    if (wantsTls) {
+      connection.toldWantsTls = true;
+      this.addLine(connection.serverBuffer, { time, kind: 'error', text: wantsTls });
+    }
     if (event.status === 'DISCONNECTED' || event.status === 'RECONNECTING' || event.status === 'CLOSED') {
       for (const buffer of connection.buffers.values()) {
         if (buffer.kind === 'channel') this.addLine(buffer, { time, kind: 'status', text });
@@ -540,7 +547,7 @@ export class Model {
         return;
       }
       case 'ERROR':
-        this.addLine(connection.serverBuffer, { time, kind: 'error', text: last });
+        this.addLine(connection.serverBuffer, { time, kind: 'error', text: explainServerError(last, connection.tls) });
         return;
       case 'FAIL':
       case 'WARN':

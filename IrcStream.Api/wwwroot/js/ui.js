@@ -212,6 +212,9 @@ export class View {
       const buffer = this.activeBuffer;
       if (buffer?.kind === 'channel') this.handlers.onLeave?.(buffer);
     });
+    this.$('register-nick').addEventListener('click', () => {
+      if (this.activeBuffer) this.handlers.onRegister?.(this.activeBuffer.connection);
+    });
     this.$('copy-link').addEventListener('click', () => {
       const buffer = this.activeBuffer;
       if (buffer?.kind === 'channel') this.handlers.onCopyLink?.(buffer);
@@ -554,6 +557,7 @@ export class View {
     const leave = this.$('leave-channel');
     leave.hidden = !(buffer?.kind === 'channel' && buffer.joined);
     this.$('copy-link').hidden = buffer?.kind !== 'channel';
+    this.$('register-nick').hidden = !(buffer && this.handlers.canRegister?.(buffer.connection));
     if (!buffer) {
       title.textContent = appName;
       topic.replaceChildren();
