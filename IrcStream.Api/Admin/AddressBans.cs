@@ -50,7 +50,7 @@ internal sealed class AddressBans(IBanStore store, IOptions<IrcStreamOptions> op
     {
         var address = ClientAddress.Of(http);
         if (await FindAsync(address, http.RequestAborted).ConfigureAwait(false) is not { } ban) return null;
-        AdminLog.BannedRefused(logger, address!.ToString(), ban.Id, ban.Ends);
+        AdminLogMessages.BannedRefused(logger, address!.ToString(), ban.Id, ban.Ends);
         return TypedResults.Problem(
             title: "Your address is banned",
             detail: $"This gateway's operator has banned your address ({ban.Address}) until {ban.Ends.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC, " +

@@ -62,7 +62,7 @@ public static class AdminApi
             var http = context.HttpContext;
             if (http.RequestServices.GetRequiredService<AdminKeys>().Authenticate(http.Request.Headers.Authorization.ToString()) is not { } name)
             {
-                AdminLog.Refused(Logger(http), http.Request.Method, http.Request.Path, ClientAddress.KeyOf(http));
+                AdminLogMessages.Refused(Logger(http), http.Request.Method, http.Request.Path, ClientAddress.KeyOf(http));
                 http.Response.Headers.WWWAuthenticate = "Bearer";
                 return AdminProblems.Unauthorized();
             }
@@ -98,7 +98,7 @@ public static class AdminApi
                 && (string.IsNullOrEmpty(server) || string.Equals(c.Server, server, StringComparison.OrdinalIgnoreCase)))
                 .OrderBy(c => c.Created),
         ];
-        AdminLog.Listed(Logger(http), KeyName(http), $"address={address} nick={nick} channel={channel} server={server}", matching.Count);
+        AdminLogMessages.Listed(Logger(http), KeyName(http), $"address={address} nick={nick} channel={channel} server={server}", matching.Count);
         return TypedResults.Ok(matching);
     }
 
@@ -108,7 +108,7 @@ public static class AdminApi
         if (ReasonProblem(request?.Reason, required: false) is { } invalid) return invalid;
         var reason = string.IsNullOrWhiteSpace(request?.Reason) ? NoReason : request.Reason;
         if (await connections.CloseAsync(id, reason, http, hereOnly: OwnerForwarding.IsForwarded(http)) is { } answer) return answer;
-        AdminLog.ConnectionClosed(Logger(http), KeyName(http), id, reason);
+        AdminLogMessages.ConnectionClosed(Logger(http), KeyName(http), id, reason);
         return TypedResults.NoContent();
     }
 
@@ -119,7 +119,7 @@ public static class AdminApi
         if (id.Length != 64 || !id.All(char.IsAsciiHexDigit)) return AdminProblems.SessionNotFound(id);
         var reason = string.IsNullOrWhiteSpace(request?.Reason) ? NoReason : request.Reason;
         if (await connections.EndSessionAsync(id.ToLowerInvariant(), reason, http) is not { } closed) return AdminProblems.SessionNotFound(id);
-        AdminLog.SessionEnded(Logger(http), KeyName(http), id, closed, reason);
+        AdminLogMessages.SessionEnded(Logger(http), KeyName(http), id, closed, reason);
         return TypedResults.NoContent();
     }
 
@@ -145,21 +145,21 @@ public static class AdminApi
                 if (await connections.CloseAsync(connection.Id, ban.Reason, http, hereOnly: false) is null) closed++;
             }
         }
-        AdminLog.Banned(Logger(http), KeyName(http), ban.Address, ban.Ends, ban.Id, closed, ban.Reason);
+        AdminLogMessages.Banned(Logger(http), KeyName(http), ban.Address, ban.Ends, ban.Id, closed, ban.Reason);
         return TypedResults.Created($"/admin/bans/{ban.Id}", new BanCreated(ban.Id, ban.Address, ban.Reason, ban.Created, ban.Ends, ban.By, closed));
     }
 
     internal static async Task<Ok<IReadOnlyList<Ban>>> ListBans(HttpContext http, IBanStore store)
     {
         var bans = await store.ListAsync(http.RequestAborted);
-        AdminLog.BansListed(Logger(http), KeyName(http), bans.Count);
+        AdminLogMessages.BansListed(Logger(http), KeyName(http), bans.Count);
         return TypedResults.Ok(bans);
     }
 
     internal static async Task<Results<NoContent, ProblemHttpResult>> LiftBan(string id, HttpContext http, IBanStore store)
     {
         if (!await store.RemoveAsync(id, http.RequestAborted)) return AdminProblems.BanNotFound(id);
-        AdminLog.BanLifted(Logger(http), KeyName(http), id);
+        AdminLogMessages.BanLifted(Logger(http), KeyName(http), id);
         return TypedResults.NoContent();
     }
 

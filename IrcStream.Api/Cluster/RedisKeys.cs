@@ -54,7 +54,7 @@ public sealed class RedisKeys(string prefix)
 
     /// <summary>
     /// When each recorded connection's lease runs out, by Redis's clock (unix ms), or 0 for "look now" (a lease handed
-    /// over or given up): a sorted set, so the takeover scan reads only the connections due, not every lease. A score
+    /// over or deleted): a sorted set, so the takeover scan reads only the connections due, not every lease. A score
     /// may be older than the lease's real expiry (renewals do not touch it), never newer; the scan puts a live lease's
     /// real expiry back when it finds one due (<see cref="TakeoverCandidates"/>).
     /// </summary>

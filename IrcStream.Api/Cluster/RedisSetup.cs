@@ -92,11 +92,11 @@ public static class RedisSetup
                 multiplexer.ConnectionFailed += (_, e) =>
                 {
                     var endPoint = e.EndPoint?.ToString() ?? "?";
-                    if (lost.TryAdd(endPoint, 0)) RedisLog.Lost(logger, endPoint, e.FailureType.ToString());
+                    if (lost.TryAdd(endPoint, 0)) RedisLogMessages.Lost(logger, endPoint, e.FailureType.ToString());
                 };
                 multiplexer.ConnectionRestored += (_, e) =>
                 {
-                    if (lost.TryRemove(e.EndPoint?.ToString() ?? "?", out byte _)) RedisLog.Restored(logger, e.EndPoint?.ToString());
+                    if (lost.TryRemove(e.EndPoint?.ToString() ?? "?", out byte _)) RedisLogMessages.Restored(logger, e.EndPoint?.ToString());
                 };
             }
             return multiplexer;
@@ -118,7 +118,7 @@ public static class RedisSetup
     }
 }
 
-internal static partial class RedisLog
+internal static partial class RedisLogMessages
 {
     [LoggerMessage(Level = LogLevel.Warning, Message = "Redis at {EndPoint} lost ({Failure}): requests that need it answer 503, events are held in memory until it is back")]
     public static partial void Lost(ILogger logger, string? endPoint, string failure);

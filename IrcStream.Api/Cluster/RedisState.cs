@@ -11,14 +11,14 @@ namespace IrcStream.Api.Cluster;
 /// The state of a gateway of several nodes sharing a Redis: sessions there (<see cref="RedisSessionStore"/>); each
 /// connection owned by the node that opened or took it over, under a lease, with a record any node can describe and
 /// take it over from (<see cref="RedisConnectionDirectory"/>); its events copied to a Redis stream that every node reads
-/// (<see cref="RedisEventReaders"/>); a request about a connection carried out by its owner
+/// (<see cref="RedisEventSources"/>); a request about a connection carried out by its owner
 /// (<see cref="OwnerForwarding"/>); and a stopping node's connections handed to live nodes (<see cref="ConnectionHandover"/>).
 /// </summary>
 internal sealed class RedisState(
     RedisSessionStore sessions,
     RedisConnectionDirectory directory,
     RedisEventLogs eventLogs,
-    RedisEventReaders readers,
+    RedisEventSources sources,
     OwnerForwarding forwarding,
     ConnectionHandover handover,
     OwnedConnections owned,
@@ -36,7 +36,7 @@ internal sealed class RedisState(
         var id = options.ConnectionId;
         if (opener.Open(options, eventLogs.Create(id, lastSeq: 0), directory.Ownership(id)) is not { } connection)
         {
-            eventLogs.Abandon(id);
+            eventLogs.LetGo(id);
             return OpenedConnection.Refused(SessionAddOutcome.Ended);
         }
         try
@@ -47,11 +47,11 @@ internal sealed class RedisState(
         {
             // Redis failed: the connection never started; the error answers.
             opener.Discard(connection);
-            eventLogs.Abandon(id);
+            eventLogs.LetGo(id);
             throw;
         }
         var opened = await opener.AddAndStartAsync(connection, session, maxConnections, cancellationToken);
-        if (opened.Connection is null) await directory.ForgetAsync(id, CancellationToken.None);
+        if (opened.Connection is null) await directory.DeleteAsync(id, CancellationToken.None);
         return opened;
     }
 
@@ -84,12 +84,12 @@ internal sealed class RedisState(
     {
         // Closed before it is forgotten: its CLOSED event is still written under the node's lease.
         if (owned.Take(connectionId) is { } connection) await closer.CloseAsync(connection, reason);
-        await directory.ForgetAsync(connectionId, CancellationToken.None);
+        await directory.DeleteAsync(connectionId, CancellationToken.None);
     }
 
-    public IEventReader? OpenEvents(string connectionId) =>
+    public IEventSource? OpenEvents(string connectionId) =>
         // The owner reads its own log from memory; Redis is the copy for the other nodes.
-        eventLogs.Find(connectionId) is { } log ? new OwnerEventReader(log, readers.Open(connectionId)) : readers.Open(connectionId);
+        eventLogs.Find(connectionId) is { } log ? new OwnerEventSource(log, sources.Open(connectionId)) : sources.Open(connectionId);
 
     public async Task LeaveAsync(IReadOnlyList<IIrcConnection> connections) =>
         closer.CloseInBackground(await handover.HandOverAsync(connections).ConfigureAwait(false), GatewayShutdown.Reason);

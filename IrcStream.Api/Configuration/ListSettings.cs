@@ -10,6 +10,9 @@ namespace IrcStream.Api.Configuration;
 /// </summary>
 internal static class ListSettings
 {
+    /// <summary>The options classes' namespaces (IrcStream.Api.Configuration, .Admin, ...): sections to look into.</summary>
+    private const string RootNamespace = "IrcStream.Api";
+
     public static void ThrowOnSingleValues(IConfiguration section)
     {
         var failures = new List<string>();
@@ -28,13 +31,26 @@ internal static class ListSettings
                 if (section[property.Name] is { Length: > 0 } value)
                 {
                     failures.Add($"{key} is a list but was given one value ('{value}'); give each entry its own key: {key}:0, {key}:1, ... " +
-                        $"(in the environment {key.Replace(":", "__", StringComparison.Ordinal)}__0).");
+                        $"(in the environment {EnvironmentName(key)}__0).");
                 }
             }
-            else if (property.PropertyType.IsClass && property.PropertyType.Namespace == typeof(IrcStreamOptions).Namespace)
+            else if (property.PropertyType.IsGenericType && property.PropertyType.GetGenericTypeDefinition() == typeof(List<>))
+            {
+                // A list of objects (IrcStream:Admin:Keys): the value is not repeated, since it may be a secret.
+                if (section[property.Name] is { Length: > 0 })
+                {
+                    var entries = property.PropertyType.GetGenericArguments()[0].GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                        .Select(p => $"{key}:0:{p.Name}").ToArray();
+                    failures.Add($"{key} is a list but was given one value; give each entry its own keys: {string.Join(", ", entries)}, then {key}:1:... for the next " +
+                        $"(in the environment {string.Join(", ", entries.Select(EnvironmentName))}).");
+                }
+            }
+            else if (property.PropertyType.IsClass && property.PropertyType.Namespace?.StartsWith(RootNamespace, StringComparison.Ordinal) == true)
             {
                 Check(section.GetSection(property.Name), property.PropertyType, key, failures);
             }
         }
     }
+
+    private static string EnvironmentName(string key) => key.Replace(":", "__", StringComparison.Ordinal);
 }

@@ -33,16 +33,16 @@ internal sealed class ConnectionCloser(ILogger<ConnectionCloser> logger)
     }
 
     /// <summary>
-    /// Lets each connection go on a pool thread without QUIT and without a last event (<see cref="IIrcConnection.AbandonAsync"/>):
+    /// Lets each connection go on a pool thread without QUIT and without a last event (<see cref="IIrcConnection.LetGoAsync"/>):
     /// another node holds it now. The user's lines it had not written yet are logged by count; they were not sent.
     /// </summary>
-    public void AbandonInBackground(IIrcConnection connection)
+    public void LetGoInBackground(IIrcConnection connection)
     {
         Track(Task.Run(async () =>
         {
             try
             {
-                var unsent = await connection.AbandonAsync().ConfigureAwait(false);
+                var unsent = await connection.LetGoAsync().ConfigureAwait(false);
                 if (unsent.Count > 0)
                     logger.LogWarning("Connection {ConnectionId}: {Count} queued lines were not written before this node let it go", connection.Options.ConnectionId, unsent.Count);
             }
@@ -58,7 +58,7 @@ internal sealed class ConnectionCloser(ILogger<ConnectionCloser> logger)
 
     public async Task CloseAsync(IIrcConnection connection, string reason)
     {
-        GatewayLog.ConnectionClosing(logger, connection.Options.ConnectionId, connection.Options.Endpoint, reason);
+        GatewayLogMessages.ConnectionClosing(logger, connection.Options.ConnectionId, connection.Options.Endpoint, reason);
         try
         {
             await connection.CloseAsync(reason).ConfigureAwait(false);

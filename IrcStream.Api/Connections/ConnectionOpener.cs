@@ -21,7 +21,7 @@ internal sealed class ConnectionOpener(IIrcConnectionFactory factory, OwnedConne
         return null;
     }
 
-    /// <summary>Lets go of a connection that never started (what it was opened for failed).</summary>
+    /// <summary>Disposes of a connection that never started (what it was opened for failed).</summary>
     public void Discard(IIrcConnection connection)
     {
         owned.Take(connection.Options.ConnectionId);

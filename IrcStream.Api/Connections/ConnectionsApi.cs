@@ -91,7 +91,7 @@ public static class ConnectionsApi
             IsAddressAllowed = decision.IsAddressAllowed,
         }, session, max, cancel);
         if (opened.Connection is not { } connection) return opened.Outcome == SessionAddOutcome.Full ? TooManyConnections(max) : SessionEnded();
-        GatewayLog.ConnectionCreated(loggers.CreateLogger(typeof(ConnectionsApi)), connection.Options.ConnectionId, connection.Options.Endpoint,
+        GatewayLogMessages.ConnectionCreated(loggers.CreateLogger(typeof(ConnectionsApi)), connection.Options.ConnectionId, connection.Options.Endpoint,
             connection.Options.Tls, !string.IsNullOrEmpty(connection.Options.Nick), session.Tag);
         var dto = ConnectionDto.From(connection);
         return TypedResults.Created($"/api/connections/{dto.Id}", dto);

@@ -73,7 +73,7 @@ internal sealed class ApiMetrics
     {
         var reason = Reason(outcome);
         _refused.Add(count, new TagList { { "reason", reason } });
-        GatewayLog.LinesRefused(logger, connectionId, count, reason);
+        GatewayLogMessages.LinesRefused(logger, connectionId, count, reason);
     }
 
     private static string Reason(SendOutcome outcome) => outcome switch

@@ -14,7 +14,7 @@ internal sealed class StreamTelemetry(ILogger<StreamTelemetry> logger, ApiMetric
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         metrics.StreamOpened();
-        GatewayLog.StreamOpened(logger, connectionId, after);
+        GatewayLogMessages.StreamOpened(logger, connectionId, after);
         long delivered = 0;
         try
         {
@@ -32,7 +32,7 @@ internal sealed class StreamTelemetry(ILogger<StreamTelemetry> logger, ApiMetric
         finally
         {
             metrics.StreamClosed();
-            GatewayLog.StreamClosed(logger, connectionId, delivered);
+            GatewayLogMessages.StreamClosed(logger, connectionId, delivered);
         }
     }
 }

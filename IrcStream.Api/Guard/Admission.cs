@@ -26,13 +26,13 @@ internal sealed class Admission(Dnsbl dnsbl, HumanCheck humanCheck, IGuardStore 
             switch (verdict.Outcome)
             {
                 case DnsblOutcome.Listed:
-                    GuardLog.Refused(logger, address.ToString(), $"listed in {verdict.Zone}");
+                    GuardLogMessages.Refused(logger, address.ToString(), $"listed in {verdict.Zone}");
                     return Listed(address, verdict.Zone!);
                 case DnsblOutcome.Verify:
                     reason = $"your address is listed in {verdict.Zone}";
                     break;
                 case DnsblOutcome.Unknown when options.Value.Dnsbl.OnFailure == DnsblActions.Deny:
-                    GuardLog.Refused(logger, address.ToString(), "the block lists did not answer");
+                    GuardLogMessages.Refused(logger, address.ToString(), "the block lists did not answer");
                     return Unchecked();
                 case DnsblOutcome.Unknown when options.Value.Dnsbl.OnFailure == DnsblActions.Verify:
                     reason = "the block lists could not be asked about your address just now";
@@ -48,7 +48,7 @@ internal sealed class Admission(Dnsbl dnsbl, HumanCheck humanCheck, IGuardStore 
         if (proof is null) return CheckNeeded(reason);
         var outcome = await humanCheck.VerifyAsync(proof, cancellationToken).ConfigureAwait(false);
         if (outcome == ProofOutcome.Passed) return null;
-        GuardLog.Refused(logger, address?.ToString() ?? "unknown", $"human check {outcome}");
+        GuardLogMessages.Refused(logger, address?.ToString() ?? "unknown", $"human check {outcome}");
         return CheckFailed(outcome);
     }
 
@@ -84,7 +84,7 @@ internal sealed class Admission(Dnsbl dnsbl, HumanCheck humanCheck, IGuardStore 
         extensions: new Dictionary<string, object?> { ["humanCheck"] = "proof-of-work", ["challenge"] = "/api/challenge" });
 }
 
-internal static partial class GuardLog
+internal static partial class GuardLogMessages
 {
     [LoggerMessage(EventId = 401, Level = LogLevel.Information, Message = "Refused a connection from {Address}: {Reason}")]
     public static partial void Refused(ILogger logger, string address, string reason);

@@ -102,7 +102,7 @@ internal sealed class Dnsbl
         }
         catch (Exception ex) when (ex is DnsResponseException or OperationCanceledException or System.Net.Sockets.SocketException or TimeoutException)
         {
-            DnsblLog.LookupFailed(_logger, zone, ex.Message);
+            DnsblLogMessages.LookupFailed(_logger, zone, ex.Message);
             return null;
         }
     }
@@ -173,7 +173,7 @@ internal sealed class Dnsbl
     private readonly record struct Answer(bool Listed, DateTimeOffset Expires);
 }
 
-internal static partial class DnsblLog
+internal static partial class DnsblLogMessages
 {
     [LoggerMessage(EventId = 400, Level = LogLevel.Warning, Message = "The block list {Zone} gave no answer: {Reason}")]
     public static partial void LookupFailed(ILogger logger, string zone, string reason);

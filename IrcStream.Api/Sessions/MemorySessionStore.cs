@@ -86,7 +86,7 @@ internal sealed class MemorySessionStore(
             entry.RegisterPostEvictionCallback(static (_, value, reason, state) => ((MemorySessionStore)state!).OnEvicted((MemorySession)value!, reason), this);
         }
         session.StartIdleClock();
-        GatewayLog.SessionStarted(logger, session.Tag);
+        GatewayLogMessages.SessionStarted(logger, session.Tag);
         return session;
     }
 
@@ -94,7 +94,7 @@ internal sealed class MemorySessionStore(
     {
         if (_live.TryRemove(session.Id, out _)) Limits.Return(session.ClientAddress);
         var connections = owned.Take(session.End());
-        GatewayLog.SessionEnded(logger, session.Tag, reason.ToString(), connections.Count);
+        GatewayLogMessages.SessionEnded(logger, session.Tag, reason.ToString(), connections.Count);
         closer.CloseInBackground(connections, "Session expired");
         session.Dispose();
     }

@@ -52,7 +52,7 @@ internal interface IGatewayState
     ValueTask CloseAsync(string connectionId, string reason);
 
     /// <summary>What streams and polls read of the connection's events; null when this node cannot read them.</summary>
-    IEventReader? OpenEvents(string connectionId);
+    IEventSource? OpenEvents(string connectionId);
 
     /// <summary>
     /// The node is stopping and takes nothing more: each of <paramref name="connections"/> (already taken from this node)

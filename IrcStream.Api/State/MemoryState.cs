@@ -50,7 +50,7 @@ internal sealed class MemoryState(
         if (owned.Take(connectionId) is { } connection) await closer.CloseAsync(connection, reason);
     }
 
-    public IEventReader? OpenEvents(string connectionId) => owned.Find(connectionId)?.Events is { } log ? new MemoryEventReader(log) : null;
+    public IEventSource? OpenEvents(string connectionId) => owned.Find(connectionId)?.Events is { } log ? new MemoryEventSource(log) : null;
 
     public Task LeaveAsync(IReadOnlyList<IIrcConnection> connections)
     {

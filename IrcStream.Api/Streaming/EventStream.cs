@@ -20,7 +20,7 @@ internal static class EventStream
     private const int ReadBatch = 256;
 
     public static async IAsyncEnumerable<StreamItem> ReadAsync(
-        IEventReader log,
+        IEventSource events,
         long after,
         TimeSpan keepAliveInterval,
         TimeProvider time,
@@ -30,10 +30,10 @@ internal static class EventStream
         var stopping = false;
         Task<bool>? waiting = null;
         // A live reader: while this stream is behind, the log holds what it has not read beyond retention.
-        using var reader = log.OpenReader(after);
+        using var cursor = events.OpenCursor(after);
         while (true)
         {
-            var (batch, completed) = await reader.ReadAsync(ReadBatch);
+            var (batch, completed) = await cursor.ReadAsync(ReadBatch);
             foreach (var stored in batch)
             {
                 yield return new StreamItem(stored, first ? ReconnectionInterval : null);
@@ -51,7 +51,7 @@ internal static class EventStream
                 first = false;
             }
 
-            waiting ??= log.WaitForEventsAfterAsync(after, cancellationToken).AsTask();
+            waiting ??= events.WaitForEventsAfterAsync(after, cancellationToken).AsTask();
             var outcome = await WaitAsync(waiting, keepAliveInterval, time, cancellationToken);
             if (outcome == WaitOutcome.Idle)
             {

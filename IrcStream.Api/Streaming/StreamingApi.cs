@@ -48,7 +48,7 @@ public static class StreamingApi
         TimeProvider time)
     {
         var session = http.GetSession();
-        if (!await session.HoldsAsync(id, http.RequestAborted) || state.OpenEvents(id) is not { } log) return Problems.ConnectionNotFound(id);
+        if (!await session.HoldsAsync(id, http.RequestAborted) || state.OpenEvents(id) is not { } source) return Problems.ConnectionNotFound(id);
 
         var resume = http.Request.Headers["Last-Event-ID"].FirstOrDefault() ?? lastEventId;
         long after = 0;
@@ -73,7 +73,7 @@ public static class StreamingApi
         var activity = session.BeginActivity();
         response.RegisterForDispose(stop);
         response.RegisterForDispose(activity);
-        var items = EventStream.ReadAsync(log, after, options.Value.KeepAliveInterval, time, stop.Token);
+        var items = EventStream.ReadAsync(source, after, options.Value.KeepAliveInterval, time, stop.Token);
         return new EventStreamResult(telemetry.Track(id, after, items));
     }
 
@@ -89,7 +89,7 @@ public static class StreamingApi
         ApiMetrics metrics)
     {
         var session = http.GetSession();
-        if (!await session.HoldsAsync(id, http.RequestAborted) || state.OpenEvents(id) is not { } log) return Problems.ConnectionNotFound(id);
+        if (!await session.HoldsAsync(id, http.RequestAborted) || state.OpenEvents(id) is not { } source) return Problems.ConnectionNotFound(id);
 
         var errors = new Dictionary<string, string[]>();
         if (since < 0) errors["since"] = ["Give the seq of the last event you have, 0 or more."];
@@ -100,7 +100,7 @@ public static class StreamingApi
         var wait = timeout is { } seconds ? TimeSpan.FromSeconds(Math.Min(seconds, MaxPollTimeout.TotalSeconds)) : options.Value.LongPollTimeout;
         var batchSize = options.Value.PollBatchSize;
 
-        var (events, completed) = await log.PollAsync(after, batchSize);
+        var (events, completed) = await source.PollAsync(after, batchSize);
         if (events.Count > 0 || completed || wait <= TimeSpan.Zero) return new EventArrayResult(metrics.PollDelivered(events));
 
         // Only a poll that waits holds its socket open; one answered at once is not counted.
@@ -113,12 +113,12 @@ public static class StreamingApi
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, waited.Token);
         try
         {
-            await log.WaitForEventsAfterAsync(after, deadline.Token);
+            await source.WaitForEventsAfterAsync(after, deadline.Token);
         }
         catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested)
         {
             return new EventArrayResult([]);
         }
-        return new EventArrayResult(metrics.PollDelivered((await log.PollAsync(after, batchSize)).Events));
+        return new EventArrayResult(metrics.PollDelivered((await source.PollAsync(after, batchSize)).Events));
     }
 }

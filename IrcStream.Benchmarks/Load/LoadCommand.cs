@@ -39,6 +39,12 @@ public static class LoadCommand
                 await output.WriteAsync(table);
                 continue;
             }
+            if (scenario == DnsblScenario.Name)
+            {
+                var table = await DnsblScenario.RunAsync(options, Path.Combine(directory, DnsblScenario.Name + ".json"), cancellationToken);
+                await output.WriteAsync(table);
+                continue;
+            }
             if (scenario == RedisIdleScenario.Name)
             {
                 var table = await RedisIdleScenario.RunAsync(options, Path.Combine(directory, RedisIdleScenario.Name + ".json"), cancellationToken);

@@ -32,7 +32,7 @@ public sealed record LoadOptions(
 
     /// <summary>Every scenario, in the order <c>--scenario all</c> runs them.</summary>
     public static readonly IReadOnlyList<string> AllScenarios =
-        [BaselineScenario.Name, FirehoseScenario.Name, SlowReaderScenario.Name, FanInScenario.Name, DensityScenario.Name, BusyScenario.Name, WelcomeScenario.Name, SharedChannelScenario.Name, InspircdWelcomeScenario.Name, ForwardScenario.Name, RedisIdleScenario.Name];
+        [BaselineScenario.Name, FirehoseScenario.Name, SlowReaderScenario.Name, FanInScenario.Name, DensityScenario.Name, BusyScenario.Name, WelcomeScenario.Name, SharedChannelScenario.Name, InspircdWelcomeScenario.Name, ForwardScenario.Name, RedisIdleScenario.Name, DnsblScenario.Name];
 
     public static LoadOptions Default { get; } = new(
         Messages: 1_000_000,
@@ -78,6 +78,9 @@ public sealed record LoadOptions(
                      through the other node, which forwards it (what forwarding adds at p50/p99)
           redis-idle Redis mode, K idle connections (--sessions) spread over N nodes (--nodes) and a redis-server:
                      Redis commands/s by name (INFO commandstats) and redis-server CPU over --duration seconds
+          dnsbl      session creation (POST /api/connections, a new session's first connection) one at a time without
+                     DNSBL, with a warm DNSBL cache (a loopback DNS server), and with a DNS server that never answers
+                     (Dnsbl:Timeout 500 ms): latency p50/p99, what DNSBL adds
 
           --scenario LIST      comma-separated scenarios, or all (default baseline)
           --transport T        sse, poll or both: the readers of firehose, fanin and density (default both)

@@ -17,12 +17,12 @@ internal sealed class ConnectionJournal(IEventLog events, ILogger logger, string
     /// <summary>Appends the output's events in order and logs its problems and a welcome.</summary>
     public void Record(IrcClientOutput output)
     {
-        foreach (var problem in output.Problems) IrcConnectionLog.Problem(Logger, ConnectionId, Endpoint, problem);
+        foreach (var problem in output.Problems) IrcConnectionLogMessages.Problem(Logger, ConnectionId, Endpoint, problem);
         foreach (var gatewayEvent in output.Events)
         {
             Events.Append(gatewayEvent);
             if (gatewayEvent is StatusEvent { Status: IrcStatus.Registered } welcome)
-                IrcConnectionLog.Registered(Logger, ConnectionId, Endpoint, welcome.Detail ?? "");
+                IrcConnectionLogMessages.Registered(Logger, ConnectionId, Endpoint, welcome.Detail ?? "");
         }
     }
 }

@@ -10,7 +10,7 @@ public interface IConnectionOwnership
     /// <summary>
     /// False when this node cannot tell now whether it may still speak for the user (its hold could not be confirmed
     /// lately, and may have passed to another node): nothing is written, and no socket opened, until it is true again;
-    /// a node that learns it lost the hold lets the connection go (<see cref="IIrcConnection.AbandonAsync"/>), and the
+    /// a node that learns it lost the hold lets the connection go (<see cref="IIrcConnection.LetGoAsync"/>), and the
     /// lines waiting are reported as not sent.
     /// </summary>
     bool MayWrite { get; }

@@ -47,7 +47,7 @@ public interface IIrcConnection : IAsyncDisposable
     /// Closes the socket without QUIT and appends nothing (no CLOSED, the log is not completed): another gateway node
     /// holds the connection now. Returns the user's lines that were queued and never written.
     /// </summary>
-    ValueTask<IReadOnlyList<string>> AbandonAsync();
+    ValueTask<IReadOnlyList<string>> LetGoAsync();
 }
 
 /// <summary>Makes connections; the HTTP side depends on this, so tests can give it other connections.</summary>

@@ -204,9 +204,9 @@ public sealed class IrcConnection : IIrcConnection
     /// Lets the connection go without a word to the server or the log: the socket is closed without QUIT, no
     /// DISCONNECTED or CLOSED status is given and the log is not completed, because another gateway node holds the
     /// connection now (or is about to) and its log goes on there. Returns the user's lines that were queued on the
-    /// last socket and never written. After a close (or a first abandon) it returns nothing.
+    /// last socket and never written. After a close (or an earlier let-go) it returns nothing.
     /// </summary>
-    public async ValueTask<IReadOnlyList<string>> AbandonAsync()
+    public async ValueTask<IReadOnlyList<string>> LetGoAsync()
     {
         TaskCompletionSource closed;
         lock (_gate)
@@ -221,7 +221,7 @@ public sealed class IrcConnection : IIrcConnection
             Task? run;
             lock (_gate) run = _run;
             if (run is not null) await run.ConfigureAwait(false);
-            IrcConnectionLog.Abandoned(Logger, Options.ConnectionId, Endpoint);
+            IrcConnectionLogMessages.LetGo(Logger, Options.ConnectionId, Endpoint);
             _stop.Dispose();
             return _unsent;
         }
@@ -241,13 +241,13 @@ public sealed class IrcConnection : IIrcConnection
                 if (stop.IsCancellationRequested || _closing) return;
                 if (!end.Reconnect)
                 {
-                    IrcConnectionLog.GivingUp(Logger, Options.ConnectionId, Endpoint, end.Detail);
+                    IrcConnectionLogMessages.GivingUp(Logger, Options.ConnectionId, Endpoint, end.Detail);
                     Tell(_client.Disconnected, $"Not reconnecting: {end.Detail}");
                     return;
                 }
                 var delay = _backoff.NextDelay();
                 Settings.Metrics.ReconnectScheduled();
-                IrcConnectionLog.Reconnecting(Logger, Options.ConnectionId, Endpoint, delay, _backoff.Failures);
+                IrcConnectionLogMessages.Reconnecting(Logger, Options.ConnectionId, Endpoint, delay, _backoff.Failures);
                 // The wait starts before it is announced: whoever sees RECONNECTING sees the delay running on the clock.
                 var waiting = Task.Delay(delay, Settings.Time, stop);
                 Tell(_client.Reconnecting, $"Reconnecting to {Endpoint} in {delay.TotalSeconds:0.###} s.");
@@ -261,7 +261,7 @@ public sealed class IrcConnection : IIrcConnection
         catch (Exception ex)
         {
             // A bug must not leave a connection that claims to be up: say so, and stay down.
-            IrcConnectionLog.Crashed(Logger, ex, Options.ConnectionId, Endpoint);
+            IrcConnectionLogMessages.Crashed(Logger, ex, Options.ConnectionId, Endpoint);
             Tell(_client.Crashed, $"The gateway's connection failed unexpectedly ({ex.GetType().Name}); reconnect to try again.");
         }
     }
@@ -279,7 +279,7 @@ public sealed class IrcConnection : IIrcConnection
     private async Task<SocketEnd> ConnectAndRunAsync(CancellationToken stop)
     {
         if (_ownership is { } ownership) await FenceOpenAsync(ownership, Settings.Time, stop).ConfigureAwait(false);
-        IrcConnectionLog.Connecting(Logger, Options.ConnectionId, Endpoint, Options.Tls);
+        IrcConnectionLogMessages.Connecting(Logger, Options.ConnectionId, Endpoint, Options.Tls);
         Tell(_client.Connecting, Endpoint);
         Stream stream;
         try
@@ -288,7 +288,7 @@ public sealed class IrcConnection : IIrcConnection
         }
         catch (ConnectFailedException failure)
         {
-            IrcConnectionLog.ConnectFailed(Logger, Options.ConnectionId, Endpoint, failure.Status, failure.Detail);
+            IrcConnectionLogMessages.ConnectFailed(Logger, Options.ConnectionId, Endpoint, failure.Status, failure.Detail);
             _client.ConnectFailed(failure.Status, failure.Detail, Settings.Time.GetUtcNow(), _output);
             Record();
             return new SocketEnd(failure.Detail, failure.Retry);
@@ -296,7 +296,7 @@ public sealed class IrcConnection : IIrcConnection
 
         var socket = new IrcSocket(stream, _client, _journal, Settings, _ownership);
         _socket = socket;
-        IrcConnectionLog.Connected(Logger, Options.ConnectionId, Endpoint);
+        IrcConnectionLogMessages.Connected(Logger, Options.ConnectionId, Endpoint);
         SocketEnd end;
         try
         {
@@ -311,7 +311,7 @@ public sealed class IrcConnection : IIrcConnection
         // A loss that ends the connection for good is reported once, by the run loop ("Not reconnecting: ...").
         if (!stop.IsCancellationRequested && !_closing && end.Reconnect)
         {
-            IrcConnectionLog.Disconnected(Logger, Options.ConnectionId, Endpoint, end.Detail);
+            IrcConnectionLogMessages.Disconnected(Logger, Options.ConnectionId, Endpoint, end.Detail);
             Tell(_client.Disconnected, end.Detail);
         }
         return end;
@@ -336,7 +336,7 @@ public sealed class IrcConnection : IIrcConnection
         Task? run;
         lock (_gate) run = _run;
         if (run is not null) await run.ConfigureAwait(false);
-        IrcConnectionLog.Closed(Logger, Options.ConnectionId, Endpoint);
+        IrcConnectionLogMessages.Closed(Logger, Options.ConnectionId, Endpoint);
         Tell(_client.Closed, reason);
         Events.Complete();
         _stop.Dispose();

@@ -24,7 +24,7 @@ public sealed class EventLog : IEventLog
     private long _retainedFirstSeq = 1;
     private long _retainedBytes;
 
-    private List<LiveReader>? _readers;
+    private List<LiveCursor>? _readers;
     private TaskCompletionSource? _nextAppend;
     private volatile bool _completed;
 
@@ -174,11 +174,11 @@ public sealed class EventLog : IEventLog
     /// Registers a live reader (an open stream) at <paramref name="after"/>: until it is disposed, the log holds
     /// the events it has not read yet beyond retention, within the hold caps.
     /// </summary>
-    public IEventLogReader OpenReader(long after)
+    public IEventLogCursor OpenCursor(long after)
     {
-        var reader = new LiveReader(this, Math.Max(0, after), expires: null);
-        lock (_lock) (_readers ??= []).Add(reader);
-        return reader;
+        var cursor = new LiveCursor(this, Math.Max(0, after), expires: null);
+        lock (_lock) (_readers ??= []).Add(cursor);
+        return cursor;
     }
 
     public async ValueTask<bool> WaitForEventsAfterAsync(long after, CancellationToken cancellationToken)
@@ -265,7 +265,7 @@ public sealed class EventLog : IEventLog
         {
             var pollers = readers.Where(r => r.IsPoller).ToList();
             if (pollers.Count >= _limits.MaxPollers) readers.Remove(pollers.MinBy(r => r.Expires)!);
-            poller = new LiveReader(this, after, expires);
+            poller = new LiveCursor(this, after, expires);
             readers.Add(poller);
         }
         poller.Position = after;
@@ -283,8 +283,8 @@ public sealed class EventLog : IEventLog
 
     private void WakeReaders() => Interlocked.Exchange(ref _nextAppend, null)?.TrySetResult();
 
-    /// <summary>An open stream (no expiry) or a poller (expires unless it comes back).</summary>
-    private sealed class LiveReader(EventLog log, long position, DateTimeOffset? expires) : IEventLogReader
+    /// <summary>The cursor of a live reader: an open stream (no expiry) or a poller (expires unless it comes back).</summary>
+    private sealed class LiveCursor(EventLog log, long position, DateTimeOffset? expires) : IEventLogCursor
     {
         public long Position { get; set; } = position;
         public long ServedUpTo { get; set; } = position;

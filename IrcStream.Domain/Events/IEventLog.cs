@@ -33,8 +33,8 @@ public interface IEventLog
     /// </summary>
     IReadOnlyList<StoredEvent> Poll(long after, int max = int.MaxValue);
 
-    /// <summary>A live reader (an open stream) from <paramref name="after"/>; the log holds what it has not read until it is disposed.</summary>
-    IEventLogReader OpenReader(long after);
+    /// <summary>A live reader's cursor (an open stream's) from <paramref name="after"/>; the log holds what the reader has not read until the cursor is disposed.</summary>
+    IEventLogCursor OpenCursor(long after);
 
     /// <summary>
     /// Completes when an event with seq greater than <paramref name="after"/> exists (true) or the log is
@@ -43,10 +43,10 @@ public interface IEventLog
     ValueTask<bool> WaitForEventsAfterAsync(long after, CancellationToken cancellationToken);
 }
 
-/// <summary>One live reader of an <see cref="IEventLog"/>: it reads on from where it got to, and lets go when disposed.</summary>
-public interface IEventLogReader : IDisposable
+/// <summary>Where one live reader of an <see cref="IEventLog"/> got to: it reads on from there, and the log stops holding events for it once disposed.</summary>
+public interface IEventLogCursor : IDisposable
 {
-    /// <summary>The seq of the last event this reader was given (its start position before any).</summary>
+    /// <summary>The seq of the last event the reader was given (its start position before any).</summary>
     long Position { get; }
 
     /// <summary>The events after <see cref="Position"/> (a gap first when some are gone), at most <paramref name="max"/>; moves on past them.</summary>

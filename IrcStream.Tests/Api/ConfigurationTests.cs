@@ -161,12 +161,26 @@ public sealed class ConfigurationTests
     [Theory]
     [InlineData("IrcStream:AllowedServers")]
     [InlineData("IrcStream:Metrics:AllowedAddresses")]
+    [InlineData("IrcStream:Dnsbl:Deny")]
+    [InlineData("IrcStream:Dnsbl:Servers")]
     public async Task AListGivenAsOneValueStopsTheGatewayNamingTheIndexedForm(string key)
     {
         using var host = OptionsHost(new Dictionary<string, string?> { [key] = "irc.example.net:6667" });
         var start = () => host.StartAsync(TestContext.Current.CancellationToken);
         (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Message.Should()
             .Contain($"{key} is a list but was given one value ('irc.example.net:6667')").And.Contain(key.Replace(":", "__") + "__0");
+    }
+
+    [Fact]
+    public async Task AdminKeysGivenAsOneValueStopsTheGatewayNamingEachKeysEntriesWithoutEchoingTheValue()
+    {
+        const string hash = "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8";
+        using var host = OptionsHost(new Dictionary<string, string?> { ["IrcStream:Admin:Keys"] = hash });
+        var start = () => host.StartAsync(TestContext.Current.CancellationToken);
+        var message = (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Message;
+        message.Should().Contain("IrcStream:Admin:Keys is a list but was given one value")
+            .And.Contain("IrcStream:Admin:Keys:0:Name").And.Contain("IrcStream:Admin:Keys:0:Sha256")
+            .And.Contain("IrcStream__Admin__Keys__0__Name").And.NotContain(hash, "the value may be a key itself");
     }
 
     [Fact]

@@ -15,21 +15,8 @@ public sealed class EndToEndTests(InspircdFixture irc)
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
-    /// <summary>Reads the stream until an event matches, failing with what did arrive when none does in time.</summary>
-    private static async Task<JsonElement> WaitForAsync(EventStreamReader stream, string what, Func<JsonElement, bool> predicate)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        var seen = new List<string>();
-        while (DateTime.UtcNow < deadline)
-        {
-            var item = await stream.NextEventAsync(deadline - DateTime.UtcNow);
-            if (item is null) break;
-            var json = JsonDocument.Parse(item.Value.Data).RootElement.Clone();
-            if (predicate(json)) return json;
-            seen.Add(item.Value.Data);
-        }
-        throw new TimeoutException($"No event '{what}' within {Patience}. Received: {string.Join(" | ", seen.TakeLast(15))}");
-    }
+    private static Task<JsonElement> WaitForAsync(EventStreamReader stream, string what, Func<JsonElement, bool> predicate) =>
+        stream.WaitForAsync(what, predicate, Patience);
 
     private static bool IsMessage(JsonElement e, string command, string? sourceNick, params string[] parameters) =>
         e.GetProperty("type").GetString() == "message"

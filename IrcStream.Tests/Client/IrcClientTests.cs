@@ -31,6 +31,18 @@ public sealed class IrcClientTests
             "!! REGISTERED alice",
         ]),
         ["registration without CAP"] = (Options("me"), Welcomed),
+        ["account registration: REGISTER and VERIFY go out as written; the answers and FAIL, WARN, NOTE are recorded as they come"] = (Options("me"),
+        [
+            .. Welcomed,
+            "user: REGISTER * me@example.test s3cret",
+            "<< :srv REGISTER VERIFICATION_REQUIRED me :Account created, pending verification; verification code has been sent to me@example.test",
+            "user: VERIFY me 12345",
+            "<< :srv FAIL VERIFY INVALID_CODE me :Invalid verification code",
+            "<< :srv WARN REHASH CERTS_EXPIRED :Certificate [xxx] has expired",
+            "<< :srv NOTE * OPER_MESSAGE :The server is restarting in an hour",
+            "user: VERIFY me 54321",
+            "<< :srv VERIFY SUCCESS me :Account verification successful",
+        ]),
         ["WEBIRC and PASS go first"] = (Options("me") with { Password = "server pass", Webirc = new WebircIdentity("hunter2", "ircstream", "browser.example", "192.0.2.7") },
         [
             "!! CONNECTED", ">> WEBIRC hunter2 ircstream browser.example 192.0.2.7", ">> PASS :server pass", ">> CAP LS 302", ">> NICK me", ">> USER me 0 * me",

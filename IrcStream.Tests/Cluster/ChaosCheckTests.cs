@@ -94,9 +94,30 @@ public sealed class ChaosCheckTests
         Check(Served, log, names: ["s1_", "s1", "w1"]).Violations.Should().Contain(v => v.Contains("NAMES lists s1_, s1", StringComparison.Ordinal));
     }
 
-    private static ChaosCheck Check(string[] served, IReadOnlyList<ChaosEvent> log, IEnumerable<ChaosEvent>? seen = null, string[]? names = null)
+    [Fact]
+    public void WhereHistoryFillsEveryLineSinceTheFirstJoinIsRequiredAlsoThoseRelayedWhileNoConnectionWasIn()
     {
-        var check = new ChaosCheck();
+        Check(Served, Log(1, 2, 3, 4, 5, 6), historyFills: true).Violations.Should().BeEmpty();
+        Check(Served, Log(1, 2, 5, 6), historyFills: true).Violations.Should().ContainSingle()
+            .Which.Should().Contain("2 lines the server relayed to the channel since the session's first JOIN are not in its log: 3, 4");
+    }
+
+    [Fact]
+    public void WhereHistoryFillsALineBeforeTheFirstJoinWasNeverDeliveredAndATakeoverMustNotSayLinesMayBeMissing()
+    {
+        string[] early = [":w1!u@h PRIVMSG #c :chaos 0", .. Served];
+        var log = Log(1, 2, 3, 4, 5, 6);
+        var reconnecting = """{"seq":8,"type":"status","time":"2026-12-04T12:00:02.000Z","status":"RECONNECTING","detail":"The gateway node changed (node a stopped renewing its lease); connecting again from node b."}""";
+        var noHistory = $$"""{"seq":9,"type":"status","time":"2026-12-04T12:00:03.000Z","status":"ERROR","detail":"{{Domain.Client.IrcClient.TakeoverWithoutHistory}}"}""";
+        List<ChaosEvent> saysMissing = [.. log, new(8, "status", reconnecting), new(9, "status", noHistory)];
+
+        Check(early, Log(0, 1, 2, 3, 4, 5, 6), historyFills: true).Violations.Should().ContainSingle().Which.Should().Contain("never delivered to a connection of it: 0");
+        Check(early, saysMissing, historyFills: true).Violations.Should().ContainSingle().Which.Should().Contain("the log says lines may be missing");
+    }
+
+    private static ChaosCheck Check(string[] served, IReadOnlyList<ChaosEvent> log, IEnumerable<ChaosEvent>? seen = null, string[]? names = null, bool historyFills = false)
+    {
+        var check = new ChaosCheck(historyFills);
         var session = ChaosSession.Recorded(1, "s1", Channel, seen ?? log);
         var state = JsonDocument.Parse("""{"state":"connected","channels":["#c"]}""").RootElement;
         check.Session(session, [.. served.Select(IrcMessage.Parse)], "w1", Failures, log, state, names ?? ["s1_", "w1"]);

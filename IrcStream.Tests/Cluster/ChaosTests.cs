@@ -29,7 +29,7 @@ public sealed class ChaosTests(InspircdFixture irc)
     }
 
     /// <summary>The figures go to the test's output and to a file (<c>ircstream-chaos-report.txt</c> in the temp directory), which a longer run prints.</summary>
-    private static void Publish(string report)
+    internal static void Publish(string report)
     {
         TestContext.Current.TestOutputHelper?.WriteLine(report);
         File.AppendAllText(Path.Combine(Path.GetTempPath(), "ircstream-chaos-report.txt"), $"{DateTimeOffset.UtcNow:u} {TestContext.Current.Test?.TestDisplayName}{Environment.NewLine}{report}{Environment.NewLine}{Environment.NewLine}");

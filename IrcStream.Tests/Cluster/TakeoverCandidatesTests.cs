@@ -72,22 +72,22 @@ public sealed class TakeoverCandidatesTests(RedisFixture fixture) : IAsyncLifeti
     }
 
     [Fact]
-    public async Task ALeaseGivenUpOrHandedOverIsDueAtOnce()
+    public async Task ALeaseDeletedOrHandedOverIsDueAtOnce()
     {
         var leases = new ConnectionLeases(_redis!, _keys, _node!, _options, TimeProvider.System);
-        foreach (var id in new[] { "released", "handed" })
+        foreach (var id in new[] { "deleted", "handed" })
         {
             (await leases.AcquireAsync(id)).Should().BeTrue();
             await RecordAsync(id, lease: null);
         }
         await _candidates!.FindAsync();
-        (await Db.SortedSetScoreAsync(_keys.LeaseExpiries, "released")).Should().BeGreaterThan(0, "the scan put the held lease's expiry in");
+        (await Db.SortedSetScoreAsync(_keys.LeaseExpiries, "deleted")).Should().BeGreaterThan(0, "the scan put the held lease's expiry in");
 
-        await leases.ReleaseAsync("released");
+        await leases.DeleteAsync("deleted");
         (await leases.HandOverAsync("handed", _node!.Id)).Should().BeTrue();
         var round = await _candidates.FindAsync();
 
-        round.Orphans.Should().Equal("released");
+        round.Orphans.Should().Equal("deleted");
         round.Handed.Select(h => h.Id).Should().Equal("handed");
         (await leases.ClaimAsync("handed", round.Handed[0].Token)).Should().Be(ClaimOutcome.Claimed);
     }

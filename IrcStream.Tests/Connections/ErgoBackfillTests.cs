@@ -60,9 +60,11 @@ public sealed class ErgoBackfillTests(ErgoFixture fixture)
             }
         }, ct);
 
+        var killedAt = new List<int>();
         for (var i = 0; i < reconnects; i++)
         {
             var seen = await NextLineAsync(connection, writer.Nick, connection.Events.LastSeq, ct);
+            killedAt.Add(Volatile.Read(ref written));
             await oper.SendAsync($"KILL {connection.CurrentNick} :backfill test {i + 1}", ct);
             var lost = await connection.Events.WaitForStatusAsync(IrcStatus.Disconnected, Timeout, ct, after: seen);
             var back = await connection.Events.WaitForStatusAsync(IrcStatus.Registered, Timeout, ct, after: lost.Seq);
@@ -74,16 +76,40 @@ public sealed class ErgoBackfillTests(ErgoFixture fixture)
         var last = Volatile.Read(ref written);
         await connection.Events.WaitForMessageAsync(m => IsLine(m, writer.Nick) && m.Params[1] == $"line {last}", $"line {last}", Timeout, ct);
 
-        var numbers = connection.Events.ReadDecodedAfter(0).OfType<MessageEvent>()
-            .Where(m => IsLine(m.Message, writer.Nick))
-            .Select(m => int.Parse(m.Message.Params[1].AsSpan(5), CultureInfo.InvariantCulture))
-            .ToArray();
+        var lines = connection.Events.ReadDecodedAfter(0).OfType<MessageEvent>().Where(m => IsLine(m.Message, writer.Nick)).ToArray();
+        var numbers = lines.Select(m => int.Parse(m.Message.Params[1].AsSpan(5), CultureInfo.InvariantCulture)).ToArray();
+        // A line the chathistory answer brought carries the batch's tag: it was sent while the gateway had no socket in the channel.
+        var fromHistory = lines.Count(m => m.Message.Tags.ContainsKey("batch"));
         var missing = Enumerable.Range(1, last).Except(numbers).Count();
         var doubled = numbers.Length - numbers.Distinct().Count();
         var outOfOrder = numbers.Zip(numbers.Skip(1)).Count(pair => pair.Second <= pair.First);
-        TestContext.Current.SendDiagnosticMessage(
-            $"{reconnects} reconnects, {last} lines written: {missing} missing, {doubled} doubled, {outOfOrder} out of order");
+        var perReconnect = PerReconnect(numbers, killedAt, last);
+        var bad = perReconnect.Where(r => r.Figures != (0, 0, 0)).ToArray();
+        var report = $"{reconnects} reconnects, {last} lines written ({fromHistory} recorded from chathistory): {missing} missing, {doubled} doubled, {outOfOrder} out of order; " +
+                     $"reconnects with a line missing, doubled or out of order: {bad.Length} of {reconnects}" +
+                     string.Concat(bad.Select(r => $"; reconnect {r.Number}: {r.Figures.Missing} missing, {r.Figures.Doubled} doubled, {r.Figures.OutOfOrder} out of order"));
+        TestContext.Current.SendDiagnosticMessage(report);
+        File.AppendAllText(Path.Combine(Path.GetTempPath(), "ircstream-backfill-report.txt"), $"{DateTimeOffset.UtcNow:u} {report}{Environment.NewLine}");
         (missing, doubled, outOfOrder).Should().Be((0, 0, 0), $"the log should read 1..{last} once each; it read {string.Join(' ', numbers)}");
+    }
+
+    /// <summary>
+    /// Each reconnect's figures: the lines from the one written before its KILL up to the one written before the next KILL
+    /// (or the last): which of them are missing, recorded more than once, or recorded before a line the writer sent earlier.
+    /// </summary>
+    private static IEnumerable<(int Number, (int Missing, int Doubled, int OutOfOrder) Figures)> PerReconnect(int[] numbers, IReadOnlyList<int> killedAt, int last)
+    {
+        for (var i = 0; i < killedAt.Count; i++)
+        {
+            var from = killedAt[i];
+            var to = i + 1 < killedAt.Count ? killedAt[i + 1] : last;
+            bool In(int n) => n > from && n <= to;
+            var window = numbers.Where(In).ToArray();
+            var missing = Enumerable.Range(from + 1, to - from).Except(window).Count();
+            var doubled = window.Length - window.Distinct().Count();
+            var outOfOrder = numbers.Zip(numbers.Skip(1)).Count(pair => In(pair.Second) && pair.Second <= pair.First);
+            yield return (i + 1, (missing, doubled, outOfOrder));
+        }
     }
 
     private static bool IsLine(IrcMessage message, string writer) =>

@@ -44,7 +44,7 @@ public sealed class EventLogHoldTests
     {
         var budget = new EventHoldBudget(1 << 20);
         var log = new EventLog(new EventLogLimits { MaxEvents = 10, HoldBudget = budget });
-        using var reader = log.OpenReader(0);
+        using var reader = log.OpenCursor(0);
 
         for (var i = 1; i <= 100; i++) log.Append(Event(i));
 
@@ -64,7 +64,7 @@ public sealed class EventLogHoldTests
     {
         var size = Event(1).RetainedBytes();
         var log = new EventLog(new EventLogLimits { MaxEvents = 10, MaxHeldBytes = size * 20 });
-        using var reader = log.OpenReader(0);
+        using var reader = log.OpenCursor(0);
 
         for (var i = 1; i <= 100; i++) log.Append(Event(i));
 
@@ -81,8 +81,8 @@ public sealed class EventLogHoldTests
         var budget = new EventHoldBudget(size * 30);
         var first = new EventLog(new EventLogLimits { MaxEvents = 10, HoldBudget = budget });
         var second = new EventLog(new EventLogLimits { MaxEvents = 10, HoldBudget = budget });
-        using var firstReader = first.OpenReader(0);
-        using var secondReader = second.OpenReader(0);
+        using var firstReader = first.OpenCursor(0);
+        using var secondReader = second.OpenCursor(0);
 
         for (var i = 1; i <= 30; i++) first.Append(Event(i));
         for (var i = 1; i <= 30; i++) second.Append(Event(i));
@@ -100,7 +100,7 @@ public sealed class EventLogHoldTests
     {
         var budget = new EventHoldBudget(1 << 20);
         var log = new EventLog(new EventLogLimits { MaxEvents = 5, HoldBudget = budget });
-        var reader = log.OpenReader(0);
+        var reader = log.OpenCursor(0);
         for (var i = 1; i <= 50; i++) log.Append(Event(i));
         log.FirstRetainedSeq.Should().Be(1);
 
@@ -160,7 +160,7 @@ public sealed class EventLogHoldTests
     {
         var budget = new EventHoldBudget(1 << 20);
         var log = new EventLog(new EventLogLimits { MaxEvents = 5, HoldBudget = budget });
-        using var stream = log.OpenReader(0);
+        using var stream = log.OpenCursor(0);
         log.Poll(0);
         for (var i = 1; i <= 20; i++) log.Append(Event(i));
 
@@ -174,7 +174,7 @@ public sealed class EventLogHoldTests
     public void TheBufferShrinksBackAfterABurstHeldForAReader()
     {
         var log = new EventLog(new EventLogLimits { MaxEvents = 10 });
-        using (var reader = log.OpenReader(0))
+        using (var reader = log.OpenCursor(0))
         {
             for (var i = 1; i <= 5000; i++) log.Append(Event(i));
             ReadAll(reader, 256).Should().HaveCount(5000);
@@ -185,7 +185,7 @@ public sealed class EventLogHoldTests
         log.SegmentCount.Should().BeLessThanOrEqualTo(2, "the burst's segments went once no kept event was in them");
     }
 
-    private static List<StoredEvent> ReadAll(IEventLogReader reader, int batch)
+    private static List<StoredEvent> ReadAll(IEventLogCursor reader, int batch)
     {
         var all = new List<StoredEvent>();
         while (reader.Read(batch) is { Count: > 0 } events) all.AddRange(events);

@@ -147,7 +147,7 @@ public sealed class EventLogTests
     public void AReaderBehindReadsEveryEventAcrossManySegmentsAndTheLogLetsThemGoAsItReads()
     {
         var log = new EventLog(new EventLogLimits { MaxEvents = 10 });
-        using var reader = log.OpenReader(0);
+        using var reader = log.OpenCursor(0);
         for (var i = 1; i <= 2000; i++) log.Append(Chat(i, length: 20 + i % 400));
         var segments = log.SegmentCount;
         segments.Should().BeGreaterThan(50, "2,000 events of ~450 bytes are held for the reader");

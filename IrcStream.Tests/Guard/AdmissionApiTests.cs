@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using IrcStream.Api.Guard;
+using IrcStream.Benchmarks.Load;
 using IrcStream.Tests.Api.Support;
 using IrcStream.Tests.Support;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Guard;
+using IrcStream.Benchmarks.Load;
 using IrcStream.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -1,11 +1,15 @@
+using System.Net;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using IrcStream.Benchmarks.Load;
 
 namespace IrcStream.Tests.Support;
 
 /// <summary>
 /// A real InspIRCd 3 (the Debian package) on a free loopback port, with a generated config in a temp dir:
-/// IRCv3 caps (server-time, echo-message, message-tags, msgid, batch, account-tag) and WEBIRC (cgiirc).
+/// IRCv3 caps (server-time, echo-message, message-tags, msgid, batch, account-tag) and WEBIRC (cgiirc); on request a
+/// second, TLS port (ssl_gnutls, with sslinfo for WHOIS's "is using a secure connection") with a self-signed certificate
+/// for 127.0.0.1.
 /// </summary>
 /// <remarks>
 /// Behaviour worth knowing when testing against it: it finishes registrations on a 1 s tick (001 comes up to
@@ -29,15 +33,22 @@ public sealed class InspircdServer : ITestIrcServer
 
     private readonly IrcServerHost _host;
 
-    private InspircdServer(IrcServerHost host, string password)
+    private InspircdServer(IrcServerHost host, string password, int? tlsPort)
     {
         _host = host;
         WebircPassword = password;
+        TlsPort = tlsPort;
     }
 
     public string Host => "127.0.0.1";
 
     public int Port => _host.Port;
+
+    /// <summary>The TLS port, when started with one.</summary>
+    public int? TlsPort { get; }
+
+    /// <summary>The TLS port's certificate (PEM, self-signed for 127.0.0.1): a client trusts the server by trusting this file.</summary>
+    public string CertificatePath => Path.Combine(Directory, "cert.pem");
 
     /// <summary>The password of the <c>&lt;cgihost type="webirc"&gt;</c> block (any gateway host may use it).</summary>
     public string WebircPassword { get; }
@@ -55,12 +66,21 @@ public sealed class InspircdServer : ITestIrcServer
     public string RecentOutput => _host.RecentOutput;
 
     /// <summary>Writes a config and starts the server; returns once its port accepts connections.</summary>
-    public static async Task<InspircdServer> StartAsync(CancellationToken cancellationToken = default)
+    public static Task<InspircdServer> StartAsync(CancellationToken cancellationToken = default) => StartAsync(tls: false, cancellationToken);
+
+    /// <summary>As <see cref="StartAsync(CancellationToken)"/>, also listening for TLS on a second free port (<see cref="TlsPort"/>).</summary>
+    public static Task<InspircdServer> StartWithTlsAsync(CancellationToken cancellationToken = default) => StartAsync(tls: true, cancellationToken);
+
+    private static async Task<InspircdServer> StartAsync(bool tls, CancellationToken cancellationToken)
     {
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
-        var host = await IrcServerHost.StartAsync("inspircd", (directory, port) => Prepare(directory, port, password), cancellationToken)
-            .ConfigureAwait(false);
-        return new InspircdServer(host, password);
+        int? tlsPort = null;
+        var host = await IrcServerHost.StartAsync("inspircd", (directory, port) =>
+        {
+            tlsPort = tls ? FreePort.Next() : null;
+            return Prepare(directory, port, password, tlsPort);
+        }, cancellationToken).ConfigureAwait(false);
+        return new InspircdServer(host, password, tlsPort);
     }
 
     /// <summary>Kills the server by pid and starts it again on the same port with the same config.</summary>
@@ -73,11 +93,33 @@ public sealed class InspircdServer : ITestIrcServer
 
     public override string ToString() => $"InspIRCd on {Host}:{Port}";
 
-    private static ServerLaunch Prepare(string directory, int port, string webircPassword)
+    private static ServerLaunch Prepare(string directory, int port, string webircPassword, int? tlsPort)
     {
         var configPath = Path.Combine(directory, "inspircd.conf");
-        File.WriteAllText(configPath, Config(directory, port, webircPassword));
+        File.WriteAllText(configPath, Config(directory, port, webircPassword) + (tlsPort is { } tls ? TlsConfig(directory, tls) : ""));
         return ServerLaunches.Inspircd(configPath);
+    }
+
+    /// <summary>A client bind on <paramref name="tlsPort"/> with a certificate for 127.0.0.1 written beside the config.</summary>
+    private static string TlsConfig(string directory, int tlsPort)
+    {
+        foreach (var module in new[] { "ssl_gnutls", "sslinfo" })
+        {
+            if (!File.Exists($"/usr/lib/inspircd/modules/m_{module}.so")) throw new InvalidOperationException($"InspIRCd's {module} module is not installed: no TLS port.");
+        }
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        var certPath = Path.Combine(directory, "cert.pem");
+        var keyPath = Path.Combine(directory, "key.pem");
+        File.WriteAllText(certPath, certificate.ExportCertificatePem());
+        File.WriteAllText(keyPath, key.ExportPkcs8PrivateKeyPem());
+        return "<module name=\"ssl_gnutls\">\n<module name=\"sslinfo\">\n" +
+            $"<sslprofile name=\"ircstream\" provider=\"gnutls\" certfile=\"{certPath}\" keyfile=\"{keyPath}\" dhfile=\"\">\n" +
+            $"<bind address=\"127.0.0.1\" port=\"{tlsPort}\" type=\"clients\" sslprofile=\"ircstream\">\n";
     }
 
     private static string Config(string directory, int port, string webircPassword)

@@ -65,7 +65,7 @@ public sealed class ClientModuleTests(BrowserFixture browser, StaticGatewayFixtu
     public async Task HostileIrcTextIsShownAsTextAndRunsNothing()
     {
         var result = await Page.RunAsync("""
-            const { renderLine } = await import('/js/ui.js');
+            const { renderLine } = await import('/js/log.js');
             const payloads = [
               '<script>window.__pwned = 1</script>',
               '<img src=x onerror="window.__pwned = 2">',
@@ -338,7 +338,7 @@ public sealed class ClientModuleTests(BrowserFixture browser, StaticGatewayFixtu
     public async Task DaySeparatorsAndDurationsReadAsWords()
     {
         var result = await Page.RunAsync("""
-            const { dayLabel, formatDuration } = await import('/js/ui.js');
+            const { dayLabel, formatDuration } = await import('/js/log.js');
             const now = new Date(2026, 11, 4, 10, 30);
             return {
               today: dayLabel(new Date(2026, 11, 4, 0, 5), now),

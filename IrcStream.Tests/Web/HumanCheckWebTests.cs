@@ -59,7 +59,7 @@ public sealed class HumanCheckWebTests(BrowserFixture browser, InspircdFixture i
 
     /// <summary>
     /// A measurement, not a timed assertion: solves challenges at the default difficulty in this Chromium and writes
-    /// the times (docs/BENCHMARKS.md, "Human check"); it checks only that every answer is accepted by the gateway's
+    /// the times to TestResults/measurements.txt (docs/BENCHMARKS.md, "Human check"); it checks only that every answer is accepted by the gateway's
     /// own judge.
     /// </summary>
     [Fact]
@@ -87,7 +87,7 @@ public sealed class HumanCheckWebTests(BrowserFixture browser, InspircdFixture i
             IrcStream.Api.Guard.ProofOfWork.LeadingZeroBits(proof.GetProperty("challenge").GetString()!, proof.GetProperty("nonce").GetString()!)
                 .Should().BeGreaterThanOrEqualTo(HumanCheckDefaults.Difficulty);
         }
-        TestContext.Current.TestOutputHelper?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"difficulty {HumanCheckDefaults.Difficulty}, {solves} solves: median {times[solves / 2]:0} ms, min {times[0]:0} ms, max {times[^1]:0} ms, mean {times.Average():0} ms; all: {string.Join(", ", times.Select(t => t.ToString("0", CultureInfo.InvariantCulture)))}"));
+        Measurements.Record($"proof-of-work solve in Chromium, difficulty {HumanCheckDefaults.Difficulty}", string.Create(CultureInfo.InvariantCulture,
+            $"{solves} solves: median {times[solves / 2]:0} ms, min {times[0]:0} ms, max {times[^1]:0} ms, mean {times.Average():0} ms; all: {string.Join(", ", times.Select(t => t.ToString("0", CultureInfo.InvariantCulture)))}"));
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using IrcStream.Api.WebClient;
 using Microsoft.Playwright;
 
@@ -36,12 +37,41 @@ public sealed class WebClientServingTests(BrowserFixture browser, StaticGatewayF
     public async Task EveryModuleOfTheClientIsServedAsJavaScript()
     {
         using var http = new HttpClient { BaseAddress = gateway.Host.BaseAddress };
-        foreach (var path in new[] { "/js/app.js", "/js/api.js", "/js/events.js", "/js/state.js", "/js/irc.js", "/js/irc-format.js", "/js/irc-split.js", "/js/commands.js", "/js/ui.js", "/css/app.css" })
+        foreach (var path in new[]
+                 {
+                     "/js/app.js", "/js/api.js", "/js/events.js", "/js/state.js", "/js/irc.js", "/js/irc-format.js", "/js/irc-split.js",
+                     "/js/commands.js", "/js/ui.js", "/js/log.js", "/js/sidebar.js", "/js/nicklist.js", "/js/connect.js", "/js/input.js",
+                     "/js/settings.js", "/css/app.css",
+                 })
         {
             using var response = await http.GetAsync(path, TestContext.Current.CancellationToken);
             response.StatusCode.Should().Be(HttpStatusCode.OK, path);
             response.Content.Headers.ContentType!.MediaType.Should().Be(path.EndsWith(".css", StringComparison.Ordinal) ? "text/css" : "text/javascript", path);
         }
+    }
+
+    [Fact]
+    public async Task ThePagePreloadsExactlyTheModulesItsScriptImports()
+    {
+        using var http = new HttpClient { BaseAddress = gateway.Host.BaseAddress };
+        var html = await http.GetStringAsync("/", TestContext.Current.CancellationToken);
+        var preloaded = Regex.Matches(html, "<link rel=\"modulepreload\" href=\"([^\"]+)\">").Select(m => m.Groups[1].Value).ToList();
+
+        // Every module reached from app.js by static imports (what the browser fetches before the page can run).
+        var imported = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Queue<string>(["/js/app.js"]);
+        while (pending.TryDequeue(out var path))
+        {
+            var source = await http.GetStringAsync(path, TestContext.Current.CancellationToken);
+            foreach (Match import in Regex.Matches(source, @"^import\s[^;]*?from\s+'\./([\w-]+\.js)';", RegexOptions.Multiline))
+            {
+                var module = $"/js/{import.Groups[1].Value}";
+                if (imported.Add(module)) pending.Enqueue(module);
+            }
+        }
+
+        preloaded.Should().OnlyHaveUniqueItems();
+        preloaded.Should().BeEquivalentTo(imported, "a module that is not preloaded costs a round trip per level of imports, one preloaded and not imported is loaded for nothing");
     }
 
     [Fact]

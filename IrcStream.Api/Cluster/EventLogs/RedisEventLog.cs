@@ -27,7 +27,7 @@ internal sealed class RedisEventLog : IEventLog
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
 
     private readonly EventLog _memory;
-    private IEventLogReader _unshipped;
+    private IEventLogCursor _unshipped;
     private readonly RedisEventStore _store;
     private readonly string _connectionId;
     private readonly Func<string?> _leaseToken;
@@ -60,7 +60,7 @@ internal sealed class RedisEventLog : IEventLog
         _time = time;
         _onFailure = onFailure;
         _memory = new EventLog(limits, time, lastSeq);
-        _unshipped = _memory.OpenReader(lastSeq);
+        _unshipped = _memory.OpenCursor(lastSeq);
         _shipped = lastSeq;
     }
 
@@ -133,10 +133,10 @@ internal sealed class RedisEventLog : IEventLog
     }
 
     /// <summary>
-    /// Stops copying for good, whatever is still held: this node gave the connection up (its lease was lost or handed
+    /// Stops copying for good, whatever is still held: this node let the connection go (its lease was lost or handed
     /// on), so nothing it appends from now on may reach Redis, and no flush waits for a token that will not come back.
     /// </summary>
-    public void Abandon()
+    public void LetGo()
     {
         bool idle;
         lock (_gate)
@@ -144,7 +144,7 @@ internal sealed class RedisEventLog : IEventLog
             _leaseLost = true;
             idle = !_flushing;
         }
-        // A flush under way lets go of the hold itself when it sees the log abandoned.
+        // A flush under way lets go of the hold itself when it sees the log let go.
         if (idle) _unshipped.Dispose();
         Drain();
     }
@@ -169,7 +169,7 @@ internal sealed class RedisEventLog : IEventLog
     {
         _store.Metrics.Reappended(_shipped - newest);
         _unshipped.Dispose();
-        _unshipped = _memory.OpenReader(newest);
+        _unshipped = _memory.OpenCursor(newest);
         _shipped = newest;
     }
 
@@ -177,7 +177,7 @@ internal sealed class RedisEventLog : IEventLog
 
     public IReadOnlyList<StoredEvent> Poll(long after, int max = int.MaxValue) => _memory.Poll(after, max);
 
-    public IEventLogReader OpenReader(long after) => _memory.OpenReader(after);
+    public IEventLogCursor OpenCursor(long after) => _memory.OpenCursor(after);
 
     public ValueTask<bool> WaitForEventsAfterAsync(long after, CancellationToken cancellationToken) =>
         _memory.WaitForEventsAfterAsync(after, cancellationToken);
@@ -260,7 +260,7 @@ internal sealed class RedisEventLog : IEventLog
             if (outcome == AppendOutcome.LeaseVacant)
             {
                 // The lease expired while Redis was away: held, not dropped, until this node's renewal takes it again
-                // (or finds another node's token: then Abandon ends this flush).
+                // (or finds another node's token: then LetGo ends this flush).
                 await Task.Delay(retryDelay, _time).ConfigureAwait(false);
                 retryDelay = Next(retryDelay);
                 continue;

@@ -15,12 +15,12 @@ internal interface ILeaseTokens
 
 /// <summary>
 /// Redis mode's event logs: each connection this node opens appends to a <see cref="RedisEventLog"/> fenced by this
-/// node's lease. Keeps the live ones until they are drained, so the lease is given up only after the last event
+/// node's lease. Keeps the live ones until they are drained, so the lease is deleted only after the last event
 /// (the connection's CLOSED) and the end mark are in Redis, and shutdown can wait for that.
 /// </summary>
 internal sealed class RedisEventLogs(RedisEventStore store, EventLogLimits limits, ILeaseTokens leases, TimeProvider time)
 {
-    /// <summary>How long closing a connection waits for its log to reach Redis before giving up the lease anyway.</summary>
+    /// <summary>How long closing a connection waits for its log to reach Redis before deleting the lease anyway.</summary>
     public static readonly TimeSpan DrainBudget = TimeSpan.FromSeconds(5);
 
     private readonly ConcurrentDictionary<string, RedisEventLog> _live = new(StringComparer.Ordinal);
@@ -39,10 +39,10 @@ internal sealed class RedisEventLogs(RedisEventStore store, EventLogLimits limit
     /// <summary>This node's live log of the connection, if it has one.</summary>
     public RedisEventLog? Find(string connectionId) => _live.GetValueOrDefault(connectionId);
 
-    /// <summary>Stops copying the connection's log to Redis for good: this node gave the connection up.</summary>
-    public void Abandon(string connectionId)
+    /// <summary>Stops copying the connection's log to Redis for good: this node let the connection go.</summary>
+    public void LetGo(string connectionId)
     {
-        if (_live.TryRemove(connectionId, out var log)) log.Abandon();
+        if (_live.TryRemove(connectionId, out var log)) log.LetGo();
     }
 
     /// <summary>Waits (at most <see cref="DrainBudget"/>) until the connection's completed log is all in Redis; at once when this node has no such log.</summary>
@@ -79,7 +79,7 @@ public static class RedisEventLogSetup
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ClusterMetrics>()));
         services.AddSingleton<RedisEventNotifier>();
-        services.AddSingleton<RedisEventReaders>();
+        services.AddSingleton<RedisEventSources>();
         services.AddSingleton(sp => new RedisEventLogs(
             sp.GetRequiredService<RedisEventStore>(),
             sp.GetRequiredService<IrcEngineSettings>().EventLogLimits,

@@ -65,7 +65,7 @@ internal sealed class RedisEventNotifier : IAsyncDisposable
         foreach (var waiters in _waiting.Values) waiters.Wake(long.MaxValue);
     }
 
-    private void Drop(string connectionId, Waiters waiters) =>
+    private void Remove(string connectionId, Waiters waiters) =>
         _waiting.TryRemove(new KeyValuePair<string, Waiters>(connectionId, waiters));
 
     /// <summary>One reader's wait; dispose it when done waiting.</summary>
@@ -81,20 +81,20 @@ internal sealed class RedisEventNotifier : IAsyncDisposable
 
         public void Dispose()
         {
-            if (waiters.Remove(this)) owner.Drop(connectionId, waiters);
+            if (waiters.Remove(this)) owner.Remove(connectionId, waiters);
         }
     }
 
     internal sealed class Waiters
     {
         private readonly List<Registration> _registrations = [];
-        private bool _dropped;
+        private bool _removed;
 
         public Registration? TryAdd(RedisEventNotifier owner, string connectionId, long after)
         {
             lock (_registrations)
             {
-                if (_dropped) return null;
+                if (_removed) return null;
                 var registration = new Registration(owner, connectionId, this, after);
                 _registrations.Add(registration);
                 return registration;
@@ -107,7 +107,7 @@ internal sealed class RedisEventNotifier : IAsyncDisposable
             lock (_registrations)
             {
                 if (!_registrations.Remove(registration) || _registrations.Count > 0) return false;
-                _dropped = true;
+                _removed = true;
                 return true;
             }
         }

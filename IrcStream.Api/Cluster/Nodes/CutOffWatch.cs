@@ -51,7 +51,7 @@ internal sealed class CutOffWatch(
             othersReadySince ??= time.GetTimestamp();
             if (outage < leases.Duration || time.GetElapsedTime(othersReadySince.Value) < reach.ReFenceGrace) continue;
             var count = directory.LetGoAll();
-            if (count > 0) ClusterLog.CutOffAlone(logger, node.Id, outage.TotalSeconds, count);
+            if (count > 0) ClusterLogMessages.CutOffAlone(logger, node.Id, outage.TotalSeconds, count);
         }
     }
 

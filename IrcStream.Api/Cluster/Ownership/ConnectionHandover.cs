@@ -9,7 +9,7 @@ namespace IrcStream.Api.Cluster;
 /// On a graceful stop (SIGTERM) in Redis mode, gives each IRC connection to a live node, round robin, instead of
 /// sending QUIT: the socket is closed without QUIT (so the user's nick is free on the server at once), the user's lines
 /// still queued for it are reported in the log as not sent, the log is copied to Redis up to its last event, and the
-/// lease is handed to the chosen node by name (released at once, not after the lease timeout) with a message that wakes
+/// lease is handed to the chosen node by name (at once, not after the lease timeout) with a message that wakes
 /// that node's <see cref="ConnectionTakeover"/>, which connects again, registers and rejoins. With no other live node,
 /// nothing is handed over and the connections are closed as before (QUIT, CLOSED).
 /// </summary>
@@ -47,7 +47,7 @@ internal sealed class ConnectionHandover(
         }
         if (targets.Length == 0)
         {
-            ClusterLog.NoNodeToHandTo(logger, node.Id, connections.Count);
+            ClusterLogMessages.NoNodeToHandTo(logger, node.Id, connections.Count);
             metrics.HandedOver(handed: false, connections.Count);
             return connections;
         }
@@ -61,13 +61,13 @@ internal sealed class ConnectionHandover(
         var id = connection.Options.ConnectionId;
         try
         {
-            var unsent = await connection.AbandonAsync().ConfigureAwait(false);
+            var unsent = await connection.LetGoAsync().ConfigureAwait(false);
             // Reported here, from the queue itself: the next owner must not report them again.
             await pending.TakeAsync(id).ConfigureAwait(false);
             var log = eventLogs.Find(id);
             if (unsent.Count > 0)
             {
-                ClusterLog.LinesNotSent(logger, id, node.Id, unsent.Count);
+                ClusterLogMessages.LinesNotSent(logger, id, node.Id, unsent.Count);
                 connection.Events.Append(new StatusEvent(IrcStatus.Error, NotSent(unsent), time.GetUtcNow()));
             }
             if (log is not null) await ShippedAsync(log).ConfigureAwait(false);
@@ -75,7 +75,7 @@ internal sealed class ConnectionHandover(
             directory.LetGo(id);
             if (!ok) return false;
             await redis.GetSubscriber().PublishAsync(keys.Handovers, $"{target} {id}").ConfigureAwait(false);
-            ClusterLog.HandedOver(logger, node.Id, id, target);
+            ClusterLogMessages.HandedOver(logger, node.Id, id, target);
             return true;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)

@@ -103,13 +103,13 @@ internal sealed class ConnectionLeases(IConnectionMultiplexer redis, RedisKeys k
     }
 
     /// <summary>Stops renewing the lease; it is left to expire (or to whoever holds it now), since its holder no longer writes.</summary>
-    public void Drop(string connectionId) => _held.TryRemove(connectionId, out _);
+    public void LetGo(string connectionId) => _held.TryRemove(connectionId, out _);
 
-    /// <summary>Gives the lease up at once (the connection was closed for good).</summary>
-    public async Task ReleaseAsync(string connectionId)
+    /// <summary>Deletes the lease at once instead of leaving it to expire: the connection was closed for good, or this node could not take it over after all.</summary>
+    public async Task DeleteAsync(string connectionId)
     {
         if (_held.TryRemove(connectionId, out var lease))
-            await _db.ScriptEvaluateAsync(RedisScripts.LeaseRelease, [keys.Lease(connectionId), keys.LeaseExpiries], [lease.Token, connectionId]).ConfigureAwait(false);
+            await _db.ScriptEvaluateAsync(RedisScripts.LeaseDelete, [keys.Lease(connectionId), keys.LeaseExpiries], [lease.Token, connectionId]).ConfigureAwait(false);
     }
 
     /// <summary>The node id at the start of a lease token (a handover token names the node it is handed to).</summary>

@@ -131,7 +131,7 @@ internal sealed class ConnectionTakeover(
                     break;
                 case ClaimOutcome.Gone:
                     // Closed for good (its log ended) or its record expired with its session: nothing to take over.
-                    await candidates.ForgetAsync(id).ConfigureAwait(false);
+                    await candidates.RemoveAsync(id).ConfigureAwait(false);
                     break;
             }
         }
@@ -161,7 +161,7 @@ internal sealed class ConnectionTakeover(
             if (record?.SessionHash is not { } session || !await _db.KeyExistsAsync(keys.SessionByHash(session)).ConfigureAwait(false))
             {
                 // Its session ended while nobody held it: nobody can read it any more, so it is closed, not reopened.
-                await directory.ForgetAsync(id, CancellationToken.None).ConfigureAwait(false);
+                await directory.DeleteAsync(id, CancellationToken.None).ConfigureAwait(false);
                 return;
             }
             var connectionOptions = record.Options(policy, options.Value.Webirc, secrets);
@@ -172,7 +172,7 @@ internal sealed class ConnectionTakeover(
             var previous = record.Owner;
             var since = record.Renewed ?? time.GetUtcNow();
             var why = reason == Handover ? $"node {previous} was stopping and handed it over" : $"node {previous} stopped renewing its lease";
-            ClusterLog.TakingOver(_logger, node.Id, id, previous, why, connectionOptions.Endpoint, connectionOptions.Nick ?? "(the browser registers)",
+            ClusterLogMessages.TakingOver(_logger, node.Id, id, previous, why, connectionOptions.Endpoint, connectionOptions.Nick ?? "(the browser registers)",
                 connectionOptions.Channels.Count == 0 ? "no channels" : string.Join(' ', connectionOptions.Channels));
             await _db.HashSetAsync(keys.Connection(id), [ConnectionRecord.OwnedBy(node.Id)]).ConfigureAwait(false);
             // Opened as a new connection is (the same opener, factory and ownership), and taken in before anything is
@@ -181,8 +181,8 @@ internal sealed class ConnectionTakeover(
             var log = eventLogs.Create(id, lastSeq);
             if (opener.Open(connectionOptions, log, directory.Ownership(id)) is not { } connection)
             {
-                eventLogs.Abandon(id);
-                await leases.ReleaseAsync(id).ConfigureAwait(false);
+                eventLogs.LetGo(id);
+                await leases.DeleteAsync(id).ConfigureAwait(false);
                 return;
             }
             // A node that stopped renewing (crashed, froze, cut off from Redis) may have read lines it never stored: say
@@ -200,8 +200,8 @@ internal sealed class ConnectionTakeover(
         {
             // Nothing started: let the lease go, so this node or another tries again next round.
             _logger.LogWarning(ex, "Taking over connection {ConnectionId} failed; it is left for the next round", id);
-            eventLogs.Abandon(id);
-            await leases.ReleaseAsync(id).ConfigureAwait(false);
+            eventLogs.LetGo(id);
+            await leases.DeleteAsync(id).ConfigureAwait(false);
         }
     }
 
@@ -211,7 +211,7 @@ internal sealed class ConnectionTakeover(
         try
         {
             if (await pending.TakeAsync(id).ConfigureAwait(false) is not { Count: > 0 } notSent) return;
-            ClusterLog.LinesNotSent(_logger, id, previous, notSent.Count);
+            ClusterLogMessages.LinesNotSent(_logger, id, previous, notSent.Count);
             log.Append(new StatusEvent(IrcStatus.Error, ConnectionHandover.NotSent(notSent), time.GetUtcNow()));
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -240,7 +240,7 @@ internal sealed class ConnectionTakeover(
         }
         var elapsed = time.GetUtcNow() - lost;
         metrics.Registered(reason, elapsed);
-        ClusterLog.TakenOver(_logger, connection.Options.ConnectionId, node.Id, reason, elapsed.TotalSeconds);
+        ClusterLogMessages.TakenOver(_logger, connection.Options.ConnectionId, node.Id, reason, elapsed.TotalSeconds);
     }
 
     public override void Dispose()

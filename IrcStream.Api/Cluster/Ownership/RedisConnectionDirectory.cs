@@ -19,7 +19,7 @@ namespace IrcStream.Api.Cluster;
 /// heartbeat in the same script that renews its lease, which also looks whether the connection's session still
 /// exists: when the session has expired the owner closes the connection with QUIT; when the lease is gone (another
 /// node holds it, or it expired while this node could not reach Redis or was frozen) the owner lets the connection go
-/// without QUIT and without appending (<see cref="IIrcConnection.AbandonAsync"/>). A record without a live lease
+/// without QUIT and without appending (<see cref="IIrcConnection.LetGoAsync"/>). A record without a live lease
 /// describes a connection nobody holds: closed, or waiting to be taken over (<see cref="ConnectionTakeover"/>).
 /// </summary>
 internal sealed class RedisConnectionDirectory(
@@ -105,13 +105,13 @@ internal sealed class RedisConnectionDirectory(
         _keysWritten[id] = connection.ClientState.Keys;
     }
 
-    /// <summary>Forgets, without a word to Redis, a connection whose lease this node gave up or lost: it renews it no more.</summary>
+    /// <summary>Lets go, without a word to Redis, of a connection whose lease this node handed on or lost: it renews it no more and stops copying its log.</summary>
     public void LetGo(string connectionId)
     {
-        leases.Drop(connectionId);
+        leases.LetGo(connectionId);
         _sessionOf.TryRemove(connectionId, out _);
         _keysWritten.TryRemove(connectionId, out _);
-        eventLogs.Abandon(connectionId);
+        eventLogs.LetGo(connectionId);
     }
 
     /// <summary>
@@ -125,7 +125,7 @@ internal sealed class RedisConnectionDirectory(
         {
             if (owned.Take(id) is not { } connection) continue;
             LetGo(id);
-            closer.AbandonInBackground(connection);
+            closer.LetGoInBackground(connection);
             count++;
         }
         return count;
@@ -159,12 +159,12 @@ internal sealed class RedisConnectionDirectory(
         return described;
     }
 
-    /// <summary>Forgets a connection that was closed for good (deleted, or its session ended): its record, lease and lines.</summary>
-    public async ValueTask ForgetAsync(string connectionId, CancellationToken cancellationToken)
+    /// <summary>Deletes what Redis keeps of a connection that was closed for good (deleted, or its session ended): its record, lease and lines.</summary>
+    public async ValueTask DeleteAsync(string connectionId, CancellationToken cancellationToken)
     {
         _sessionOf.TryRemove(connectionId, out _);
         _keysWritten.TryRemove(connectionId, out _);
-        // The log's last events (CLOSED) and its end mark are written under the lease: give it up only after them,
+        // The log's last events (CLOSED) and its end mark are written under the lease: delete it only after them,
         // and after the record, so no node finds a record without a lease and takes a closed connection over.
         await eventLogs.DrainAsync(connectionId).ConfigureAwait(false);
         var batch = _db.CreateBatch();
@@ -173,7 +173,7 @@ internal sealed class RedisConnectionDirectory(
         var unindexed = batch.SortedSetRemoveAsync(keys.LeaseExpiries, connectionId);
         batch.Execute();
         await Task.WhenAll(deleted, unlisted, unindexed).ConfigureAwait(false);
-        await leases.ReleaseAsync(connectionId).ConfigureAwait(false);
+        await leases.DeleteAsync(connectionId).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -219,7 +219,7 @@ internal sealed class RedisConnectionDirectory(
                 if (result == 2)
                 {
                     metrics.Refenced();
-                    ClusterLog.LeaseTakenAgain(logger, id, node.Id);
+                    ClusterLogMessages.LeaseTakenAgain(logger, id, node.Id);
                 }
                 leases.Renewed(id, token, sent);
                 _keysWritten[id] = writtenKeys;
@@ -230,15 +230,15 @@ internal sealed class RedisConnectionDirectory(
             if (owned.Take(id) is not { } connection) continue;
             if (result == 0)
             {
-                GatewayLog.SessionEnded(logger, _sessionOf.TryGetValue(id, out var hash) ? hash[..12] : "?", "Expired", 1);
-                closer.CloseInBackground([connection], "Session expired", closed => ForgetAsync(closed, CancellationToken.None).AsTask());
+                GatewayLogMessages.SessionEnded(logger, _sessionOf.TryGetValue(id, out var hash) ? hash[..12] : "?", "Expired", 1);
+                closer.CloseInBackground([connection], "Session expired", closed => DeleteAsync(closed, CancellationToken.None).AsTask());
             }
             else
             {
                 failed++;
-                ClusterLog.LeaseLost(logger, id, node.Id);
+                ClusterLogMessages.LeaseLost(logger, id, node.Id);
                 LetGo(id);
-                closer.AbandonInBackground(connection);
+                closer.LetGoInBackground(connection);
             }
         }
         if (failure is not null) logger.LogWarning(failure, "Renewing the leases of {Count} connections failed; the next heartbeat tries again", failed);

@@ -9,14 +9,14 @@ internal sealed record TakeoverRound(IReadOnlyList<string> Orphans, IReadOnlyLis
 /// Finds, in one Redis call a round, the connections a node may take over: those whose lease is gone while their record
 /// is there and their log has not ended (orphans), and those a stopping node handed to this node. It reads only the
 /// connections <see cref="RedisKeys.LeaseExpiries"/> says are due (their lease may have run out, or was handed over or
-/// given up), not every lease, so what a round costs Redis grows with the connections that are due, not with all of
+/// deleted), not every lease, so what a round costs Redis grows with the connections that are due, not with all of
 /// them times the nodes.
 /// </summary>
 /// <remarks>
 /// The index is kept lazily: renewals do not touch it (that would be a write per connection per second). A due
 /// connection whose lease is still held gets its lease's real expiry as its score, so each live connection comes due
 /// about once per lease timeout, and one node's script reads it then. A score is never later than the lease's real
-/// expiry: renewals only lengthen a lease, and what shortens or removes one (hand over, give up) sets the score to 0.
+/// expiry: renewals only lengthen a lease, and what shortens or removes one (hand over, delete) sets the score to 0.
 /// The script builds each connection's keys from the prefix and the id, so it touches keys it does not declare: it needs
 /// one Redis primary, as the rest of Redis mode does (not Redis Cluster).
 /// </remarks>
@@ -44,7 +44,7 @@ internal sealed class TakeoverCandidates(IConnectionMultiplexer redis, RedisKeys
         _db.SortedSetAddAsync(keys.LeaseExpiries, connectionId, 0, SortedSetWhen.LessThan);
 
     /// <summary>A connection there is nothing to take over of (closed for good, or its record expired): no round looks at it again.</summary>
-    public async Task ForgetAsync(string connectionId)
+    public async Task RemoveAsync(string connectionId)
     {
         var batch = _db.CreateBatch();
         var unindexed = batch.SortedSetRemoveAsync(keys.LeaseExpiries, connectionId);

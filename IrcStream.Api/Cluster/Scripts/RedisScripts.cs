@@ -11,7 +11,7 @@ internal static class RedisScripts
     public static readonly string EventRead = Load("event-read");
     public static readonly string LeaseClaim = Load("lease-claim");
     public static readonly string LeaseHandOver = Load("lease-hand-over");
-    public static readonly string LeaseRelease = Load("lease-release");
+    public static readonly string LeaseDelete = Load("lease-delete");
     public static readonly string ConnectionRenew = Load("connection-renew");
     public static readonly string TakeoverScan = Load("takeover-scan");
     public static readonly string OwnerFind = Load("owner-find");

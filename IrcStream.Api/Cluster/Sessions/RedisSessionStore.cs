@@ -49,7 +49,7 @@ internal sealed class RedisSessionStore(
             case 2: return SessionResolution.Refused(SessionRefusal.AddressFull);
         }
         var session = new RedisSession(this, key, created, []);
-        GatewayLog.SessionStarted(logger, session.Tag);
+        GatewayLogMessages.SessionStarted(logger, session.Tag);
         return SessionResolution.Created(session, value);
     }
 

@@ -16,6 +16,13 @@ export class ProblemError extends Error {
   }
 }
 
+/** An error in words for a line in a buffer: the gateway's detail and field messages, or the error's message. */
+export function describeProblem(error) {
+  if (!(error instanceof ProblemError)) return String(error.message ?? error);
+  const fieldMessages = Object.values(error.errors).flat();
+  return [error.detail || error.title, ...fieldMessages].filter(Boolean).join(' ');
+}
+
 async function request(method, url, { body, signal } = {}) {
   let response;
   try {

@@ -110,6 +110,22 @@ public sealed class EventStreamReader : IAsyncDisposable
         }
     }
 
+    /// <summary>Reads on until an event's JSON matches, failing with the last events that did arrive when none does within <paramref name="patience"/>.</summary>
+    public async Task<JsonElement> WaitForAsync(string what, Func<JsonElement, bool> predicate, TimeSpan patience)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        var seen = new List<string>();
+        while (DateTime.UtcNow < deadline)
+        {
+            var item = await NextEventAsync(deadline - DateTime.UtcNow);
+            if (item is null) break;
+            var json = JsonDocument.Parse(item.Value.Data).RootElement.Clone();
+            if (predicate(json)) return json;
+            seen.Add(item.Value.Data);
+        }
+        throw new TimeoutException($"No event '{what}' within {patience}. Received: {string.Join(" | ", seen.TakeLast(15))}");
+    }
+
     public async ValueTask DisposeAsync()
     {
         _response.Dispose();

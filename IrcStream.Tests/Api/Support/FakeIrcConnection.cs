@@ -31,7 +31,7 @@ public sealed class FakeIrcConnection(IrcConnectionOptions options, IEventLog ev
     public void CarryOn(IEnumerable<StoredEvent> recorded) => CarriedOn = [.. recorded];
 
     /// <summary>True once the gateway let the connection go without QUIT (another node holds it).</summary>
-    public bool Abandoned { get; private set; }
+    public bool WasLetGo { get; private set; }
 
     /// <summary>How many lines fit in the outgoing queue; beyond it Send answers QueueFull.</summary>
     public int QueueCapacity { get; set; } = 100;
@@ -81,9 +81,9 @@ public sealed class FakeIrcConnection(IrcConnectionOptions options, IEventLog ev
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask<IReadOnlyList<string>> AbandonAsync()
+    public ValueTask<IReadOnlyList<string>> LetGoAsync()
     {
-        Abandoned = true;
+        WasLetGo = true;
         return ValueTask.FromResult<IReadOnlyList<string>>([]);
     }
 

@@ -32,8 +32,11 @@ internal sealed record ChaosFailure(int Number, int Node, bool Killed, DateTimeO
 /// server wrote it into a socket whose node was dead or handing over, and no node could record it (a server with
 /// chathistory would fill these; InspIRCd 3 has none). Every other delivered line must be in the log. In the log, the
 /// numbers must rise strictly (in order, none twice), and none may be a line that was never delivered while present.
+/// On a server whose chat history fills the window (<paramref name="historyFills"/>: Ergo), nothing is excused: every line
+/// the server relayed to the channel from the session's first JOIN on must be in the log once, in order, also those relayed
+/// while no connection of the session was in the channel, and the log must not say that lines may be missing.
 /// </remarks>
-internal sealed class ChaosCheck
+internal sealed class ChaosCheck(bool historyFills = false)
 {
     private readonly List<string> _violations = [];
     private readonly List<double> _afterKill = [];
@@ -43,6 +46,11 @@ internal sealed class ChaosCheck
     private long _linesRequired;
     private long _linesExcused;
     private long _linesSaidUnstored;
+    private long _linesWhileAbsent;
+    private long _linesWhileAbsentRecorded;
+    private long _missing;
+    private long _doubled;
+    private long _outOfOrder;
     private int _takeovers;
     private int _lostAfterKill;
     private int _lostAfterTerm;
@@ -69,9 +77,17 @@ internal sealed class ChaosCheck
         var recordedSet = recorded.ToHashSet();
         var required = new List<int>();
         var delivered = new HashSet<int>();
-        foreach (var line in timeline.Lines.Where(l => l.Present))
+        foreach (var line in timeline.Lines.Where(l => l.Present || (historyFills && l.At > timeline.FirstJoin)))
         {
             delivered.Add(line.N);
+            if (historyFills)
+            {
+                required.Add(line.N);
+                if (line.Present) continue;
+                _linesWhileAbsent++;
+                if (recordedSet.Contains(line.N)) _linesWhileAbsentRecorded++;
+                continue;
+            }
             if (Excuse(line.At, timeline.Quits, failures, marks) is not { } failure)
             {
                 required.Add(line.N);
@@ -90,15 +106,27 @@ internal sealed class ChaosCheck
         for (var i = 1; i < recorded.Count; i++)
         {
             if (recorded[i] <= recorded[i - 1]) Violation($"{name}: line {recorded[i]} is recorded after line {recorded[i - 1]}");
+            if (recorded[i] < recorded[i - 1]) _outOfOrder++;
         }
+        _doubled += recorded.Count - recordedSet.Count;
         var missing = required.Except(recorded).ToArray();
-        // Lines a node read and died with before it stored them: the seqs go on without a hole for them, so only the
-        // takeover's RECONNECTING can say so, and it says after which event. Those it covers are said, not silent.
-        var unstored = UnstoredSpans(log, session.Channel, writerNick);
-        var said = missing.Where(n => unstored.Any(span => n > span.After && n < span.Before)).ToArray();
-        _linesSaidUnstored += said.Length;
-        missing = [.. missing.Except(said)];
-        if (missing.Length > 0) Violation($"{name}: {missing.Length} lines delivered while a node held the connection are not in its log: {Sample(missing)}");
+        if (!historyFills)
+        {
+            // Lines a node read and died with before it stored them: the seqs go on without a hole for them, so only the
+            // takeover's RECONNECTING can say so, and it says after which event. Those it covers are said, not silent.
+            // Where history fills the window, the new owner asks after the newest line stored, so it fetches them too.
+            var unstored = UnstoredSpans(log, session.Channel, writerNick);
+            var said = missing.Where(n => unstored.Any(span => n > span.After && n < span.Before)).ToArray();
+            _linesSaidUnstored += said.Length;
+            missing = [.. missing.Except(said)];
+        }
+        _missing += missing.Length;
+        if (missing.Length > 0)
+        {
+            Violation(historyFills
+                ? $"{name}: {missing.Length} lines the server relayed to the channel since the session's first JOIN are not in its log: {Sample(missing)}"
+                : $"{name}: {missing.Length} lines delivered while a node held the connection are not in its log: {Sample(missing)}");
+        }
         var invented = recorded.Where(n => !delivered.Contains(n)).ToArray();
         if (invented.Length > 0) Violation($"{name}: {invented.Length} lines in its log were never delivered to a connection of it: {Sample(invented)}");
 
@@ -118,10 +146,19 @@ internal sealed class ChaosCheck
         text.AppendLine(CultureInfo.InvariantCulture, $"takeovers announced in the logs (RECONNECTING: the gateway node changed): {_takeoverNotices}");
         var stops = failures.Where(f => !f.Killed).Select(f => f.Exited.TotalSeconds).ToList();
         text.AppendLine(CultureInfo.InvariantCulture, $"a node stopped by SIGTERM exited after {Spread(stops)}");
-        text.AppendLine(CultureInfo.InvariantCulture, $"lines: {linesSent} sent, {_linesRequired + _linesExcused} delivered while a connection of the session was in the channel, {_linesRequired} required, {_linesExcused} excused (delivered to a socket whose node had failed), {_linesRecorded} recorded");
+        if (historyFills)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"lines: {linesSent} sent, {_linesRequired} relayed to the channels since the sessions' first JOIN (all required), {_linesRecorded} recorded");
+            text.AppendLine(CultureInfo.InvariantCulture, $"lines relayed while no connection of the session was in the channel (chat history must fill them): {_linesWhileAbsent}, {_linesWhileAbsentRecorded} of them recorded");
+        }
+        else
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"lines: {linesSent} sent, {_linesRequired + _linesExcused} delivered while a connection of the session was in the channel, {_linesRequired} required, {_linesExcused} excused (delivered to a socket whose node had failed), {_linesRecorded} recorded");
+        }
         text.AppendLine(CultureInfo.InvariantCulture, $"excused lines not recorded: {_lostAfterKill} after a SIGKILL, {_lostAfterTerm} after a SIGTERM");
         text.AppendLine(CultureInfo.InvariantCulture, $"required lines not recorded that the takeover's RECONNECTING names (read by a node that died before storing them): {_linesSaidUnstored}");
         text.AppendLine(CultureInfo.InvariantCulture, $"events: {_events} in the logs, each seen once by its reader; {_streams} streams opened by the readers");
+        text.AppendLine(CultureInfo.InvariantCulture, $"in the logs: {_missing} required lines missing, {_doubled} doubled, {_outOfOrder} out of order");
         text.Append(CultureInfo.InvariantCulture, $"violations: {_violations.Count}");
         return text.ToString();
     }
@@ -163,7 +200,8 @@ internal sealed class ChaosCheck
 
     /// <summary>
     /// After each takeover (a RECONNECTING saying the gateway node changed) the log says, once the new owner registered,
-    /// that lines may be missing: InspIRCd 3 offers no chathistory to fill them.
+    /// that lines may be missing where the server offers no chathistory to fill them (InspIRCd 3), and does not say so
+    /// where it does.
     /// </summary>
     private void CheckTakeoverNotices(string name, IReadOnlyList<ChaosEvent> log)
     {
@@ -173,7 +211,10 @@ internal sealed class ChaosCheck
         {
             if (statuses[i] is not ("RECONNECTING", var detail) || !detail.StartsWith("The gateway node changed", StringComparison.Ordinal)) continue;
             var next = statuses.Skip(i + 1).TakeWhile(s => s.Status != "RECONNECTING").ToArray();
-            if (next.Any(s => s.Status == "REGISTERED") && !next.Any(s => s is ("ERROR", IrcClient.TakeoverWithoutHistory)))
+            var saysMissing = next.Any(s => s is ("ERROR", IrcClient.TakeoverWithoutHistory));
+            if (historyFills && saysMissing)
+                Violation($"{name}: after the takeover of its status {i + 1} the log says lines may be missing, although the server's history fills them");
+            if (!historyFills && next.Any(s => s.Status == "REGISTERED") && !saysMissing)
                 Violation($"{name}: after the takeover of its status {i + 1} the log does not say that lines may be missing");
             _takeoverNotices++;
         }
@@ -257,7 +298,8 @@ internal sealed class ChaosCheck
     internal static int? LineNumber(string text) =>
         text.StartsWith(ChaosWriter.LinePrefix, StringComparison.Ordinal) && int.TryParse(text.AsSpan(ChaosWriter.LinePrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null;
 
-    internal sealed record Timeline(List<(int N, int At, bool Present)> Lines, List<int> Quits, List<string> Overlaps, bool PresentAtEnd);
+    /// <param name="FirstJoin">Where in the writer's order a connection of the session first joined (int.MaxValue: never).</param>
+    internal sealed record Timeline(List<(int N, int At, bool Present)> Lines, List<int> Quits, List<string> Overlaps, bool PresentAtEnd, int FirstJoin);
 
     /// <summary>Where in the writer's order the session's connections joined and left, and which lines they were there for.</summary>
     internal static Timeline Follow(IReadOnlyList<IrcMessage> received, ChaosSession session, string writerNick)
@@ -266,6 +308,7 @@ internal sealed class ChaosCheck
         var lines = new List<(int, int, bool)>();
         var quits = new List<int>();
         var overlaps = new List<string>();
+        var firstJoin = int.MaxValue;
         for (var i = 0; i < received.Count; i++)
         {
             var m = received[i];
@@ -276,6 +319,7 @@ internal sealed class ChaosCheck
                 case "JOIN" when p.Count > 0 && Belongs(nick, session) && p[0].Split(',').Any(c => IrcNames.Equal(c, session.Channel)):
                     if (present.Count > 0 && !present.Contains(nick)) overlaps.Add($"{nick} joined while {string.Join(", ", present)} was still in (message {i} of the writer's)");
                     present.Add(nick);
+                    firstJoin = Math.Min(firstJoin, i);
                     break;
                 case "PART" when p.Count > 0 && present.Contains(nick) && p[0].Split(',').Any(c => IrcNames.Equal(c, session.Channel)):
                     present.Remove(nick);
@@ -297,7 +341,7 @@ internal sealed class ChaosCheck
                     break;
             }
         }
-        return new Timeline(lines, quits, overlaps, present.Count > 0);
+        return new Timeline(lines, quits, overlaps, present.Count > 0, firstJoin);
     }
 
     /// <summary>The session's nick or one the gateway made from it when it was taken (<c>nick_</c>, <c>nick123</c>).</summary>

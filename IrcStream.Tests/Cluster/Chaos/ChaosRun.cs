@@ -24,6 +24,12 @@ internal sealed record ChaosOptions
     /// <summary>How long the writer writes before the first failure.</summary>
     public TimeSpan WriteFirst { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// The IRC server's chat history fills what no socket received (Ergo): every line relayed to a channel since the
+    /// session's first JOIN must be in its log, none is excused (<see cref="ChaosCheck"/>).
+    /// </summary>
+    public bool HistoryFills { get; init; }
+
     /// <summary>How long the cluster may take to bring every connection back into its channel after a failure.</summary>
     public TimeSpan RecoveryPatience { get; init; } = ChaosCluster.LeaseTimeout + TimeSpan.FromSeconds(25);
 }
@@ -38,7 +44,7 @@ internal static class ChaosRun
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan SocketsSettle = TimeSpan.FromSeconds(1.5);
 
-    public static async Task<(ChaosCheck Check, string Report)> RunAsync(InspircdServer irc, ChaosOptions options, CancellationToken cancellationToken)
+    public static async Task<(ChaosCheck Check, string Report)> RunAsync(ITestIrcServer irc, ChaosOptions options, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         await using var cluster = await ChaosCluster.StartAsync(options.Nodes, irc.Port, cancellationToken);
@@ -85,7 +91,7 @@ internal static class ChaosRun
             await stopReading.CancelAsync();
             await Task.WhenAll(readers);
 
-            var check = new ChaosCheck();
+            var check = new ChaosCheck(options.HistoryFills);
             var received = writer.Received;
             foreach (var session in sessions)
             {

@@ -33,7 +33,7 @@ internal sealed class ChaosWriter : IAsyncDisposable
     /// <summary>Everything the server sent, in its order.</summary>
     public IReadOnlyList<IrcMessage> Received => _client.Received;
 
-    public static async Task<ChaosWriter> JoinAsync(InspircdServer server, IReadOnlyList<string> channels, CancellationToken cancellationToken)
+    public static async Task<ChaosWriter> JoinAsync(ITestIrcServer server, IReadOnlyList<string> channels, CancellationToken cancellationToken)
     {
         var client = await RawIrcClient.ConnectAsync(server.Host, server.Port, RawIrcClient.UniqueNick("w"), ["echo-message"], cancellationToken);
         try

@@ -123,20 +123,20 @@ public sealed class RedisScriptsTests(RedisFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task LeaseReleaseDeletesOnlyTheHoldersLeaseAndIndexesNothingNew()
+    public async Task LeaseDeleteRemovesOnlyTheHoldersLeaseAndIndexesNothingNew()
     {
         RedisKey[] keys = [_keys.Lease(Id), _keys.LeaseExpiries];
         await Db.StringSetAsync(_keys.Lease(Id), "a:1");
-        ((int)await Run(RedisScripts.LeaseRelease, keys, "b:1", Id)).Should().Be(0);
+        ((int)await Run(RedisScripts.LeaseDelete, keys, "b:1", Id)).Should().Be(0);
         (await Db.KeyExistsAsync(_keys.Lease(Id))).Should().BeTrue();
 
-        ((int)await Run(RedisScripts.LeaseRelease, keys, "a:1", Id)).Should().Be(1);
+        ((int)await Run(RedisScripts.LeaseDelete, keys, "a:1", Id)).Should().Be(1);
         (await Db.KeyExistsAsync(_keys.Lease(Id))).Should().BeFalse();
-        (await Db.SortedSetScoreAsync(_keys.LeaseExpiries, Id)).Should().BeNull("a connection not indexed is not indexed by a release");
+        (await Db.SortedSetScoreAsync(_keys.LeaseExpiries, Id)).Should().BeNull("a connection not indexed is not indexed by a delete");
 
         await Db.StringSetAsync(_keys.Lease(Id), "a:2");
         await Db.SortedSetAddAsync(_keys.LeaseExpiries, Id, 999);
-        ((int)await Run(RedisScripts.LeaseRelease, keys, "a:2", Id)).Should().Be(1);
+        ((int)await Run(RedisScripts.LeaseDelete, keys, "a:2", Id)).Should().Be(1);
         (await Db.SortedSetScoreAsync(_keys.LeaseExpiries, Id)).Should().Be(0, "an indexed one is due at once");
     }
 

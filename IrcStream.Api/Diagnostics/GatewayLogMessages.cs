@@ -1,11 +1,11 @@
 namespace IrcStream.Api.Diagnostics;
 
 /// <summary>
-/// The HTTP side's lifecycle lines (the engine logs its own in IrcConnectionLog): sessions, connections as the
+/// The HTTP side's lifecycle lines (the engine logs its own in IrcConnectionLogMessages): sessions, connections as the
 /// API creates and closes them, event streams. Sessions appear by a tag derived from the cookie, never the cookie
 /// itself; nothing here carries a password, a SASL secret or the text of a line.
 /// </summary>
-internal static partial class GatewayLog
+internal static partial class GatewayLogMessages
 {
     [LoggerMessage(Level = LogLevel.Information, Message = "Session {Session} started")]
     public static partial void SessionStarted(ILogger logger, string session);

@@ -1,7 +1,7 @@
 namespace IrcStream.Api.Cluster;
 
 /// <summary>What the cluster tells operators about connections moving between nodes: which node took which connection, and why.</summary>
-internal static partial class ClusterLog
+internal static partial class ClusterLogMessages
 {
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId}: node {Node} no longer holds its lease (it expired, or another node holds it); the IRC socket is let go without QUIT and nothing more is appended")]
     public static partial void LeaseLost(ILogger logger, string connectionId, string node);

@@ -4,10 +4,10 @@ using System.Net.Sockets;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
 
-namespace IrcStream.Tests.Support;
+namespace IrcStream.Benchmarks.Load;
 
 /// <summary>
-/// A DNS server on a loopback UDP port (ARSoft.Tools.Net) that answers A queries from a table: a listed name gets its
+/// A DNS server on a loopback UDP port (ARSoft.Tools.Net), for the DNSBL tests and the harness's dnsbl scenario, that answers A queries from a table: a listed name gets its
 /// address with its TTL, any other name NXDOMAIN with an SOA whose minimum is <see cref="NegativeTtl"/> (RFC 2308).
 /// <see cref="StartSilent"/> gives a UDP port that reads every query and never answers.
 /// </summary>

@@ -13,9 +13,9 @@ namespace IrcStream.Api.Cluster;
 /// lease lost or handed on, the log drained), reads Redis instead (<paramref name="copy"/>), with the same seqs, order
 /// and gap rule.
 /// </summary>
-internal sealed class OwnerEventReader(RedisEventLog log, IEventReader copy) : IEventReader
+internal sealed class OwnerEventSource(RedisEventLog log, IEventSource copy) : IEventSource
 {
-    public IEventCursor OpenReader(long after) => new Cursor(this, Math.Max(0, after));
+    public IEventCursor OpenCursor(long after) => new Cursor(this, Math.Max(0, after));
 
     public ValueTask<EventBatch> PollAsync(long after, int max) => ReadAsync(Math.Max(0, after), max);
 
@@ -51,13 +51,13 @@ internal sealed class OwnerEventReader(RedisEventLog log, IEventReader copy) : I
         return new EventBatch(served, completed && position >= log.LastSeq);
     }
 
-    private sealed class Cursor(OwnerEventReader reader, long after) : IEventCursor
+    private sealed class Cursor(OwnerEventSource source, long after) : IEventCursor
     {
         private long _position = after;
 
         public async ValueTask<EventBatch> ReadAsync(int max)
         {
-            var batch = await reader.ReadAsync(_position, max).ConfigureAwait(false);
+            var batch = await source.ReadAsync(_position, max).ConfigureAwait(false);
             if (batch.Events.Count > 0) _position = batch.Events[^1].Seq;
             return batch;
         }

@@ -3,10 +3,10 @@ using Microsoft.Extensions.Logging;
 namespace IrcStream.Domain.Connections;
 
 /// <summary>
-/// The connection's log lines: one Information line per lifecycle step, each with the connection id and the
+/// What the connection writes to the operator's logger: one Information line per lifecycle step, each with the connection id and the
 /// server. Nothing here carries a password, a SASL secret or the text of a message.
 /// </summary>
-internal static partial class IrcConnectionLog
+internal static partial class IrcConnectionLogMessages
 {
     [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId} connecting to {Endpoint} (TLS: {Tls})")]
     public static partial void Connecting(ILogger logger, string connectionId, string endpoint, bool tls);
@@ -33,7 +33,7 @@ internal static partial class IrcConnectionLog
     public static partial void Closed(ILogger logger, string connectionId, string endpoint);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Connection {ConnectionId} to {Endpoint} let go without QUIT: another gateway node holds it")]
-    public static partial void Abandoned(ILogger logger, string connectionId, string endpoint);
+    public static partial void LetGo(ILogger logger, string connectionId, string endpoint);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Connection {ConnectionId} to {Endpoint}: {Detail}")]
     public static partial void Problem(ILogger logger, string connectionId, string endpoint, string detail);

@@ -8,13 +8,13 @@ namespace IrcStream.Api.Cluster;
 /// by a request's token: a stream that is stopping still drains what is there, and the client's timeouts bound a
 /// read while Redis is slow.
 /// </summary>
-internal sealed class RedisEventReaders(RedisEventStore store, RedisEventNotifier notifier)
+internal sealed class RedisEventSources(RedisEventStore store, RedisEventNotifier notifier)
 {
-    public IEventReader Open(string connectionId) => new Reader(connectionId, store, notifier);
+    public IEventSource Open(string connectionId) => new Source(connectionId, store, notifier);
 
-    private sealed class Reader(string connectionId, RedisEventStore store, RedisEventNotifier notifier) : IEventReader
+    private sealed class Source(string connectionId, RedisEventStore store, RedisEventNotifier notifier) : IEventSource
     {
-        public IEventCursor OpenReader(long after) => new Cursor(connectionId, store, after);
+        public IEventCursor OpenCursor(long after) => new Cursor(connectionId, store, after);
 
         public async ValueTask<EventBatch> PollAsync(long after, int max) =>
             await store.ReadAfterAsync(connectionId, after, max).ConfigureAwait(false);

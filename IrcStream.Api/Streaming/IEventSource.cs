@@ -6,11 +6,11 @@ namespace IrcStream.Api.Streaming;
 /// <param name="Completed">True when the log was complete as read: no event follows those returned.</param>
 internal readonly record struct EventBatch(IReadOnlyList<StoredEvent> Events, bool Completed);
 
-/// <summary>What an SSE stream or a poll reads: one connection's events, wherever they are kept, with the same gap rule.</summary>
-internal interface IEventReader
+/// <summary>Where a reader (an SSE stream or a poll) reads one connection's events from, wherever they are kept, with the same gap rule.</summary>
+internal interface IEventSource
 {
-    /// <summary>A stream's cursor from <paramref name="after"/>: a live reader, for whom the log may hold what it has not read yet.</summary>
-    IEventCursor OpenReader(long after);
+    /// <summary>A stream's cursor from <paramref name="after"/>: the stream is a live reader, for whom the log may hold what it has not read yet.</summary>
+    IEventCursor OpenCursor(long after);
 
     /// <summary>A poll: the events with seq greater than <paramref name="after"/>, at most <paramref name="max"/> (a leading gap counted).</summary>
     ValueTask<EventBatch> PollAsync(long after, int max);
@@ -27,9 +27,9 @@ internal interface IEventCursor : IDisposable
 }
 
 /// <summary>A connection's events read straight from its in-memory log, on the node that holds it.</summary>
-internal sealed class MemoryEventReader(IEventLog log) : IEventReader
+internal sealed class MemoryEventSource(IEventLog log) : IEventSource
 {
-    public IEventCursor OpenReader(long after) => new Cursor(log, log.OpenReader(after));
+    public IEventCursor OpenCursor(long after) => new Cursor(log, log.OpenCursor(after));
 
     public ValueTask<EventBatch> PollAsync(long after, int max)
     {
@@ -41,14 +41,14 @@ internal sealed class MemoryEventReader(IEventLog log) : IEventReader
     public ValueTask<bool> WaitForEventsAfterAsync(long after, CancellationToken cancellationToken) =>
         log.WaitForEventsAfterAsync(after, cancellationToken);
 
-    private sealed class Cursor(IEventLog log, IEventLogReader reader) : IEventCursor
+    private sealed class Cursor(IEventLog log, IEventLogCursor cursor) : IEventCursor
     {
         public ValueTask<EventBatch> ReadAsync(int max)
         {
             var completed = log.IsCompleted;
-            return ValueTask.FromResult(new EventBatch(reader.Read(max), completed));
+            return ValueTask.FromResult(new EventBatch(cursor.Read(max), completed));
         }
 
-        public void Dispose() => reader.Dispose();
+        public void Dispose() => cursor.Dispose();
     }
 }

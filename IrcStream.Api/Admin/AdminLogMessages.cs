@@ -1,7 +1,7 @@
 namespace IrcStream.Api.Admin;
 
 /// <summary>Every admin action, with the name of the key that made it (never the key itself).</summary>
-internal static partial class AdminLog
+internal static partial class AdminLogMessages
 {
     [LoggerMessage(Level = LogLevel.Warning, Message = "Admin request {Method} {Path} from {Address} refused: no valid key")]
     public static partial void Refused(ILogger logger, string method, string path, string address);

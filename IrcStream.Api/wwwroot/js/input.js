@@ -1,0 +1,179 @@
+// The input line: what the person types, sent to the buffer on screen or run as a command (commands.js), kept in
+// the box when it cannot be sent; Up/Down history, Alt+Up/Down between buffers, Tab nick completion.
+
+import { api, describeProblem, ProblemError } from './api.js';
+import { COMMANDS, CommandError, InputHistory, completeNick, interpret } from './commands.js';
+
+/** Lines per POST: well under the 64 KiB body limit even at 510 bytes each. */
+const LINES_PER_REQUEST = 100;
+
+export async function send(connection, lines) {
+  for (let i = 0; i < lines.length; i += LINES_PER_REQUEST) {
+    await api.sendLines(connection.id, lines.slice(i, i + LINES_PER_REQUEST));
+  }
+}
+
+/** Sends what the user typed in `buffer`; the server's error replies to it will be shown there. */
+export function sendFrom(buffer, lines) {
+  buffer.connection.lastInput = { key: buffer.key, seq: buffer.connection.lastSeq };
+  return send(buffer.connection, lines);
+}
+
+/** "connected" (announced by the REGISTERED status): IRC is usable. */
+export function isRegistered(connection) {
+  return connection.state === 'connected';
+}
+
+/** Why nothing can be sent right now, in words. */
+function notConnectedReason(connection) {
+  switch (connection.state) {
+    case 'connecting':
+    case 'registering': return `still connecting to ${connection.server}`;
+    case 'closed': return 'this connection is closed';
+    default: return `the connection to ${connection.server} is down right now (${connection.state})`;
+  }
+}
+
+/** Nicks for Tab: who spoke most recently first, then everyone else in the channel. */
+function nickCandidates(buffer) {
+  const connection = buffer.connection;
+  const seen = new Set();
+  const out = [];
+  const add = (nick) => {
+    const key = connection.fold(nick);
+    if (!nick || seen.has(key) || connection.isMe(nick)) return;
+    seen.add(key);
+    out.push(nick);
+  };
+  for (let i = buffer.lines.length - 1; i >= 0 && out.length < 50; i--) {
+    const line = buffer.lines[i];
+    if (line.nick && (buffer.kind !== 'channel' || buffer.users.has(connection.fold(line.nick)))) add(line.nick);
+  }
+  for (const user of buffer.sortedUsers()) add(user.nick);
+  if (buffer.kind === 'query') add(buffer.name);
+  return out;
+}
+
+/** Alt+Up / Alt+Down: the previous or next buffer in the sidebar's order. */
+function stepBuffer(step) {
+  const items = [...document.querySelectorAll('#connections .buffer')];
+  const current = items.findIndex((item) => item.classList.contains('active'));
+  items[(current + step + items.length) % items.length]?.click();
+}
+
+export class InputLine {
+  /**
+   * `app` is what a typed line can make happen: activeBuffer(), activate(buffer), localLine(buffer, kind, text),
+   * closeBuffer(buffer), markGone(connection), focusOnJoin(connection, name).
+   */
+  constructor(app) {
+    this.app = app;
+    this.history = new InputHistory();
+    this.input = document.getElementById('input');
+    document.getElementById('input-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      const input = this.input;
+      const text = input.value;
+      if (!text.trim()) return;
+      this.history.push(text);
+      input.value = '';
+      this.submit(text).then((kept) => {
+        // Put it back unless the user has started typing something else meanwhile.
+        if (kept && !input.value) input.value = kept;
+        else if (kept) input.value = `${kept} ${input.value}`;
+      });
+    });
+    this.input.addEventListener('keydown', (event) => this.onKey(event));
+  }
+
+  focus() {
+    this.input.focus({ preventScroll: true });
+  }
+
+  onKey(event) {
+    const input = this.input;
+    if (event.altKey && (event.key === 'ArrowUp' || event.key === 'ArrowDown')) {
+      event.preventDefault();
+      stepBuffer(event.key === 'ArrowUp' ? -1 : 1);
+    } else if (event.key === 'ArrowUp') {
+      event.preventDefault();
+      input.value = this.history.previous(input.value);
+      input.setSelectionRange(input.value.length, input.value.length);
+    } else if (event.key === 'ArrowDown') {
+      event.preventDefault();
+      input.value = this.history.next();
+      input.setSelectionRange(input.value.length, input.value.length);
+    } else if (event.key === 'Tab' && !event.shiftKey && !event.ctrlKey && !event.altKey) {
+      const buffer = this.app.activeBuffer();
+      if (!buffer || !input.value) return;
+      event.preventDefault();
+      const completed = completeNick(input.value, input.selectionStart ?? input.value.length, nickCandidates(buffer), (s) => buffer.connection.fold(s));
+      if (completed) {
+        input.value = completed.value;
+        input.setSelectionRange(completed.caret, completed.caret);
+      }
+    }
+  }
+
+  /**
+   * Acts on one line the user typed. Returns text to put back in the input box: what could not be sent because
+   * the connection is not registered stays there, so nothing typed is thrown away.
+   */
+  async submit(text) {
+    const app = this.app;
+    const buffer = app.activeBuffer();
+    if (!buffer) return text;
+    const connection = buffer.connection;
+    let result;
+    try {
+      result = interpret(text, {
+        bufferName: buffer.name,
+        bufferKind: buffer.kind,
+        isChannel: (name) => connection.isChannel(name),
+        chantypes: connection.isupport.chantypes,
+      });
+    } catch (error) {
+      if (error instanceof CommandError) {
+        app.localLine(buffer, 'error', error.message);
+        return;
+      }
+      throw error;
+    }
+    const action = result.action;
+    const needsServer = result.lines.length > 0 && action?.type !== 'quit' && action?.type !== 'close';
+    if (needsServer && !isRegistered(connection)) {
+      app.localLine(buffer, 'error', `Not sent: ${notConnectedReason(connection)}. What you typed is still in the box; press Enter again once the connection is back.`);
+      return text;
+    }
+    if (action?.type === 'focus') {
+      const existing = connection.buffer(action.name);
+      if (existing?.joined) app.activate(existing);
+      else app.focusOnJoin(connection, action.name);
+    }
+    if (action?.type === 'open') {
+      const query = connection.ensureBuffer(action.name, 'query', { byUser: true });
+      if (action.focus) app.activate(query);
+    }
+    if (action?.type === 'help') {
+      for (const [usage, meaning] of COMMANDS) app.localLine(buffer, 'client', `${usage} — ${meaning}`);
+      app.localLine(buffer, 'client', 'Text without a slash goes to this buffer. Tab completes nicks; Up and Down recall what you typed; Alt+Up and Alt+Down switch buffers.');
+    }
+    if (action?.type === 'close') {
+      if (buffer.kind === 'server') app.localLine(buffer, 'error', 'This is the server buffer: /quit closes the connection.');
+      else await app.closeBuffer(buffer);
+      return '';
+    }
+    try {
+      if (result.lines.length > 0 && (action?.type !== 'quit' || isRegistered(connection))) await sendFrom(buffer, result.lines);
+      if (action?.type === 'quit') await api.close(connection.id);
+    } catch (error) {
+      if (error instanceof ProblemError && error.status === 409) {
+        app.localLine(buffer, 'error', `Not sent: ${notConnectedReason(connection)}. What you typed is back in the box; press Enter again once the connection is back.`);
+        return text;
+      }
+      if (error instanceof ProblemError && error.status === 404) app.markGone(connection);
+      app.localLine(buffer, 'error', `Not sent: ${describeProblem(error)}`);
+    }
+    return '';
+  }
+}

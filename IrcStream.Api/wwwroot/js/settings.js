@@ -1,0 +1,30 @@
+// The settings dialog: desktop notifications (asking the browser's permission) and the sound, kept by the
+// notifier (notify.js) in localStorage.
+
+const $ = (id) => document.getElementById(id);
+
+function showNotifyHint(permission) {
+  const hint = $('notify-hint');
+  hint.textContent = permission === 'denied' ? 'This browser blocks notifications from this page: allow them in the site settings first.'
+    : permission === 'unsupported' ? 'This browser cannot show desktop notifications.' : '';
+  hint.hidden = !hint.textContent;
+}
+
+/** Wires the Settings button and dialog to `notifier`. */
+export function setUpSettings(notifier) {
+  const dialog = $('settings-dialog');
+  const notifyBox = $('setting-notify');
+  const soundBox = $('setting-sound');
+  $('open-settings').addEventListener('click', () => {
+    notifyBox.checked = notifier.settings.notify && notifier.permission === 'granted';
+    soundBox.checked = notifier.settings.sound;
+    showNotifyHint(notifier.permission);
+    dialog.showModal();
+  });
+  notifyBox.addEventListener('change', async () => {
+    const permission = await notifier.setNotify(notifyBox.checked);
+    notifyBox.checked = notifier.settings.notify;
+    showNotifyHint(permission);
+  });
+  soundBox.addEventListener('change', () => notifier.setSound(soundBox.checked));
+}
