@@ -1,11 +1,12 @@
 // The gateway's HTTP contract (docs/API.md), and nothing else.
 
+import { t } from './i18n.js';
 import { withHumanCheck } from './pow.js';
 
 /** An error answer of the gateway: RFC 9457 problem details with the status. */
 export class ProblemError extends Error {
   constructor(status, problem) {
-    super(problem.detail || problem.title || `The gateway answered ${status}.`);
+    super(problem.detail || problem.title || t('gateway.answered', { status }));
     this.status = status;
     this.title = problem.title ?? '';
     this.detail = problem.detail ?? '';
@@ -36,7 +37,7 @@ async function request(method, url, { body, signal } = {}) {
     });
   } catch (error) {
     if (error.name === 'AbortError') throw error;
-    throw new ProblemError(0, { title: 'The gateway cannot be reached', detail: 'Check your network connection; the client keeps trying.' });
+    throw new ProblemError(0, { title: t('gateway.unreachable'), detail: t('gateway.unreachableDetail') });
   }
   if (response.status === 204) return null;
   const type = response.headers.get('Content-Type') ?? '';

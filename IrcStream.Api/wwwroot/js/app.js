@@ -4,11 +4,12 @@
 import { api, describeProblem } from './api.js';
 import { ConnectDialog } from './connect.js';
 import { EventFeed } from './events.js';
+import { pickLanguage, t, useLanguage } from './i18n.js';
 import { InputLine, isRegistered, send, sendFrom } from './input.js';
 import { channelLink, parseLink } from './link.js';
 import { Notifier } from './notify.js';
 import { ReadStore } from './readstate.js';
-import { REGISTER_TEXTS, RegisterDialog, Registrations } from './register.js';
+import { RegisterDialog, Registrations } from './register.js';
 import { setUpSettings } from './settings.js';
 import { Model } from './state.js';
 import { local, session } from './storage.js';
@@ -55,7 +56,7 @@ const view = new View(model, {
       await api.close(connection.id);
     } catch (error) {
       if (error.status !== 404) {
-        localLine(connection.serverBuffer, 'error', `Could not stop the connection: ${describeProblem(error)}`);
+        localLine(connection.serverBuffer, 'error', t('gateway.stopFailed', { problem: describeProblem(error) }));
         return;
       }
       markGone(connection);
@@ -69,7 +70,7 @@ const view = new View(model, {
     closeBuffer(buffer);
   },
   onLeave(buffer) {
-    sendFrom(buffer, [`PART ${buffer.name}`]).catch((error) => localLine(buffer, 'error', `Not sent: ${describeProblem(error)}`));
+    sendFrom(buffer, [`PART ${buffer.name}`]).catch((error) => localLine(buffer, 'error', t('input.notSent', { problem: describeProblem(error) })));
   },
   onCopyLink(buffer) {
     copyChannelLink(buffer);
@@ -82,7 +83,6 @@ const view = new View(model, {
 
 const registerDialog = new RegisterDialog({
   registrations,
-  texts: REGISTER_TEXTS,
   send: (connection, lines) => send(connection, lines),
   localLine: (buffer, kind, text) => localLine(buffer, kind, text),
   onRegistered(connection, account) {
@@ -101,9 +101,9 @@ async function copyChannelLink(buffer) {
   const link = channelLink(location.origin, buffer.name, buffer.connection.server, config.defaultServer);
   try {
     await navigator.clipboard.writeText(link);
-    localLine(buffer, 'client', `Link to ${buffer.name} copied: ${link}`);
+    localLine(buffer, 'client', t('link.copied', { channel: buffer.name, link }));
   } catch {
-    localLine(buffer, 'client', `Link to ${buffer.name}: ${link}`);
+    localLine(buffer, 'client', t('link.plain', { channel: buffer.name, link }));
   }
 }
 
@@ -167,7 +167,7 @@ function markGone(connection) {
   if (connection.state === 'closed') return;
   feeds.get(connection.id)?.stop();
   model.setState(connection, 'closed');
-  localLine(connection.serverBuffer, 'error', 'The gateway no longer has this connection (it was closed or the session expired).');
+  localLine(connection.serverBuffer, 'error', t('gateway.gone'));
   for (const buffer of connection.buffers.values()) buffer.users.clear();
   model.emit('buffers', { connection });
 }
@@ -201,7 +201,7 @@ async function closeBuffer(buffer) {
     try {
       await sendFrom(buffer, [`PART ${buffer.name}`]);
     } catch (error) {
-      localLine(buffer, 'error', `Could not leave ${buffer.name}: ${describeProblem(error)}`);
+      localLine(buffer, 'error', t('gateway.leaveFailed', { channel: buffer.name, problem: describeProblem(error) }));
       return;
     }
   }
@@ -240,13 +240,17 @@ function joinOnExisting(link) {
   focusOnJoin = { connection, name: first };
   // JOIN of a channel already joined changes nothing on IRC; the buffer opens once the replay has it.
   send(connection, [`JOIN ${link.channels.join(',')}`])
-    .catch((error) => localLine(connection.serverBuffer, 'error', `Could not join ${link.channels.join(', ')}: ${describeProblem(error)}`));
+    .catch((error) => localLine(connection.serverBuffer, 'error', t('link.joinFailed', { channels: link.channels.join(', '), problem: describeProblem(error) })));
   return true;
 }
 
 async function start() {
   const [loaded, listed] = await Promise.allSettled([api.config(), api.listConnections()]);
   if (loaded.status === 'fulfilled' && loaded.value) config = { ...config, ...loaded.value };
+  // The language first (the link's ?lang=, else the browser's): everything from here on speaks it.
+  const asked = new URLSearchParams(location.search).get('lang');
+  await useLanguage(pickLanguage([asked, ...(navigator.languages ?? [navigator.language])], config.languages ?? ['en']));
+  model.emit('connections', {});
   applyBranding(config);
   const link = parseLink(location.search, location.hash, config.allowedServers ?? []);
   connectDialog.fill(link, config);
@@ -256,7 +260,7 @@ async function start() {
     readStore.prune(infos.map((info) => info.id));
   } else {
     view.activate(null);
-    connectDialog.showError(`Could not list your connections: ${describeProblem(listed.reason)}`);
+    connectDialog.showError(t('connect.listFailed', { problem: describeProblem(listed.reason) }));
   }
   if (restoreTarget && !infos.some((info) => info.id === restoreTarget.connectionId)) restoreTarget = null;
   for (const info of infos) {

@@ -4,6 +4,7 @@
 // (PATCH /api/connections/{id}) and the channels the server refused for want of an account are joined again.
 
 import { api, ProblemError } from './api.js';
+import { t } from './i18n.js';
 
 export const REGISTRATION_CAP = 'draft/account-registration';
 
@@ -153,15 +154,19 @@ function sourceNick(source) {
   return (source ?? '').split('!')[0];
 }
 
-/** A FAIL code of REGISTER or VERIFY in words that say what to do. */
-export function explainRegistrationFailure(code, serverText, texts) {
-  const known = texts.failures[code];
-  return known ? `${known}${serverText ? ` ${texts.serverSays(serverText)}` : ''}` : serverText || code;
+/** FAIL codes of REGISTER and VERIFY (draft/account-registration) the text tables word (register.*). */
+const FAILURES = new Set(['ACCOUNT_EXISTS', 'BAD_ACCOUNT_NAME', 'ACCOUNT_NAME_MUST_BE_NICK', 'NEED_NICK', 'COMPLETE_CONNECTION_REQUIRED',
+  'ALREADY_AUTHENTICATED', 'WEAK_PASSWORD', 'UNACCEPTABLE_PASSWORD', 'INVALID_EMAIL', 'UNACCEPTABLE_EMAIL', 'INVALID_CODE', 'TEMPORARILY_UNAVAILABLE']);
+
+/** A FAIL code of REGISTER or VERIFY in words that say what to do, the server's own words after them. */
+export function explainRegistrationFailure(code, serverText) {
+  if (!FAILURES.has(code)) return serverText || code;
+  return serverText ? `${t(`register.${code}`)} ${t('register.serverSays', { text: serverText })}` : t(`register.${code}`);
 }
 
 /**
  * The dialog: account name, e-mail where the server asks for one, password; then the code the server mailed.
- * `deps`: { registrations, send(connection, lines), onRegistered(connection, account), localLine(buffer, kind, text), texts }.
+ * `deps`: { registrations, send(connection, lines), onRegistered(connection, account), localLine(buffer, kind, text) }.
  */
 export class RegisterDialog {
   constructor(deps) {
@@ -205,7 +210,7 @@ export class RegisterDialog {
     this.step = step;
     this.$('register-details').hidden = step !== 'details';
     this.$('register-code-step').hidden = step !== 'code';
-    this.$('register-submit').textContent = step === 'code' ? this.deps.texts.verifyButton : this.deps.texts.registerButton;
+    this.$('register-submit').textContent = t(step === 'code' ? 'register.verifyButton' : 'register.registerButton');
   }
 
   showError(text) {
@@ -215,7 +220,6 @@ export class RegisterDialog {
   }
 
   async submit() {
-    const texts = this.deps.texts;
     const connection = this.connection;
     this.showError('');
     const submit = this.$('register-submit');
@@ -225,9 +229,9 @@ export class RegisterDialog {
       const account = this.$('register-account').value.trim();
       const email = this.$('register-email').value.trim();
       const password = this.$('register-password').value;
-      const problem = !account || /[\s,*?!@:]/.test(account) ? texts.badAccount
-        : this.$('register-email').required && !/^[^\s@]+@[^\s@]+$/.test(email) ? texts.badEmail
-          : !password ? texts.noPassword : /[\r\n\0]/.test(password) ? texts.badPassword : '';
+      const problem = !account || /[\s,*?!@:]/.test(account) ? t('register.badAccount')
+        : this.$('register-email').required && !/^[^\s@]+@[^\s@]+$/.test(email) ? t('register.badEmail')
+          : !password ? t('register.noPassword') : /[\r\n\0]/.test(password) ? t('register.badPassword') : '';
       if (problem) {
         this.showError(problem);
         return;
@@ -238,7 +242,7 @@ export class RegisterDialog {
     } else {
       const code = this.$('register-code').value.trim();
       if (!code || /\s/.test(code)) {
-        this.showError(texts.badCode);
+        this.showError(t('register.badCode'));
         return;
       }
       command = 'VERIFY';
@@ -249,18 +253,19 @@ export class RegisterDialog {
     try {
       answer = await this.deps.registrations.ask(connection, command, line, this.deps.send);
     } catch (error) {
-      this.showError(texts.notSent(error instanceof ProblemError ? error.detail || error.title : String(error.message ?? error)));
+      this.showError(t('register.notSent', { problem: error instanceof ProblemError ? error.detail || error.title : String(error.message ?? error) }));
       return;
     } finally {
       submit.disabled = false;
     }
     if (!answer.ok) {
-      this.showError(answer.code === 'NO_ANSWER' ? texts.noAnswer : explainRegistrationFailure(answer.code, answer.text, texts));
+      this.showError(answer.code === 'NO_ANSWER' ? t('register.noAnswer') : explainRegistrationFailure(answer.code, answer.text));
       return;
     }
     if (answer.result === 'VERIFICATION_REQUIRED') {
       this.showStep('code');
-      this.$('register-code-hint').textContent = texts.codeSent(this.pending.email, answer.text);
+      const sent = t('register.codeSent', { email: this.pending.email || t('register.yourEmail') });
+      this.$('register-code-hint').textContent = answer.text ? `${sent} ${t('register.serverSays', { text: answer.text })}` : sent;
       this.$('register-code').focus();
       return;
     }
@@ -269,15 +274,14 @@ export class RegisterDialog {
 
   /** The account exists and the connection is logged in to it: keep the login for later, join what was refused. */
   async registered(connection, account, password) {
-    const texts = this.deps.texts;
     const standing = this.deps.registrations.standing(connection);
     this.dialog.close();
     try {
       await api.updateConnection(connection.id, { sasl: { account, password } });
-      this.deps.localLine(connection.serverBuffer, 'client', texts.registered(account));
+      this.deps.localLine(connection.serverBuffer, 'client', t('register.done', { account }));
     } catch (error) {
       const why = error instanceof ProblemError ? error.detail || error.title : String(error.message ?? error);
-      this.deps.localLine(connection.serverBuffer, 'error', texts.notKept(account, why));
+      this.deps.localLine(connection.serverBuffer, 'error', t('register.notKept', { account, problem: why }));
     }
     this.deps.onRegistered(connection, account);
     const refused = [...standing.refused];
@@ -285,39 +289,7 @@ export class RegisterDialog {
     try {
       await this.deps.send(connection, [`JOIN ${refused.join(',')}`]);
     } catch (error) {
-      this.deps.localLine(connection.serverBuffer, 'error', texts.rejoinFailed(refused.join(', ')));
+      this.deps.localLine(connection.serverBuffer, 'error', t('register.rejoinFailed', { channels: refused.join(', ') }));
     }
   }
 }
-
-/** The dialog's words (English; languages come from the client's text tables). */
-export const REGISTER_TEXTS = {
-  registerButton: 'Register',
-  verifyButton: 'Verify',
-  badAccount: 'Enter an account name without spaces or any of , * ? ! @ :',
-  badEmail: 'Enter your e-mail address: the server mails a code to it.',
-  noPassword: 'Choose a password for the account.',
-  badPassword: 'The password cannot contain line breaks.',
-  badCode: 'Enter the code from the e-mail, without spaces.',
-  noAnswer: 'The server did not answer. Try again in a moment.',
-  notSent: (why) => `Not sent: ${why}`,
-  serverSays: (text) => `(The server says: ${text})`,
-  codeSent: (email, text) => `The server has sent a code to ${email || 'your e-mail address'}. Enter it here to finish.${text ? ` (The server says: ${text})` : ''}`,
-  registered: (account) => `You registered the account ${account} and are logged in to it. This connection logs in as ${account} from now on.`,
-  notKept: (account, why) => `You registered the account ${account} and are logged in to it, but the gateway could not keep the login for later (${why}). Next time, log in with More options → SASL when you connect.`,
-  rejoinFailed: (channels) => `Could not join ${channels} again; use /join.`,
-  failures: {
-    ACCOUNT_EXISTS: 'That account already exists. If it is yours, log in with More options → SASL when you connect; otherwise pick another nick.',
-    BAD_ACCOUNT_NAME: 'The server does not accept that account name. Pick another one.',
-    ACCOUNT_NAME_MUST_BE_NICK: 'The account must be named after your nick.',
-    NEED_NICK: 'Wait until the connection reads "connected", then register.',
-    COMPLETE_CONNECTION_REQUIRED: 'Wait until the connection reads "connected", then register.',
-    ALREADY_AUTHENTICATED: 'You are already logged in to an account.',
-    WEAK_PASSWORD: 'The password is too weak for the server: choose a longer one.',
-    UNACCEPTABLE_PASSWORD: 'The server does not accept that password: choose another one.',
-    INVALID_EMAIL: 'That e-mail address is not valid.',
-    UNACCEPTABLE_EMAIL: 'The server does not accept that e-mail address.',
-    INVALID_CODE: 'That code is not right (or has expired). Check the e-mail and enter it again.',
-    TEMPORARILY_UNAVAILABLE: 'The server cannot register accounts right now. Try again later.',
-  },
-};

@@ -3,6 +3,7 @@
 
 import { applyIsupport, caseFold, defaultIsupport, isChannelName, isUserSource, parseCtcp, sourceNick } from './irc.js';
 import { stripFormatting } from './irc-format.js';
+import { t } from './i18n.js';
 import { JOIN_REFUSALS, explainNumeric, explainServerError, plainToTlsPort, standardReply } from './replies.js';
 
 /** Lines kept per buffer; older ones are dropped from the view (the gateway keeps its own replay window). */
@@ -25,16 +26,8 @@ const STATUS_STATE = {
   CLOSED: 'closed',
 };
 
-const STATUS_TEXT = {
-  CONNECTING: 'Connecting',
-  CONNECTED: 'Reached the server, signing on',
-  REGISTERED: 'Connected',
-  CONNECT_TIMEOUT: 'The connection attempt timed out',
-  DISCONNECTED: 'Disconnected',
-  RECONNECTING: 'Reconnecting',
-  CLOSED: 'Connection closed',
-  ERROR: 'Error',
-};
+/** Statuses the client has words for (status.* in the text tables). */
+const STATUS_WORDS = new Set(['CONNECTING', 'CONNECTED', 'REGISTERED', 'CONNECT_TIMEOUT', 'DISCONNECTED', 'RECONNECTING', 'CLOSED', 'ERROR']);
 
 /** Numerics that belong to the buffer of the channel named in their second parameter. */
 const CHANNEL_NUMERICS = new Set(['324', '328', '329', '331', '332', '333', '341', '346', '347', '348', '349', '366', '367', '368',
@@ -54,28 +47,11 @@ const FOLDED_NUMERICS = new Set(['002', '003', '004', '005', '250', '251', '252'
 const NOT_ERRORS = new Set(['422']);
 
 /**
- * Error replies that answer something the user typed, in plain words. `subject` is the nick or channel the
- * server names; `text` the server's own words.
+ * Error replies that answer something the user typed, in plain words (error.* in the text tables). `subject` is
+ * the nick or channel the server names; `text` the server's own words.
  */
-const ERROR_TEXT = {
-  401: (subject) => `${subject} is not on IRC right now (no such nick or channel).`,
-  403: (subject) => `There is no channel ${subject}.`,
-  404: (subject, text) => `Your message to ${subject} was not delivered: ${text}`,
-  405: (subject) => `Cannot join ${subject}: you are in too many channels.`,
-  421: (subject) => `The server does not know the command ${subject}.`,
-  432: (subject, text) => `${subject} cannot be used as a nick: ${text}`,
-  433: (subject) => `The nick ${subject} is taken: choose another one with /nick.`,
-  437: (subject) => `${subject} is not available right now: choose another one with /nick.`,
-  441: (subject) => `${subject} is not in that channel.`,
-  442: (subject) => `You are not in ${subject}.`,
-  443: (subject) => `${subject} is already in that channel.`,
-  471: (subject) => `Cannot join ${subject}: it is full.`,
-  473: (subject) => `Cannot join ${subject}: it is invite only.`,
-  474: (subject) => `Cannot join ${subject}: you are banned from it.`,
-  475: (subject) => `Cannot join ${subject}: it needs a key (type /join ${subject} key).`,
-  477: (subject, text) => `Cannot join ${subject}: ${text}`,
-  482: (subject) => `You need to be a channel operator in ${subject} to do that.`,
-};
+const ERROR_TEXT = new Set(['401', '403', '404', '405', '421', '432', '433', '437', '441', '442', '443', '471', '473', '474', '475', '477', '482']);
+const errorText = (command, subject, text) => t(`error.${command}`, { subject, text });
 
 /** Keeps nothing: the model without a browser store (module tests). */
 export const memoryReadStore = {
@@ -386,7 +362,7 @@ export class Model {
     }
     // REGISTERED carries the nick the server confirmed (a bare nick; anything else is not taken as one).
     if (event.status === 'REGISTERED' && /^[^\s!@]+$/.test(event.detail ?? '')) this.confirmNick(connection, event.detail, time);
-    const words = STATUS_TEXT[event.status] ?? event.status;
+    const words = STATUS_WORDS.has(event.status) ? t(`status.${event.status}`) : event.status;
     const text = event.detail ? `${words}: ${event.detail}` : words;
     const kind = event.status === 'ERROR' || event.status === 'CONNECT_TIMEOUT' ? 'error' : 'status';
     this.addLine(connection.serverBuffer, { time, kind, text });
@@ -406,8 +382,8 @@ export class Model {
   applyGap(connection, event, time) {
     const count = typeof event.from === 'number' && typeof event.to === 'number' ? event.to - event.from + 1 : 0;
     const text = count > 0
-      ? `Some messages were not kept by the gateway (${count} event${count === 1 ? '' : 's'} missing here).`
-      : 'Some messages were not kept by the gateway.';
+      ? t('irc.gap', { count })
+      : t('irc.gapUnknown');
     for (const buffer of connection.buffers.values()) this.addLine(buffer, { time, kind: 'gap', text });
     this.emit('gap', { connection });
   }
@@ -441,7 +417,7 @@ export class Model {
           this.emit('joined', { buffer });
         }
         buffer.users.set(connection.fold(nick), { nick, modes: '' });
-        this.addLine(buffer, { time, kind: 'join', nick, text: `${nick} joined ${buffer.name}` });
+        this.addLine(buffer, { time, kind: 'join', nick, text: t('irc.joined', { nick, channel: buffer.name }) });
         this.emit('users', { buffer });
         return;
       }
@@ -453,9 +429,9 @@ export class Model {
         if (connection.isMe(nick)) {
           buffer.joined = false;
           buffer.users.clear();
-          this.addLine(buffer, { time, kind: 'part', nick, text: `You left ${buffer.name}${reason}` });
+          this.addLine(buffer, { time, kind: 'part', nick, text: t('irc.youLeft', { channel: buffer.name, reason }) });
         } else {
-          this.addLine(buffer, { time, kind: 'part', nick, text: `${nick} left${reason}` });
+          this.addLine(buffer, { time, kind: 'part', nick, text: t('irc.left', { nick, reason }) });
         }
         this.emit('users', { buffer });
         return;
@@ -466,7 +442,7 @@ export class Model {
         for (const buffer of connection.buffers.values()) {
           const inChannel = buffer.kind === 'channel' && buffer.users.delete(key);
           if (inChannel || (buffer.kind === 'query' && buffer.key === key)) {
-            this.addLine(buffer, { time, kind: 'quit', nick, text: `${nick} quit${reason}` });
+            this.addLine(buffer, { time, kind: 'quit', nick, text: t('irc.quit', { nick, reason }) });
             if (inChannel) this.emit('users', { buffer });
           }
         }
@@ -481,9 +457,9 @@ export class Model {
         if (connection.isMe(victim)) {
           buffer.joined = false;
           buffer.users.clear();
-          this.countUnread(buffer, this.addLine(buffer, { time, kind: 'kick', nick, text: `${nick} kicked you from ${buffer.name}${reason}`, highlight: true }));
+          this.countUnread(buffer, this.addLine(buffer, { time, kind: 'kick', nick, text: t('irc.kickedYou', { nick, channel: buffer.name, reason }), highlight: true }));
         } else {
-          this.addLine(buffer, { time, kind: 'kick-other', nick, text: `${nick} kicked ${victim}${reason}` });
+          this.addLine(buffer, { time, kind: 'kick-other', nick, text: t('irc.kicked', { nick, victim, reason }) });
         }
         this.emit('users', { buffer });
         return;
@@ -507,7 +483,7 @@ export class Model {
           }
           const isQuery = buffer.kind === 'query' && buffer.key === oldKey;
           if (user || isQuery || (wasMe && buffer.kind === 'server')) {
-            const text = wasMe ? `You are now known as ${newNick}` : `${nick} is now known as ${newNick}`;
+            const text = wasMe ? t('irc.youAreNow', { nick: newNick }) : t('irc.isNow', { nick, newNick });
             this.addLine(buffer, { time, kind: 'nick', nick, text });
           }
           if (isQuery && !connection.buffer(newNick)) {
@@ -526,9 +502,9 @@ export class Model {
           const buffer = connection.buffer(target);
           if (!buffer) return;
           this.applyChannelModes(connection, buffer, params.slice(1));
-          this.addLine(buffer, { time, kind: 'mode', nick, text: `${nick || event.source} sets mode ${change}` });
+          this.addLine(buffer, { time, kind: 'mode', nick, text: t('irc.setsMode', { nick: nick || event.source, change }) });
         } else {
-          this.addLine(connection.serverBuffer, { time, kind: 'mode', nick, text: `Mode ${change} on ${target}` });
+          this.addLine(connection.serverBuffer, { time, kind: 'mode', nick, text: t('irc.modeOn', { change, target }) });
         }
         return;
       }
@@ -538,12 +514,12 @@ export class Model {
         buffer.topic = last;
         buffer.topicSetBy = nick;
         this.emit('topic', { buffer });
-        this.addLine(buffer, { time, kind: 'topic', nick, text: `${nick} changed the topic to: ${last}` });
+        this.addLine(buffer, { time, kind: 'topic', nick, text: t('irc.topicChanged', { nick, topic: last }) });
         return;
       }
       case 'INVITE': {
         const channel = params[1] ?? '';
-        this.addLine(this.activeBuffer(connection), { time, kind: 'notice', nick, text: `${nick} invites you to ${channel} (type /join ${channel})`, highlight: true });
+        this.addLine(this.activeBuffer(connection), { time, kind: 'notice', nick, text: t('irc.invites', { nick, channel }), highlight: true });
         return;
       }
       case 'ERROR':
@@ -602,8 +578,8 @@ export class Model {
         kind = 'action';
         text = ctcp.text;
       } else {
-        const what = command === 'NOTICE' ? 'CTCP reply' : 'CTCP request';
-        this.addLine(connection.serverBuffer, { time, kind: 'info', nick, text: `${what} ${ctcp.command}${ctcp.text ? ` ${ctcp.text}` : ''} from ${nick}` });
+        const words = t(command === 'NOTICE' ? 'irc.ctcpReply' : 'irc.ctcpRequest', { command: ctcp.command, text: ctcp.text ? ` ${ctcp.text}` : '', nick });
+        this.addLine(connection.serverBuffer, { time, kind: 'info', nick, text: words });
         return;
       }
     }
@@ -646,7 +622,7 @@ export class Model {
       this.emit('state', { connection });
     }
     if (before && connection.fold(before) !== connection.fold(nick)) {
-      this.addLine(connection.serverBuffer, { time, kind: 'status', text: `You are ${nick}: the nick ${before} was not available.` });
+      this.addLine(connection.serverBuffer, { time, kind: 'status', text: t('irc.nickNotAvailable', { nick, wanted: before }) });
     }
   }
 
@@ -690,7 +666,7 @@ export class Model {
       case '369': {
         connection.whois.delete(key);
         if (!card.user) {
-          this.addLine(this.errorBuffer(connection, ''), { time, kind: 'server', text: `No information about ${nick}.` });
+          this.addLine(this.errorBuffer(connection, ''), { time, kind: 'server', text: t('whois.none', { nick }) });
           return;
         }
         this.addLine(this.whoisBuffer(connection, nick), { time, kind: 'whois', text: `${nick} (${card.user}@${card.host})`, whois: card });
@@ -750,7 +726,7 @@ export class Model {
         const buffer = connection.ensureBuffer(params[1], 'channel');
         buffer.topic = last;
         this.emit('topic', { buffer });
-        this.addLine(buffer, { time, kind: 'topic', text: `Topic: ${last}` });
+        this.addLine(buffer, { time, kind: 'topic', text: t('irc.topic', { topic: last }) });
         return;
       }
       case '333': {
@@ -806,13 +782,13 @@ export class Model {
       if (JOIN_REFUSALS.has(command) && connection.isChannel(subject)) {
         // Said in the channel's own buffer, opened for it: that is where the person looks for the channel.
         const buffer = connection.ensureBuffer(subject, 'channel');
-        this.addLine(buffer, { time, kind: 'error', text: explained ?? ERROR_TEXT[command]?.(subject, last) ?? words });
+        this.addLine(buffer, { time, kind: 'error', text: explained ?? (ERROR_TEXT.has(command) ? errorText(command, subject, last) : words) });
         this.emit('refused', { buffer });
         return;
       }
       // While registering, the gateway itself answers a refused nick: the server's own words, no advice.
       const registered = connection.state === 'connected';
-      const plain = explained ?? (registered && ERROR_TEXT[command] && subject ? ERROR_TEXT[command](subject, last) : words);
+      const plain = explained ?? (registered && ERROR_TEXT.has(command) && subject ? errorText(command, subject, last) : words);
       this.addLine(this.errorBuffer(connection, subject), { time, kind: 'error', text: plain });
       return;
     }
