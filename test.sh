@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every IrcStream test. Installs what the tests need from the system's packages
-# when it is missing (InspIRCd, ngircd, Chromium, docker-compose, redis-server; ircd-hybrid unpacked into
+# when it is missing (InspIRCd, ngircd, Chromium, docker-compose, redis-server, node for the web client's model tests; ircd-hybrid unpacked into
 # /opt/ircd-hybrid), then runs the suite and ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -11,6 +11,7 @@ command -v ngircd >/dev/null 2>&1 || [ -x /usr/sbin/ngircd ] || need+=(ngircd)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || need+=(redis-server)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing test dependencies: ${need[*]}"
   sudo_cmd=""

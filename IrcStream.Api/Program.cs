@@ -1,4 +1,5 @@
 using IrcStream.Api.Admin;
+using IrcStream.Api.Cluster;
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Connections;
 using IrcStream.Api.Diagnostics;
@@ -14,13 +15,13 @@ builder.Services.AddIrcStreamOptions(builder.Configuration);
 builder.Services.AddGatewayState(builder.Configuration);
 builder.Services.AddGatewayErrors();
 builder.Services.AddForwardedHeadersFromOptions();
-builder.Services.AddConnectionRateLimit();
+builder.Services.AddRateLimiter(limiter => limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests);
 builder.Services.AddIrcConnections();
 builder.Services.AddStreaming();
 builder.Services.AddGatewayMetrics();
 builder.Services.AddGatewayHealth();
 builder.Services.AddAdmin(builder.Configuration);
-builder.Services.AddGuard(builder.Configuration);
+builder.Services.AddGuard();
 
 var app = builder.Build();
 
@@ -36,6 +37,7 @@ app.MapStreamingApi();
 app.MapGatewayMetrics();
 app.MapAdmin();
 app.MapGuardApi();
+app.MapGatewayState();
 
 app.Run();
 

@@ -12,6 +12,9 @@ internal static partial class ClusterLogMessages
     [LoggerMessage(Level = LogLevel.Warning, Message = "Node {Node} has not reached Redis for {Seconds:0.#} s while other nodes do: it is cut off alone, and lets its {Count} IRC connections go without QUIT for the other nodes to take over")]
     public static partial void CutOffAlone(ILogger logger, string node, double seconds, int count);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {Owner} says it still holds {Held} of the {Asked} connections whose lease lapsed: they are left to it, and it takes their leases back when it reaches Redis")]
+    public static partial void OwnerStillHolds(ILogger logger, string owner, int held, int asked);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {Node} takes over connection {ConnectionId} from node {PreviousNode} ({Reason}): connecting to {Server} as {Nick}, rejoining {Channels}")]
     public static partial void TakingOver(ILogger logger, string node, string connectionId, string previousNode, string reason, string server, string nick, string channels);
 

@@ -31,7 +31,7 @@ internal sealed class ClusterMetrics
         _renewalsFailed = meter.CreateCounter<long>(
             "ircstream.lease.renewals.failed", "{renewal}", "Lease renewals that failed: Redis did not answer, or the lease was no longer this node's.");
         _takeovers = meter.CreateCounter<long>(
-            "ircstream.takeovers", "{connection}", "Connections this node took over from another node, by reason (crash: its owner stopped renewing the lease; handover: its owner was stopping).");
+            "ircstream.takeovers", "{connection}", "Connections this node took over from another node, by reason (crash: its owner stopped renewing the lease and did not answer; redis: its owner, alive, let it go because it could not reach Redis; handover: its owner was stopping).");
         _takeoverDuration = meter.CreateHistogram<double>(
             "ircstream.takeover.duration", "s", "From the moment the previous owner stopped holding a connection (its last lease renewal, or its handover) to REGISTERED on the new owner, by reason.");
         _handovers = meter.CreateCounter<long>(

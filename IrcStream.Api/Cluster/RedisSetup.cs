@@ -1,4 +1,6 @@
+using IrcStream.Api.Admin;
 using IrcStream.Api.Configuration;
+using IrcStream.Api.Guard;
 using IrcStream.Api.State;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -25,6 +27,9 @@ public static class RedisSetup
         services.AddRedisEventLogs();
         services.AddRedisNodes();
         services.AddSingleton<IGatewayState, RedisState>();
+        services.AddSingleton<IBanStore, RedisBanStore>();
+        services.AddSingleton<IAdminConnections, RedisAdminConnections>();
+        services.AddSingleton<IGuardStore, RedisGuardStore>();
         return services;
     }
 
@@ -77,9 +82,10 @@ public static class RedisSetup
     private static IConnectionMultiplexer Connect(RedisOptions redis, ILoggerFactory? loggerFactory)
     {
         var options = ClientOptions(redis.Configuration!);
-        // Fail at start rather than wait; once connected, the multiplexer reconnects by itself after a loss.
+        // Fail at start rather than wait; once connected, the multiplexer reconnects by itself after a loss. The client's
+        // own log is not wired in: it logs every reconnect attempt as an error, every few seconds for as long as the
+        // process runs against a primary that died in a failover; what matters is said once per endpoint below.
         options.AbortOnConnectFail = true;
-        options.LoggerFactory = loggerFactory;
         try
         {
             var multiplexer = ConnectionMultiplexer.Connect(options);

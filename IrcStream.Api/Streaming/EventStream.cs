@@ -74,8 +74,10 @@ internal static class EventStream
             await waiting.WaitAsync(idle, time, cancellationToken);
             return WaitOutcome.Woken;
         }
-        catch (TimeoutException)
+        catch (TimeoutException) when (!waiting.IsFaulted)
         {
+            // The idle time passed. A wait that failed itself (a store that timed out: its exception is a
+            // TimeoutException too) is not idleness: it ends the stream, or every later wait would end at once.
             return WaitOutcome.Idle;
         }
         catch (OperationCanceledException)

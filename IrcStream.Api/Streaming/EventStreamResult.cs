@@ -53,6 +53,13 @@ internal sealed class EventStreamResult(IAsyncEnumerable<StreamItem> items)
         {
             // The client went away.
         }
+        catch (Exception ex) when (response.HasStarted && !aborted.IsCancellationRequested)
+        {
+            // The events could not be read on (in Redis mode: Redis went away). Before the response started this was a
+            // 503 problem+json like any request's; now the answer is under way, so the stream ends, said once here,
+            // and the browser resumes from its last event. Thrown on, it would be logged twice and cut the socket.
+            EventStreamLogMessages.EndedEarly(httpContext.RequestServices.GetRequiredService<ILogger<EventStreamResult>>(), httpContext.Request.Path, ex.GetType().Name, ex.Message);
+        }
         finally
         {
             // An async iterator may not be disposed while a MoveNextAsync of it still runs (NotSupportedException):
@@ -138,4 +145,10 @@ internal sealed class EventStreamResult(IAsyncEnumerable<StreamItem> items)
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
         builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(string), [EventStreamType]));
+}
+
+internal static partial class EventStreamLogMessages
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Event stream {Path} ended early: its events could not be read on ({Error}: {Detail}); the browser resumes from its last event")]
+    public static partial void EndedEarly(ILogger logger, string path, string error, string detail);
 }

@@ -80,6 +80,42 @@ public sealed class RedisEventLogTests(RedisFixture fixture)
         (await store.ReadAfterAsync("c1", 0, 100)).Events.Select(e => e.Seq).Should().Equal(1, 2, 3, 4, 5, 6, 7);
     }
 
+    /// <summary>
+    /// An append that landed while its answer was lost (a timeout while the node was starved of CPU, or a primary killed
+    /// before its answer left) is the owner's own writing: its renewal still takes its expired lease back. Comparing
+    /// with <see cref="RedisEventLog.ShippedSeq"/> made the owner let its IRC socket go and another node take over.
+    /// </summary>
+    [Fact]
+    public async Task AnAppendWhoseAnswerWasLostDoesNotStopTheOwnerTakingItsExpiredLeaseBack()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(fixture.Server.Configuration);
+        var (keys, store, log) = await LogUnderLeaseAsync(redis);
+        var db = redis.GetDatabase();
+        var session = keys.SessionByHash("s1");
+        await db.HashSetAsync(session, "address", "127.0.0.1");
+        await db.HashSetAsync(keys.Connection("c1"), "owner", "node-a");
+        for (var i = 1; i <= 3; i++) log.Append(Status(i));
+        await WaitUntilShippedAsync(log, 3, ct);
+
+        // Events 4 and 5 reached the stream under the lease, but their answer never came back; then the lease expired.
+        await db.KeyDeleteAsync(keys.Lease("c1"));
+        log.Append(Status(4));
+        log.Append(Status(5));
+        foreach (var e in log.ReadAfter(3))
+            await db.StreamAddAsync(keys.Log("c1"), [new("t", e.Type), new("j", e.Json.ToArray())], $"{e.Seq}-0");
+        log.ShippedSeq.Should().Be(3);
+
+        var renewal = (RedisResult[])(await db.ScriptEvaluateAsync(RedisScripts.ConnectionRenew,
+            [keys.Lease("c1"), keys.Connection("c1"), session, keys.Log("c1")],
+            [Token, 10_000, 60_000, "node-a", log.MayHaveWritten, "state", "connected"]))!;
+        ((int)renewal[0]).Should().Be(2, "the stream ends at an event of this node's own: no other node wrote there");
+
+        log.Append(Status(6));
+        await WaitUntilShippedAsync(log, 6, ct);
+        (await store.ReadAfterAsync("c1", 0, 100)).Events.Select(e => e.Seq).Should().Equal(1, 2, 3, 4, 5, 6);
+    }
+
     [Fact]
     public async Task EntriesTheStreamLostInAFailoverAreAppendedAgainFromMemoryWithTheirSeqs()
     {

@@ -1,7 +1,6 @@
 using IrcStream.Api.Cluster;
 using IrcStream.Api.Configuration;
 using IrcStream.Tests.Support;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -140,19 +139,5 @@ public sealed class TakeoverCandidatesTests(RedisFixture fixture) : IAsyncLifeti
     public async ValueTask DisposeAsync()
     {
         if (_redis is not null) await _redis.DisposeAsync();
-    }
-
-    /// <summary>A server that never listens: the node's id is all these tests need.</summary>
-    private sealed class NoServer : Microsoft.AspNetCore.Hosting.Server.IServer
-    {
-        public IFeatureCollection Features { get; } = new FeatureCollection();
-
-        public Task StartAsync<TContext>(Microsoft.AspNetCore.Hosting.Server.IHttpApplication<TContext> application, CancellationToken cancellationToken) where TContext : notnull => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public void Dispose()
-        {
-        }
     }
 }

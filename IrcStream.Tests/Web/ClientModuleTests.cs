@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace IrcStream.Tests.Web;
 
-/// <summary>The client's pure logic (renderer, splitter, model, commands), loaded as ES modules in Chromium.</summary>
+/// <summary>The client's pure logic (renderer, splitter, commands), loaded as ES modules in Chromium; the model is tested in node (<see cref="ClientModelNodeTests"/>).</summary>
 [Collection("Web")]
 public sealed class ClientModuleTests(BrowserFixture browser, StaticGatewayFixture gateway) : IClassFixture<StaticGatewayFixture>, IAsyncLifetime
 {
@@ -157,103 +157,6 @@ public sealed class ClientModuleTests(BrowserFixture browser, StaticGatewayFixtu
         result.GetProperty("meText").GetString().Should().Be(new string('ü', 700));
     }
 
-    [Fact]
-    public async Task NickListFollowsNamesJoinPartQuitKickNickAndModeWithTheServersPrefixes()
-    {
-        var result = await Page.RunAsync("""
-            const { Model } = await import('/js/state.js');
-            const model = new Model();
-            const c = model.addConnection({ id: 'c1', server: 'irc.test:6667', nick: 'me', channels: [] });
-            let seq = 0;
-            const msg = (source, command, ...params) => model.apply(c, { seq: ++seq, type: 'message', time: '2026-11-25T17:00:00Z', tags: {}, source, command, params });
-            msg('irc.test', '001', 'me', 'Welcome');
-            msg('irc.test', '005', 'me', 'PREFIX=(qaohv)~&@%+', 'CASEMAPPING=rfc1459', 'CHANTYPES=#', 'are supported by this server');
-            msg('me!u@h', 'JOIN', '#Chan');
-            msg('irc.test', '353', 'me', '=', '#chan', '~Owner &Admin @Op %Half +Voice me Plain [Brack]');
-            msg('irc.test', '366', 'me', '#chan', 'End of /NAMES list.');
-            const afterNames = c.buffer('#CHAN').sortedUsers().map((u) => u.prefix + u.nick);
-            msg('New!u@h', 'JOIN', '#CHAN');
-            msg('Plain!u@h', 'PART', '#chan', 'bye');
-            msg('Voice!u@h', 'QUIT', 'gone');
-            msg('Op!u@h', 'KICK', '#chan', 'new', 'out');
-            msg('Half!u@h', 'NICK', 'Half2');
-            msg('{brack}!u@h', 'NICK', 'Curly');
-            msg('Owner!u@h', 'MODE', '#chan', '+o-h+vl', 'Admin', 'half2', 'Half2', '50');
-            msg('Owner!u@h', 'PRIVMSG', '#CHAN', 'hello');
-            const buffer = c.buffer('#chan');
-            return {
-              afterNames,
-              final: buffer.sortedUsers().map((u) => u.prefix + u.nick),
-              bufferNames: [...c.buffers.values()].map((b) => b.name),
-              lastLine: buffer.lines[buffer.lines.length - 1].text,
-              quietKinds: buffer.lines.map((l) => l.kind),
-            };
-            """);
-
-        result.GetProperty("afterNames").EnumerateArray().Select(n => n.GetString()).Should().Equal(
-            "~Owner", "&Admin", "@Op", "%Half", "+Voice", "[Brack]", "me", "Plain");
-        result.GetProperty("final").EnumerateArray().Select(n => n.GetString()).Should().Equal(
-            "~Owner", "&Admin", "@Op", "+Half2", "Curly", "me");
-        result.GetProperty("bufferNames").EnumerateArray().Select(n => n.GetString()).Should().Equal("irc.test:6667", "#Chan");
-        result.GetProperty("lastLine").GetString().Should().Be("hello");
-        result.GetProperty("quietKinds").EnumerateArray().Select(k => k.GetString()).Should().Equal(
-            "join", "join", "part", "quit", "kick-other", "nick", "nick", "mode", "message");
-    }
-
-    [Fact]
-    public async Task AsciiCaseMappingKeepsBracketsApart()
-    {
-        var result = await Page.RunAsync("""
-            const { Model } = await import('/js/state.js');
-            const model = new Model();
-            const run = (casemapping) => {
-              const c = model.addConnection({ id: casemapping, server: 's', nick: 'me', channels: [] });
-              let seq = 0;
-              const msg = (source, command, ...params) => model.apply(c, { seq: ++seq, type: 'message', time: '2026-11-25T17:00:00Z', tags: {}, source, command, params });
-              msg('s', '005', 'me', `CASEMAPPING=${casemapping}`, 'are supported');
-              msg('me!u@h', 'JOIN', '#[a]');
-              msg('me!u@h', 'JOIN', '#{A}');
-              return [...c.buffers.values()].filter((b) => b.kind === 'channel').length;
-            };
-            return { ascii: run('ascii'), rfc1459: run('rfc1459') };
-            """);
-
-        result.GetProperty("ascii").GetInt32().Should().Be(2);
-        result.GetProperty("rfc1459").GetInt32().Should().Be(1);
-    }
-
-    [Fact]
-    public async Task EventsAtOrBelowTheLastSeqAreIgnoredAndAGapIsShown()
-    {
-        var result = await Page.RunAsync("""
-            const { Model } = await import('/js/state.js');
-            const model = new Model();
-            const c = model.addConnection({ id: 'c1', server: 's', nick: 'me', channels: ['#a'] });
-            const ev = (seq, text) => ({ seq, type: 'message', time: '2026-11-25T17:00:00Z', tags: {}, source: 'bob!b@h', command: 'PRIVMSG', params: ['#a', text] });
-            const applied = [ev(1, 'one'), ev(2, 'two'), ev(2, 'two'), ev(1, 'one'), ev(3, 'three'), { type: 'keepalive' }]
-              .map((e) => model.apply(c, e));
-            model.apply(c, { seq: 900, type: 'gap', time: '2026-11-25T17:00:01Z', from: 4, to: 900 });
-            model.apply(c, ev(901, 'after'));
-            return {
-              applied,
-              texts: c.buffer('#a').lines.map((l) => l.text),
-              gapKind: c.buffer('#a').lines[3].kind,
-              serverGap: c.serverBuffer.lines.some((l) => l.kind === 'gap'),
-              unread: c.buffer('#a').unread,
-            };
-            """);
-
-        result.GetProperty("applied").EnumerateArray().Select(a => a.GetBoolean()).Should().Equal(true, true, false, false, true, false);
-        var texts = result.GetProperty("texts").EnumerateArray().Select(t => t.GetString()).ToList();
-        texts.Should().HaveCount(5);
-        texts.Take(3).Should().Equal("one", "two", "three");
-        texts[3].Should().Contain("not kept").And.Contain("897");
-        texts[4].Should().Be("after");
-        result.GetProperty("gapKind").GetString().Should().Be("gap");
-        result.GetProperty("serverGap").GetBoolean().Should().BeTrue();
-        result.GetProperty("unread").GetInt32().Should().Be(4);
-    }
-
     [Theory]
     [InlineData("#chan", "hello", "PRIVMSG #chan :hello")]
     [InlineData("#chan", "//slash text", "PRIVMSG #chan :/slash text")]
@@ -353,44 +256,5 @@ public sealed class ClientModuleTests(BrowserFixture browser, StaticGatewayFixtu
         result.GetProperty("older").GetString().Should().Contain("28").And.Contain("2026");
         result.GetProperty("durations").EnumerateArray().Select(d => d.GetString()).Should().Equal(
             "1 second", "45 seconds", "3 minutes", "1 hour", "1 hour 5 minutes", "1 day 1 hour", "2 days");
-    }
-
-    [Fact]
-    public async Task ReadPointsAndClosedBuffersComeFromTheStoreAndOnlyNewActivityReopens()
-    {
-        var result = await Page.RunAsync("""
-            const { Model } = await import('/js/state.js');
-            const saved = new Map();
-            const store = { load: (id) => saved.get(id) ?? null, save: (id, state) => saved.set(id, structuredClone(state)) };
-            const pm = (seq, text) => ({ seq, type: 'message', time: '2026-11-25T17:00:00Z', tags: {}, source: 'bob!b@h', command: 'PRIVMSG', params: ['me', text] });
-            const chan = (seq, text) => ({ seq, type: 'message', time: '2026-11-25T17:00:00Z', tags: {}, source: 'bob!b@h', command: 'PRIVMSG', params: ['#a', `${text}`] });
-
-            // First page: two messages in #a, one read; the private chat closed after its first message.
-            const first = new Model({ store });
-            const c1 = first.addConnection({ id: 'c1', server: 's', nick: 'me', channels: ['#a'], lastSeq: 0 });
-            first.apply(c1, chan(1, 'one'));
-            c1.markRead(c1.buffer('#a'));
-            first.apply(c1, chan(2, 'two me: hi'));
-            first.apply(c1, pm(3, 'old private'));
-            c1.removeBuffer(c1.buffer('bob'));
-
-            // Reload: the replay rebuilds everything, then something new arrives.
-            const second = new Model({ store });
-            const c2 = second.addConnection({ id: 'c1', server: 's', nick: 'me', channels: ['#a'], lastSeq: 3 });
-            [chan(1, 'one'), chan(2, 'two me: hi'), pm(3, 'old private')].forEach((e) => second.apply(c2, e));
-            const afterReplay = { unread: c2.buffer('#a').unread, mentions: c2.buffer('#a').mentions, query: c2.buffer('bob') !== null };
-            second.apply(c2, pm(4, 'new private'));
-            return {
-              afterReplay,
-              reopened: c2.buffer('bob')?.lines.map((l) => l.text) ?? null,
-              queryUnread: c2.buffer('bob')?.unread ?? null,
-            };
-            """);
-
-        result.GetProperty("afterReplay").GetProperty("unread").GetInt32().Should().Be(1, "only the message after the read point is unread");
-        result.GetProperty("afterReplay").GetProperty("mentions").GetInt32().Should().Be(1);
-        result.GetProperty("afterReplay").GetProperty("query").GetBoolean().Should().BeFalse("a replayed old message does not reopen a closed chat");
-        result.GetProperty("reopened").EnumerateArray().Select(t => t.GetString()).Should().Equal("new private");
-        result.GetProperty("queryUnread").GetInt32().Should().Be(1);
     }
 }

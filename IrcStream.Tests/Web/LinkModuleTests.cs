@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace IrcStream.Tests.Web;
 
-/// <summary>What a link to the client may carry (js/link.js) and how the client words the replies that stop a newcomer (js/replies.js), in Chromium.</summary>
+/// <summary>What a link to the client may carry (js/link.js), in Chromium. How the client words the replies that stop a newcomer (js/replies.js) is tested with the model in node (<see cref="ClientModelNodeTests"/>).</summary>
 [Collection("Web")]
 public sealed class LinkModuleTests(BrowserFixture browser, StaticGatewayFixture gateway) : IClassFixture<StaticGatewayFixture>, IAsyncLifetime
 {
@@ -97,70 +97,6 @@ public sealed class LinkModuleTests(BrowserFixture browser, StaticGatewayFixture
         Channels(links[1]).Should().Equal(["##dev"]);
         Channels(links[2]).Should().Equal(["&local"]);
         links[2].GetProperty("server").GetString().Should().Be("irc.other.net:6697");
-    }
-
-    [Fact]
-    public async Task RepliesThatStopANewcomerSayWhatHappenedAndWhatToDo()
-    {
-        var result = await Page.RunAsync("""
-            const { Model } = await import('/js/state.js');
-            const model = new Model();
-            const c = model.addConnection({ id: 'c1', server: 'irc.test:6667', nick: 'me', state: 'connecting', saslAccount: 'alice' });
-            let seq = 0;
-            const msg = (source, command, ...params) => model.apply(c, { seq: ++seq, type: 'message', time: new Date().toISOString(), source, command, params });
-            model.apply(c, { seq: ++seq, type: 'status', status: 'REGISTERED', detail: 'me', time: new Date().toISOString() });
-            msg('irc.test', '904', 'me', 'SASL authentication failed');
-            msg('irc.test', '477', 'me', '#members', 'You need to be identified to a registered account to join this channel');
-            msg('irc.test', '474', 'me', '#banned', 'Cannot join channel (you are banned)');
-            msg('irc.test', '489', 'me', '#secure', 'Cannot join channel; SSL users only (+z)');
-            msg('irc.test', 'FAIL', 'NICK', 'NICKNAME_RESERVED', 'alice', 'Nickname is reserved by a different account');
-            msg('irc.test', 'NOTE', '*', 'SOMETHING', 'Just so you know');
-            const lines = (name) => (name ? c.buffer(name) : c.serverBuffer).lines.map((l) => ({ kind: l.kind, text: l.text }));
-            return { server: lines(''), members: lines('#members'), banned: lines('#banned'), secure: lines('#secure') };
-            """);
-        var server = result.GetProperty("server").EnumerateArray().Select(l => (l.GetProperty("kind").GetString(), l.GetProperty("text").GetString()!)).ToArray();
-        server.Should().Contain(l => l.Item1 == "error" && l.Item2.Contains("Logging in as alice failed") && l.Item2.Contains("connect again"));
-        server.Should().Contain(l => l.Item1 == "error" && l.Item2.StartsWith("NICK alice: This nick belongs to a registered account", StringComparison.Ordinal));
-        server.Should().Contain(l => l.Item1 == "server" && l.Item2 == "Just so you know");
-        result.GetProperty("members")[0].GetProperty("text").GetString().Should().Contain("only people logged in to a registered account").And.Contain("Register your nick");
-        result.GetProperty("banned")[0].GetProperty("text").GetString().Should().Contain("you are banned from it");
-        result.GetProperty("secure")[0].GetProperty("text").GetString().Should().Contain("Use TLS");
-    }
-
-    [Fact]
-    public async Task AServerThatWantsTlsIsNamedInPlainWords()
-    {
-        var result = await Page.RunAsync("""
-            const { Model } = await import('/js/state.js');
-            const model = new Model();
-            const now = () => new Date().toISOString();
-            let seq = 0;
-            const status = (c, s, detail) => model.apply(c, { seq: ++seq, type: 'status', status: s, detail, time: now() });
-            const lines = (c) => c.serverBuffer.lines.filter((l) => l.kind === 'error').map((l) => l.text);
-            // A plain connection to 6697 dropped before the welcome, twice: said once.
-            const tlsPort = model.addConnection({ id: 'a', server: 'irc.test:6697', tls: false, nick: 'me', state: 'connecting' });
-            for (let i = 0; i < 2; i++) {
-              status(tlsPort, 'CONNECTING', 'irc.test:6697');
-              status(tlsPort, 'CONNECTED', 'irc.test:6697');
-              status(tlsPort, 'DISCONNECTED', 'The server closed the connection');
-              status(tlsPort, 'RECONNECTING', 'in 60 s');
-            }
-            // A server that says why in its ERROR.
-            seq = 0;
-            const says = model.addConnection({ id: 'b', server: 'irc.test:6667', tls: false, nick: 'me', state: 'connecting' });
-            status(says, 'CONNECTED', 'irc.test:6667');
-            model.apply(says, { seq: ++seq, type: 'message', time: now(), source: null, command: 'ERROR', params: ['Closing Link: Insecure connection. Please reconnect using SSL/TLS'] });
-            // Over TLS, on 6667 and after the welcome nothing is said.
-            seq = 0;
-            const fine = model.addConnection({ id: 'c', server: 'irc.test:6697', tls: true, nick: 'me', state: 'connecting' });
-            status(fine, 'CONNECTED', 'irc.test:6697');
-            status(fine, 'DISCONNECTED', 'lost');
-            return { tlsPort: lines(tlsPort), says: lines(says), fine: lines(fine) };
-            """);
-        var tlsPort = result.GetProperty("tlsPort").EnumerateArray().Select(l => l.GetString()!).ToArray();
-        tlsPort.Where(l => l.Contains("accepts only connections over TLS")).Should().ContainSingle().Which.Should().Contain("\"Use TLS\" ticked");
-        result.GetProperty("says")[0].GetString().Should().StartWith("This server accepts only connections over TLS").And.Contain("(The server says: Closing Link");
-        result.GetProperty("fine").EnumerateArray().Should().NotContain(l => l.GetString()!.Contains("TLS"));
     }
 
     [Theory]

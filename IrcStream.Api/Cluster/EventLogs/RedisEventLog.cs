@@ -68,6 +68,7 @@ internal sealed class RedisEventLog : IEventLog
 
     public long LastSeq => _memory.LastSeq;
 
+    /// <summary>The seq of the oldest event memory still keeps (<see cref="EventLog.FirstRetainedSeq"/>): a reader after it is served from memory.</summary>
     public long FirstRetainedSeq => _memory.FirstRetainedSeq;
 
     public bool IsCompleted => _memory.IsCompleted;
@@ -80,6 +81,15 @@ internal sealed class RedisEventLog : IEventLog
             lock (_gate) return _shipped;
         }
     }
+
+    /// <summary>
+    /// The newest seq this node may have written to the stream: every seq it gave an event, not only
+    /// <see cref="ShippedSeq"/>. An append whose answer never came (it timed out while this node was starved of CPU or
+    /// Redis was slow, or the primary that ran it was killed before its answer left) may have landed all the same. A
+    /// renewal takes an expired lease back only where the stream ends at or before this seq, so such an append of its
+    /// own does not read as another node's writing (<see cref="RedisConnectionDirectory.RenewAsync"/>).
+    /// </summary>
+    public long MayHaveWritten => LastSeq;
 
     /// <summary>Events appended here and not yet in Redis.</summary>
     public long Held => Math.Max(0, LastSeq - ShippedSeq);
@@ -173,6 +183,7 @@ internal sealed class RedisEventLog : IEventLog
         _shipped = newest;
     }
 
+    /// <summary>The events memory keeps after <paramref name="after"/> (<see cref="EventLog.ReadAfter"/>), for the owner's own readers (<see cref="OwnerEventSource"/>).</summary>
     public IReadOnlyList<StoredEvent> ReadAfter(long after, int max = int.MaxValue) => _memory.ReadAfter(after, max);
 
     public IReadOnlyList<StoredEvent> Poll(long after, int max = int.MaxValue) => _memory.Poll(after, max);

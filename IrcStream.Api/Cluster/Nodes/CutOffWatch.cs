@@ -1,23 +1,27 @@
-using System.Collections.Concurrent;
 using StackExchange.Redis;
 
 namespace IrcStream.Api.Cluster;
 
 /// <summary>
 /// Tells "Redis is away for everyone" from "this node alone is cut off from it" by asking the other nodes directly. While
-/// Redis answers, it keeps the other nodes' addresses (from their announcements). Once this node's beats have gone
-/// unanswered for more than a second it asks each of them for <c>/healthz</c>, which is ready only while that node
-/// reaches Redis. When Redis is away for every node, none is ready, and the owners keep their IRC sockets and held events
-/// for as long as it takes (their leases are taken back when Redis answers, <see cref="RedisConnectionDirectory.RenewAsync"/>).
+/// Redis answers, it reads the other nodes' addresses (from their announcements, into <see cref="PeerNodes"/>). Once this
+/// node's beats have gone unanswered for more than a second it asks each of them for <c>/healthz</c>, which is ready only
+/// while that node reaches Redis; a node that asked this one which connections it holds (<see cref="OwnerCheck"/>, asked
+/// only by a node that reaches Redis) counts as ready too. When Redis is away for every node, none is ready, and the
+/// owners keep their IRC sockets and held events for as long as it takes (their leases are taken back when Redis
+/// answers, <see cref="RedisConnectionDirectory.RenewAsync"/>).
 /// When another node has been ready for <see cref="RedisReach.ReFenceGrace"/> while this one has had no answer for a lease
-/// (<c>IrcStream:Redis:LeaseTimeout</c>), this node is cut off alone: the other nodes take its connections over as their
-/// leases expire, so it lets every one of them go, without QUIT, about when they do (<see cref="RedisConnectionDirectory.LetGoAll"/>).
+/// (<c>IrcStream:Redis:LeaseTimeout</c>) and a beat of it failed (<see cref="RedisReach.Unreachable"/>: a node starved of
+/// CPU whose answers are only late is not cut off), this node is cut off alone: it lets every connection go, without
+/// QUIT (<see cref="RedisConnectionDirectory.LetGoAll"/>), and the other nodes, which leave its connections to it while
+/// it says it holds them (<see cref="OwnerCheck"/>), take them over.
 /// </summary>
 internal sealed class CutOffWatch(
     IConnectionMultiplexer redis,
     RedisKeys keys,
     GatewayNode node,
     LiveNodes liveNodes,
+    PeerNodes peers,
     RedisReach reach,
     ConnectionLeases leases,
     RedisConnectionDirectory directory,
@@ -28,7 +32,6 @@ internal sealed class CutOffWatch(
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(1);
 
     private readonly HttpClient _http = new(new SocketsHttpHandler { UseCookies = false, ConnectTimeout = AskTimeout }) { Timeout = AskTimeout };
-    private readonly ConcurrentDictionary<string, string> _peers = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -49,7 +52,8 @@ internal sealed class CutOffWatch(
                 continue;
             }
             othersReadySince ??= time.GetTimestamp();
-            if (outage < leases.Duration || time.GetElapsedTime(othersReadySince.Value) < reach.ReFenceGrace) continue;
+            // Only a node whose beats failed is cut off: one whose answers are merely late (starved of CPU) is not.
+            if (outage < leases.Duration || !reach.Unreachable || time.GetElapsedTime(othersReadySince.Value) < reach.ReFenceGrace) continue;
             var count = directory.LetGoAll();
             if (count > 0) ClusterLogMessages.CutOffAlone(logger, node.Id, outage.TotalSeconds, count);
         }
@@ -63,11 +67,12 @@ internal sealed class CutOffWatch(
             var others = (await liveNodes.ListAsync().WaitAsync(AskTimeout).ConfigureAwait(false)).Where(n => n != node.Id).ToArray();
             var db = redis.GetDatabase();
             var urls = await Task.WhenAll(others.Select(n => db.StringGetAsync(keys.Node(n)))).WaitAsync(AskTimeout).ConfigureAwait(false);
-            _peers.Clear();
+            var announced = new List<(string Node, string Url)>(others.Length);
             for (var i = 0; i < others.Length; i++)
             {
-                if ((string?)urls[i] is { } url) _peers[others[i]] = url;
+                if ((string?)urls[i] is { } url) announced.Add((others[i], url));
             }
+            peers.Announced(announced);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -77,7 +82,8 @@ internal sealed class CutOffWatch(
 
     private async Task<bool> AnyOtherReadyAsync(CancellationToken cancellationToken)
     {
-        var asks = _peers.Values.Select(async url =>
+        if (peers.AskedWithin(Interval + AskTimeout)) return true;
+        var asks = peers.Addresses.Select(async url =>
         {
             try
             {

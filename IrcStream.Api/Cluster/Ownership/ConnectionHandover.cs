@@ -70,7 +70,12 @@ internal sealed class ConnectionHandover(
                 ClusterLogMessages.LinesNotSent(logger, id, node.Id, unsent.Count);
                 connection.Events.Append(new StatusEvent(IrcStatus.Error, NotSent(unsent), time.GetUtcNow()));
             }
-            if (log is not null) await ShippedAsync(log).ConfigureAwait(false);
+            if (log is not null)
+            {
+                await ShippedAsync(log).ConfigureAwait(false);
+                // What did not reach Redis in time is lost with this node: the next owner says from which event on.
+                await redis.GetDatabase().HashSetAsync(keys.Connection(id), [ConnectionRecord.Received(log.LastSeq)]).ConfigureAwait(false);
+            }
             var ok = await leases.HandOverAsync(id, target).ConfigureAwait(false);
             directory.LetGo(id);
             if (!ok) return false;

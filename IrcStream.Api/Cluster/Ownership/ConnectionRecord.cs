@@ -37,8 +37,10 @@ internal sealed record ConnectionRecord
     private const string SaslAccountField = "sasl-account";
     private const string SaslPasswordField = "sasl-password";
     private const string SessionField = "session";
-    private const string OwnerField = "owner";
+    /// <summary>The record's field that names the owner node.</summary>
+    public const string OwnerField = "owner";
     private const string RenewedField = "renewed";
+    private const string ReceivedField = "received";
     private const string ClientAddressField = "client-address";
     private const string CreatedField = "created";
 
@@ -61,6 +63,10 @@ internal sealed record ConnectionRecord
     /// <summary>When its owner last renewed the record (the owner's wall clock); null before the first heartbeat.</summary>
     public DateTimeOffset? Renewed =>
         long.TryParse(Field(RenewedField), NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+
+    /// <summary>The newest seq a node that handed the connection over had given an event (<see cref="Received(long)"/>); null when none did.</summary>
+    public long? ReceivedUpTo =>
+        long.TryParse(Field(ReceivedField), NumberStyles.None, CultureInfo.InvariantCulture, out var seq) ? seq : null;
 
     /// <summary>The address of the browser that opened the connection, for the admin API; null when not noted.</summary>
     public string? ClientAddress => NullIfEmpty(Field(ClientAddressField));
@@ -129,6 +135,12 @@ internal sealed record ConnectionRecord
             yield return ProtectKeys(connection.ClientState.Keys, secrets);
         }
     }
+
+    /// <summary>
+    /// The field a stopping node writes as it hands the connection over: the newest seq it gave an event. Where the
+    /// stream ends before it, the node could not store everything it received in time, and the next owner says so.
+    /// </summary>
+    public static HashEntry Received(long lastSeq) => new(ReceivedField, lastSeq);
 
     /// <summary>The field that says which node owns the connection now.</summary>
     public static HashEntry OwnedBy(string node) => new(OwnerField, node);

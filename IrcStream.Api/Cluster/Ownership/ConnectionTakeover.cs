@@ -14,7 +14,8 @@ namespace IrcStream.Api.Cluster;
 /// <c>IrcStream:Redis:LeaseTimeout</c>) is claimed with one script that sets the lease only if nobody holds it, so exactly
 /// one node wins; one handed to this node by name is claimed the same way. The new owner appends RECONNECTING to the
 /// connection's log (its seq goes on), connects with the options in the record, registers with the same nick (the usual
-/// nick-in-use rules apply), and rejoins every channel with its key.
+/// nick-in-use rules apply), and rejoins every channel with its key. Before claiming an orphan it asks the owner the record
+/// names whether it still holds it (<see cref="OwnerCheck"/>): a live owner keeps its connection and takes its lease back.
 /// </summary>
 /// <remarks>
 /// Spread: in one round a node claims at most its fair share of the orphans it sees, the orphans divided by the live
@@ -35,6 +36,7 @@ internal sealed class ConnectionTakeover(
     LiveNodes liveNodes,
     PendingLines pending,
     RedisReach reach,
+    OwnerCheck owners,
     ServerPolicy policy,
     ConnectionOpener opener,
     IOptions<IrcStreamOptions> options,
@@ -51,8 +53,9 @@ internal sealed class ConnectionTakeover(
     /// <summary>How much of the previous owner's log is read for the newest message of each channel (a gap event among them is skipped).</summary>
     private const int HistoryTailEvents = 1000;
 
-    private const string Crash = "crash";
-    private const string Handover = "handover";
+    internal const string Crash = "crash";
+    internal const string Handover = "handover";
+    internal const string RedisAway = "redis";
 
     private readonly IDatabase _db = redis.GetDatabase();
     private readonly ILogger _logger = loggers.CreateLogger<ConnectionTakeover>();
@@ -114,12 +117,16 @@ internal sealed class ConnectionTakeover(
         if (round.Orphans.Count == 0 || !reach.MayTakeOver) return;
         var orphans = round.Orphans.Where(id => leases.TokenOf(id) is null).ToArray();
         if (orphans.Length == 0) return;
+        // A lapsed lease is not a dead owner: an owner that answers that it still holds the connection takes its lease
+        // back itself, however late its heartbeat reaches Redis; only what no live owner holds is claimed.
+        var free = (await owners.NotHeldAsync(orphans, cancellationToken).ConfigureAwait(false)).ToArray();
+        if (free.Length == 0) return;
 
         var live = Math.Max(1, (await liveNodes.ListAsync().ConfigureAwait(false)).Count);
-        var share = (orphans.Length + live - 1) / live;
-        Random.Shared.Shuffle(orphans);
+        var share = (free.Length + live - 1) / live;
+        Random.Shared.Shuffle(free);
         var claimed = 0;
-        foreach (var id in orphans)
+        foreach (var (id, ownerAlive) in free)
         {
             if (claimed >= share) break;
             cancellationToken.ThrowIfCancellationRequested();
@@ -127,7 +134,8 @@ internal sealed class ConnectionTakeover(
             {
                 case ClaimOutcome.Claimed:
                     claimed++;
-                    await TakeOverAsync(id, Crash).ConfigureAwait(false);
+                    // An owner that answered is alive: it let the connection go because it could not reach Redis.
+                    await TakeOverAsync(id, ownerAlive ? RedisAway : Crash).ConfigureAwait(false);
                     break;
                 case ClaimOutcome.Gone:
                     // Closed for good (its log ended) or its record expired with its session: nothing to take over.
@@ -171,7 +179,13 @@ internal sealed class ConnectionTakeover(
             var tail = await store.ReadAfterAsync(id, lastSeq - HistoryTailEvents, HistoryTailEvents).ConfigureAwait(false);
             var previous = record.Owner;
             var since = record.Renewed ?? time.GetUtcNow();
-            var why = reason == Handover ? $"node {previous} was stopping and handed it over" : $"node {previous} stopped renewing its lease";
+            var why = reason switch
+            {
+                Handover => $"node {previous} was stopping and handed it over",
+                RedisAway when previous == node.Id => "this node had let it go while it could not reach Redis",
+                RedisAway => $"node {previous} could not reach Redis and let it go",
+                _ => $"node {previous} stopped renewing its lease",
+            };
             ClusterLogMessages.TakingOver(_logger, node.Id, id, previous, why, connectionOptions.Endpoint, connectionOptions.Nick ?? "(the browser registers)",
                 connectionOptions.Channels.Count == 0 ? "no channels" : string.Join(' ', connectionOptions.Channels));
             await _db.HashSetAsync(keys.Connection(id), [ConnectionRecord.OwnedBy(node.Id)]).ConfigureAwait(false);
@@ -186,11 +200,12 @@ internal sealed class ConnectionTakeover(
                 return;
             }
             // A node that stopped renewing (crashed, froze, cut off from Redis) may have read lines it never stored: say
-            // exactly from where, since the log's seqs go on without a hole for them.
-            var unstored = reason == Crash ? $" Whatever node {previous} received after event {lastSeq} and had not stored yet is not in this log." : "";
+            // exactly from where, since the log's seqs go on without a hole for them. A stopping node wrote how far it
+            // read: beyond the stream's end, it could not store everything in time, and that is said as well.
+            var unstored = StoredAll(reason, record, lastSeq) ? "" : $" Whatever node {previous} received after event {lastSeq} and had not stored yet is not in this log.";
             connection.CarryOn(tail.Events);
             directory.Adopt(connection, session);
-            log.Append(new StatusEvent(IrcStatus.Reconnecting, $"The gateway node changed ({why}); connecting again from node {node.Id}.{unstored}", time.GetUtcNow()));
+            log.Append(new StatusEvent(IrcStatus.Reconnecting, Reconnecting(previous, why) + unstored, time.GetUtcNow()));
             await ReportNotSentAsync(id, previous, log);
             connection.Start();
             metrics.TakenOver(reason);
@@ -204,6 +219,18 @@ internal sealed class ConnectionTakeover(
             await leases.DeleteAsync(id).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// True when the previous owner stored everything it received: only a handover, and only where the stream reaches
+    /// the newest seq the stopping node wrote into the record. A node that stopped renewing never says how far it read.
+    /// </summary>
+    internal static bool StoredAll(string reason, ConnectionRecord record, long lastSeq) =>
+        reason == Handover && !(record.ReceivedUpTo > lastSeq);
+
+    /// <summary>What RECONNECTING says: which node held the connection, why it moved, and which node connects now.</summary>
+    private string Reconnecting(string previous, string why) => previous == node.Id
+        ? $"Connecting again from node {node.Id} ({why})."
+        : $"The gateway node changed ({why}); connecting again from node {node.Id}.";
 
     /// <summary>Lines the previous owner accepted and never wrote: said, not sent (sending them now could send some twice).</summary>
     private async Task ReportNotSentAsync(string id, string previous, IEventLog log)

@@ -192,7 +192,7 @@ internal sealed class RedisConnectionDirectory(
             var client = connection.ClientState;
             var keysChanged = !_keysWritten.TryGetValue(id, out var written) || !ReferenceEquals(written, client.Keys);
             renewals.Add((id, token, client.Keys, batch.ScriptEvaluateAsync(RedisScripts.ConnectionRenew, [keys.Lease(id), keys.Connection(id), keys.SessionByHash(session), keys.Log(id)],
-                [token, (long)leases.Duration.TotalMilliseconds, _recordMilliseconds, node.Id, eventLogs.Find(id)?.ShippedSeq ?? 0,
+                [token, (long)leases.Duration.TotalMilliseconds, _recordMilliseconds, node.Id, eventLogs.Find(id)?.MayHaveWritten ?? 0,
                  .. ConnectionRecord.Heartbeat(connection, renewed, keysChanged, secrets)])));
         }
         batch.Execute();

@@ -8,14 +8,15 @@
 -- ARGV[2] ms       the lease's duration
 -- ARGV[3] ms       the record's lifetime without a heartbeat
 -- ARGV[4] node     the owner's node id
--- ARGV[5] seq      the newest seq the owner appended to the stream
+-- ARGV[5] seq      the newest seq the owner may have appended to the stream (every seq it gave an event: an append
+--                  whose answer was lost may have landed)
 -- ARGV[6..] field, value pairs to write into the record
 -- Returns {outcome, the stream's newest seq}: outcome -1 the lease is not the owner's any more (nothing written); 0 the
 -- session has expired (lease renewed, record untouched); 1 renewed; 2 taken back and renewed. The newest seq lets the
 -- owner see that a failed-over Redis lost entries it had appended (then it appends them again).
 -- A lease nobody holds (it expired while Redis was away or slow) is taken back with the same token when the record
 -- still names this node as owner and the stream ends at or before ARGV[5]: no other node took the connection over and
--- wrote meanwhile, so the owner's IRC socket and the events it held are still the connection's.
+-- wrote meanwhile (a taker names itself owner before it appends anything), so the owner's IRC socket and the events it held are still the connection's.
 local lease = redis.call('GET', KEYS[1])
 local top = 0
 local newest = redis.call('XREVRANGE', KEYS[4], '+', '-', 'COUNT', 1)

@@ -4,6 +4,7 @@
 import { api, describeProblem, ProblemError } from './api.js';
 import { CommandError, commandList, InputHistory, completeNick, interpret } from './commands.js';
 import { t } from './i18n.js';
+import { bufferNamed, fold, isChannel, isMe, sortedUsers } from './state.js';
 
 /** Lines per POST: well under the 64 KiB body limit even at 510 bytes each. */
 const LINES_PER_REQUEST = 100;
@@ -12,12 +13,6 @@ export async function send(connection, lines) {
   for (let i = 0; i < lines.length; i += LINES_PER_REQUEST) {
     await api.sendLines(connection.id, lines.slice(i, i + LINES_PER_REQUEST));
   }
-}
-
-/** Sends what the user typed in `buffer`; the server's error replies to it will be shown there. */
-export function sendFrom(buffer, lines) {
-  buffer.connection.lastInput = { key: buffer.key, seq: buffer.connection.lastSeq };
-  return send(buffer.connection, lines);
 }
 
 /** "connected" (announced by the REGISTERED status): IRC is usable. */
@@ -36,21 +31,20 @@ function notConnectedReason(connection) {
 }
 
 /** Nicks for Tab: who spoke most recently first, then everyone else in the channel. */
-function nickCandidates(buffer) {
-  const connection = buffer.connection;
+function nickCandidates(connection, buffer) {
   const seen = new Set();
   const out = [];
   const add = (nick) => {
-    const key = connection.fold(nick);
-    if (!nick || seen.has(key) || connection.isMe(nick)) return;
+    const key = fold(connection, nick);
+    if (!nick || seen.has(key) || isMe(connection, nick)) return;
     seen.add(key);
     out.push(nick);
   };
   for (let i = buffer.lines.length - 1; i >= 0 && out.length < 50; i--) {
     const line = buffer.lines[i];
-    if (line.nick && (buffer.kind !== 'channel' || buffer.users.has(connection.fold(line.nick)))) add(line.nick);
+    if (line.nick && (buffer.kind !== 'channel' || buffer.users.has(fold(connection, line.nick)))) add(line.nick);
   }
-  for (const user of buffer.sortedUsers()) add(user.nick);
+  for (const user of sortedUsers(connection, buffer)) add(user.nick);
   if (buffer.kind === 'query') add(buffer.name);
   return out;
 }
@@ -64,7 +58,8 @@ function stepBuffer(step) {
 
 export class InputLine {
   /**
-   * `app` is what a typed line can make happen: activeBuffer(), activate(buffer), localLine(buffer, kind, text),
+   * `app` is what a typed line can make happen: `store` (the model, app.js), activeBuffer(), activate(buffer),
+   * openQuery(connection, nick) (returns its buffer), sendFrom(buffer, lines), localLine(buffer, kind, text),
    * closeBuffer(buffer), markGone(connection), focusOnJoin(connection, name).
    */
   constructor(app) {
@@ -108,7 +103,8 @@ export class InputLine {
       const buffer = this.app.activeBuffer();
       if (!buffer || !input.value) return;
       event.preventDefault();
-      const completed = completeNick(input.value, input.selectionStart ?? input.value.length, nickCandidates(buffer), (s) => buffer.connection.fold(s));
+      const connection = this.app.store.connections.get(buffer.connectionId);
+      const completed = completeNick(input.value, input.selectionStart ?? input.value.length, nickCandidates(connection, buffer), (s) => fold(connection, s));
       if (completed) {
         input.value = completed.value;
         input.setSelectionRange(completed.caret, completed.caret);
@@ -124,13 +120,13 @@ export class InputLine {
     const app = this.app;
     const buffer = app.activeBuffer();
     if (!buffer) return text;
-    const connection = buffer.connection;
+    const connection = app.store.connections.get(buffer.connectionId);
     let result;
     try {
       result = interpret(text, {
         bufferName: buffer.name,
         bufferKind: buffer.kind,
-        isChannel: (name) => connection.isChannel(name),
+        isChannel: (name) => isChannel(connection, name),
         chantypes: connection.isupport.chantypes,
       });
     } catch (error) {
@@ -147,12 +143,12 @@ export class InputLine {
       return text;
     }
     if (action?.type === 'focus') {
-      const existing = connection.buffer(action.name);
+      const existing = bufferNamed(connection, action.name);
       if (existing?.joined) app.activate(existing);
       else app.focusOnJoin(connection, action.name);
     }
     if (action?.type === 'open') {
-      const query = connection.ensureBuffer(action.name, 'query', { byUser: true });
+      const query = app.openQuery(connection, action.name);
       if (action.focus) app.activate(query);
     }
     if (action?.type === 'help') {
@@ -165,11 +161,12 @@ export class InputLine {
       return '';
     }
     try {
-      if (result.lines.length > 0 && (action?.type !== 'quit' || isRegistered(connection))) await sendFrom(buffer, result.lines);
+      if (result.lines.length > 0 && (action?.type !== 'quit' || isRegistered(connection))) await app.sendFrom(buffer, result.lines);
       if (action?.type === 'quit') await api.close(connection.id);
     } catch (error) {
       if (error instanceof ProblemError && error.status === 409) {
-        app.localLine(buffer, 'error', t('input.backInBox', { reason: notConnectedReason(connection) }));
+        const now = app.store.connections.get(connection.id) ?? connection;
+        app.localLine(buffer, 'error', t('input.backInBox', { reason: notConnectedReason(now) }));
         return text;
       }
       if (error instanceof ProblemError && error.status === 404) app.markGone(connection);

@@ -134,6 +134,8 @@ export class Log {
     this.lastDay = '';
     this.lastFolded = false;
     this.dividerPlaced = false;
+    /** The id of the newest line rendered: a line queued again (it was already in the buffer when it was rendered whole) is not added twice. */
+    this.lastLineId = 0;
     this.jump.addEventListener('click', () => {
       this.stick = true;
       this.scrollToBottom();
@@ -184,8 +186,11 @@ export class Log {
     this.lastScrollTop = top;
   }
 
-  /** Appends `lines` to `fragment` with a day separator where the day changes and the "new messages" divider. */
-  renderInto(fragment, lines, buffer) {
+  /**
+   * Appends `lines` to `fragment` with a day separator where the day changes and the "new messages" divider
+   * (`divider`: above the first counted line after `seq`, up to `until`).
+   */
+  renderInto(fragment, lines, divider) {
     for (const line of lines) {
       const day = dayKey(line.time);
       if (day !== this.lastDay) {
@@ -195,8 +200,7 @@ export class Log {
         fragment.appendChild(separator);
         this.lastDay = day;
       }
-      if (!this.dividerPlaced && buffer?.dividerSeq !== null && buffer?.dividerSeq !== undefined
-          && line.counted && line.seq > buffer.dividerSeq && line.seq <= buffer.dividerUntil) {
+      if (!this.dividerPlaced && divider && line.counted && line.seq > divider.seq && line.seq <= divider.until) {
         const divider = element('div', 'unread-divider');
         divider.setAttribute('role', 'separator');
         divider.appendChild(element('span', '', t('log.newMessages')));
@@ -208,6 +212,7 @@ export class Log {
       this.lastFolded = Boolean(line.folded);
       fragment.appendChild(renderLine(line));
       this.renderedLines += 1;
+      this.lastLineId = line.id;
     }
   }
 
@@ -227,11 +232,11 @@ export class Log {
   }
 
   /** Adds the queued lines of `buffer` (the one on screen), dropping from the top what the buffer no longer holds. */
-  appendLines(buffer) {
+  appendLines(buffer, divider) {
     const fragment = document.createDocumentFragment();
-    const lines = this.pendingLines;
+    const lines = this.pendingLines.filter((line) => line.id > this.lastLineId);
     this.pendingLines = [];
-    this.renderInto(fragment, lines, buffer);
+    this.renderInto(fragment, lines, divider);
     this.log.appendChild(fragment);
     let excess = this.renderedLines - (buffer ? buffer.lines.length : 0);
     while (excess > 0 && this.log.firstElementChild) {
@@ -246,14 +251,15 @@ export class Log {
   }
 
   /** Renders all of `buffer` (or the "not connected" hint), at the bottom. */
-  render(buffer) {
+  render(buffer, divider) {
     this.pendingLines = [];
     this.renderedLines = 0;
     this.lastDay = '';
     this.lastFolded = false;
     this.dividerPlaced = false;
+    this.lastLineId = 0;
     const fragment = document.createDocumentFragment();
-    if (buffer) this.renderInto(fragment, buffer.lines, buffer);
+    if (buffer) this.renderInto(fragment, buffer.lines, divider);
     else fragment.appendChild(element('p', 'empty', t('log.notConnected')));
     // A whole buffer at once is not news: screen readers should not read it out line by line.
     this.log.setAttribute('aria-busy', 'true');

@@ -3,6 +3,7 @@
 
 import { t } from './i18n.js';
 import { element, nickColorClass } from './log.js';
+import { isMe, sortedUsers } from './state.js';
 
 export class NickList {
   /** `onChange()` asks for a render; `onNickClick(connection, nick)` opens a conversation. */
@@ -29,14 +30,14 @@ export class NickList {
     });
   }
 
-  /** Shows the people of `buffer` when it is a channel; hides the list otherwise. */
-  render(buffer) {
+  /** Shows the people of `buffer` (of `connection`) when it is a channel; hides the list otherwise. */
+  render(buffer, connection) {
     const isChannel = buffer?.kind === 'channel';
     this.toggle.hidden = !isChannel;
     this.panel.hidden = !isChannel || this.hidden;
     if (!isChannel) return;
     const focusedNick = this.list.contains(document.activeElement) ? document.activeElement.dataset.nick : null;
-    const users = buffer.sortedUsers();
+    const users = sortedUsers(connection, buffer);
     const count = t('page.peopleCount', { count: users.length });
     document.getElementById('nick-count').textContent = count;
     this.toggle.textContent = count;
@@ -49,9 +50,9 @@ export class NickList {
       item.dataset.nick = user.nick;
       item.title = t('nicklist.talkPrivately', { nick: user.nick });
       item.appendChild(element('span', 'prefix', user.prefix));
-      const isMe = buffer.connection.isMe(user.nick);
-      item.appendChild(element('span', `nick ${isMe ? 'self-nick' : nickColorClass(user.nick)}`, user.nick));
-      item.addEventListener('click', () => this.onNickClick?.(buffer.connection, user.nick));
+      const self = isMe(connection, user.nick);
+      item.appendChild(element('span', `nick ${self ? 'self-nick' : nickColorClass(user.nick)}`, user.nick));
+      item.addEventListener('click', () => this.onNickClick?.(connection, user.nick));
       entry.appendChild(item);
       fragment.appendChild(entry);
     }

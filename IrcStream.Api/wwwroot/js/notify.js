@@ -59,7 +59,7 @@ export class Notifier {
     const body = line.kind === 'action' ? `* ${line.nick} ${stripFormatting(line.text)}` : stripFormatting(line.text);
     const notification = new Notification(title, {
       body,
-      tag: `${buffer.connection.id} ${buffer.key}`,
+      tag: `${buffer.connectionId} ${buffer.key}`,
       icon: '/favicon.svg',
     });
     notification.onclick = () => {

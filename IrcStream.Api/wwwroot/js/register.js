@@ -5,6 +5,7 @@
 
 import { api, ProblemError } from './api.js';
 import { t } from './i18n.js';
+import { fold, isChannel, isMe, serverBuffer } from './state.js';
 
 export const REGISTRATION_CAP = 'draft/account-registration';
 
@@ -93,12 +94,12 @@ export class Registrations {
         standing.account = null;
         return true;
       case '477':
-        if (params[1] && connection.isChannel(params[1])) standing.refused.add(params[1]);
+        if (params[1] && isChannel(connection, params[1])) standing.refused.add(params[1]);
         return false;
       case 'JOIN':
-        if (connection.isMe(sourceNick(event.source))) {
+        if (isMe(connection, sourceNick(event.source))) {
           for (const name of [...standing.refused]) {
-            if (connection.fold(name) === connection.fold(params[0] ?? '')) standing.refused.delete(name);
+            if (fold(connection, name) === fold(connection, params[0] ?? '')) standing.refused.delete(name);
           }
         }
         return false;
@@ -278,10 +279,10 @@ export class RegisterDialog {
     this.dialog.close();
     try {
       await api.updateConnection(connection.id, { sasl: { account, password } });
-      this.deps.localLine(connection.serverBuffer, 'client', t('register.done', { account }));
+      this.deps.localLine(serverBuffer(connection), 'client', t('register.done', { account }));
     } catch (error) {
       const why = error instanceof ProblemError ? error.detail || error.title : String(error.message ?? error);
-      this.deps.localLine(connection.serverBuffer, 'error', t('register.notKept', { account, problem: why }));
+      this.deps.localLine(serverBuffer(connection), 'error', t('register.notKept', { account, problem: why }));
     }
     this.deps.onRegistered(connection, account);
     const refused = [...standing.refused];
@@ -289,7 +290,7 @@ export class RegisterDialog {
     try {
       await this.deps.send(connection, [`JOIN ${refused.join(',')}`]);
     } catch (error) {
-      this.deps.localLine(connection.serverBuffer, 'error', t('register.rejoinFailed', { channels: refused.join(', ') }));
+      this.deps.localLine(serverBuffer(connection), 'error', t('register.rejoinFailed', { channels: refused.join(', ') }));
     }
   }
 }

@@ -3,6 +3,7 @@
 
 import { t } from './i18n.js';
 import { element } from './log.js';
+import { label } from './state.js';
 
 /**
  * The word shown for a connection's state, as a person says it: the socket being up while IRC registration runs
@@ -36,7 +37,7 @@ export class Sidebar {
     return node.dataset.control ?? null;
   }
 
-  /** Rebuilds the list for `connections` with `active` marked; returns the unread and mention totals. */
+  /** Rebuilds the list for `connections` with `active` ({ connectionId, key }) marked; returns the unread and mention totals. */
   render(connections, active) {
     const focused = this.focusedControl();
     const fragment = document.createDocumentFragment();
@@ -59,13 +60,13 @@ export class Sidebar {
         item.dataset.buffer = buffer.kind === 'server' ? '' : buffer.name;
         item.dataset.kind = buffer.kind;
         item.dataset.control = `${connection.id} buffer ${buffer.key}`;
-        const isActive = active === buffer;
+        const isActive = active?.connectionId === connection.id && active.key === buffer.key;
         if (isActive) {
           item.classList.add('active');
           item.setAttribute('aria-current', 'true');
         }
         if (buffer.kind === 'channel' && !buffer.joined) item.classList.add('parted');
-        const name = element('span', 'buffer-name', buffer.kind === 'server' ? connection.label : buffer.name);
+        const name = element('span', 'buffer-name', buffer.kind === 'server' ? label(connection) : buffer.name);
         item.appendChild(name);
         if (buffer.kind === 'server') {
           const dot = element('span', `state-dot state-${state}`);

@@ -5,6 +5,7 @@
 
 import { t } from './i18n.js';
 import { renderFormatted } from './irc-format.js';
+import { label, serverBuffer } from './state.js';
 import { Log } from './log.js';
 import { NickList } from './nicklist.js';
 import { Sidebar, displayState } from './sidebar.js';
@@ -53,11 +54,14 @@ export function applyBranding(config) {
 
 /** The page: sidebar of connections and buffers, the active buffer's lines, its nick list, the input. */
 export class View {
-  constructor(model, handlers) {
-    this.model = model;
+  /** `store` holds the model's state (app.js); `handlers` are what the page's controls make happen. */
+  constructor(store, handlers) {
+    this.store = store;
     this.handlers = handlers;
     /** { connectionId, key } of the buffer on screen */
     this.active = null;
+    /** "connectionId key" -> { seq, until }: the "new messages" divider goes above the first line after `seq` up to `until`. */
+    this.dividers = new Map();
     this.dirty = new Set();
     this.frame = 0;
     this.$ = (id) => document.getElementById(id);
@@ -69,13 +73,14 @@ export class View {
       onRemoveConnection: (connection) => handlers.onRemoveConnection(connection),
     });
     this.nicks = new NickList({ onChange: () => this.schedule('nicks'), onNickClick: handlers.onNickClick });
-    model.on((what, detail) => this.onModel(what, detail));
+    store.on((change) => this.onChange(change));
     this.$('leave-channel').addEventListener('click', () => {
       const buffer = this.activeBuffer;
       if (buffer?.kind === 'channel') this.handlers.onLeave?.(buffer);
     });
     this.$('register-nick').addEventListener('click', () => {
-      if (this.activeBuffer) this.handlers.onRegister?.(this.activeBuffer.connection);
+      const buffer = this.activeBuffer;
+      if (buffer) this.handlers.onRegister?.(this.store.connections.get(buffer.connectionId));
     });
     this.$('copy-link').addEventListener('click', () => {
       const buffer = this.activeBuffer;
@@ -87,7 +92,7 @@ export class View {
       // Coming back to the page: lines that came while it was hidden get the divider above them.
       if (buffer && buffer.unread > 0) {
         this.placeDivider(buffer);
-        this.log.render(buffer);
+        this.log.render(buffer, this.dividerOf(buffer));
       }
       this.markRead();
     });
@@ -95,16 +100,20 @@ export class View {
 
   get activeBuffer() {
     if (!this.active) return null;
-    const connection = this.model.connections.get(this.active.connectionId);
+    const connection = this.store.connections.get(this.active.connectionId);
     return connection?.buffers.get(this.active.key) ?? null;
+  }
+
+  isActive(connectionId, key) {
+    return this.active !== null && this.active.connectionId === connectionId && this.active.key === key;
   }
 
   /** Where to go when the buffer on screen goes away: its connection's server buffer, else the first one. */
   fallbackBuffer() {
-    const same = this.active && this.model.connections.get(this.active.connectionId);
-    if (same) return same.serverBuffer;
-    const first = this.model.connections.values().next().value;
-    return first ? first.serverBuffer : null;
+    const same = this.active && this.store.connections.get(this.active.connectionId);
+    if (same) return serverBuffer(same);
+    const first = this.store.connections.values().next().value;
+    return first ? serverBuffer(first) : null;
   }
 
   /** Shows `buffer`; `auto` when the client chose it rather than the user. */
@@ -112,48 +121,53 @@ export class View {
     if (!buffer) {
       this.active = null;
     } else {
-      if (this.activeBuffer !== buffer) this.placeDivider(buffer);
-      this.active = { connectionId: buffer.connection.id, key: buffer.key };
-      buffer.connection.activeKey = buffer.key;
+      if (!this.isActive(buffer.connectionId, buffer.key)) this.placeDivider(buffer);
+      this.active = { connectionId: buffer.connectionId, key: buffer.key };
+      this.store.act({ type: 'active', connectionId: buffer.connectionId, key: buffer.key });
       this.handlers.onActivate?.(buffer, auto);
     }
     this.sidebar.setOpen(false);
     this.markRead();
     this.log.stick = true;
-    this.log.render(this.activeBuffer);
+    this.log.render(this.activeBuffer, this.dividerOf(this.activeBuffer));
     this.schedule('sidebar', 'header', 'nicks', 'input');
   }
 
   /** Remembers where the user left `buffer`: the divider goes above the first line after it that has arrived so far. */
   placeDivider(buffer) {
-    buffer.dividerSeq = buffer.readSeq;
-    buffer.dividerUntil = Math.max(buffer.connection.lastSeq, buffer.connection.historySeq);
+    const connection = this.store.connections.get(buffer.connectionId);
+    this.dividers.set(`${buffer.connectionId} ${buffer.key}`, { seq: buffer.readSeq, until: Math.max(connection.lastSeq, connection.historySeq) });
+  }
+
+  dividerOf(buffer) {
+    return buffer ? this.dividers.get(`${buffer.connectionId} ${buffer.key}`) ?? null : null;
   }
 
   markRead() {
     const buffer = this.activeBuffer;
     if (!buffer || document.hidden) return;
-    if (buffer.connection.markRead(buffer)) this.schedule('sidebar');
+    this.store.act({ type: 'read', connectionId: buffer.connectionId, key: buffer.key });
   }
 
-  onModel(what, detail) {
-    const active = this.activeBuffer;
-    switch (what) {
+  /** One change the model made (state.js): what of the page it concerns is drawn with the next frame. */
+  onChange(change) {
+    const onScreen = this.isActive(change.connectionId, change.key);
+    switch (change.what) {
       case 'line':
-        if (detail.buffer === active) this.log.queue(detail.line);
+        if (onScreen) this.log.queue(change.line);
         this.schedule();
         break;
       case 'unread':
-        if (detail.buffer === active) this.markRead();
+        if (onScreen) this.markRead();
         this.schedule('sidebar');
         break;
       case 'users':
       case 'joined':
-        if (detail.buffer === active) this.schedule('nicks', 'header');
+        if (onScreen) this.schedule('nicks', 'header');
         this.schedule('sidebar');
         break;
       case 'topic':
-        if (detail.buffer === active) this.schedule('header');
+        if (onScreen) this.schedule('header');
         break;
       case 'state':
         this.schedule('sidebar', 'header', 'input', 'nicks');
@@ -161,7 +175,7 @@ export class View {
       case 'buffers':
       case 'connections':
       case 'read':
-        if (active === null && this.active) this.activate(this.fallbackBuffer(), { auto: true });
+        if (this.active && this.activeBuffer === null) this.activate(this.fallbackBuffer(), { auto: true });
         this.schedule('sidebar', 'header', 'nicks', 'input');
         break;
       default:
@@ -184,10 +198,10 @@ export class View {
   flush() {
     const parts = this.dirty;
     this.dirty = new Set();
-    if (this.log.hasPending) this.log.appendLines(this.activeBuffer);
-    if (parts.has('sidebar')) this.renderTitle(this.sidebar.render(this.model.connections.values(), this.activeBuffer));
+    if (this.log.hasPending) this.log.appendLines(this.activeBuffer, this.dividerOf(this.activeBuffer));
+    if (parts.has('sidebar')) this.renderTitle(this.sidebar.render(this.store.connections.values(), this.active));
     if (parts.has('header')) this.renderHeader();
-    if (parts.has('nicks')) this.nicks.render(this.activeBuffer);
+    if (parts.has('nicks')) this.nicks.render(this.activeBuffer, this.active && this.store.connections.get(this.active.connectionId));
     if (parts.has('input')) this.renderInput();
     if (this.log.stick) this.log.scrollToBottom();
     this.handlers.onRendered?.();
@@ -206,7 +220,7 @@ export class View {
     const leave = this.$('leave-channel');
     leave.hidden = !(buffer?.kind === 'channel' && buffer.joined);
     this.$('copy-link').hidden = buffer?.kind !== 'channel';
-    this.$('register-nick').hidden = !(buffer && this.handlers.canRegister?.(buffer.connection));
+    this.$('register-nick').hidden = !(buffer && this.handlers.canRegister?.(this.store.connections.get(buffer.connectionId)));
     if (!buffer) {
       title.textContent = appName;
       topic.replaceChildren();
@@ -215,8 +229,8 @@ export class View {
       this.$('transport-state').hidden = true;
       return;
     }
-    const connection = buffer.connection;
-    title.textContent = buffer.kind === 'server' ? connection.label : buffer.name;
+    const connection = this.store.connections.get(buffer.connectionId);
+    title.textContent = buffer.kind === 'server' ? label(connection) : buffer.name;
     if (buffer.kind === 'channel') topic.replaceChildren(renderFormatted(buffer.topic || t(buffer.joined ? 'page.noTopic' : 'page.notInChannel')));
     else if (buffer.kind === 'query') topic.replaceChildren(document.createTextNode(t('page.privateConversation')));
     else topic.replaceChildren(document.createTextNode(t('page.serverAs', { server: connection.server, tls: connection.tls ? t('page.tlsSuffix') : '', nick: connection.nick || '…' })));
@@ -233,10 +247,11 @@ export class View {
   renderInput() {
     const buffer = this.activeBuffer;
     const input = this.$('input');
-    const usable = Boolean(buffer) && buffer.connection.state !== 'closed';
+    const connection = buffer ? this.store.connections.get(buffer.connectionId) : null;
+    const usable = Boolean(connection) && connection.state !== 'closed';
     input.disabled = !usable;
     this.$('send').disabled = !usable;
-    this.$('input-nick').textContent = buffer ? buffer.connection.nick : '';
+    this.$('input-nick').textContent = connection ? connection.nick : '';
     input.placeholder = !buffer ? t('page.connectFirst')
       : buffer.kind === 'server' ? t('page.serverCommands')
         : t('page.messageTo', { name: buffer.name });
