@@ -15,13 +15,13 @@ builder.Services.AddIrcStreamOptions(builder.Configuration);
 builder.Services.AddGatewayState(builder.Configuration);
 builder.Services.AddGatewayErrors();
 builder.Services.AddForwardedHeadersFromOptions();
-builder.Services.AddConnectionRateLimit();
+builder.Services.AddRateLimiter(limiter => limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests);
 builder.Services.AddIrcConnections();
 builder.Services.AddStreaming();
 builder.Services.AddGatewayMetrics();
 builder.Services.AddGatewayHealth();
 builder.Services.AddAdmin(builder.Configuration);
-builder.Services.AddGuard(builder.Configuration);
+builder.Services.AddGuard();
 
 var app = builder.Build();
 
@@ -37,7 +37,7 @@ app.MapStreamingApi();
 app.MapGatewayMetrics();
 app.MapAdmin();
 app.MapGuardApi();
-app.MapClusterNodes();
+app.MapGatewayState();
 
 app.Run();
 

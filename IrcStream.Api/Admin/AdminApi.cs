@@ -38,16 +38,7 @@ public static class AdminApi
         services.AddSingleton<AdminCloser>();
         services.AddSingleton<AddressBans>();
         services.AddSingleton<INewSessionGate>(sp => sp.GetRequiredService<AddressBans>());
-        if (RedisSetup.IsConfigured(configuration))
-        {
-            services.AddSingleton<IBanStore, RedisBanStore>();
-            services.AddSingleton<IAdminConnections, RedisAdminConnections>();
-        }
-        else
-        {
-            services.AddSingleton<IBanStore, MemoryBanStore>();
-            services.AddSingleton<IAdminConnections, LocalAdminConnections>();
-        }
+        // The bans and the connection list are kept where the gateway's state is: State/StateSetup registers them.
         services.AddRateLimiter(limiter => limiter.AddPolicy<string, AdminRateLimit>(AdminRateLimit.PolicyName));
         return services;
     }

@@ -1,5 +1,4 @@
 using IrcStream.Api.Http;
-using IrcStream.Api.Streaming;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
@@ -26,8 +25,7 @@ internal static class RedisNodesSetup
         services.AddSingleton<OwnerForwarding>();
         services.AddSingleton<RedisReach>();
         services.AddSingleton<RedisAddressLimits>();
-        services.AddSingleton<IConnectionRateWindow>(sp => sp.GetRequiredService<RedisAddressLimits>());
-        services.AddSingleton<ISharedStreamLimit>(sp => sp.GetRequiredService<RedisAddressLimits>());
+        services.AddSingleton<IAddressLimits>(sp => sp.GetRequiredService<RedisAddressLimits>());
         services.AddHostedService<NodeHeartbeat>();
         services.AddSingleton<PeerNodes>();
         services.AddSingleton<OwnerCheck>();

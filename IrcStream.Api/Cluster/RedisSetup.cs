@@ -1,4 +1,6 @@
+using IrcStream.Api.Admin;
 using IrcStream.Api.Configuration;
+using IrcStream.Api.Guard;
 using IrcStream.Api.State;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -25,6 +27,9 @@ public static class RedisSetup
         services.AddRedisEventLogs();
         services.AddRedisNodes();
         services.AddSingleton<IGatewayState, RedisState>();
+        services.AddSingleton<IBanStore, RedisBanStore>();
+        services.AddSingleton<IAdminConnections, RedisAdminConnections>();
+        services.AddSingleton<IGuardStore, RedisGuardStore>();
         return services;
     }
 

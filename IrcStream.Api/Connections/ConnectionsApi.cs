@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using IrcStream.Api.Admin;
@@ -145,16 +146,14 @@ public static class ConnectionsApi
         return result.Outcome switch
         {
             SendOutcome.Queued => TypedResults.Accepted((string?)null, new LinesQueued(result.Queued)),
-            SendOutcome.Invalid => Problems.Invalid(
-                new() { [LineField(result.LineIndex ?? 0)] = [result.Reason ?? "The line breaks the IRC protocol."] },
-                "A line cannot be sent",
-                LineRefused(result.LineIndex ?? 0, result.Reason ?? "The line breaks the IRC protocol.")),
             SendOutcome.NotOpen => NotOpen(),
             SendOutcome.HoldUnconfirmed => StoreAway(http),
-            _ => TypedResults.Problem(
+            SendOutcome.QueueFull => TypedResults.Problem(
                 title: "Outgoing queue full",
                 detail: "Too many lines are waiting behind the server's flood control. Wait a few seconds and send them again.",
                 statusCode: StatusCodes.Status429TooManyRequests),
+            // Invalid: every line passed the same OutgoingLineRules above.
+            _ => throw new UnreachableException($"Lines that passed OutgoingLineRules were refused as {result.Outcome}."),
         };
     }
 

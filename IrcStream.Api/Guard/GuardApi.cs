@@ -1,4 +1,3 @@
-using IrcStream.Api.Cluster;
 using IrcStream.Api.Configuration;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -7,14 +6,12 @@ namespace IrcStream.Api.Guard;
 /// <summary>The DNS block lists and the human check: what keeps abusers out of IRC (see docs/OPERATORS.md).</summary>
 public static class GuardApi
 {
-    public static IServiceCollection AddGuard(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddGuard(this IServiceCollection services)
     {
         services.AddSingleton<Dnsbl>();
         services.AddSingleton<HumanCheck>();
         services.AddSingleton<Admission>();
-        // One mode for the whole process, chosen here: with Redis, challenges are used once across every node.
-        if (RedisSetup.IsConfigured(configuration)) services.AddSingleton<IGuardStore, RedisGuardStore>();
-        else services.AddSingleton<IGuardStore, MemoryGuardStore>();
+        // The used challenges are kept where the gateway's state is (State/StateSetup): with Redis, used once across every node.
         return services;
     }
 

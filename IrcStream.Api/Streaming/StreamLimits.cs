@@ -7,21 +7,21 @@ namespace IrcStream.Api.Streaming;
 
 /// <summary>
 /// Counts what holds a socket and memory while it waits for events (open event streams and waiting polls) per
-/// connection, per session and per client address on this node, so that no client can hold them without bound.
+/// connection and per session on this node, and per client address where the gateway's state is
+/// (<see cref="IAddressLimits"/>: this process alone, or every node sharing a Redis, so a client spread over several
+/// nodes gets the address bound once, not once per node), so that no client can hold them without bound.
 /// A slot is taken before the stream starts or the poll waits and given back exactly once when it ends; one lock
-/// keeps the three counts and the check-then-take atomic. In Redis mode the address's count is also taken in Redis
-/// (<see cref="ISharedStreamLimit"/>), so a client spread over several nodes gets the address bound once, not once per node.
+/// keeps the node's two counts and their check-then-take atomic.
 /// The per-connection count also tells <see cref="AwayMarker"/> when a connection has no reader left and when one returns.
 /// </summary>
-internal sealed class StreamLimits(IOptions<IrcStreamOptions> options, AwayMarker away, ISharedStreamLimit? shared = null)
+internal sealed class StreamLimits(IOptions<IrcStreamOptions> options, AwayMarker away, IAddressLimits addresses)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, int> _perConnection = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _perSession = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _perAddress = new(StringComparer.Ordinal);
 
-    /// <summary>Takes a slot for a stream or waiting poll; null (and the problem to answer) when a bound is reached.</summary>
-    public IDisposable? TryTake(string connectionId, string session, string address, out ProblemHttpResult? refusal)
+    /// <summary>Takes this node's slot for a stream or waiting poll; null (and the problem to answer) when its bound is reached.</summary>
+    private IDisposable? TryTake(string connectionId, string session, out ProblemHttpResult? refusal)
     {
         var limits = options.Value;
         lock (_gate)
@@ -34,26 +34,23 @@ internal sealed class StreamLimits(IOptions<IrcStreamOptions> options, AwayMarke
                 : _perSession.GetValueOrDefault(session) >= limits.MaxStreamsPerSession ? TooMany(
                     $"Your session already has {limits.MaxStreamsPerSession} open event streams and waiting polls across its connections, the most this gateway allows one session (IrcStream:MaxStreamsPerSession). " +
                     "Close the event streams or polls you no longer read (tabs of this browser count too), then try again.")
-                : _perAddress.GetValueOrDefault(address) >= limits.MaxStreamsPerAddress ? AddressFull(limits.MaxStreamsPerAddress)
                 : null;
             if (refusal is not null) return null;
             Add(_perConnection, connectionId, 1);
             Add(_perSession, session, 1);
-            Add(_perAddress, address, 1);
         }
         away.Opened(connectionId);
-        return new Slot(this, connectionId, session, address);
+        return new Slot(this, connectionId, session);
     }
 
-    /// <summary>Like <see cref="TryTake"/>, and in Redis mode also the address's slot on every node.</summary>
+    /// <summary>Takes a slot for a stream or waiting poll on this node and the address's slot; null (and the problem to answer) when a bound is reached.</summary>
     public async ValueTask<(IDisposable? Slot, ProblemHttpResult? Refusal)> TryTakeAsync(string connectionId, string session, string address)
     {
-        if (TryTake(connectionId, session, address, out var refusal) is not { } slot) return (null, refusal);
-        if (shared is null) return (slot, null);
+        if (TryTake(connectionId, session, out var refusal) is not { } slot) return (null, refusal);
         IDisposable? everywhere;
         try
         {
-            everywhere = await shared.TryTakeStreamAsync(address).ConfigureAwait(false);
+            everywhere = await addresses.TryTakeStreamAsync(address).ConfigureAwait(false);
         }
         catch
         {
@@ -68,19 +65,18 @@ internal sealed class StreamLimits(IOptions<IrcStreamOptions> options, AwayMarke
         return (new Both(slot, everywhere), null);
     }
 
-    /// <summary>Open streams and waiting polls counted now for a connection, a session and an address.</summary>
-    public (int Connection, int Session, int Address) CountFor(string connectionId, string session, string address)
+    /// <summary>Open streams and waiting polls this node counts now for a connection and a session.</summary>
+    public (int Connection, int Session) CountFor(string connectionId, string session)
     {
-        lock (_gate) return (_perConnection.GetValueOrDefault(connectionId), _perSession.GetValueOrDefault(session), _perAddress.GetValueOrDefault(address));
+        lock (_gate) return (_perConnection.GetValueOrDefault(connectionId), _perSession.GetValueOrDefault(session));
     }
 
-    private void Return(string connectionId, string session, string address)
+    private void Return(string connectionId, string session)
     {
         lock (_gate)
         {
             Add(_perConnection, connectionId, -1);
             Add(_perSession, session, -1);
-            Add(_perAddress, address, -1);
         }
         away.Closed(connectionId);
     }
@@ -108,20 +104,13 @@ internal sealed class StreamLimits(IOptions<IrcStreamOptions> options, AwayMarke
         }
     }
 
-    private sealed class Slot(StreamLimits limits, string connectionId, string session, string address) : IDisposable
+    private sealed class Slot(StreamLimits limits, string connectionId, string session) : IDisposable
     {
         private int _returned;
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _returned, 1) == 0) limits.Return(connectionId, session, address);
+            if (Interlocked.Exchange(ref _returned, 1) == 0) limits.Return(connectionId, session);
         }
     }
-}
-
-/// <summary>The address's stream slots on every node (Redis mode); not registered for a gateway that runs alone.</summary>
-internal interface ISharedStreamLimit
-{
-    /// <summary>A slot of <paramref name="address"/> counted on every node until disposed; null when the address holds <c>MaxStreamsPerAddress</c> already.</summary>
-    ValueTask<IDisposable?> TryTakeStreamAsync(string address);
 }

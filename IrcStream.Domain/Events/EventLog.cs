@@ -51,11 +51,6 @@ public sealed class EventLog : IEventLog
         _events = new EventSegments(lastSeq + 1);
     }
 
-    /// <summary>Events retained for resume (<see cref="EventLogLimits.MaxEvents"/>).</summary>
-    public int Capacity => _limits.MaxEvents;
-
-    public EventLogLimits Limits => _limits;
-
     /// <summary>The length of the index's slot array, for tests of how it grows and shrinks.</summary>
     internal int SlotCount
     {
@@ -85,20 +80,8 @@ public sealed class EventLog : IEventLog
         }
     }
 
-    /// <summary>
-    /// What the log holds on the heap for its events: their segments, whole (the current one's unused room and the
-    /// dropped events still in the oldest one included), and the index.
-    /// </summary>
-    public long KeptBytes
-    {
-        get
-        {
-            lock (_lock) return _events.MemoryBytes;
-        }
-    }
-
-    /// <summary>Bytes of the retained events, as counted by <see cref="StoredEvent.RetainedBytes"/>: at most <see cref="EventLogLimits.MaxBytes"/> (or the newest event alone).</summary>
-    public long RetainedBytes
+    /// <summary>Bytes of the retained events, as counted by <see cref="StoredEvent.RetainedBytes"/>: at most <see cref="EventLogLimits.MaxBytes"/> (or the newest event alone); for tests of retention.</summary>
+    internal long RetainedBytes
     {
         get
         {
@@ -106,8 +89,8 @@ public sealed class EventLog : IEventLog
         }
     }
 
-    /// <summary>Bytes of the events kept beyond retention for live readers, as counted by <see cref="StoredEvent.RetainedBytes"/>.</summary>
-    public long HeldBytes
+    /// <summary>Bytes of the events kept beyond retention for live readers, as counted by <see cref="StoredEvent.RetainedBytes"/>; for tests of the hold.</summary>
+    internal long HeldBytes
     {
         get
         {
@@ -147,6 +130,10 @@ public sealed class EventLog : IEventLog
         WakeReaders();
     }
 
+    /// <summary>
+    /// The retained events with seq greater than <paramref name="after"/>, at most <paramref name="max"/>,
+    /// preceded by a gap event (counted in <paramref name="max"/>) when some of them are no longer retained.
+    /// </summary>
     public IReadOnlyList<StoredEvent> ReadAfter(long after, int max = int.MaxValue)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);

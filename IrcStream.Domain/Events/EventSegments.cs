@@ -59,7 +59,7 @@ internal sealed class EventSegments
 
     /// <summary>
     /// What is held on the heap for the events: every segment's whole array (the current one's unused room and the
-    /// dropped events still in the oldest included) and the index.
+    /// dropped events still in the oldest included) and the index; for tests that bound it.
     /// </summary>
     public long MemoryBytes
     {

@@ -9,9 +9,6 @@ public interface IEventLog
     /// <summary>The seq of the newest event; 0 when there is none.</summary>
     long LastSeq { get; }
 
-    /// <summary>The seq of the oldest event still kept for readers (LastSeq + 1 when empty).</summary>
-    long FirstRetainedSeq { get; }
-
     /// <summary>True once <see cref="Complete"/> was called: no event will follow.</summary>
     bool IsCompleted { get; }
 
@@ -22,13 +19,9 @@ public interface IEventLog
     void Complete();
 
     /// <summary>
-    /// The retained events with seq greater than <paramref name="after"/>, at most <paramref name="max"/>,
-    /// preceded by a gap event (counted in <paramref name="max"/>) when some of them are no longer retained.
-    /// </summary>
-    IReadOnlyList<StoredEvent> ReadAfter(long after, int max = int.MaxValue);
-
-    /// <summary>
-    /// Reads as a poller does: like <see cref="ReadAfter"/>, and the poller counts as a live reader until it comes
+    /// Reads as a poller does: the retained events with seq greater than <paramref name="after"/>, at most
+    /// <paramref name="max"/>, preceded by a gap event (counted in <paramref name="max"/>) when some of them are no
+    /// longer retained; and the poller counts as a live reader until it comes
     /// back with the seq of the last event it got, so events it has not read yet are held beyond retention.
     /// </summary>
     IReadOnlyList<StoredEvent> Poll(long after, int max = int.MaxValue);

@@ -43,12 +43,6 @@ public sealed record IrcSource(string Nick, string? User, string? Host)
         return end < 0 ? source.AsSpan() : source.AsSpan(0, end);
     }
 
-    /// <summary>
-    /// True for a bare name containing '.', the shape of a server name: nicknames "SHOULD NOT contain any
-    /// dot character ('.')" (Modern IRC, Clients) and networks refuse them.
-    /// </summary>
-    public bool IsServer => User is null && Host is null && Nick.Contains('.');
-
     /// <summary>The source in its wire form.</summary>
     public override string ToString() =>
         Nick + (User is null ? "" : "!" + User) + (Host is null ? "" : "@" + Host);

@@ -42,7 +42,7 @@ public sealed class AwayTests
 
         // The last reader's end is seen by the gateway a moment after the client lets go.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (host.Services.GetRequiredService<IrcStream.Api.Streaming.StreamLimits>().CountFor(id, "", "").Connection > 0)
+        while (host.Services.GetRequiredService<IrcStream.Api.Streaming.StreamLimits>().CountFor(id, "").Connection > 0)
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException("The gateway still counts an open stream 10 s after it was closed.");
             await Task.Delay(20, Token);

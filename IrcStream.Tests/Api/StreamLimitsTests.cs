@@ -114,7 +114,7 @@ public sealed class StreamLimitsTests
         // The server sees the close asynchronously: wait for the count to drop, bounded.
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Token);
         timeout.CancelAfter(TimeSpan.FromSeconds(10));
-        while (limits.CountFor(id, "", "").Connection > 0) await Task.Delay(20, timeout.Token);
+        while (limits.CountFor(id, "").Connection > 0) await Task.Delay(20, timeout.Token);
         await using var again = await browser.OpenEventsAsync(id);
         (await again.NextEventAsync()).Should().NotBeNull();
     }

@@ -24,15 +24,6 @@ public sealed class IrcSourceTests
         parsed.ToString().Should().Be(source);
     }
 
-    [Theory]
-    [InlineData("irc.example.net", true)]
-    [InlineData("bob", false)]
-    [InlineData("bob!b@host.example", false)]
-    public void AServerNameIsABareDottedName(string source, bool isServer)
-    {
-        IrcSource.Parse(source).IsServer.Should().Be(isServer);
-    }
-
     [Fact]
     public void AnEmptySourceIsRefused()
     {

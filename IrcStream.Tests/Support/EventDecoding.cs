@@ -12,7 +12,11 @@ public static class EventDecoding
 {
     /// <summary>The retained events after <paramref name="after"/> (a gap first when some are gone), decoded.</summary>
     public static IReadOnlyList<GatewayEvent> ReadDecodedAfter(this IEventLog log, long after, int max = int.MaxValue) =>
-        log.ReadAfter(after, max).Select(Decode).ToArray();
+        log.InMemory().ReadAfter(after, max).Select(Decode).ToArray();
+
+    /// <summary>The in-memory log behind a connection's <see cref="IEventLog"/>: what these tests read without registering a reader.</summary>
+    public static EventLog InMemory(this IEventLog log) =>
+        log as EventLog ?? throw new ArgumentException($"The tests read an in-memory EventLog; this is a {log.GetType().Name}.", nameof(log));
 
     public static GatewayEvent Decode(this StoredEvent stored)
     {

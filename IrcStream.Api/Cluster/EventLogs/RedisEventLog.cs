@@ -68,6 +68,7 @@ internal sealed class RedisEventLog : IEventLog
 
     public long LastSeq => _memory.LastSeq;
 
+    /// <summary>The seq of the oldest event memory still keeps (<see cref="EventLog.FirstRetainedSeq"/>): a reader after it is served from memory.</summary>
     public long FirstRetainedSeq => _memory.FirstRetainedSeq;
 
     public bool IsCompleted => _memory.IsCompleted;
@@ -182,6 +183,7 @@ internal sealed class RedisEventLog : IEventLog
         _shipped = newest;
     }
 
+    /// <summary>The events memory keeps after <paramref name="after"/> (<see cref="EventLog.ReadAfter"/>), for the owner's own readers (<see cref="OwnerEventSource"/>).</summary>
     public IReadOnlyList<StoredEvent> ReadAfter(long after, int max = int.MaxValue) => _memory.ReadAfter(after, max);
 
     public IReadOnlyList<StoredEvent> Poll(long after, int max = int.MaxValue) => _memory.Poll(after, max);

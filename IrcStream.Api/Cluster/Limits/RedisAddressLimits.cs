@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Http;
-using IrcStream.Api.Streaming;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -14,7 +13,7 @@ namespace IrcStream.Api.Cluster;
 /// renews it while the stream is open, so a node that crashes gives its slots back by itself.
 /// </summary>
 internal sealed class RedisAddressLimits(IConnectionMultiplexer redis, RedisKeys keys, GatewayNode node, IOptions<IrcStreamOptions> options, TimeProvider time, ILogger<RedisAddressLimits> logger)
-    : IConnectionRateWindow, ISharedStreamLimit
+    : IAddressLimits
 {
     /// <summary>How long a stream's slot outlives its node's last renewal.</summary>
     public static readonly TimeSpan SlotLifetime = TimeSpan.FromSeconds(30);
@@ -24,12 +23,12 @@ internal sealed class RedisAddressLimits(IConnectionMultiplexer redis, RedisKeys
     private long _slots;
     private long _renewed = time.GetTimestamp();
 
-    public async ValueTask<TimeSpan?> TryConnectAsync(string address)
+    public async ValueTask<RateDecision> TryConnectAsync(string address)
     {
         var limit = options.Value.ConnectionRateLimit;
         var result = (RedisResult[])(await _db.ScriptEvaluateAsync(RedisScripts.AddressRate, [keys.ConnectionsFrom(address)],
             [limit.PermitLimit, (long)limit.Window.TotalMilliseconds]).ConfigureAwait(false))!;
-        return (int)result[0] == 1 ? null : TimeSpan.FromMilliseconds((long)result[1]);
+        return (int)result[0] == 1 ? RateDecision.Allow : RateDecision.Refuse(TimeSpan.FromMilliseconds((long)result[1]));
     }
 
     public async ValueTask<IDisposable?> TryTakeStreamAsync(string address)

@@ -8,7 +8,7 @@ namespace IrcStream.Api.Cluster;
 /// and the asker's <see cref="PeerNodes.Proof"/> answers the ids of those this node still holds (<see cref="OwnerCheck"/>),
 /// 404 when <c>{node}</c> is not this node (a process started since at the address the asker knew), 403 without a
 /// valid proof. Being asked tells this node that another node reaches
-/// Redis now (<see cref="CutOffWatch"/>). No routes outside Redis mode.
+/// Redis now (<see cref="CutOffWatch"/>). Mapped in Redis mode only (<see cref="State.StateSetup.MapGatewayState"/>).
 /// </summary>
 internal static class ClusterNodesApi
 {
@@ -19,13 +19,12 @@ internal static class ClusterNodesApi
 
     public static IEndpointRouteBuilder MapClusterNodes(this IEndpointRouteBuilder routes)
     {
-        if (routes.ServiceProvider.GetService<ConnectionLeases>() is null) return routes;
         routes.MapPost("/cluster/nodes/{node}/holding", Holding).ExcludeFromDescription();
         return routes;
     }
 
     private static Results<Ok<string[]>, ProblemHttpResult> Holding(
-        string node, string[] ids, [FromHeader(Name = PeerNodes.ProofHeader)] string? proof, GatewayNode self, ConnectionLeases leases, PeerNodes peers)
+        string node, [FromBody] string[] ids, [FromHeader(Name = PeerNodes.ProofHeader)] string? proof, GatewayNode self, ConnectionLeases leases, PeerNodes peers)
     {
         if (!peers.IsPeer(proof))
             return TypedResults.Problem(title: "Nodes only", detail: "Only another node of this gateway may ask this.", statusCode: StatusCodes.Status403Forbidden);

@@ -43,6 +43,7 @@ internal sealed class NodeHeartbeat(
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
+                reach.Failed();
                 logger.LogWarning(ex, "The node's heartbeat could not reach Redis; trying again in {Interval}", interval);
             }
         }

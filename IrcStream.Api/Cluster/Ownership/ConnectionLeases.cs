@@ -112,9 +112,6 @@ internal sealed class ConnectionLeases(IConnectionMultiplexer redis, RedisKeys k
             await _db.ScriptEvaluateAsync(RedisScripts.LeaseDelete, [keys.Lease(connectionId), keys.LeaseExpiries], [lease.Token, connectionId]).ConfigureAwait(false);
     }
 
-    /// <summary>The node id at the start of a lease token (a handover token names the node it is handed to).</summary>
-    public static string NodeOf(string token) => token[..Math.Max(0, token.IndexOf(':', StringComparison.Ordinal))];
-
     private static string NewToken(string nodeId) => $"{nodeId}:{Guid.NewGuid():N}";
 
     /// <summary>A lease held: its token, and when the newest renewal Redis confirmed was sent (a monotonic timestamp).</summary>

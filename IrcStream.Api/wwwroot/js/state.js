@@ -81,8 +81,11 @@ const ERROR_TEXT = {
   482: (subject) => `You need to be a channel operator in ${subject} to do that.`,
 };
 
-/** Connection-level chatter that the user has no use for. */
-const SILENT_COMMANDS = new Set(['PING', 'PONG', 'CAP', 'AUTHENTICATE', 'BATCH']);
+/**
+ * Connection-level chatter that the person has no use for; TAGMSG carries only tags (typing notifications,
+ * reactions), which the client does not show.
+ */
+const SILENT_COMMANDS = new Set(['PING', 'PONG', 'CAP', 'AUTHENTICATE', 'BATCH', 'TAGMSG']);
 
 /** The state before the first connection. `nextLineId` numbers the lines of every buffer. */
 export function initialState() {

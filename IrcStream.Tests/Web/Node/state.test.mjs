@@ -399,6 +399,16 @@ describe('INVITE, ERROR, FAIL/WARN/NOTE, WALLOPS, and what is not shown', () => 
     assert.deepEqual([session.server.lines.at(-1).kind, session.server.lines.at(-1).text], ['notice', 'server going down']);
   });
 
+  test('TAGMSG (typing notifications, reactions: tags without text) adds no line anywhere', () => {
+    const session = new Session().registered();
+    session.message('bob!b@h', 'PRIVMSG', 'me', 'hi');
+    const count = () => [...session.connection.buffers.values()].map((b) => b.lines.length);
+    const before = count();
+    session.event({ seq: session.seq + 1, type: 'message', time: '2026-12-07T17:00:00Z', tags: { '+typing': 'active' }, source: 'bob!b@h', command: 'TAGMSG', params: ['#chan'] });
+    session.event({ seq: session.seq + 1, type: 'message', time: '2026-12-07T17:00:00Z', tags: { '+draft/react': '👍', '+draft/reply': 'm1' }, source: 'bob!b@h', command: 'TAGMSG', params: ['me'] });
+    assert.deepEqual(count(), before);
+  });
+
   test('PING, PONG, CAP, AUTHENTICATE, BATCH, CHGHOST, ACCOUNT, AWAY and SETNAME add no line; anything else is an info line', () => {
     const session = new Session().registered();
     const before = session.server.lines.length;
