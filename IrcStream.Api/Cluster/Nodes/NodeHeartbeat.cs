@@ -11,6 +11,7 @@ internal sealed class NodeHeartbeat(
     RedisKeys keys,
     GatewayNode node,
     RedisConnectionDirectory connections,
+    RedisRebuild rebuild,
     SessionKeepAlive sessions,
     RedisReach reach,
     RedisAddressLimits addressLimits,
@@ -63,6 +64,8 @@ internal sealed class NodeHeartbeat(
             var db = redis.GetDatabase();
             await Task.WhenAll(db.StringSetAsync(keys.Node(node.Id), url, NodeExpiry), db.SetAddAsync(keys.Nodes, node.Id)).ConfigureAwait(false);
         }
+        // Before renewing: a Redis that lost its data gets the leases and records back first, so no renewal lets a socket go.
+        await rebuild.CheckAsync().ConfigureAwait(false);
         metrics.LeaseRenewalsFailed(await connections.RenewAsync().ConfigureAwait(false));
     }
 }
