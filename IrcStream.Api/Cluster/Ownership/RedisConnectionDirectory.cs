@@ -82,6 +82,10 @@ internal sealed class RedisConnectionDirectory(
         }
     }
 
+    /// <summary>The connection logs in with <paramref name="credentials"/> from now: its record says so (the password encrypted), for a node that takes it over.</summary>
+    public async ValueTask SaslChangedAsync(string connectionId, SaslCredentials credentials) =>
+        await _db.HashSetAsync(keys.Connection(connectionId), ConnectionRecord.Sasl(credentials, secrets)).ConfigureAwait(false);
+
     /// <summary>Takes the lease on a connection this node has just opened for <paramref name="session"/>, and writes its record, before it starts.</summary>
     public async ValueTask RegisterAsync(IIrcConnection connection, IBrowserSession session, CancellationToken cancellationToken)
     {
