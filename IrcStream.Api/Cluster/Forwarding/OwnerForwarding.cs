@@ -25,7 +25,8 @@ internal sealed class OwnerForwarding(
     IOptions<IrcStreamOptions> options,
     IOptions<JsonOptions> json,
     ClusterMetrics metrics,
-    ILogger<OwnerForwarding> logger) : IDisposable
+    ILogger<OwnerForwarding> logger,
+    IRebuildWindow? rebuild = null) : IDisposable
 {
     /// <summary>Marks a request forwarded by another node (its id): answered where it arrives, never forwarded again.</summary>
     public const string Header = "X-IrcStream-Forwarded-By";
@@ -49,7 +50,12 @@ internal sealed class OwnerForwarding(
         {
             // Nobody holds it this instant, but it is not closed: it is being taken over, or its owner takes its lease
             // back now that Redis answers again. Answering "not open" would be untrue; the request waits for neither.
-            if (!await redis.GetDatabase().KeyExistsAsync(keys.Connection(connectionId)).ConfigureAwait(false)) return ConnectionPlace.Nowhere;
+            if (!await redis.GetDatabase().KeyExistsAsync(keys.Connection(connectionId)).ConfigureAwait(false))
+            {
+                // Gone from a Redis that lost its data since the session was read: its owner puts it back.
+                if (rebuild is not null && await rebuild.MayBeRebuildingAsync().ConfigureAwait(false)) throw new RedisRebuildingException();
+                return ConnectionPlace.Nowhere;
+            }
             return ConnectionPlace.Elsewhere(new BetweenOwners(connectionId));
         }
         var owner = (string)found[0]!;
