@@ -488,6 +488,29 @@ describe('numerics', () => {
     assert.equal(session.server.lines.at(-1).kind, 'error');
   });
 
+  test('a server that wants TLS is named in plain words, once', () => {
+    const errors = (session) => session.server.lines.filter((l) => l.kind === 'error').map((l) => l.text);
+    // A plain connection to 6697 dropped before the welcome, twice.
+    const tlsPort = new Session({ server: 'irc.test:6697', tls: false });
+    for (let i = 0; i < 2; i++) {
+      tlsPort.status('CONNECTED', 'irc.test:6697');
+      tlsPort.status('DISCONNECTED', 'The server closed the connection');
+      tlsPort.status('RECONNECTING', 'in 60 s');
+    }
+    assert.equal(errors(tlsPort).filter((t) => t.includes('accepts only connections over TLS')).length, 1);
+    assert.match(errors(tlsPort)[0], /"Use TLS" ticked/);
+    // A server that says why in its ERROR.
+    const says = new Session({ server: 'irc.test:6667', tls: false });
+    says.status('CONNECTED', 'irc.test:6667');
+    says.message(null, 'ERROR', 'Closing Link: Insecure connection. Please reconnect using SSL/TLS');
+    assert.match(errors(says).at(-1), /^This server accepts only connections over TLS.*\(The server says: Closing Link/);
+    // Over TLS nothing of the kind is said.
+    const fine = new Session({ server: 'irc.test:6697', tls: true });
+    fine.status('CONNECTED', 'irc.test:6697');
+    fine.status('DISCONNECTED', 'lost');
+    assert.equal(errors(fine).filter((t) => t.includes('TLS')).length, 0);
+  });
+
   test('a channel numeric goes to the channel\'s buffer; others to the server buffer', () => {
     const session = new Session().registered();
     session.message('irc.test', '324', 'me', '#chan', '+nt');
