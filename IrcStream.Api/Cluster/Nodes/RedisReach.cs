@@ -66,6 +66,15 @@ internal sealed class RedisReach(IOptions<IrcStreamOptions> options, TimeProvide
         }
     }
 
+    /// <summary>
+    /// Redis lost its data (<see cref="RedisRebuild"/>): as after an outage, this node takes nothing over for
+    /// <see cref="ReFenceGrace"/>, while every owner puts its leases back.
+    /// </summary>
+    public void DataLost()
+    {
+        lock (_gate) _outageEnded = time.GetTimestamp();
+    }
+
     /// <summary>How long Redis has not answered this node's beats (zero while it does).</summary>
     public TimeSpan OutageFor
     {
