@@ -53,7 +53,9 @@ public sealed class RedisFaultTests(InspircdFixture irc)
 
     /// <summary>
     /// Asserted: no answer is a 500 (a read-only replica's error included). Measured, not asserted: reconnects and lines
-    /// lost, which are 0 in most runs but not all (docs/FAILOVER.md: one node's client may find the new primary later).
+    /// lost, 0 in every run since the owner takes its lease back despite an append whose answer the killed primary lost,
+    /// and a node is asked before its connections are taken (docs/FAILOVER.md); still a node whose client cannot reach
+    /// the new primary for seconds while the other node can is cut off alone by design and lets its connections go.
     /// </summary>
     [Fact]
     public async Task ASentinelFailoverOfThePrimaryNeverAnswers500AndIsMeasured()
