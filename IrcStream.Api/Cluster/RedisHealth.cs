@@ -52,21 +52,20 @@ internal sealed class RedisUnavailableHandler(IProblemDetailsService problems) :
 
     private static readonly string[] FailoverErrors = ["READONLY", "LOADING", "MASTERDOWN", "TRYAGAIN", "NOREPLICAS"];
 
-    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken) =>
+        IsUnavailable(exception) && await WriteAsync(problems, httpContext, exception, RetryAfterSeconds, "Temporarily unavailable",
+            $"The gateway cannot reach its shared store just now. Your IRC connections stay up and keep their events; send the request again in {RetryAfterSeconds} seconds.");
+
+    /// <summary>Answers 503 problem+json with a Retry-After of <paramref name="retryAfterSeconds"/>.</summary>
+    internal static ValueTask<bool> WriteAsync(IProblemDetailsService problems, HttpContext httpContext, Exception exception, int retryAfterSeconds, string title, string detail)
     {
-        if (!IsUnavailable(exception)) return false;
         httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-        httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        httpContext.Response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
             Exception = exception,
-            ProblemDetails =
-            {
-                Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Temporarily unavailable",
-                Detail = $"The gateway cannot reach its shared store just now. Your IRC connections stay up and keep their events; send the request again in {RetryAfterSeconds} seconds.",
-            },
+            ProblemDetails = { Status = StatusCodes.Status503ServiceUnavailable, Title = title, Detail = detail },
         });
     }
 }

@@ -90,6 +90,13 @@ public sealed class RedisKeys(string prefix)
     /// <summary>The Data Protection key ring every node shares (a list of XML keys), which encrypts the secrets in connection records.</summary>
     public RedisKey DataProtectionKeys => $"{Prefix}:data-protection-keys";
 
+    /// <summary>
+    /// The data generation: a random value written once when missing, with no expiry. A node that finds another value
+    /// than the one it saw knows Redis lost its data since (restarted without persistence, flushed), and rebuilds what
+    /// it holds (<see cref="RedisGeneration"/>).
+    /// </summary>
+    public RedisKey Generation => $"{Prefix}:generation";
+
     /// <summary>What readiness writes (with a short expiry) to see that Redis takes writes.</summary>
     public RedisKey Health => $"{Prefix}:health";
 

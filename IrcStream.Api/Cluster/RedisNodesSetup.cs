@@ -19,11 +19,20 @@ internal static class RedisNodesSetup
         services.AddSingleton<ConnectionSecrets>();
         // One key ring for every node, in Redis: what one node encrypts, any other can decrypt.
         services.AddDataProtection().SetApplicationName("IrcStream");
-        services.AddOptions<KeyManagementOptions>().Configure<IConnectionMultiplexer, RedisKeys>((options, redis, keys) =>
-            options.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), keys.DataProtectionKeys));
+        services.AddSingleton(sp =>
+        {
+            var (redis, keys) = (sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisKeys>());
+            return new RememberedKeyRing(new RedisXmlRepository(() => redis.GetDatabase(), keys.DataProtectionKeys), redis, keys);
+        });
+        services.AddOptions<KeyManagementOptions>().Configure<RememberedKeyRing>((options, ring) => options.XmlRepository = ring);
         services.AddSingleton<RedisConnectionDirectory>();
         services.AddSingleton<OwnerForwarding>();
         services.AddSingleton<RedisReach>();
+        services.AddSingleton<RedisGeneration>();
+        services.AddSingleton<ServedSessions>();
+        services.AddSingleton<RedisRebuild>();
+        services.AddSingleton<IRebuildWindow>(sp => sp.GetRequiredService<RedisRebuild>());
+        services.AddExceptionHandler<RedisRebuildingHandler>();
         services.AddSingleton<RedisAddressLimits>();
         services.AddSingleton<IAddressLimits>(sp => sp.GetRequiredService<RedisAddressLimits>());
         services.AddHostedService<NodeHeartbeat>();

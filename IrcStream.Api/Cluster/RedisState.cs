@@ -70,6 +70,16 @@ internal sealed class RedisState(
         return result;
     }
 
+    public async ValueTask<CredentialsOutcome?> UseSaslAsync(string connectionId, SaslCredentials credentials)
+    {
+        if (owned.Find(connectionId) is not { } connection) return null;
+        if (!directory.MayWrite(connectionId)) return CredentialsOutcome.HoldUnconfirmed;
+        // The record first: when Redis fails the request fails (503) and nothing changed.
+        await directory.SaslChangedAsync(connectionId, credentials);
+        connection.UseSasl(credentials);
+        return CredentialsOutcome.Kept;
+    }
+
     public async ValueTask CloseAsync(string connectionId, string reason)
     {
         // Closed before it is forgotten: its CLOSED event is still written under the node's lease.

@@ -26,13 +26,7 @@ internal static class ConnectionRequestValidator
         if (request.Password is not null && IrcParameters.TextProblem(request.Password, "server password", MaxPasswordBytes, allowSpaces: true) is { } passError)
             errors["password"] = [passError];
 
-        if (request.Sasl is { } sasl)
-        {
-            if (IrcParameters.TextProblem(sasl.Account, "SASL account", IrcNames.MaxNickLength * 4, allowSpaces: false) is { } accountError)
-                errors["sasl.account"] = [accountError];
-            if (IrcParameters.TextProblem(sasl.Password, "SASL password", MaxPasswordBytes, allowSpaces: true) is { } saslPassError)
-                errors["sasl.password"] = [saslPassError];
-        }
+        if (request.Sasl is { } sasl) AddSaslErrors(sasl, errors);
 
         if (request.Channels is { } channels)
         {
@@ -45,5 +39,14 @@ internal static class ConnectionRequestValidator
             if (channelErrors.Count > 0) errors["channels"] = [.. channelErrors];
         }
         return errors;
+    }
+
+    /// <summary>The account and password of a SASL login, as connecting and <c>PATCH</c> take them, keyed <c>sasl.account</c> and <c>sasl.password</c>.</summary>
+    public static void AddSaslErrors(SaslRequest sasl, Dictionary<string, string[]> errors)
+    {
+        if (IrcParameters.TextProblem(sasl.Account, "SASL account", IrcNames.MaxNickLength * 4, allowSpaces: false) is { } accountError)
+            errors["sasl.account"] = [accountError];
+        if (IrcParameters.TextProblem(sasl.Password, "SASL password", MaxPasswordBytes, allowSpaces: true) is { } saslPassError)
+            errors["sasl.password"] = [saslPassError];
     }
 }

@@ -14,6 +14,9 @@ public sealed record CreateConnectionRequest(
 
 public sealed record SaslRequest(string? Account, string? Password);
 
+/// <summary>The body of <c>PATCH /api/connections/{id}</c>: the account the connection logs in with from its next registration.</summary>
+public sealed record UpdateConnectionRequest(SaslRequest? Sasl);
+
 /// <summary>The body of <c>POST /api/connections/{id}/lines</c>.</summary>
 public sealed record LinesRequest(IReadOnlyList<string?>? Lines);
 

@@ -32,6 +32,7 @@ public static class ConnectionsApi
         group.MapPost("/", Create).RequireConnectionRateLimit().WithAdminChecks().StartsSession();
         group.MapGet("/", List);
         group.MapGet("/{id}", Get);
+        group.MapPatch("/{id}", Update).WithOwnerForwarding();
         group.MapDelete("/{id}", Delete).WithOwnerForwarding();
         group.MapPost("/{id}/lines", SendLines).WithOwnerForwarding();
         return group;
@@ -108,6 +109,35 @@ public static class ConnectionsApi
             ? TypedResults.Ok(dto)
             : Problems.ConnectionNotFound(id);
 
+    /// <summary>
+    /// Changes what the connection logs in with from its next registration on (a reconnect, a takeover by another node):
+    /// the SASL account, e.g. one the user has just registered through the connection. The current socket is not touched.
+    /// </summary>
+    internal static async Task<Results<Ok<ConnectionDto>, ValidationProblem, ProblemHttpResult>> Update(
+        string id, UpdateConnectionRequest? request, HttpContext http, IGatewayState state)
+    {
+        var cancel = http.RequestAborted;
+        if (!await http.GetSession().HoldsAsync(id, cancel)) return Problems.ConnectionNotFound(id);
+        if (request?.Sasl is not { } sasl)
+        {
+            return Problems.Invalid(
+                new() { ["sasl"] = ["Give the account to log in with."] },
+                "Nothing to change",
+                "Send {\"sasl\": {\"account\": \"alice\", \"password\": \"…\"}}: the account the connection logs in with from its next registration.");
+        }
+        var errors = new Dictionary<string, string[]>();
+        ConnectionRequestValidator.AddSaslErrors(sasl, errors);
+        if (errors.Count > 0)
+            return Problems.Invalid(errors, "The login is not valid", "Correct the fields listed in errors and send the request again; the connection keeps the login it had.");
+
+        switch (await state.UseSaslAsync(id, new SaslCredentials(sasl.Account!, sasl.Password!)))
+        {
+            case null: return Closed();
+            case CredentialsOutcome.HoldUnconfirmed: return StoreAway(http, "the new login was not kept; the connection keeps the one it had");
+        }
+        return (await state.DescribeAsync([id], cancel)) is [var dto] ? TypedResults.Ok(dto) : Problems.ConnectionNotFound(id);
+    }
+
     internal static async Task<Results<NoContent, ProblemHttpResult>> Delete(string id, HttpContext http, IGatewayState state)
     {
         if (!await http.GetSession().RemoveAsync(id, http.RequestAborted)) return Problems.ConnectionNotFound(id);
@@ -147,7 +177,7 @@ public static class ConnectionsApi
         {
             SendOutcome.Queued => TypedResults.Accepted((string?)null, new LinesQueued(result.Queued)),
             SendOutcome.NotOpen => NotOpen(),
-            SendOutcome.HoldUnconfirmed => StoreAway(http),
+            SendOutcome.HoldUnconfirmed => StoreAway(http, "your lines were not queued; nothing was sent"),
             SendOutcome.QueueFull => TypedResults.Problem(
                 title: "Outgoing queue full",
                 detail: "Too many lines are waiting behind the server's flood control. Wait a few seconds and send them again.",
@@ -169,14 +199,19 @@ public static class ConnectionsApi
         statusCode: StatusCodes.Status409Conflict);
 
     /// <summary>This node cannot confirm it still holds the connection (its shared store is away): a 202 could not be kept.</summary>
-    private static ProblemHttpResult StoreAway(HttpContext http)
+    private static ProblemHttpResult StoreAway(HttpContext http, string consequence)
     {
         http.Response.Headers.RetryAfter = "2";
         return TypedResults.Problem(
             title: "Temporarily unavailable",
-            detail: "The gateway cannot reach its shared store just now, so your lines were not queued; nothing was sent. Your IRC connection stays up. Send them again in 2 seconds.",
+            detail: $"The gateway cannot reach its shared store just now, so {consequence}. Your IRC connection stays up. Send the request again in 2 seconds.",
             statusCode: StatusCodes.Status503ServiceUnavailable);
     }
+
+    private static ProblemHttpResult Closed() => TypedResults.Problem(
+        title: "Connection closed",
+        detail: "The connection is closed, so it will not register again with a new login. Open a new connection with the account in \"sasl\".",
+        statusCode: StatusCodes.Status409Conflict);
 
     private static ProblemHttpResult SessionEnded() => TypedResults.Problem(
         title: "Session ended",

@@ -12,7 +12,7 @@ public static class OwnerForwardingFilter
     public static RouteHandlerBuilder WithOwnerForwarding(this RouteHandlerBuilder endpoint) =>
         endpoint.AddEndpointFilterFactory(static (factory, next) =>
         {
-            var bodyIndex = factory.MethodInfo.GetParameters().ToList().FindIndex(p => p.ParameterType == typeof(LinesRequest));
+            var bodyIndex = factory.MethodInfo.GetParameters().ToList().FindIndex(p => p.ParameterType == typeof(LinesRequest) || p.ParameterType == typeof(UpdateConnectionRequest));
             return async context =>
             {
                 var http = context.HttpContext;

@@ -41,6 +41,13 @@ internal interface IGatewayState
     /// <summary>Sends the user's lines on a connection this node holds; null when it holds none of that id.</summary>
     ValueTask<SendResult?> SendAsync(string connectionId, IReadOnlyList<string> lines);
 
+    /// <summary>
+    /// Logs in with <paramref name="credentials"/> from the connection's next registration on, where this node holds it
+    /// (in Redis mode written to its record first, the password encrypted, so a node taking it over logs in too); null
+    /// when it holds none of that id.
+    /// </summary>
+    ValueTask<CredentialsOutcome?> UseSaslAsync(string connectionId, SaslCredentials credentials);
+
     /// <summary>Closes a connection for good (the user deleted it): QUIT and CLOSED where this node holds it, and nothing of it is kept.</summary>
     ValueTask CloseAsync(string connectionId, string reason);
 
@@ -52,6 +59,16 @@ internal interface IGatewayState
     /// is closed with QUIT, or given to a live node that goes on with it.
     /// </summary>
     Task LeaveAsync(IReadOnlyList<IIrcConnection> connections);
+}
+
+/// <summary>What <see cref="IGatewayState.UseSaslAsync"/> did.</summary>
+internal enum CredentialsOutcome
+{
+    /// <summary>Kept: the next registration logs in with them.</summary>
+    Kept,
+
+    /// <summary>This node cannot confirm it still holds the connection (its shared store is away): nothing changed.</summary>
+    HoldUnconfirmed,
 }
 
 /// <summary>What <see cref="IGatewayState.OpenAsync"/> did: the connection opened and started, or why not.</summary>

@@ -38,6 +38,13 @@ internal sealed class MemoryState(
     public ValueTask<SendResult?> SendAsync(string connectionId, IReadOnlyList<string> lines) =>
         ValueTask.FromResult(owned.Find(connectionId)?.Send(lines));
 
+    public ValueTask<CredentialsOutcome?> UseSaslAsync(string connectionId, SaslCredentials credentials)
+    {
+        if (owned.Find(connectionId) is not { } connection) return ValueTask.FromResult<CredentialsOutcome?>(null);
+        connection.UseSasl(credentials);
+        return ValueTask.FromResult<CredentialsOutcome?>(CredentialsOutcome.Kept);
+    }
+
     public async ValueTask CloseAsync(string connectionId, string reason)
     {
         if (owned.Take(connectionId) is { } connection) await closer.CloseAsync(connection, reason);

@@ -29,11 +29,11 @@ internal sealed class StreamLimits(IOptions<IrcStreamOptions> options, AwayMarke
             // The narrowest first: it names the one thing the client can close to get in.
             refusal =
                 _perConnection.GetValueOrDefault(connectionId) >= limits.MaxStreamsPerConnection ? TooMany(
-                    $"This connection already has {limits.MaxStreamsPerConnection} open event streams and waiting polls, the most this gateway allows one connection (IrcStream:MaxStreamsPerConnection). " +
-                    "Close an event stream or poll of this connection you no longer read (another tab, or an EventSource you did not close), then try again.")
+                    $"This connection is already open in {limits.MaxStreamsPerConnection} places (tabs or windows), the most this gateway allows for one connection. " +
+                    "Close a tab or window that shows it and that you no longer read, then try again.")
                 : _perSession.GetValueOrDefault(session) >= limits.MaxStreamsPerSession ? TooMany(
-                    $"Your session already has {limits.MaxStreamsPerSession} open event streams and waiting polls across its connections, the most this gateway allows one session (IrcStream:MaxStreamsPerSession). " +
-                    "Close the event streams or polls you no longer read (tabs of this browser count too), then try again.")
+                    $"This browser already has its connections open in {limits.MaxStreamsPerSession} places (tabs or windows), the most this gateway allows for one browser. " +
+                    "Close the tabs or windows of this chat that you no longer read, then try again.")
                 : null;
             if (refusal is not null) return null;
             Add(_perConnection, connectionId, 1);
@@ -89,8 +89,8 @@ internal sealed class StreamLimits(IOptions<IrcStreamOptions> options, AwayMarke
     }
 
     private static ProblemHttpResult AddressFull(int max) => TooMany(
-        $"Your address already has {max} open event streams and waiting polls, the most this gateway allows one address (IrcStream:MaxStreamsPerAddress). " +
-        "Close the event streams or polls you no longer read, in this or other browsers behind the same address, then try again.");
+        $"Chats are already open in {max} places (tabs or windows) from your network address, the most this gateway allows for one address; " +
+        "everyone behind the same address (an office, a school, a mobile network) counts together. Close the tabs or windows of this chat that you no longer read, then try again.");
 
     private static ProblemHttpResult TooMany(string detail) =>
         TypedResults.Problem(title: "Too many open event streams", detail: detail, statusCode: StatusCodes.Status429TooManyRequests);

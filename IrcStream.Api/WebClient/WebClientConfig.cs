@@ -18,4 +18,7 @@ public sealed record WebClientConfig(IReadOnlyList<string> AllowedServers)
     public string? NickFormat { get; init; }
     public bool ShowServerField { get; init; } = true;
     public bool AutoConnect { get; init; }
+
+    /// <summary>The languages the client has a text table for (<c>wwwroot/js/lang/{code}.js</c>), English first.</summary>
+    public IReadOnlyList<string> Languages { get; init; } = ["en"];
 }

@@ -17,10 +17,16 @@ public static class WebClientExtensions
         var policy = WebClientSettings.ContentSecurityPolicy(app.Services.GetRequiredService<IOptions<IrcStreamOptions>>().Value.WebClient);
         app.Use((context, next) =>
         {
-            var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = policy;
-            headers.XContentTypeOptions = "nosniff";
-            headers["Referrer-Policy"] = "no-referrer";
+            var response = context.Response;
+            response.Headers.XContentTypeOptions = "nosniff";
+            response.Headers["Referrer-Policy"] = "no-referrer";
+            // The policy governs documents and workers only (a script or stylesheet carries it for nothing): said once
+            // the answer's type is known, it is the ~230 bytes every other file of the client is spared.
+            response.OnStarting(() =>
+            {
+                if (TakesPolicy(context.Request.Path, response.ContentType)) response.Headers.ContentSecurityPolicy = policy;
+                return Task.CompletedTask;
+            });
             return next(context);
         });
         app.UseDefaultFiles();
@@ -28,13 +34,23 @@ public static class WebClientExtensions
         // Precompressed at build and publish (gzip; brotli too when published), ETags, and "no-cache" on names
         // without a fingerprint, so a new client version is picked up on reload while an unchanged one costs a 304.
         app.MapStaticAssets();
+        // Files an operator adds to wwwroot after the build (a language table in js/lang/): served as they are, only
+        // where no mapped asset answers (the middleware leaves requests that have an endpoint alone).
+        app.UseStaticFiles();
         app.MapGet("/api/config", GetConfig).WithName("GetWebClientConfig");
         return app;
     }
 
-    private static Ok<WebClientConfig> GetConfig(IOptions<IrcStreamOptions> options, HttpContext context)
+    /// <summary>The web worker's script: a worker runs under the policy its own script is served with.</summary>
+    internal const string WorkerPath = "/js/pow-worker.js";
+
+    /// <summary>A document (HTML) or a worker: what a Content-Security-Policy applies to.</summary>
+    internal static bool TakesPolicy(PathString path, string? contentType) =>
+        contentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true || path.Equals(WorkerPath, StringComparison.Ordinal);
+
+    private static Ok<WebClientConfig> GetConfig(IOptions<IrcStreamOptions> options, IWebHostEnvironment environment, HttpContext context)
     {
         context.Response.Headers.CacheControl = "no-store";
-        return TypedResults.Ok(WebClientSettings.Config(options.Value));
+        return TypedResults.Ok(WebClientSettings.Config(options.Value) with { Languages = WebClientLanguages.In(environment.WebRootFileProvider) });
     }
 }

@@ -39,6 +39,12 @@ public static class LoadCommand
                 await output.WriteAsync(table);
                 continue;
             }
+            if (scenario == AdminScenario.Name)
+            {
+                var table = await AdminScenario.RunAsync(Path.Combine(directory, AdminScenario.Name + ".json"), cancellationToken);
+                await output.WriteAsync(table);
+                continue;
+            }
             if (scenario == DnsblScenario.Name)
             {
                 var table = await DnsblScenario.RunAsync(options, Path.Combine(directory, DnsblScenario.Name + ".json"), cancellationToken);

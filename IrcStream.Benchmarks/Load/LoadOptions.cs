@@ -32,7 +32,7 @@ public sealed record LoadOptions(
 
     /// <summary>Every scenario, in the order <c>--scenario all</c> runs them.</summary>
     public static readonly IReadOnlyList<string> AllScenarios =
-        [BaselineScenario.Name, FirehoseScenario.Name, SlowReaderScenario.Name, FanInScenario.Name, DensityScenario.Name, BusyScenario.Name, WelcomeScenario.Name, SharedChannelScenario.Name, InspircdWelcomeScenario.Name, ForwardScenario.Name, RedisIdleScenario.Name, DnsblScenario.Name];
+        [BaselineScenario.Name, FirehoseScenario.Name, SlowReaderScenario.Name, FanInScenario.Name, DensityScenario.Name, BusyScenario.Name, WelcomeScenario.Name, SharedChannelScenario.Name, InspircdWelcomeScenario.Name, ForwardScenario.Name, RedisIdleScenario.Name, DnsblScenario.Name, AdminScenario.Name];
 
     public static LoadOptions Default { get; } = new(
         Messages: 1_000_000,
@@ -81,6 +81,8 @@ public sealed record LoadOptions(
           dnsbl      session creation (POST /api/connections, a new session's first connection) one at a time without
                      DNSBL, with a warm DNSBL cache (a loopback DNS server), and with a DNS server that never answers
                      (Dnsbl:Timeout 500 ms): latency p50/p99, what DNSBL adds
+          admin      Redis mode, two nodes and a redis-server: an operator's close, ban, and ban with closeConnections
+                     asked of node B until they hold on node A (the aim: within 1 s), p50/p99/max
 
           --scenario LIST      comma-separated scenarios, or all (default baseline)
           --transport T        sse, poll or both: the readers of firehose, fanin and density (default both)

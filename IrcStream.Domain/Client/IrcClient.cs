@@ -22,7 +22,8 @@ public sealed partial class IrcClient
     /// <summary>Longest QUIT reason sent: well inside the line limit whatever the reason's script.</summary>
     private const int MaxQuitReasonChars = 120;
 
-    private readonly IrcConnectionOptions _options;
+    // Replaced whole, never changed in place: only the SASL credentials change (UseSasl), read at the next registration.
+    private volatile IrcConnectionOptions _options;
     private volatile IrcClientState _state;
 
     /// <param name="options">What the user asked for: the nick (without one the client registers itself), credentials, channels.</param>
@@ -41,6 +42,15 @@ public sealed partial class IrcClient
 
     /// <summary>The current state, a whole value whichever thread reads it.</summary>
     public IrcClientState State => _state;
+
+    /// <summary>What the user asked for, with the SASL credentials given since (<see cref="UseSasl"/>).</summary>
+    public IrcConnectionOptions Options => _options;
+
+    /// <summary>
+    /// Logs in with <paramref name="credentials"/> (none: without logging in) from the next registration on: after a
+    /// reconnect, or on the node that takes the connection over. Safe from any thread; the current socket is not touched.
+    /// </summary>
+    public void UseSasl(SaslCredentials? credentials) => _options = _options with { Sasl = credentials };
 
     /// <summary>True when the gateway registers (a nick was given); otherwise the client sends NICK/USER itself.</summary>
     public bool GatewayRegisters => !string.IsNullOrEmpty(_options.Nick);

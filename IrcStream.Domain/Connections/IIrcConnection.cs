@@ -28,6 +28,12 @@ public interface IIrcConnection : IAsyncDisposable
     /// </summary>
     void CarryOn(IEnumerable<StoredEvent> recorded);
 
+    /// <summary>
+    /// Logs in with <paramref name="credentials"/> (none: without logging in) from the next registration on (a reconnect,
+    /// a takeover); <see cref="Options"/> carries them from now. The current socket is not touched.
+    /// </summary>
+    void UseSasl(SaslCredentials? credentials);
+
     /// <summary>Begins connecting in the background; returns at once.</summary>
     void Start();
 

@@ -66,7 +66,6 @@ public sealed class IrcConnection : IIrcConnection
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Port, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Port, 65535);
         Validate(settings);
-        Options = options;
         Settings = settings;
         _ownership = ownership;
         Events = events ?? new EventLog(settings.EventLogLimits, settings.Time);
@@ -75,7 +74,9 @@ public sealed class IrcConnection : IIrcConnection
         _client = new IrcClient(options);
     }
 
-    public IrcConnectionOptions Options { get; }
+    public IrcConnectionOptions Options => _client.Options;
+
+    public void UseSasl(SaslCredentials? credentials) => _client.UseSasl(credentials);
 
     public IEventLog Events { get; }
 

@@ -79,7 +79,7 @@ public sealed class AddressPrefixTests
         using (var refused = await second.Http.GetAsync($"/api/connections/{ids[1]}/events", HttpCompletionOption.ResponseHeadersRead, Token))
         {
             var problem = await refused.ShouldBeProblemAsync(HttpStatusCode.TooManyRequests);
-            problem.GetProperty("detail").GetString().Should().Contain("IrcStream:MaxStreamsPerAddress");
+            problem.GetProperty("detail").GetString().Should().Contain("from your network address").And.NotContain("IrcStream:");
         }
         await using var served = await elsewhere.OpenEventsAsync(ids[2]);
     }

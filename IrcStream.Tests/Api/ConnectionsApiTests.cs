@@ -213,6 +213,66 @@ public sealed class ConnectionsApiTests
         (await browser.Http.GetFromJsonAsync<JsonElement[]>("/api/connections", Token))!.Should().BeEmpty();
     }
 
+    private static Task<HttpResponseMessage> PatchJsonAsync(Browser browser, string id, string json, string? origin = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Patch, $"/api/connections/{id}") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        if (origin is not null) request.Headers.Add("Origin", origin);
+        return browser.Http.SendAsync(request, Token);
+    }
+
+    [Fact]
+    public async Task PatchSetsTheSaslLoginForTheNextRegistrationAndAnswersTheConnectionObject()
+    {
+        await using var host = GatewayHost.Start();
+        var browser = host.NewBrowser();
+        var id = await browser.ConnectAsync();
+
+        using var response = await PatchJsonAsync(browser, id, """{"sasl":{"account":"alice","password":"new s3cret"}}""");
+
+        var text = await response.Content.ReadAsStringAsync(Token);
+        response.StatusCode.Should().Be(HttpStatusCode.OK, text);
+        JsonDocument.Parse(text).RootElement.GetProperty("id").GetString().Should().Be(id);
+        host.Fakes![id].Options.Sasl.Should().Be(new SaslCredentials("alice", "new s3cret"));
+        host.Fakes[id].SentLines.Should().BeEmpty("the login is for the next registration; nothing goes to IRC now");
+    }
+
+    [Theory]
+    [InlineData("""{}""", "sasl")]
+    [InlineData("""{"sasl":null}""", "sasl")]
+    [InlineData("""{"sasl":{"password":"pw"}}""", "sasl.account")]
+    [InlineData("""{"sasl":{"account":"al ice","password":"pw"}}""", "sasl.account")]
+    [InlineData("""{"sasl":{"account":"alice"}}""", "sasl.password")]
+    [InlineData("""{"sasl":{"account":"alice","password":"a\r\nQUIT"}}""", "sasl.password")]
+    public async Task PatchWithABadLoginIs400ByFieldAndKeepsTheOldOne(string json, string field)
+    {
+        await using var host = GatewayHost.Start();
+        var browser = host.NewBrowser();
+        using var created = await PostJsonAsync(browser, """{"server":"127.0.0.1:6667","nick":"alice","sasl":{"account":"old","password":"old-pw"}}""");
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync(Token)).RootElement.GetProperty("id").GetString()!;
+
+        using var response = await PatchJsonAsync(browser, id, json);
+
+        var body = await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest);
+        body.GetProperty("errors").TryGetProperty(field, out _).Should().BeTrue(body.ToString());
+        host.Fakes![id].Options.Sasl.Should().Be(new SaslCredentials("old", "old-pw"));
+    }
+
+    [Fact]
+    public async Task PatchOfAnotherSessionsConnectionIs404AndFromAnotherSiteIs403()
+    {
+        await using var host = GatewayHost.Start();
+        var owner = host.NewBrowser();
+        var id = await owner.ConnectAsync();
+        const string login = """{"sasl":{"account":"mallory","password":"pw"}}""";
+
+        using var stranger = await PatchJsonAsync(host.NewBrowser(), id, login);
+        await stranger.ShouldBeProblemAsync(HttpStatusCode.NotFound);
+        using var crossSite = await PatchJsonAsync(owner, id, login, origin: "https://evil.example");
+        await crossSite.ShouldBeProblemAsync(HttpStatusCode.Forbidden);
+
+        host.Fakes![id].Options.Sasl.Should().BeNull();
+    }
+
     [Fact]
     public async Task SessionCapIs429()
     {

@@ -34,7 +34,7 @@ public sealed class StreamLimitsTests
                 using (response)
                 {
                     var problem = await response.ShouldBeProblemAsync(HttpStatusCode.TooManyRequests);
-                    problem.GetProperty("detail").GetString().Should().Contain("IrcStream:MaxStreamsPerSession").And.Contain("Close the event streams");
+                    problem.GetProperty("detail").GetString().Should().Contain("most this gateway allows for one browser").And.NotContain("IrcStream:");
                 }
                 refused++;
             }
@@ -73,7 +73,7 @@ public sealed class StreamLimitsTests
         using (var third = await browser.Http.GetAsync($"/api/connections/{first}/events", HttpCompletionOption.ResponseHeadersRead, Token))
         {
             var problem = await third.ShouldBeProblemAsync(HttpStatusCode.TooManyRequests);
-            problem.GetProperty("detail").GetString().Should().Contain("IrcStream:MaxStreamsPerConnection").And.Contain("Close an event stream or poll of this connection");
+            problem.GetProperty("detail").GetString().Should().Contain("most this gateway allows for one connection").And.NotContain("IrcStream:");
         }
         using (var poll = await browser.Http.GetAsync($"/api/connections/{first}/poll?since=100&timeout=10", Token))
             await poll.ShouldBeProblemAsync(HttpStatusCode.TooManyRequests);
@@ -97,7 +97,7 @@ public sealed class StreamLimitsTests
         using var refused = await bob.Http.GetAsync($"/api/connections/{b}/events", HttpCompletionOption.ResponseHeadersRead, Token);
 
         var problem = await refused.ShouldBeProblemAsync(HttpStatusCode.TooManyRequests);
-        problem.GetProperty("detail").GetString().Should().Contain("IrcStream:MaxStreamsPerAddress");
+        problem.GetProperty("detail").GetString().Should().Contain("from your network address").And.NotContain("IrcStream:");
     }
 
     [Fact]

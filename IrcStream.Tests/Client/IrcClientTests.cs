@@ -290,6 +290,23 @@ public sealed class IrcClientTests
             "!! REGISTERED taken_").End();
 
     [Fact]
+    public void ALoginGivenAfterConnectingIsUsedFromTheNextRegistration()
+    {
+        var script = new ClientScript(Options("alice")).Play(
+            "!! CONNECTED", ">> CAP LS 302", ">> NICK alice", ">> USER alice 0 * alice",
+            "<< :srv CAP * LS :sasl", ">> CAP END", "<< :srv 001 alice :Welcome", "!! REGISTERED alice");
+
+        // The user registered the account on this socket (REGISTER ... SUCCESS): nothing goes out now.
+        script.Client.UseSasl(new SaslCredentials("alice", "pw"));
+        script.Client.Options.Sasl.Should().Be(new SaslCredentials("alice", "pw"));
+
+        script.Play(
+            "--", ">> CAP LS 302", ">> NICK alice", ">> USER alice 0 * alice",
+            "<< :srv CAP * LS :sasl", ">> CAP REQ :sasl", "<< :srv CAP * ACK :sasl", ">> AUTHENTICATE PLAIN",
+            "<< AUTHENTICATE +", ">> AUTHENTICATE YWxpY2UAYWxpY2UAcHc=").End();
+    }
+
+    [Fact]
     public void TheStateFollowsRegistrationAndTheWelcome()
     {
         var script = new ClientScript(Options("taken"));

@@ -46,6 +46,30 @@ public sealed class ConnectionSecretsTests(RedisFixture redis)
         (options.Password, options.Sasl?.Password).Should().Be((ServerPassword, SaslPassword), "another node decrypts them with the shared key ring");
     }
 
+    [Fact]
+    public async Task ALoginSetLaterIsInTheRecordEncryptedAndTheNodeTakingOverReadsIt()
+    {
+        var prefix = RedisFixture.UniquePrefix("secrets-later");
+        await using var a = GatewayHost.StartNode(redis.Server, prefix);
+        await using var b = GatewayHost.StartNode(redis.Server, prefix);
+        var browser = a.NewBrowser();
+        var id = await browser.ConnectAsync();
+
+        // Through the other node: the request is carried out by the owner.
+        using var onB = new Browser(b.BaseAddress, browser.Cookies);
+        using var patched = await onB.Http.PatchAsJsonAsync($"/api/connections/{id}",
+            new { sasl = new { account = "newacct", password = SaslPassword } }, Token);
+
+        patched.StatusCode.Should().Be(HttpStatusCode.OK, await patched.Content.ReadAsStringAsync(Token));
+        a.Fakes![id].Options.Sasl.Should().Be(new IrcStream.Domain.Connections.SaslCredentials("newacct", SaslPassword));
+        var stored = await EverythingUnderAsync(a.Services.GetRequiredService<IConnectionMultiplexer>(), prefix);
+        stored.Should().NotContain(s => s.Contains(SaslPassword, StringComparison.Ordinal), "no key, field or value in Redis holds the password in clear");
+        var record = ConnectionRecord.From(id, await b.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase()
+            .HashGetAllAsync(b.Services.GetRequiredService<RedisKeys>().Connection(id)))!;
+        var options = record.Options(b.Services.GetRequiredService<ServerPolicy>(), new WebircOptions(), b.Services.GetRequiredService<ConnectionSecrets>());
+        options.Sasl.Should().Be(new IrcStream.Domain.Connections.SaslCredentials("newacct", SaslPassword), "a node taking the connection over logs in with it");
+    }
+
     /// <summary>Every key under the prefix (by SCAN), with every value it holds, whatever its type.</summary>
     private static async Task<List<string>> EverythingUnderAsync(IConnectionMultiplexer multiplexer, string prefix)
     {

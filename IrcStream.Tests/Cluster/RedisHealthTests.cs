@@ -34,6 +34,27 @@ public sealed class RedisHealthTests
         (await http.GetAsync("/healthz", ct)).StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
+    /// <summary>An event stream asked for while Redis is away is refused as every other request is: 503 problem+json with Retry-After.</summary>
+    [Fact]
+    public async Task AStreamAskedForWhileRedisIsAwayIsRefusedWithProblemDetailsAndARetryHint()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var redis = await RedisServer.StartAsync(ct);
+        await using var gateway = GatewayHost.Start(new Dictionary<string, string?> { ["IrcStream:Redis:Configuration"] = redis.Configuration });
+        var browser = gateway.NewBrowser();
+        var id = await browser.ConnectAsync();
+        await redis.StopAsync();
+
+        foreach (var path in new[] { $"/api/connections/{id}/events", $"/api/connections/{id}/poll?since=0&timeout=0" })
+        {
+            using var refused = await browser.Http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, ct);
+            refused.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable, path);
+            refused.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json", path);
+            refused.Headers.RetryAfter.Should().NotBeNull(path);
+            (await refused.Content.ReadAsStringAsync(ct)).Should().Contain("\"status\":503", path);
+        }
+    }
+
     [Fact]
     public async Task WithoutRedisTheNodeIsReadyAndAlive()
     {

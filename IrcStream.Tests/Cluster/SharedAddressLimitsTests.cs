@@ -60,7 +60,7 @@ public sealed class SharedAddressLimitsTests(RedisFixture fixture)
         using (var refused = await onB.Http.GetAsync($"/api/connections/{idB}/events", HttpCompletionOption.ResponseHeadersRead, Token))
         {
             var problem = await refused.ShouldBeProblemAsync(HttpStatusCode.TooManyRequests);
-            problem.GetProperty("detail").GetString().Should().Contain("IrcStream:MaxStreamsPerAddress");
+            problem.GetProperty("detail").GetString().Should().Contain("from your network address").And.NotContain("IrcStream:");
         }
 
         await open.DisposeAsync();

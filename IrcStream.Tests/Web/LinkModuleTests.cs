@@ -98,4 +98,22 @@ public sealed class LinkModuleTests(BrowserFixture browser, StaticGatewayFixture
         Channels(links[2]).Should().Equal(["&local"]);
         links[2].GetProperty("server").GetString().Should().Be("irc.other.net:6697");
     }
+
+    [Theory]
+    [InlineData("sasl draft/account-registration=before-connect,email-required server-time", true, false)]
+    [InlineData("draft/account-registration=custom-account-name", false, true)]
+    [InlineData("draft/account-registration", false, false)]
+    public async Task TheRegistrationOfferIsReadFromTheCapList(string caps, bool email, bool custom)
+    {
+        var offer = await Page.RunAsync($$"""
+            const { registrationOffer } = await import('/js/register.js');
+            return registrationOffer({{JsonSerializer.Serialize(caps)}});
+            """);
+        (offer.GetProperty("emailRequired").GetBoolean(), offer.GetProperty("customAccountName").GetBoolean()).Should().Be((email, custom));
+        var none = await Page.RunAsync("""
+            const { registrationOffer } = await import('/js/register.js');
+            return registrationOffer('sasl server-time draft/account-registrationx');
+            """);
+        none.ValueKind.Should().Be(JsonValueKind.Null);
+    }
 }

@@ -220,6 +220,13 @@ public sealed class WebClientLinkTests(BrowserFixture browser, InspircdFixture i
             var box = await client.Page.Locator(control).BoundingBoxAsync();
             box!.Height.Should().BeGreaterThanOrEqualTo(24, control);
         }
+        // The TLS box keeps the usual look (24 px, the row around it 44 px), and "More options" has its arrow.
+        (await client.Page.Locator("#connect-tls").EvaluateAsync<string>("b => getComputedStyle(b).width")).Should().Be("24px");
+        var more = client.Page.Locator("details.more summary");
+        (await more.EvaluateAsync<string>("s => getComputedStyle(s, '::before').content")).Should().Be("\"\u25B8\"");
+        await more.ClickAsync();
+        (await more.EvaluateAsync<string>("s => getComputedStyle(s, '::before').transform")).Should().NotBe("none", "the arrow turns when open");
+        await more.ClickAsync();
         await AxeChecks.ExpectNoSeriousViolationsAsync(client.Page, "the branded connect form on a phone");
 
         // Connected, every control of the phone layout is big enough for a finger.

@@ -63,9 +63,10 @@ public sealed class WebClientServingTests(BrowserFixture browser, StaticGatewayF
         while (pending.TryDequeue(out var path))
         {
             var source = await http.GetStringAsync(path, TestContext.Current.CancellationToken);
-            foreach (Match import in Regex.Matches(source, @"^import\s[^;]*?from\s+'\./([\w-]+\.js)';", RegexOptions.Multiline))
+            var folder = path[..(path.LastIndexOf('/') + 1)];
+            foreach (Match import in Regex.Matches(source, @"^import\s[^;]*?from\s+'\./([\w/-]+\.js)';", RegexOptions.Multiline))
             {
-                var module = $"/js/{import.Groups[1].Value}";
+                var module = $"{folder}{import.Groups[1].Value}";
                 if (imported.Add(module)) pending.Enqueue(module);
             }
         }
@@ -85,6 +86,35 @@ public sealed class WebClientServingTests(BrowserFixture browser, StaticGatewayF
         config.DefaultServer.Should().Be("irc.example.test:6697");
         config.ShowServerField.Should().BeTrue("a wildcard entry leaves more than one server to pick");
         config.AutoConnect.Should().BeFalse();
+        config.Languages.Should().Equal(["en", "de"], "the client's text tables in js/lang, English first");
+    }
+
+    [Fact]
+    public async Task TheWorkerScriptCarriesThePolicyItRunsUnder()
+    {
+        using var http = new HttpClient { BaseAddress = gateway.Host.BaseAddress };
+        using var response = await http.GetAsync(WebClientExtensions.WorkerPath, TestContext.Current.CancellationToken);
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Headers.GetValues("Content-Security-Policy").Single().Should().Contain("connect-src 'self'");
+    }
+
+    [Fact]
+    public void ALanguageIsOneTableFileInJsLang()
+    {
+        var root = Directory.CreateTempSubdirectory("ircstream-lang-");
+        try
+        {
+            var folder = Directory.CreateDirectory(Path.Combine(root.FullName, "js", "lang"));
+            foreach (var name in new[] { "en.js", "fr.js", "de.js", "pt-BR.js", "notes.txt", "Bad.js", "x.js" })
+                File.WriteAllText(Path.Combine(folder.FullName, name), "export default {};");
+
+            using var files = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(root.FullName);
+            WebClientLanguages.In(files).Should().Equal("en", "de", "fr", "pt-BR");
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
     }
 
     [Fact]
@@ -140,7 +170,8 @@ public sealed class WebClientServingTests(BrowserFixture browser, StaticGatewayF
             response.Content.Headers.ContentEncoding.Should().ContainSingle().Which.Should().BeOneOf(["gzip", "br"], path);
             response.Headers.ETag.Should().NotBeNull(path);
             response.Headers.CacheControl!.NoCache.Should().BeTrue($"{path}: revalidated, so a new client version is picked up on reload");
-            response.Headers.Contains("Content-Security-Policy").Should().BeTrue(path);
+            // The policy governs documents and workers: a script or stylesheet carries it for nothing.
+            response.Headers.Contains("Content-Security-Policy").Should().Be(path == "/", path);
 
             // Revalidated by ETag. Checked on the identity variant: the framework gives a compressed variant two
             // ETags and answers its If-None-Match with 200 (dotnet/aspnetcore#62685).

@@ -24,7 +24,7 @@ internal static class ClusterNodesApi
     }
 
     private static Results<Ok<string[]>, ProblemHttpResult> Holding(
-        string node, string[] ids, [FromHeader(Name = PeerNodes.ProofHeader)] string? proof, GatewayNode self, ConnectionLeases leases, PeerNodes peers)
+        string node, [FromBody] string[] ids, [FromHeader(Name = PeerNodes.ProofHeader)] string? proof, GatewayNode self, ConnectionLeases leases, PeerNodes peers)
     {
         if (!peers.IsPeer(proof))
             return TypedResults.Problem(title: "Nodes only", detail: "Only another node of this gateway may ask this.", statusCode: StatusCodes.Status403Forbidden);

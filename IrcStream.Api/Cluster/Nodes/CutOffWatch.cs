@@ -7,11 +7,14 @@ namespace IrcStream.Api.Cluster;
 /// Redis answers, it reads the other nodes' addresses (from their announcements, into <see cref="PeerNodes"/>). Once this
 /// node's beats have gone unanswered for more than a second it asks each of them for <c>/healthz</c>, which is ready only
 /// while that node reaches Redis; a node that asked this one which connections it holds (<see cref="OwnerCheck"/>, asked
-/// only by a node that reaches Redis) counts as ready too. When Redis is away for every node, none is ready, and the owners keep their IRC sockets and held events
-/// for as long as it takes (their leases are taken back when Redis answers, <see cref="RedisConnectionDirectory.RenewAsync"/>).
+/// only by a node that reaches Redis) counts as ready too. When Redis is away for every node, none is ready, and the
+/// owners keep their IRC sockets and held events for as long as it takes (their leases are taken back when Redis
+/// answers, <see cref="RedisConnectionDirectory.RenewAsync"/>).
 /// When another node has been ready for <see cref="RedisReach.ReFenceGrace"/> while this one has had no answer for a lease
-/// (<c>IrcStream:Redis:LeaseTimeout</c>), this node is cut off alone: the other nodes take its connections over as their
-/// leases expire, so it lets every one of them go, without QUIT, about when they do (<see cref="RedisConnectionDirectory.LetGoAll"/>).
+/// (<c>IrcStream:Redis:LeaseTimeout</c>) and a beat of it failed (<see cref="RedisReach.Unreachable"/>: a node starved of
+/// CPU whose answers are only late is not cut off), this node is cut off alone: it lets every connection go, without
+/// QUIT (<see cref="RedisConnectionDirectory.LetGoAll"/>), and the other nodes, which leave its connections to it while
+/// it says it holds them (<see cref="OwnerCheck"/>), take them over.
 /// </summary>
 internal sealed class CutOffWatch(
     IConnectionMultiplexer redis,
@@ -49,7 +52,8 @@ internal sealed class CutOffWatch(
                 continue;
             }
             othersReadySince ??= time.GetTimestamp();
-            if (outage < leases.Duration || time.GetElapsedTime(othersReadySince.Value) < reach.ReFenceGrace) continue;
+            // Only a node whose beats failed is cut off: one whose answers are merely late (starved of CPU) is not.
+            if (outage < leases.Duration || !reach.Unreachable || time.GetElapsedTime(othersReadySince.Value) < reach.ReFenceGrace) continue;
             var count = directory.LetGoAll();
             if (count > 0) ClusterLogMessages.CutOffAlone(logger, node.Id, outage.TotalSeconds, count);
         }

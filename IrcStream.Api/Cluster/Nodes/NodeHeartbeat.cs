@@ -11,6 +11,7 @@ internal sealed class NodeHeartbeat(
     RedisKeys keys,
     GatewayNode node,
     RedisConnectionDirectory connections,
+    RedisRebuild rebuild,
     SessionKeepAlive sessions,
     RedisReach reach,
     RedisAddressLimits addressLimits,
@@ -38,18 +39,24 @@ internal sealed class NodeHeartbeat(
             var sent = reach.Sending();
             try
             {
-                await BeatAsync().ConfigureAwait(false);
+                await AnnounceAndRenewLeasesAsync().ConfigureAwait(false);
+                // The node reaches Redis: what it must write to keep its connections got there. A session or address
+                // renewal failing after it (a replica that drops its clients while a failover settles) is no outage of
+                // this node's; counting it as one let a node that had just taken its leases back think it was cut off.
                 reach.Answered(sent);
+                await sessions.RenewAsync().ConfigureAwait(false);
+                await addressLimits.RenewAsync().ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
+                reach.Failed();
                 logger.LogWarning(ex, "The node's heartbeat could not reach Redis; trying again in {Interval}", interval);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
 
-    private async Task BeatAsync()
+    private async Task AnnounceAndRenewLeasesAsync()
     {
         // A stopping node no longer offers itself: nothing is handed to it, and it counts for no share of takeovers.
         if (node.Url is { } url && !lifetime.ApplicationStopping.IsCancellationRequested)
@@ -57,8 +64,8 @@ internal sealed class NodeHeartbeat(
             var db = redis.GetDatabase();
             await Task.WhenAll(db.StringSetAsync(keys.Node(node.Id), url, NodeExpiry), db.SetAddAsync(keys.Nodes, node.Id)).ConfigureAwait(false);
         }
+        // Before renewing: a Redis that lost its data gets the leases and records back first, so no renewal lets a socket go.
+        await rebuild.CheckAsync().ConfigureAwait(false);
         metrics.LeaseRenewalsFailed(await connections.RenewAsync().ConfigureAwait(false));
-        await sessions.RenewAsync().ConfigureAwait(false);
-        await addressLimits.RenewAsync().ConfigureAwait(false);
     }
 }

@@ -24,6 +24,7 @@ internal sealed class RedisReach(IOptions<IrcStreamOptions> options, TimeProvide
 
     private readonly Lock _gate = new();
     private long? _unansweredSince;
+    private bool _failed;
     private long _outageEnded = long.MinValue;
 
     /// <summary>A beat is sent now; returns its timestamp for <see cref="Answered"/>.</summary>
@@ -43,7 +44,35 @@ internal sealed class RedisReach(IOptions<IrcStreamOptions> options, TimeProvide
             // Earlier beats went unanswered, or this one was slow: an outage ends now.
             if (time.GetElapsedTime(sentAt, now) > SlowBeat || _unansweredSince < sentAt) _outageEnded = now;
             _unansweredSince = null;
+            _failed = false;
         }
+    }
+
+    /// <summary>A beat failed: Redis refused it, the connection broke, or it timed out in the client.</summary>
+    public void Failed()
+    {
+        lock (_gate) _failed = _unansweredSince is not null;
+    }
+
+    /// <summary>
+    /// True while Redis has not answered this node's beats and at least one of them failed outright. A beat merely not
+    /// answered yet may be a node starved of CPU that has not read its answer; only a failure shows Redis out of reach.
+    /// </summary>
+    public bool Unreachable
+    {
+        get
+        {
+            lock (_gate) return _unansweredSince is not null && _failed;
+        }
+    }
+
+    /// <summary>
+    /// Redis lost its data (<see cref="RedisRebuild"/>): as after an outage, this node takes nothing over for
+    /// <see cref="ReFenceGrace"/>, while every owner puts its leases back.
+    /// </summary>
+    public void DataLost()
+    {
+        lock (_gate) _outageEnded = time.GetTimestamp();
     }
 
     /// <summary>How long Redis has not answered this node's beats (zero while it does).</summary>

@@ -107,13 +107,13 @@ internal sealed record ConnectionRecord
         }
         if (options.UserTemplate is { } template) entries.Add(new(UserTemplateField, JsonSerializer.Serialize(template, ClusterJson.Default.UserTemplate)));
         if (secrets.Protect(options.Password) is { } password) entries.Add(new(PasswordField, password));
-        if (options.Sasl is { } sasl)
-        {
-            entries.Add(new(SaslAccountField, sasl.Account));
-            entries.Add(new(SaslPasswordField, secrets.Protect(sasl.Password)));
-        }
+        if (options.Sasl is { } sasl) entries.AddRange(Sasl(sasl, secrets));
         return [.. entries];
     }
+
+    /// <summary>The SASL account and its password (encrypted), as the record holds them.</summary>
+    public static HashEntry[] Sasl(SaslCredentials sasl, ConnectionSecrets secrets) =>
+        [new(SaslAccountField, sasl.Account), new(SaslPasswordField, secrets.Protect(sasl.Password))];
 
     /// <summary>
     /// What the owner rewrites every heartbeat, as field, value pairs (the renew script's arguments): the state, the

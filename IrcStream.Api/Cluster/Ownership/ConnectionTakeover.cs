@@ -35,6 +35,7 @@ internal sealed class ConnectionTakeover(
     ConnectionSecrets secrets,
     LiveNodes liveNodes,
     PendingLines pending,
+    ServedSessions served,
     RedisReach reach,
     OwnerCheck owners,
     ServerPolicy policy,
@@ -166,7 +167,7 @@ internal sealed class ConnectionTakeover(
         try
         {
             var record = ConnectionRecord.From(id, await _db.HashGetAllAsync(keys.Connection(id)).ConfigureAwait(false));
-            if (record?.SessionHash is not { } session || !await _db.KeyExistsAsync(keys.SessionByHash(session)).ConfigureAwait(false))
+            if (record?.SessionHash is not { } session || (string?)await _db.HashGetAsync(keys.SessionByHash(session), "address").ConfigureAwait(false) is not { } address)
             {
                 // Its session ended while nobody held it: nobody can read it any more, so it is closed, not reopened.
                 await directory.DeleteAsync(id, CancellationToken.None).ConfigureAwait(false);
@@ -205,6 +206,8 @@ internal sealed class ConnectionTakeover(
             var unstored = StoredAll(reason, record, lastSeq) ? "" : $" Whatever node {previous} received after event {lastSeq} and had not stored yet is not in this log.";
             connection.CarryOn(tail.Events);
             directory.Adopt(connection, session);
+            // What this node would put the session back with if Redis lost its data (its life comes with the renewals).
+            served.Lives(keys.SessionByHash(session), TimeSpan.Zero, address);
             log.Append(new StatusEvent(IrcStatus.Reconnecting, Reconnecting(previous, why) + unstored, time.GetUtcNow()));
             await ReportNotSentAsync(id, previous, log);
             connection.Start();

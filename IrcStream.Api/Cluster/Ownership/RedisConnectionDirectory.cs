@@ -32,6 +32,8 @@ internal sealed class RedisConnectionDirectory(
     ConnectionCloser closer,
     ConnectionSecrets secrets,
     PendingLines pending,
+    ServedSessions served,
+    RedisGeneration generation,
     IOptions<IrcStreamOptions> options,
     TimeProvider time,
     ClusterMetrics metrics,
@@ -47,6 +49,15 @@ internal sealed class RedisConnectionDirectory(
 
     // A record outlives a silent owner by the session's idle timeout, then goes with it.
     private readonly long _recordMilliseconds = (long)(options.Value.SessionIdleTimeout + leases.Duration).TotalMilliseconds;
+
+    /// <summary>How long a record lives without a heartbeat, in ms.</summary>
+    public long RecordMilliseconds => _recordMilliseconds;
+
+    /// <summary>The hash of the session that holds a connection this node owns; null when it owns none of that id.</summary>
+    public string? SessionOf(string connectionId) => _sessionOf.GetValueOrDefault(connectionId);
+
+    /// <summary>The hashes of the sessions this node owns a connection of.</summary>
+    public IReadOnlySet<string> HeldSessions() => _sessionOf.Values.ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Whether this node can confirm now that it holds the connection (<see cref="ConnectionLeases.MayWrite"/>).</summary>
     public bool MayWrite(string connectionId) => leases.MayWrite(connectionId);
@@ -70,6 +81,10 @@ internal sealed class RedisConnectionDirectory(
             logger.LogWarning(ex, "Connection {ConnectionId}: {Count} queued lines could not be recorded in Redis; a crash of this node before they are written would lose them unreported", connectionId, lines.Count);
         }
     }
+
+    /// <summary>The connection logs in with <paramref name="credentials"/> from now: its record says so (the password encrypted), for a node that takes it over.</summary>
+    public async ValueTask SaslChangedAsync(string connectionId, SaslCredentials credentials) =>
+        await _db.HashSetAsync(keys.Connection(connectionId), ConnectionRecord.Sasl(credentials, secrets)).ConfigureAwait(false);
 
     /// <summary>Takes the lease on a connection this node has just opened for <paramref name="session"/>, and writes its record, before it starts.</summary>
     public async ValueTask RegisterAsync(IIrcConnection connection, IBrowserSession session, CancellationToken cancellationToken)
@@ -194,6 +209,7 @@ internal sealed class RedisConnectionDirectory(
         batch.Execute();
         var failed = 0;
         Exception? failure = null;
+        bool? dataLost = null;
         foreach (var (id, token, writtenKeys, outcome) in renewals)
         {
             int result;
@@ -202,6 +218,14 @@ internal sealed class RedisConnectionDirectory(
             {
                 var answer = (RedisResult[])(await outcome.ConfigureAwait(false))!;
                 (result, newest) = ((int)answer[0], (long)answer[1]);
+                if (answer.Length > 2 && _sessionOf.TryGetValue(id, out var hash)) served.Lives(keys.SessionByHash(hash), TimeSpan.FromMilliseconds((long)answer[2]));
+                // A lease gone with its record is Redis having lost its data since this beat looked (restarted empty,
+                // flushed), not the connection having moved: the next beat puts it back (RedisRebuild).
+                if (result == -1 && (dataLost ??= await generation.LostAsync().ConfigureAwait(false)))
+                {
+                    failed++;
+                    continue;
+                }
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {

@@ -26,6 +26,10 @@ internal static class RedisScripts
     public static readonly string AddressRate = Load("address-rate");
     public static readonly string AddressStreamsTake = Load("address-streams-take");
     public static readonly string AddressStreamsRenew = Load("address-streams-renew");
+    public static readonly string GenerationCheck = Load("generation-check");
+    public static readonly string ConnectionRebuild = Load("connection-rebuild");
+    public static readonly string SessionRebuild = Load("session-rebuild");
+    public static readonly string KeyRingRestore = Load("key-ring-restore");
 
     private static string Load(string name)
     {

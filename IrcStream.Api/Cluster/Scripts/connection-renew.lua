@@ -11,9 +11,10 @@
 -- ARGV[5] seq      the newest seq the owner may have appended to the stream (every seq it gave an event: an append
 --                  whose answer was lost may have landed)
 -- ARGV[6..] field, value pairs to write into the record
--- Returns {outcome, the stream's newest seq}: outcome -1 the lease is not the owner's any more (nothing written); 0 the
+-- Returns {outcome, the stream's newest seq, and, renewed, the session's time to live in ms}: outcome -1 the lease is not the owner's any more (nothing written); 0 the
 -- session has expired (lease renewed, record untouched); 1 renewed; 2 taken back and renewed. The newest seq lets the
--- owner see that a failed-over Redis lost entries it had appended (then it appends them again).
+-- owner see that a failed-over Redis lost entries it had appended (then it appends them again); the session's time to
+-- live is what the owner would put the session back with if Redis lost its data (RedisRebuild).
 -- A lease nobody holds (it expired while Redis was away or slow) is taken back with the same token when the record
 -- still names this node as owner and the stream ends at or before ARGV[5]: no other node took the connection over and
 -- wrote meanwhile (a taker names itself owner before it appends anything), so the owner's IRC socket and the events it held are still the connection's.
@@ -32,4 +33,4 @@ end
 if redis.call('EXISTS', KEYS[3]) == 0 then return {0, top} end
 redis.call('HSET', KEYS[2], unpack(ARGV, 6))
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
-return {result, top}
+return {result, top, redis.call('PTTL', KEYS[3])}

@@ -22,19 +22,29 @@ internal sealed class RedisSessionStore(
     RedisKeys keys,
     IOptions<IrcStreamOptions> options,
     SessionKeepAlive keepAlive,
-    ILogger<RedisSessionStore> logger) : ISessionStore
+    ILogger<RedisSessionStore> logger,
+    IRebuildWindow? rebuild = null,
+    ServedSessions? served = null) : ISessionStore
 {
 
     private readonly IDatabase _db = redis.GetDatabase();
     private readonly SessionKeepAlive _keepAlive = keepAlive;
+    private readonly IRebuildWindow? _rebuild = rebuild;
     private readonly TimeSpan _idle = options.Value.SessionIdleTimeout;
 
     public int Count => _keepAlive.LiveSessions;
 
     public async ValueTask<SessionResolution> ResolveAsync(string? cookie, string clientAddress, bool mayCreate, CancellationToken cancellationToken)
     {
-        if (cookie is not null && SessionCookie.Hash(cookie) is var hash && await _keepAlive.TouchAsync(keys.SessionByHash(hash)) is { } found)
-            return SessionResolution.Found(new RedisSession(this, keys.SessionByHash(hash), hash, found.ConnectionIds));
+        if (cookie is not null)
+        {
+            var hash = SessionCookie.Hash(cookie);
+            if (await _keepAlive.TouchAsync(keys.SessionByHash(hash)) is { } found)
+                return SessionResolution.Found(new RedisSession(this, keys.SessionByHash(hash), hash, found.ConnectionIds));
+            // Gone from a Redis that lost its data: the nodes may be putting it back; neither "none" nor a new cookie.
+            if (_rebuild is not null && await _rebuild.MayBeRebuildingAsync()) throw new RedisRebuildingException();
+            served?.Forget(keys.SessionByHash(hash));
+        }
         if (!mayCreate) return SessionResolution.Refused(SessionRefusal.NotFound);
 
         var value = SessionCookie.NewValue();
@@ -49,6 +59,7 @@ internal sealed class RedisSessionStore(
             case 2: return SessionResolution.Refused(SessionRefusal.AddressFull);
         }
         var session = new RedisSession(this, key, created, []);
+        served?.Renewed(key, clientAddress);
         GatewayLogMessages.SessionStarted(logger, session.Tag);
         return SessionResolution.Created(session, value);
     }
@@ -65,7 +76,11 @@ internal sealed class RedisSessionStore(
         public ValueTask<IReadOnlyList<string>> ConnectionIdsAsync(CancellationToken cancellationToken) =>
             ValueTask.FromResult<IReadOnlyList<string>>(_ids.ToArray());
 
-        public ValueTask<bool> HoldsAsync(string connectionId, CancellationToken cancellationToken) => ValueTask.FromResult(_ids.Contains(connectionId));
+        public ValueTask<bool> HoldsAsync(string connectionId, CancellationToken cancellationToken) =>
+            // Right after Redis lost its data, the node holding the connection may not have put it back in the session yet.
+            _ids.Contains(connectionId) ? ValueTask.FromResult(true)
+            : store._rebuild?.InWindow == true ? throw new RedisRebuildingException()
+            : ValueTask.FromResult(false);
 
         public async ValueTask<SessionAddOutcome> TryAddAsync(string connectionId, int maxConnections, CancellationToken cancellationToken)
         {

@@ -10,7 +10,7 @@ namespace IrcStream.Api.Cluster;
 /// waiting poll on this node, every third of the idle timeout for as long as they last, so such a session never
 /// expires whichever node its other requests reach. Also keeps the count of live sessions for the gauge.
 /// </summary>
-internal sealed class SessionKeepAlive(IConnectionMultiplexer redis, RedisKeys keys, IOptions<IrcStreamOptions> options, TimeProvider time)
+internal sealed class SessionKeepAlive(IConnectionMultiplexer redis, RedisKeys keys, IOptions<IrcStreamOptions> options, TimeProvider time, ServedSessions? served = null)
 {
 
     private readonly IDatabase _db = redis.GetDatabase();
@@ -31,7 +31,9 @@ internal sealed class SessionKeepAlive(IConnectionMultiplexer redis, RedisKeys k
         if (result.IsNull) return null;
         var fields = (RedisResult[])result!;
         var connections = (string?)fields[1] ?? "";
-        return ((string)fields[0]!, connections.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        var address = (string)fields[0]!;
+        served?.Renewed(session, address);
+        return (address, connections.Split(' ', StringSplitOptions.RemoveEmptyEntries));
     }
 
     /// <summary>Keeps the session alive until the returned scope is disposed.</summary>

@@ -1,11 +1,12 @@
 // The gateway's HTTP contract (docs/API.md), and nothing else.
 
+import { t } from './i18n.js';
 import { withHumanCheck } from './pow.js';
 
 /** An error answer of the gateway: RFC 9457 problem details with the status. */
 export class ProblemError extends Error {
   constructor(status, problem) {
-    super(problem.detail || problem.title || `The gateway answered ${status}.`);
+    super(problem.detail || problem.title || t('gateway.answered', { status }));
     this.status = status;
     this.title = problem.title ?? '';
     this.detail = problem.detail ?? '';
@@ -36,7 +37,7 @@ async function request(method, url, { body, signal } = {}) {
     });
   } catch (error) {
     if (error.name === 'AbortError') throw error;
-    throw new ProblemError(0, { title: 'The gateway cannot be reached', detail: 'Check your network connection; the client keeps trying.' });
+    throw new ProblemError(0, { title: t('gateway.unreachable'), detail: t('gateway.unreachableDetail') });
   }
   if (response.status === 204) return null;
   const type = response.headers.get('Content-Type') ?? '';
@@ -58,6 +59,8 @@ export const api = {
   /** Opens a connection; when the gateway asks for the human check, solves it (pow.js), telling `onHumanCheck(percent)`. */
   connect: (body, onHumanCheck) =>
     withHumanCheck(body, (withProof) => request('POST', base, { body: withProof }), () => request('GET', '/api/challenge'), onHumanCheck),
+  /** Changes what the connection logs in with from its next registration on: { sasl: { account, password } }. */
+  updateConnection: (id, body) => request('PATCH', `${base}/${enc(id)}`, { body }),
   close: (id) => request('DELETE', `${base}/${enc(id)}`),
   sendLines: (id, lines) => request('POST', `${base}/${enc(id)}/lines`, { body: { lines } }),
   poll: (id, since, timeoutSeconds, signal) =>

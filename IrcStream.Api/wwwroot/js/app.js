@@ -5,10 +5,12 @@
 import { api, describeProblem } from './api.js';
 import { ConnectDialog } from './connect.js';
 import { EventFeed } from './events.js';
+import { pickLanguage, t, useLanguage } from './i18n.js';
 import { InputLine, isRegistered, send } from './input.js';
 import { channelLink, parseLink } from './link.js';
 import { Notifier } from './notify.js';
 import { ReadStore } from './readstate.js';
+import { RegisterDialog, Registrations } from './register.js';
 import { setUpSettings } from './settings.js';
 import { act, apply, bufferAt, bufferNamed, fold, initialState, readState, serverBuffer } from './state.js';
 import { local, session } from './storage.js';
@@ -68,6 +70,8 @@ function saveReadState(connectionId) {
 }
 
 const feeds = new Map();
+/** What each connection's server offers for registering a nick, and the dialog that does it. */
+const registrations = new Registrations();
 
 /** The buffer to show again after a reload, until it turns up in the replay or the user picks another. */
 let restoreTarget = readStoredActive();
@@ -99,7 +103,7 @@ const view = new View(store, {
       await api.close(connection.id);
     } catch (error) {
       if (error.status !== 404) {
-        localLine(serverBuffer(connection), 'error', `Could not stop the connection: ${describeProblem(error)}`);
+        localLine(serverBuffer(connection), 'error', t('gateway.stopFailed', { problem: describeProblem(error) }));
         return;
       }
       markGone(connection);
@@ -112,10 +116,25 @@ const view = new View(store, {
     closeBuffer(buffer);
   },
   onLeave(buffer) {
-    sendFrom(buffer, [`PART ${buffer.name}`]).catch((error) => localLine(buffer, 'error', `Not sent: ${describeProblem(error)}`));
+    sendFrom(buffer, [`PART ${buffer.name}`]).catch((error) => localLine(buffer, 'error', t('input.notSent', { problem: describeProblem(error) })));
   },
   onCopyLink(buffer) {
     copyChannelLink(buffer);
+  },
+  canRegister: (connection) => registrations.canRegister(connection),
+  onRegister(connection) {
+    registerDialog.open(connection);
+  },
+});
+
+const registerDialog = new RegisterDialog({
+  registrations,
+  send: (connection, lines) => send(connection, lines),
+  localLine: (buffer, kind, text) => localLine(buffer, kind, text),
+  onRegistered(connection, account) {
+    // SASL failures and the like name the account from now on, also after a reload.
+    store.act({ type: 'account', connectionId: connection.id, account });
+    local.setItem(`${ACCOUNT_KEY}${connection.id}`, account);
   },
 });
 
@@ -127,9 +146,9 @@ async function copyChannelLink(buffer) {
   const link = channelLink(location.origin, buffer.name, store.connections.get(buffer.connectionId).server, config.defaultServer);
   try {
     await navigator.clipboard.writeText(link);
-    localLine(buffer, 'client', `Link to ${buffer.name} copied: ${link}`);
+    localLine(buffer, 'client', t('link.copied', { channel: buffer.name, link }));
   } catch {
-    localLine(buffer, 'client', `Link to ${buffer.name}: ${link}`);
+    localLine(buffer, 'client', t('link.plain', { channel: buffer.name, link }));
   }
 }
 
@@ -213,7 +232,11 @@ function startFeed(connection) {
   const feed = new EventFeed(id, {
     transport,
     lastSeq: () => store.connections.get(id)?.lastSeq ?? 0,
-    onEvent: (event) => store.apply(id, event),
+    onEvent: (event) => {
+      store.apply(id, event);
+      // What the server offers for registering a nick, and whether it is logged in: the header's button follows.
+      if (registrations.observe(store.connections.get(id), event)) view.schedule('header');
+    },
     onTransport: (name) => store.act({ type: 'transport', connectionId: id, transport: name }),
     onGone: () => markGone(connection),
   });
@@ -233,7 +256,7 @@ async function closeBuffer(buffer) {
     try {
       await sendFrom(buffer, [`PART ${buffer.name}`]);
     } catch (error) {
-      localLine(buffer, 'error', `Could not leave ${buffer.name}: ${describeProblem(error)}`);
+      localLine(buffer, 'error', t('gateway.leaveFailed', { channel: buffer.name, problem: describeProblem(error) }));
       return;
     }
   }
@@ -281,13 +304,17 @@ function joinOnExisting(link) {
   focusOnJoin = { connectionId: connection.id, name: first };
   // JOIN of a channel already joined changes nothing on IRC; the buffer opens once the replay has it.
   send(connection, [`JOIN ${link.channels.join(',')}`])
-    .catch((error) => localLine(serverBuffer(connection), 'error', `Could not join ${link.channels.join(', ')}: ${describeProblem(error)}`));
+    .catch((error) => localLine(serverBuffer(connection), 'error', t('link.joinFailed', { channels: link.channels.join(', '), problem: describeProblem(error) })));
   return true;
 }
 
 async function start() {
   const [loaded, listed] = await Promise.allSettled([api.config(), api.listConnections()]);
   if (loaded.status === 'fulfilled' && loaded.value) config = { ...config, ...loaded.value };
+  // The language first (the link's ?lang=, else the browser's): everything from here on speaks it.
+  const asked = new URLSearchParams(location.search).get('lang');
+  await useLanguage(pickLanguage([asked, ...(navigator.languages ?? [navigator.language])], config.languages ?? ['en']));
+  view.schedule('sidebar', 'header', 'nicks', 'input');
   applyBranding(config);
   const link = parseLink(location.search, location.hash, config.allowedServers ?? []);
   connectDialog.fill(link, config);
@@ -297,7 +324,7 @@ async function start() {
     readStore.prune(infos.map((info) => info.id));
   } else {
     view.activate(null);
-    connectDialog.showError(`Could not list your connections: ${describeProblem(listed.reason)}`);
+    connectDialog.showError(t('connect.listFailed', { problem: describeProblem(listed.reason) }));
   }
   if (restoreTarget && !infos.some((info) => info.id === restoreTarget.connectionId)) restoreTarget = null;
   for (const info of infos) {

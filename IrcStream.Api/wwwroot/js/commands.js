@@ -1,28 +1,35 @@
 // What the user types, turned into IRC lines for POST .../lines and into actions on the client itself.
 
+import { t } from './i18n.js';
 import { splitMessage } from './irc-split.js';
 
-export const COMMANDS = [
-  ['/join #channel [key]', 'join a channel'],
-  ['/part [#channel] [reason]', 'leave a channel (this one by default)'],
-  ['/msg nick|#channel text', 'send a message'],
-  ['/query nick [text]', 'open a private conversation'],
-  ['/me action', 'describe an action (CTCP ACTION)'],
-  ['/notice target text', 'send a notice'],
-  ['/nick newnick', 'change your nick'],
-  ['/topic [text]', 'show or set the channel topic'],
-  ['/whois nick', 'ask who someone is'],
-  ['/close', 'close this buffer (parting a channel)'],
-  ['/quit [reason]', 'disconnect and close this connection'],
-  ['/raw line, /quote line', 'send a raw IRC line'],
-  ['/help', 'list these commands'],
+/** Each command's usage, and the key of what it does in the text tables (commands.*). */
+const COMMAND_USAGE = [
+  ['/join #channel [key]', 'join'],
+  ['/part [#channel] [reason]', 'part'],
+  ['/msg nick|#channel text', 'msg'],
+  ['/query nick [text]', 'query'],
+  ['/me action', 'me'],
+  ['/notice target text', 'notice'],
+  ['/nick newnick', 'nick'],
+  ['/topic [text]', 'topic'],
+  ['/whois nick', 'whois'],
+  ['/close', 'close'],
+  ['/quit [reason]', 'quit'],
+  ['/raw line, /quote line', 'raw'],
+  ['/help', 'help'],
 ];
+
+/** The commands as /help lists them: [usage, what it does] in the chosen language. */
+export function commandList() {
+  return COMMAND_USAGE.map(([usage, key]) => [usage, t(`commands.${key}`)]);
+}
 
 /** A mistake in what the user typed, shown to them in words. */
 export class CommandError extends Error {}
 
 function needs(value, usage) {
-  if (!value) throw new CommandError(`Usage: ${usage}`);
+  if (!value) throw new CommandError(t('commands.usage', { usage }));
   return value;
 }
 
@@ -48,7 +55,7 @@ export function interpret(input, context) {
   if (!input.startsWith('/') || input.startsWith('//')) {
     const text = input.startsWith('//') ? input.slice(1) : input;
     if (!text.trim()) return { lines: [] };
-    if (!inConversation) throw new CommandError('This is the server buffer: use /msg, /join or /raw here.');
+    if (!inConversation) throw new CommandError(t('commands.serverBuffer'));
     return { lines: say(bufferName, text) };
   }
 
@@ -119,7 +126,7 @@ export function interpret(input, context) {
     case 'help':
       return { lines: [], action: { type: 'help' } };
     default:
-      throw new CommandError(`Unknown command /${word}. Type /help for the list, or start with // to send text beginning with /.`);
+      throw new CommandError(t('commands.unknown', { word }));
   }
 }
 

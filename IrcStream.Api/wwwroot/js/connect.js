@@ -3,8 +3,8 @@
 // under the field they concern.
 
 import { api, ProblemError } from './api.js';
+import { t } from './i18n.js';
 import { fillNickFormat } from './link.js';
-import { humanCheckTexts } from './pow.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -126,10 +126,10 @@ export class ConnectDialog {
   /** Checks in the browser what needs no round trip; the gateway checks everything again. */
   validateLocally(body) {
     let ok = true;
-    if (!body.server) ok = !this.showFieldError('server', 'Enter the server to connect to, such as irc.example.net:6697.');
-    if (!body.nick) ok = !this.showFieldError('nick', 'Choose a nick: the name others see.') && ok;
+    if (!body.server) ok = !this.showFieldError('server', t('connect.needServer'));
+    if (!body.nick) ok = !this.showFieldError('nick', t('connect.needNick')) && ok;
     else if (/[\s,*?!@]/.test(body.nick) || /^[#&:$0-9-]/.test(body.nick)) {
-      ok = !this.showFieldError('nick', 'A nick cannot contain spaces or , * ? ! @, nor start with a digit, - or #.') && ok;
+      ok = !this.showFieldError('nick', t('connect.badNick')) && ok;
     }
     return ok;
   }
@@ -143,10 +143,10 @@ export class ConnectDialog {
     }
     const submit = $('connect-submit');
     submit.disabled = true;
-    submit.textContent = 'Connecting…';
+    submit.textContent = t('connect.connecting');
     try {
       // Human check hook (pow.js): its progress shows on the button while the browser solves the gateway's puzzle.
-      const info = await api.connect(body, (percent) => { submit.textContent = humanCheckTexts.working(percent); });
+      const info = await api.connect(body, (percent) => { submit.textContent = t('connect.humanCheck', { percent }); });
       this.onConnected(info, body);
       this.dialog.close();
     } catch (error) {
@@ -154,7 +154,7 @@ export class ConnectDialog {
       else throw error;
     } finally {
       submit.disabled = false;
-      submit.textContent = 'Connect';
+      submit.textContent = t('connect.submit');
     }
   }
 
@@ -173,7 +173,7 @@ export class ConnectDialog {
     $('allowed-servers').replaceChildren(...concrete.map((s) => Object.assign(document.createElement('option'), { value: s })));
     const patterns = servers.filter((s) => s.includes('*'));
     const hint = $('allowed-hint');
-    hint.textContent = servers.length > 0 ? `This gateway connects to: ${servers.join(', ')}` : '';
+    hint.textContent = servers.length > 0 ? t('connect.allowed', { servers: servers.join(', ') }) : '';
     hint.hidden = servers.length === 0;
     if (patterns.length > 0 && concrete.length === 0) form.elements.server.placeholder = patterns[0].replace('*', 'irc');
     const server = link.server ?? config.defaultServer ?? concrete[0];

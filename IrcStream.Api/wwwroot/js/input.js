@@ -2,7 +2,8 @@
 // the box when it cannot be sent; Up/Down history, Alt+Up/Down between buffers, Tab nick completion.
 
 import { api, describeProblem, ProblemError } from './api.js';
-import { COMMANDS, CommandError, InputHistory, completeNick, interpret } from './commands.js';
+import { CommandError, commandList, InputHistory, completeNick, interpret } from './commands.js';
+import { t } from './i18n.js';
 import { bufferNamed, fold, isChannel, isMe, sortedUsers } from './state.js';
 
 /** Lines per POST: well under the 64 KiB body limit even at 510 bytes each. */
@@ -23,9 +24,9 @@ export function isRegistered(connection) {
 function notConnectedReason(connection) {
   switch (connection.state) {
     case 'connecting':
-    case 'registering': return `still connecting to ${connection.server}`;
-    case 'closed': return 'this connection is closed';
-    default: return `the connection to ${connection.server} is down right now (${connection.state})`;
+    case 'registering': return t('input.stillConnecting', { server: connection.server });
+    case 'closed': return t('input.closed');
+    default: return t('input.down', { server: connection.server, state: t(`state.${connection.state}`) });
   }
 }
 
@@ -138,7 +139,7 @@ export class InputLine {
     const action = result.action;
     const needsServer = result.lines.length > 0 && action?.type !== 'quit' && action?.type !== 'close';
     if (needsServer && !isRegistered(connection)) {
-      app.localLine(buffer, 'error', `Not sent: ${notConnectedReason(connection)}. What you typed is still in the box; press Enter again once the connection is back.`);
+      app.localLine(buffer, 'error', t('input.keptInBox', { reason: notConnectedReason(connection) }));
       return text;
     }
     if (action?.type === 'focus') {
@@ -151,11 +152,11 @@ export class InputLine {
       if (action.focus) app.activate(query);
     }
     if (action?.type === 'help') {
-      for (const [usage, meaning] of COMMANDS) app.localLine(buffer, 'client', `${usage} — ${meaning}`);
-      app.localLine(buffer, 'client', 'Text without a slash goes to this buffer. Tab completes nicks; Up and Down recall what you typed; Alt+Up and Alt+Down switch buffers.');
+      for (const [usage, meaning] of commandList()) app.localLine(buffer, 'client', `${usage} — ${meaning}`);
+      app.localLine(buffer, 'client', t('input.helpTail'));
     }
     if (action?.type === 'close') {
-      if (buffer.kind === 'server') app.localLine(buffer, 'error', 'This is the server buffer: /quit closes the connection.');
+      if (buffer.kind === 'server') app.localLine(buffer, 'error', t('input.serverBufferQuit'));
       else await app.closeBuffer(buffer);
       return '';
     }
@@ -165,11 +166,11 @@ export class InputLine {
     } catch (error) {
       if (error instanceof ProblemError && error.status === 409) {
         const now = app.store.connections.get(connection.id) ?? connection;
-        app.localLine(buffer, 'error', `Not sent: ${notConnectedReason(now)}. What you typed is back in the box; press Enter again once the connection is back.`);
+        app.localLine(buffer, 'error', t('input.backInBox', { reason: notConnectedReason(now) }));
         return text;
       }
       if (error instanceof ProblemError && error.status === 404) app.markGone(connection);
-      app.localLine(buffer, 'error', `Not sent: ${describeProblem(error)}`);
+      app.localLine(buffer, 'error', t('input.notSent', { problem: describeProblem(error) }));
     }
     return '';
   }

@@ -2,6 +2,8 @@
 // Pure functions (no DOM, no storage), so the module tests can feed them any URL. What a link carries is checked
 // by the same rules as the gateway's (IrcNames): a link can fill the form, never smuggle a line into IRC.
 
+import { t } from './i18n.js';
+
 /** RFC 2812 2.3.1 special characters a nick may hold (IrcNames.NickSpecials). */
 const NICK_SPECIALS = '[]\\`_^{|}';
 /** IrcNames.MaxNickLength. */
@@ -15,22 +17,22 @@ const isDigit = (c) => /^[0-9]$/.test(c);
 
 /** Null for a nick the gateway accepts; otherwise why not, in words. */
 export function nickProblem(nick) {
-  if (!nick) return 'The nick is empty.';
-  if (nick.length > MAX_NICK_LENGTH) return `The nick is over ${MAX_NICK_LENGTH} characters.`;
-  if (!isLetter(nick[0]) && !NICK_SPECIALS.includes(nick[0])) return 'A nick starts with a letter or one of [ ] \\ ` _ ^ { | }.';
+  if (!nick) return t('link.nickEmpty');
+  if (nick.length > MAX_NICK_LENGTH) return t('link.nickTooLong', { max: MAX_NICK_LENGTH });
+  if (!isLetter(nick[0]) && !NICK_SPECIALS.includes(nick[0])) return t('link.nickStart');
   for (const c of nick) {
-    if (!isLetter(c) && !isDigit(c) && c !== '-' && !NICK_SPECIALS.includes(c)) return `The nick contains '${c}'; use letters, digits, '-' and [ ] \\ \` _ ^ { | }.`;
+    if (!isLetter(c) && !isDigit(c) && c !== '-' && !NICK_SPECIALS.includes(c)) return t('link.nickChar', { char: c });
   }
   return null;
 }
 
 /** Null for a channel name a JOIN can carry (IrcNames.ChannelProblem); otherwise why not. */
 export function channelProblem(channel) {
-  if (!channel) return 'A channel name is empty.';
-  if (!CHANNEL_PREFIXES.includes(channel[0])) return `'${channel}' does not start with #, &, + or !.`;
-  if (channel.length === 1) return `'${channel}' has nothing after its prefix.`;
-  if (/[ ,\x07\r\n\0]/.test(channel)) return `'${channel}' contains a space, comma or control character.`;
-  if (new TextEncoder().encode(channel).length > MAX_CHANNEL_BYTES) return `'${channel}' is over ${MAX_CHANNEL_BYTES} bytes.`;
+  if (!channel) return t('link.channelEmpty');
+  if (!CHANNEL_PREFIXES.includes(channel[0])) return t('link.channelPrefix', { channel });
+  if (channel.length === 1) return t('link.channelBare', { channel });
+  if (/[ ,\x07\r\n\0]/.test(channel)) return t('link.channelChars', { channel });
+  if (new TextEncoder().encode(channel).length > MAX_CHANNEL_BYTES) return t('link.channelTooLong', { channel, max: MAX_CHANNEL_BYTES });
   return null;
 }
 
@@ -89,7 +91,7 @@ export function parseLink(search, hash, allowedServers = [], random = Math.rando
     result.present = true;
     const filled = fillNickFormat(nick, random);
     const problem = nickProblem(filled);
-    if (problem) problems.push(`The link's nick was not used: ${problem}`);
+    if (problem) problems.push(t('link.nickUnused', { problem }));
     else result.nick = filled;
   }
 
@@ -102,7 +104,7 @@ export function parseLink(search, hash, allowedServers = [], random = Math.rando
     result.present = true;
     const problem = channelProblem(channel);
     if (problem) {
-      problems.push(`The link's channel was not used: ${problem}`);
+      problems.push(t('link.channelUnused', { problem }));
       continue;
     }
     const key = channel.toLowerCase();
@@ -116,7 +118,7 @@ export function parseLink(search, hash, allowedServers = [], random = Math.rando
   if (server) {
     result.present = true;
     if (isAllowedServer(server, allowedServers)) result.server = server;
-    else problems.push(`The link names the server ${server}, which this gateway does not connect to.`);
+    else problems.push(t('link.serverRefused', { server }));
   }
 
   const lang = params.get('lang');

@@ -2,6 +2,7 @@
 // folded sign-on lines, and following the bottom while the reader is there. Every piece of IRC data reaches the
 // page through textContent or renderFormatted (text nodes), never through innerHTML.
 
+import { dateFormat, relativeDay, t } from './i18n.js';
 import { renderFormatted, stripFormatting } from './irc-format.js';
 import { QUIET_KINDS } from './state.js';
 
@@ -21,9 +22,12 @@ export function element(tag, className, text) {
   return node;
 }
 
-const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-const fullTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
-const dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+/** Formats in the chosen language (i18n.js), made once it is known. */
+const formats = {};
+const format = (name, options) => (formats[name] ??= dateFormat(options));
+const timeFormat = () => format('time', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const fullTimeFormat = () => format('full', { dateStyle: 'medium', timeStyle: 'medium' });
+const dayFormat = () => format('day', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
 
 /** How far from the bottom (px) still counts as "at the bottom" when the reader scrolls. */
 const BOTTOM_SLACK = 4;
@@ -32,25 +36,25 @@ function dayKey(date) {
   return `${date.getFullYear()}-${date.getMonth()}-${date.getDate()}`;
 }
 
-/** "Today", "Yesterday" or the date, for the separator above a day's first line. */
+/** "Today", "Yesterday" (in the chosen language) or the date, for the separator above a day's first line. */
 export function dayLabel(date, now = new Date()) {
-  if (dayKey(date) === dayKey(now)) return 'Today';
+  if (dayKey(date) === dayKey(now)) return relativeDay(0);
   const yesterday = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1);
-  if (dayKey(date) === dayKey(yesterday)) return 'Yesterday';
-  return dayFormat.format(date);
+  if (dayKey(date) === dayKey(yesterday)) return relativeDay(1);
+  return dayFormat().format(date);
 }
 
 /** "12 seconds", "3 minutes", "2 hours 5 minutes", "4 days". */
 export function formatDuration(totalSeconds) {
   const seconds = Math.max(0, Math.floor(totalSeconds));
-  const unit = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  if (seconds < 60) return unit(seconds, 'second');
+  const unit = (count, word) => t(`log.${word}`, { count });
+  if (seconds < 60) return unit(seconds, 'seconds');
   const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return unit(minutes, 'minute');
+  if (minutes < 60) return unit(minutes, 'minutes');
   const hours = Math.floor(minutes / 60);
-  if (hours < 24) return minutes % 60 ? `${unit(hours, 'hour')} ${unit(minutes % 60, 'minute')}` : unit(hours, 'hour');
+  if (hours < 24) return minutes % 60 ? `${unit(hours, 'hours')} ${unit(minutes % 60, 'minutes')}` : unit(hours, 'hours');
   const days = Math.floor(hours / 24);
-  return hours % 24 ? `${unit(days, 'day')} ${unit(hours % 24, 'hour')}` : unit(days, 'day');
+  return hours % 24 ? `${unit(days, 'days')} ${unit(hours % 24, 'hours')}` : unit(days, 'days');
 }
 
 /** One buffer line as DOM. */
@@ -60,9 +64,9 @@ export function renderLine(line) {
   if (line.self) row.classList.add('self');
   if (line.highlight) row.classList.add('highlight');
   if (line.folded) row.classList.add('folded');
-  const time = element('time', 'time', timeFormat.format(line.time));
+  const time = element('time', 'time', timeFormat().format(line.time));
   time.dateTime = line.time.toISOString();
-  time.title = fullTimeFormat.format(line.time);
+  time.title = fullTimeFormat().format(line.time);
   row.appendChild(time);
 
   const text = element('span', 'text');
@@ -100,17 +104,17 @@ export function renderWhois(card) {
     if (value === undefined || value === null || value === '') return;
     list.append(element('dt', '', label), element('dd', '', value));
   };
-  row('Address', card.user ? `${card.user}@${card.host}` : '');
-  row('Real name', card.realname ? stripFormatting(card.realname) : '');
-  row('Account', card.account);
-  row('Channels', card.channels?.join(' '));
-  row('Server', card.server ? (card.serverInfo ? `${card.server} (${card.serverInfo})` : card.server) : '');
-  row('Idle', Number.isFinite(card.idleSeconds) ? formatDuration(card.idleSeconds) : '');
-  row('Signed on', card.signon && !Number.isNaN(card.signon.getTime()) ? fullTimeFormat.format(card.signon) : '');
-  row('Away', card.away ? stripFormatting(card.away) : '');
-  row('Operator', card.operator ? stripFormatting(card.operator) : '');
-  row('Connection', card.secure ? 'secure (TLS)' : '');
-  for (const extra of card.extra ?? []) row('Also', stripFormatting(extra));
+  row(t('whois.address'), card.user ? `${card.user}@${card.host}` : '');
+  row(t('whois.realname'), card.realname ? stripFormatting(card.realname) : '');
+  row(t('whois.account'), card.account);
+  row(t('whois.channels'), card.channels?.join(' '));
+  row(t('whois.server'), card.server ? (card.serverInfo ? `${card.server} (${card.serverInfo})` : card.server) : '');
+  row(t('whois.idle'), Number.isFinite(card.idleSeconds) ? formatDuration(card.idleSeconds) : '');
+  row(t('whois.signedOn'), card.signon && !Number.isNaN(card.signon.getTime()) ? fullTimeFormat().format(card.signon) : '');
+  row(t('whois.away'), card.away ? stripFormatting(card.away) : '');
+  row(t('whois.operator'), card.operator ? stripFormatting(card.operator) : '');
+  row(t('whois.connection'), card.secure ? t('whois.secure') : '');
+  for (const extra of card.extra ?? []) row(t('whois.also'), stripFormatting(extra));
   box.appendChild(list);
   return box;
 }
@@ -199,7 +203,7 @@ export class Log {
       if (!this.dividerPlaced && divider && line.counted && line.seq > divider.seq && line.seq <= divider.until) {
         const divider = element('div', 'unread-divider');
         divider.setAttribute('role', 'separator');
-        divider.appendChild(element('span', '', 'New messages'));
+        divider.appendChild(element('span', '', t('log.newMessages')));
         fragment.appendChild(divider);
         this.dividerPlaced = true;
       }
@@ -213,13 +217,13 @@ export class Log {
   }
 
   foldToggle() {
-    const toggle = element('button', 'fold-toggle', this.log.classList.contains('show-folded') ? 'Hide the server’s sign-on details' : 'Show the server’s sign-on details');
+    const toggle = element('button', 'fold-toggle', t(this.log.classList.contains('show-folded') ? 'log.hideSignOn' : 'log.showSignOn'));
     toggle.type = 'button';
     toggle.setAttribute('aria-expanded', String(this.log.classList.contains('show-folded')));
     toggle.addEventListener('click', () => {
       const shown = this.log.classList.toggle('show-folded');
       for (const node of this.log.querySelectorAll('.fold-toggle')) {
-        node.textContent = shown ? 'Hide the server’s sign-on details' : 'Show the server’s sign-on details';
+        node.textContent = t(shown ? 'log.hideSignOn' : 'log.showSignOn');
         node.setAttribute('aria-expanded', String(shown));
       }
       if (this.stick) this.scrollToBottom();
@@ -256,7 +260,7 @@ export class Log {
     this.lastLineId = 0;
     const fragment = document.createDocumentFragment();
     if (buffer) this.renderInto(fragment, buffer.lines, divider);
-    else fragment.appendChild(element('p', 'empty', 'Not connected. Use “New connection” to connect to an IRC server.'));
+    else fragment.appendChild(element('p', 'empty', t('log.notConnected')));
     // A whole buffer at once is not news: screen readers should not read it out line by line.
     this.log.setAttribute('aria-busy', 'true');
     this.log.replaceChildren(fragment);

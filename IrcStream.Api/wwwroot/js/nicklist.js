@@ -1,6 +1,7 @@
 // The nick list (`#nicklist`): the channel's people ranked by the server's PREFIX, each a button that opens a
 // private conversation; shown or hidden with "N people" and ✕, hidden by default where it would cover the log.
 
+import { t } from './i18n.js';
 import { element, nickColorClass } from './log.js';
 import { isMe, sortedUsers } from './state.js';
 
@@ -37,7 +38,7 @@ export class NickList {
     if (!isChannel) return;
     const focusedNick = this.list.contains(document.activeElement) ? document.activeElement.dataset.nick : null;
     const users = sortedUsers(connection, buffer);
-    const count = `${users.length} ${users.length === 1 ? 'person' : 'people'}`;
+    const count = t('page.peopleCount', { count: users.length });
     document.getElementById('nick-count').textContent = count;
     this.toggle.textContent = count;
     this.toggle.setAttribute('aria-expanded', String(!this.hidden));
@@ -47,7 +48,7 @@ export class NickList {
       const item = element('button', 'nick-item');
       item.type = 'button';
       item.dataset.nick = user.nick;
-      item.title = `Talk privately with ${user.nick}`;
+      item.title = t('nicklist.talkPrivately', { nick: user.nick });
       item.appendChild(element('span', 'prefix', user.prefix));
       const self = isMe(connection, user.nick);
       item.appendChild(element('span', `nick ${self ? 'self-nick' : nickColorClass(user.nick)}`, user.nick));

@@ -1,6 +1,7 @@
 // Opt-in desktop notifications and a sound for mentions and private messages while the page is in the
 // background. The settings are kept in localStorage.
 
+import { t } from './i18n.js';
 import { stripFormatting } from './irc-format.js';
 import { local } from './storage.js';
 
@@ -54,9 +55,9 @@ export class Notifier {
     if (!pageInBackground()) return;
     if (this.settings.sound) this.beep();
     if (!this.settings.notify || this.permission !== 'granted') return;
-    const where = buffer.kind === 'query' ? 'private message' : `in ${buffer.name}`;
+    const title = buffer.kind === 'query' ? t('notify.private', { nick: line.nick }) : t('notify.inChannel', { nick: line.nick, channel: buffer.name });
     const body = line.kind === 'action' ? `* ${line.nick} ${stripFormatting(line.text)}` : stripFormatting(line.text);
-    const notification = new Notification(`${line.nick} (${where})`, {
+    const notification = new Notification(title, {
       body,
       tag: `${buffer.connectionId} ${buffer.key}`,
       icon: '/favicon.svg',

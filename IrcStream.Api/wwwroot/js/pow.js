@@ -3,11 +3,7 @@
 // the proof. Used by api.connect; the page only shows the progress it is given.
 
 import { ProblemError } from './api.js';
-
-/** The texts a person reads while the browser works. */
-export const humanCheckTexts = {
-  working: (percent) => `Checking that you are a person… ${percent}%`,
-};
+import { t } from './i18n.js';
 
 /** Solves `challenge` ({ challenge, difficulty }) in a worker; `onProgress(fraction)` hears how far it is (0..1, an estimate). */
 export function solveChallenge({ challenge, difficulty }, onProgress = () => {}) {
@@ -26,7 +22,7 @@ export function solveChallenge({ challenge, difficulty }, onProgress = () => {})
     };
     worker.onerror = (event) => {
       worker.terminate();
-      reject(new Error(`The human check could not run in this browser: ${event.message}`));
+      reject(new Error(t('connect.humanCheckFailed', { problem: event.message })));
     };
     worker.postMessage({ challenge, difficulty });
   });

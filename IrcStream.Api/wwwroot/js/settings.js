@@ -1,12 +1,13 @@
 // The settings dialog: desktop notifications (asking the browser's permission) and the sound, kept by the
 // notifier (notify.js) in localStorage.
 
+import { t } from './i18n.js';
+
 const $ = (id) => document.getElementById(id);
 
 function showNotifyHint(permission) {
   const hint = $('notify-hint');
-  hint.textContent = permission === 'denied' ? 'This browser blocks notifications from this page: allow them in the site settings first.'
-    : permission === 'unsupported' ? 'This browser cannot show desktop notifications.' : '';
+  hint.textContent = permission === 'denied' ? t('settings.denied') : permission === 'unsupported' ? t('settings.unsupported') : '';
   hint.hidden = !hint.textContent;
 }
 

@@ -1,6 +1,7 @@
 // The sidebar (`#connections`, ☰ and its scrim): every connection with its state, its buffers with their
 // badges, ✕, Stop trying and Remove.
 
+import { t } from './i18n.js';
 import { element } from './log.js';
 import { label } from './state.js';
 
@@ -69,15 +70,15 @@ export class Sidebar {
         item.appendChild(name);
         if (buffer.kind === 'server') {
           const dot = element('span', `state-dot state-${state}`);
-          dot.title = state;
+          dot.title = t(`state.${state}`);
           item.prepend(dot);
-          if (connection.nick) item.appendChild(element('span', 'buffer-nick', `as ${connection.nick}`));
+          if (connection.nick) item.appendChild(element('span', 'buffer-nick', t('sidebar.as', { nick: connection.nick })));
         }
         if (buffer.unread > 0) {
           const badge = element('span', buffer.mentions > 0 ? 'badge badge-mention' : 'badge', String(buffer.unread));
           badge.title = buffer.mentions > 0
-            ? `${buffer.unread} unread, ${buffer.mentions} mentioning you`
-            : `${buffer.unread} unread`;
+            ? t('sidebar.unreadMentions', { unread: buffer.unread, mentions: buffer.mentions })
+            : t('sidebar.unread', { count: buffer.unread });
           item.appendChild(badge);
           item.setAttribute('aria-label', `${name.textContent}, ${badge.title}`);
         }
@@ -93,7 +94,7 @@ export class Sidebar {
           const close = element('button', 'icon-button buffer-close', '✕');
           close.type = 'button';
           close.dataset.control = `${connection.id} close ${buffer.key}`;
-          close.setAttribute('aria-label', buffer.kind === 'channel' && buffer.joined ? `Leave and close ${buffer.name}` : `Close ${buffer.name}`);
+          close.setAttribute('aria-label', t(buffer.kind === 'channel' && buffer.joined ? 'sidebar.leaveAndClose' : 'sidebar.close', { name: buffer.name }));
           close.title = close.getAttribute('aria-label');
           close.addEventListener('click', () => this.handlers.onCloseBuffer?.(buffer));
           row.appendChild(close);
@@ -101,18 +102,18 @@ export class Sidebar {
         group.appendChild(row);
       }
       if (state === 'connecting' || state === 'reconnecting' || state === 'disconnected') {
-        const stop = element('button', 'button button-small connection-action stop-connection', 'Stop trying');
+        const stop = element('button', 'button button-small connection-action stop-connection', t('sidebar.stop'));
         stop.type = 'button';
         stop.dataset.control = `${connection.id} stop`;
-        stop.title = `Stop connecting to ${connection.server} and close this connection`;
+        stop.title = t('sidebar.stopTitle', { server: connection.server });
         stop.addEventListener('click', () => this.handlers.onStopConnection(connection));
         group.appendChild(stop);
       }
       if (state === 'closed') {
-        const remove = element('button', 'button button-small connection-action remove-connection', 'Remove');
+        const remove = element('button', 'button button-small connection-action remove-connection', t('sidebar.remove'));
         remove.type = 'button';
         remove.dataset.control = `${connection.id} remove`;
-        remove.title = 'Remove this closed connection and its buffers';
+        remove.title = t('sidebar.removeTitle');
         remove.addEventListener('click', () => this.handlers.onRemoveConnection(connection));
         group.appendChild(remove);
       }
@@ -121,8 +122,8 @@ export class Sidebar {
     this.nav.replaceChildren(fragment);
     if (focused) this.nav.querySelector(`[data-control="${CSS.escape(focused)}"]`)?.focus({ preventScroll: true });
     this.toggle.dataset.unread = hiddenMentions > 0 ? 'mention' : hiddenUnread > 0 ? 'unread' : '';
-    this.toggle.setAttribute('aria-label', hiddenMentions > 0 ? 'Show buffers (someone mentioned you)'
-      : hiddenUnread > 0 ? 'Show buffers (unread messages)' : 'Show buffers');
+    this.toggle.setAttribute('aria-label', t(hiddenMentions > 0 ? 'page.showBuffersMention'
+      : hiddenUnread > 0 ? 'page.showBuffersUnread' : 'page.showBuffers'));
     return { totalMentions, totalUnread };
   }
 }

@@ -7,7 +7,8 @@
 
 import { applyIsupport, caseFold, defaultIsupport, isChannelName, isUserSource, parseCtcp, sourceNick } from './irc.js';
 import { stripFormatting } from './irc-format.js';
-import { JOIN_REFUSALS, explainNumeric, standardReply } from './replies.js';
+import { t } from './i18n.js';
+import { JOIN_REFUSALS, explainNumeric, explainServerError, plainToTlsPort, standardReply } from './replies.js';
 
 /** Lines kept per buffer; older ones are dropped from the view (the gateway keeps its own replay window). */
 export const MAX_LINES_PER_BUFFER = 2000;
@@ -29,16 +30,8 @@ const STATUS_STATE = {
   CLOSED: 'closed',
 };
 
-const STATUS_TEXT = {
-  CONNECTING: 'Connecting',
-  CONNECTED: 'Reached the server, signing on',
-  REGISTERED: 'Connected',
-  CONNECT_TIMEOUT: 'The connection attempt timed out',
-  DISCONNECTED: 'Disconnected',
-  RECONNECTING: 'Reconnecting',
-  CLOSED: 'Connection closed',
-  ERROR: 'Error',
-};
+/** Statuses the client has words for (status.* in the text tables). */
+const STATUS_WORDS = new Set(['CONNECTING', 'CONNECTED', 'REGISTERED', 'CONNECT_TIMEOUT', 'DISCONNECTED', 'RECONNECTING', 'CLOSED', 'ERROR']);
 
 /** Numerics that belong to the buffer of the channel named in their second parameter. */
 const CHANNEL_NUMERICS = new Set(['324', '328', '329', '331', '332', '333', '341', '346', '347', '348', '349', '366', '367', '368',
@@ -61,28 +54,14 @@ const NOT_ERRORS = new Set(['422']);
  * Error replies that answer something the user typed, in plain words. `subject` is the nick or channel the
  * server names; `text` the server's own words.
  */
-const ERROR_TEXT = {
-  401: (subject) => `${subject} is not on IRC right now (no such nick or channel).`,
-  403: (subject) => `There is no channel ${subject}.`,
-  404: (subject, text) => `Your message to ${subject} was not delivered: ${text}`,
-  405: (subject) => `Cannot join ${subject}: you are in too many channels.`,
-  421: (subject) => `The server does not know the command ${subject}.`,
-  432: (subject, text) => `${subject} cannot be used as a nick: ${text}`,
-  433: (subject) => `The nick ${subject} is taken: choose another one with /nick.`,
-  437: (subject) => `${subject} is not available right now: choose another one with /nick.`,
-  441: (subject) => `${subject} is not in that channel.`,
-  442: (subject) => `You are not in ${subject}.`,
-  443: (subject) => `${subject} is already in that channel.`,
-  471: (subject) => `Cannot join ${subject}: it is full.`,
-  473: (subject) => `Cannot join ${subject}: it is invite only.`,
-  474: (subject) => `Cannot join ${subject}: you are banned from it.`,
-  475: (subject) => `Cannot join ${subject}: it needs a key (type /join ${subject} key).`,
-  477: (subject, text) => `Cannot join ${subject}: ${text}`,
-  482: (subject) => `You need to be a channel operator in ${subject} to do that.`,
-};
+const ERROR_TEXT = new Set(['401', '403', '404', '405', '421', '432', '433', '437', '441', '442', '443', '471', '473', '474', '475', '477', '482']);
+const errorText = (command, subject, text) => t(`error.${command}`, { subject, text });
 
-/** Connection-level chatter that the user has no use for. */
-const SILENT_COMMANDS = new Set(['PING', 'PONG', 'CAP', 'AUTHENTICATE', 'BATCH']);
+/**
+ * Connection-level chatter that the person has no use for; TAGMSG carries only tags (typing notifications,
+ * reactions), which the client does not show.
+ */
+const SILENT_COMMANDS = new Set(['PING', 'PONG', 'CAP', 'AUTHENTICATE', 'BATCH', 'TAGMSG']);
 
 /** The state before the first connection. `nextLineId` numbers the lines of every buffer. */
 export function initialState() {
@@ -343,6 +322,7 @@ export function apply(state, connectionId, event, now) {
 }
 
 function applyStatus(change, event, time) {
+  const lostBeforeWelcome = change.c.state === 'registering' && (event.status === 'DISCONNECTED' || event.status === 'RECONNECTING');
   const state = STATUS_STATE[event.status];
   if (state) setState(change, state, event.detail ?? '');
   const offIrc = event.status === 'DISCONNECTED' || event.status === 'RECONNECTING' || event.status === 'CLOSED';
@@ -358,10 +338,16 @@ function applyStatus(change, event, time) {
   }
   // REGISTERED carries the nick the server confirmed (a bare nick; anything else is not taken as one).
   if (event.status === 'REGISTERED' && /^[^\s!@]+$/.test(event.detail ?? '')) confirmNick(change, event.detail, time);
-  const words = STATUS_TEXT[event.status] ?? event.status;
+  const words = STATUS_WORDS.has(event.status) ? t(`status.${event.status}`) : event.status;
   const text = event.detail ? `${words}: ${event.detail}` : words;
   const kind = event.status === 'ERROR' || event.status === 'CONNECT_TIMEOUT' ? 'error' : 'status';
   addLine(change, change.server, { time, kind, text });
+  // Said once: a server that waits for TLS drops every plain attempt the same way.
+  const wantsTls = lostBeforeWelcome && !change.c.toldWantsTls ? plainToTlsPort(change.c.server, change.c.tls) : null;
+  if (wantsTls) {
+    change.c.toldWantsTls = true;
+    addLine(change, change.server, { time, kind: 'error', text: wantsTls });
+  }
   if (offIrc) {
     for (const buffer of change.buffers()) {
       if (buffer.kind === 'channel') addLine(change, buffer, { time, kind: 'status', text });
@@ -372,8 +358,8 @@ function applyStatus(change, event, time) {
 function applyGap(change, event, time) {
   const count = typeof event.from === 'number' && typeof event.to === 'number' ? event.to - event.from + 1 : 0;
   const text = count > 0
-    ? `Some messages were not kept by the gateway (${count} event${count === 1 ? '' : 's'} missing here).`
-    : 'Some messages were not kept by the gateway.';
+    ? t('irc.gap', { count })
+    : t('irc.gapUnknown');
   for (const buffer of change.buffers()) addLine(change, buffer, { time, kind: 'gap', text });
   // The nick lists may have missed joins and parts: the caller asks the server for these channels' NAMES again.
   const channels = [...change.c.buffers.values()].filter((b) => b.kind === 'channel' && b.joined).map((b) => b.name);
@@ -410,7 +396,7 @@ function applyMessage(change, event, time) {
         change.note('joined', buffer);
       }
       change.own(buffer, 'users').set(fold(c, nick), { nick, modes: '' });
-      addLine(change, buffer, { time, kind: 'join', nick, text: `${nick} joined ${buffer.name}` });
+      addLine(change, buffer, { time, kind: 'join', nick, text: t('irc.joined', { nick, channel: buffer.name }) });
       change.note('users', buffer);
       return;
     }
@@ -422,9 +408,9 @@ function applyMessage(change, event, time) {
       if (isMe(c, nick)) {
         buffer.joined = false;
         clearUsers(change, buffer);
-        addLine(change, buffer, { time, kind: 'part', nick, text: `You left ${buffer.name}${reason}` });
+        addLine(change, buffer, { time, kind: 'part', nick, text: t('irc.youLeft', { channel: buffer.name, reason }) });
       } else {
-        addLine(change, buffer, { time, kind: 'part', nick, text: `${nick} left${reason}` });
+        addLine(change, buffer, { time, kind: 'part', nick, text: t('irc.left', { nick, reason }) });
       }
       change.note('users', buffer);
       return;
@@ -436,7 +422,7 @@ function applyMessage(change, event, time) {
         const inChannel = buffer.kind === 'channel' && buffer.users.has(key);
         if (inChannel) change.own(buffer, 'users').delete(key);
         if (inChannel || (buffer.kind === 'query' && buffer.key === key)) {
-          addLine(change, buffer, { time, kind: 'quit', nick, text: `${nick} quit${reason}` });
+          addLine(change, buffer, { time, kind: 'quit', nick, text: t('irc.quit', { nick, reason }) });
           if (inChannel) change.note('users', buffer);
         }
       }
@@ -451,9 +437,9 @@ function applyMessage(change, event, time) {
       if (isMe(c, victim)) {
         buffer.joined = false;
         clearUsers(change, buffer);
-        countUnread(change, buffer, addLine(change, buffer, { time, kind: 'kick', nick, text: `${nick} kicked you from ${buffer.name}${reason}`, highlight: true }));
+        countUnread(change, buffer, addLine(change, buffer, { time, kind: 'kick', nick, text: t('irc.kickedYou', { nick, channel: buffer.name, reason }), highlight: true }));
       } else {
-        addLine(change, buffer, { time, kind: 'kick-other', nick, text: `${nick} kicked ${victim}${reason}` });
+        addLine(change, buffer, { time, kind: 'kick-other', nick, text: t('irc.kicked', { nick, victim, reason }) });
       }
       change.note('users', buffer);
       return;
@@ -478,7 +464,7 @@ function applyMessage(change, event, time) {
         }
         const isQuery = buffer.kind === 'query' && buffer.key === oldKey;
         if (user || isQuery || (wasMe && buffer.kind === 'server')) {
-          const text = wasMe ? `You are now known as ${newNick}` : `${nick} is now known as ${newNick}`;
+          const text = wasMe ? t('irc.youAreNow', { nick: newNick }) : t('irc.isNow', { nick, newNick });
           addLine(change, buffer, { time, kind: 'nick', nick, text });
         }
         if (isQuery && !bufferNamed(c, newNick)) {
@@ -498,9 +484,9 @@ function applyMessage(change, event, time) {
         const buffer = change.named(target);
         if (!buffer) return;
         applyChannelModes(change, buffer, params.slice(1));
-        addLine(change, buffer, { time, kind: 'mode', nick, text: `${nick || event.source} sets mode ${modes}` });
+        addLine(change, buffer, { time, kind: 'mode', nick, text: t('irc.setsMode', { nick: nick || event.source, change: modes }) });
       } else {
-        addLine(change, change.server, { time, kind: 'mode', nick, text: `Mode ${modes} on ${target}` });
+        addLine(change, change.server, { time, kind: 'mode', nick, text: t('irc.modeOn', { change: modes, target }) });
       }
       return;
     }
@@ -510,16 +496,16 @@ function applyMessage(change, event, time) {
       buffer.topic = last;
       buffer.topicSetBy = nick;
       change.note('topic', buffer);
-      addLine(change, buffer, { time, kind: 'topic', nick, text: `${nick} changed the topic to: ${last}` });
+      addLine(change, buffer, { time, kind: 'topic', nick, text: t('irc.topicChanged', { nick, topic: last }) });
       return;
     }
     case 'INVITE': {
       const channel = params[1] ?? '';
-      addLine(change, activeBuffer(change), { time, kind: 'notice', nick, text: `${nick} invites you to ${channel} (type /join ${channel})`, highlight: true });
+      addLine(change, activeBuffer(change), { time, kind: 'notice', nick, text: t('irc.invites', { nick, channel }), highlight: true });
       return;
     }
     case 'ERROR':
-      addLine(change, change.server, { time, kind: 'error', text: last });
+      addLine(change, change.server, { time, kind: 'error', text: explainServerError(last, change.c.tls) });
       return;
     case 'FAIL':
     case 'WARN':
@@ -564,8 +550,8 @@ function applyText(change, command, event, nick, params, time) {
       text = ctcp.text;
     } else {
       // A CTCP request or reply (VERSION, PING) is about the client, not a conversation: none is opened for it.
-      const what = command === 'NOTICE' ? 'CTCP reply' : 'CTCP request';
-      addLine(change, change.server, { time, kind: 'info', nick, text: `${what} ${ctcp.command}${ctcp.text ? ` ${ctcp.text}` : ''} from ${nick}` });
+      const words = t(command === 'NOTICE' ? 'irc.ctcpReply' : 'irc.ctcpRequest', { command: ctcp.command, text: ctcp.text ? ` ${ctcp.text}` : '', nick });
+      addLine(change, change.server, { time, kind: 'info', nick, text: words });
       return;
     }
   }
@@ -613,7 +599,7 @@ function confirmNick(change, nick, time) {
     change.note('state');
   }
   if (before && fold(c, before) !== fold(c, nick)) {
-    addLine(change, change.server, { time, kind: 'status', text: `You are ${nick}: the nick ${before} was not available.` });
+    addLine(change, change.server, { time, kind: 'status', text: t('irc.nickNotAvailable', { nick, wanted: before }) });
   }
 }
 
@@ -657,7 +643,7 @@ function applyWhois(change, command, params, time) {
     case '369': {
       whois.delete(key);
       if (!card.user) {
-        addLine(change, errorBuffer(change, ''), { time, kind: 'server', text: `No information about ${nick}.` });
+        addLine(change, errorBuffer(change, ''), { time, kind: 'server', text: t('whois.none', { nick }) });
         return;
       }
       addLine(change, whoisBuffer(change, nick), { time, kind: 'whois', text: `${nick} (${card.user}@${card.host})`, whois: card });
@@ -720,7 +706,7 @@ function applyNumeric(change, command, params, time) {
       const buffer = ensureBuffer(change, params[1], 'channel');
       buffer.topic = last;
       change.note('topic', buffer);
-      addLine(change, buffer, { time, kind: 'topic', text: `Topic: ${last}` });
+      addLine(change, buffer, { time, kind: 'topic', text: t('irc.topic', { topic: last }) });
       return;
     }
     case '333': {
@@ -777,13 +763,13 @@ function applyNumeric(change, command, params, time) {
     if (JOIN_REFUSALS.has(command) && isChannel(c, subject)) {
       // Said in the channel's own buffer, opened for it: that is where the person looks for the channel.
       const buffer = ensureBuffer(change, subject, 'channel');
-      addLine(change, buffer, { time, kind: 'error', text: explained ?? ERROR_TEXT[command]?.(subject, last) ?? words });
+      addLine(change, buffer, { time, kind: 'error', text: explained ?? (ERROR_TEXT.has(command) ? errorText(command, subject, last) : words) });
       change.note('refused', buffer);
       return;
     }
     // While registering, the gateway itself answers a refused nick: the server's own words, no advice.
     const registered = c.state === 'connected';
-    const plain = explained ?? (registered && ERROR_TEXT[command] && subject ? ERROR_TEXT[command](subject, last) : words);
+    const plain = explained ?? (registered && ERROR_TEXT.has(command) && subject ? errorText(command, subject, last) : words);
     addLine(change, errorBuffer(change, subject), { time, kind: 'error', text: plain });
     return;
   }
@@ -859,12 +845,17 @@ export function act(state, action) {
     case 'gone':
       if (c.state === 'closed') return { state, changes: [] };
       setState(change, 'closed');
-      addLine(change, change.server, { time: action.now, kind: 'error', text: 'The gateway no longer has this connection (it was closed or the session expired).' });
+      addLine(change, change.server, { time: action.now, kind: 'error', text: t('gateway.gone') });
       for (const buffer of change.buffers()) clearUsers(change, buffer);
       change.note('buffers');
       break;
     case 'transport':
       c.transport = action.transport;
+      change.note('state');
+      break;
+    case 'account':
+      // The person registered this account through the connection: SASL failures name it from now on.
+      c.saslAccount = action.account;
       change.note('state');
       break;
     case 'active':
@@ -890,6 +881,8 @@ function addConnection(state, info, saved) {
     tls: Boolean(info.tls),
     /** The SASL account the person gave when connecting (the contract's connection object does not carry it). */
     saslAccount: info.saslAccount ?? '',
+    /** True once the log said that the server seems to want TLS (said once a connection). */
+    toldWantsTls: false,
     nick: info.nick ?? '',
     /** The nick as the events last confirmed it (001, NICK): null until the first one. */
     streamNick: null,

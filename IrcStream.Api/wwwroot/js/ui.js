@@ -3,6 +3,7 @@
 // input line. Every piece of IRC data reaches the page through textContent or renderFormatted (text nodes),
 // never through innerHTML.
 
+import { t } from './i18n.js';
 import { renderFormatted } from './irc-format.js';
 import { label, serverBuffer } from './state.js';
 import { Log } from './log.js';
@@ -30,7 +31,7 @@ export function applyBranding(config) {
   if (config.networkName) {
     appName = config.networkName;
     $('brand-name').textContent = config.networkName;
-    $('connect-heading').textContent = `Chat on ${config.networkName}`;
+    $('connect-heading').textContent = t('page.chatOn', { network: config.networkName });
     document.title = config.networkName;
   }
   if (config.logoUrl) {
@@ -76,6 +77,10 @@ export class View {
     this.$('leave-channel').addEventListener('click', () => {
       const buffer = this.activeBuffer;
       if (buffer?.kind === 'channel') this.handlers.onLeave?.(buffer);
+    });
+    this.$('register-nick').addEventListener('click', () => {
+      const buffer = this.activeBuffer;
+      if (buffer) this.handlers.onRegister?.(this.store.connections.get(buffer.connectionId));
     });
     this.$('copy-link').addEventListener('click', () => {
       const buffer = this.activeBuffer;
@@ -215,6 +220,7 @@ export class View {
     const leave = this.$('leave-channel');
     leave.hidden = !(buffer?.kind === 'channel' && buffer.joined);
     this.$('copy-link').hidden = buffer?.kind !== 'channel';
+    this.$('register-nick').hidden = !(buffer && this.handlers.canRegister?.(this.store.connections.get(buffer.connectionId)));
     if (!buffer) {
       title.textContent = appName;
       topic.replaceChildren();
@@ -225,15 +231,15 @@ export class View {
     }
     const connection = this.store.connections.get(buffer.connectionId);
     title.textContent = buffer.kind === 'server' ? label(connection) : buffer.name;
-    if (buffer.kind === 'channel') topic.replaceChildren(renderFormatted(buffer.topic || (buffer.joined ? 'No topic' : 'Not in this channel')));
-    else if (buffer.kind === 'query') topic.replaceChildren(document.createTextNode('Private conversation'));
-    else topic.replaceChildren(document.createTextNode(`${connection.server}${connection.tls ? ' (TLS)' : ''} as ${connection.nick || '…'}`));
+    if (buffer.kind === 'channel') topic.replaceChildren(renderFormatted(buffer.topic || t(buffer.joined ? 'page.noTopic' : 'page.notInChannel')));
+    else if (buffer.kind === 'query') topic.replaceChildren(document.createTextNode(t('page.privateConversation')));
+    else topic.replaceChildren(document.createTextNode(t('page.serverAs', { server: connection.server, tls: connection.tls ? t('page.tlsSuffix') : '', nick: connection.nick || '…' })));
     const state = displayState(connection.state);
-    badge.textContent = state;
+    badge.textContent = t(`state.${state}`);
     badge.dataset.state = state;
-    badge.title = connection.statusDetail || state;
+    badge.title = connection.statusDetail || badge.textContent;
     const transport = this.$('transport-state');
-    transport.textContent = connection.transport === 'poll' ? 'polling' : connection.transport === 'retrying' ? 'reconnecting to the gateway…' : '';
+    transport.textContent = connection.transport === 'poll' ? t('page.polling') : connection.transport === 'retrying' ? t('page.retrying') : '';
     transport.hidden = !transport.textContent;
     badge.dataset.transport = connection.transport;
   }
@@ -246,8 +252,8 @@ export class View {
     input.disabled = !usable;
     this.$('send').disabled = !usable;
     this.$('input-nick').textContent = connection ? connection.nick : '';
-    input.placeholder = !buffer ? 'Connect to a server first'
-      : buffer.kind === 'server' ? 'Commands: /join #channel, /msg nick text, /help'
-        : `Message ${buffer.name}`;
+    input.placeholder = !buffer ? t('page.connectFirst')
+      : buffer.kind === 'server' ? t('page.serverCommands')
+        : t('page.messageTo', { name: buffer.name });
   }
 }

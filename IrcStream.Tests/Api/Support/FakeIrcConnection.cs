@@ -15,7 +15,9 @@ public sealed class FakeIrcConnection(IrcConnectionOptions options, IEventLog ev
     private readonly TaskCompletionSource<string> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _sendGate = new();
 
-    public IrcConnectionOptions Options { get; } = options;
+    public IrcConnectionOptions Options { get; private set; } = options;
+
+    public void UseSasl(SaslCredentials? credentials) => Options = Options with { Sasl = credentials };
     public IEventLog Events { get; } = events;
     public ConnectionState State { get; set; } = ConnectionState.Connecting;
     public string? CurrentNick { get; set; } = options.Nick;

@@ -399,6 +399,16 @@ describe('INVITE, ERROR, FAIL/WARN/NOTE, WALLOPS, and what is not shown', () => 
     assert.deepEqual([session.server.lines.at(-1).kind, session.server.lines.at(-1).text], ['notice', 'server going down']);
   });
 
+  test('TAGMSG (typing notifications, reactions: tags without text) adds no line anywhere', () => {
+    const session = new Session().registered();
+    session.message('bob!b@h', 'PRIVMSG', 'me', 'hi');
+    const count = () => [...session.connection.buffers.values()].map((b) => b.lines.length);
+    const before = count();
+    session.event({ seq: session.seq + 1, type: 'message', time: '2026-12-07T17:00:00Z', tags: { '+typing': 'active' }, source: 'bob!b@h', command: 'TAGMSG', params: ['#chan'] });
+    session.event({ seq: session.seq + 1, type: 'message', time: '2026-12-07T17:00:00Z', tags: { '+draft/react': '👍', '+draft/reply': 'm1' }, source: 'bob!b@h', command: 'TAGMSG', params: ['me'] });
+    assert.deepEqual(count(), before);
+  });
+
   test('PING, PONG, CAP, AUTHENTICATE, BATCH, CHGHOST, ACCOUNT, AWAY and SETNAME add no line; anything else is an info line', () => {
     const session = new Session().registered();
     const before = session.server.lines.length;
@@ -476,6 +486,29 @@ describe('numerics', () => {
     session.message('irc.test', '904', '*', 'SASL authentication failed');
     assert.match(session.server.lines.at(-1).text, /Logging in as alice failed.*connect again/);
     assert.equal(session.server.lines.at(-1).kind, 'error');
+  });
+
+  test('a server that wants TLS is named in plain words, once', () => {
+    const errors = (session) => session.server.lines.filter((l) => l.kind === 'error').map((l) => l.text);
+    // A plain connection to 6697 dropped before the welcome, twice.
+    const tlsPort = new Session({ server: 'irc.test:6697', tls: false });
+    for (let i = 0; i < 2; i++) {
+      tlsPort.status('CONNECTED', 'irc.test:6697');
+      tlsPort.status('DISCONNECTED', 'The server closed the connection');
+      tlsPort.status('RECONNECTING', 'in 60 s');
+    }
+    assert.equal(errors(tlsPort).filter((t) => t.includes('accepts only connections over TLS')).length, 1);
+    assert.match(errors(tlsPort)[0], /"Use TLS" ticked/);
+    // A server that says why in its ERROR.
+    const says = new Session({ server: 'irc.test:6667', tls: false });
+    says.status('CONNECTED', 'irc.test:6667');
+    says.message(null, 'ERROR', 'Closing Link: Insecure connection. Please reconnect using SSL/TLS');
+    assert.match(errors(says).at(-1), /^This server accepts only connections over TLS.*\(The server says: Closing Link/);
+    // Over TLS nothing of the kind is said.
+    const fine = new Session({ server: 'irc.test:6697', tls: true });
+    fine.status('CONNECTED', 'irc.test:6697');
+    fine.status('DISCONNECTED', 'lost');
+    assert.equal(errors(fine).filter((t) => t.includes('TLS')).length, 0);
   });
 
   test('a channel numeric goes to the channel\'s buffer; others to the server buffer', () => {

@@ -1,0 +1,133 @@
+using IrcStream.Api.Cluster;
+using IrcStream.Tests.Support;
+using StackExchange.Redis;
+
+namespace IrcStream.Tests.Cluster.Scripts;
+
+/// <summary>
+/// The scripts that put back what a node holds after Redis lost its data (<see cref="RedisRebuild"/>), each run by
+/// itself against a real redis-server: the generation marker, a connection's lease and record, a session, the key ring.
+/// </summary>
+[Collection("Redis")]
+public sealed class RebuildScriptsTests(RedisFixture fixture) : IAsyncLifetime
+{
+    private const string Id = "c1";
+    private const string Token = "node-a:g1";
+    private const string Generation = "g-1";
+
+    private readonly RedisKeys _keys = new(RedisFixture.UniquePrefix("rebuild-scripts"));
+    private ConnectionMultiplexer? _redis;
+
+    private IDatabase Db => _redis!.GetDatabase();
+
+    public async ValueTask InitializeAsync() => _redis = await ConnectionMultiplexer.ConnectAsync(fixture.Server.Configuration);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_redis is not null) await _redis.DisposeAsync();
+    }
+
+    private Task<RedisResult> Run(string script, RedisKey[] keys, params RedisValue[] args) => Db.ScriptEvaluateAsync(script, keys, args);
+
+    [Fact]
+    public async Task GenerationCheckWritesACandidateOnlyWhereNoneIsAndAnswersWhatIsThere()
+    {
+        ((string?)await Run(RedisScripts.GenerationCheck, [_keys.Generation], "first")).Should().Be("first");
+        ((string?)await Run(RedisScripts.GenerationCheck, [_keys.Generation], "second")).Should().Be("first", "a marker is written once");
+        (await Db.KeyTimeToLiveAsync(_keys.Generation)).Should().BeNull("the marker never expires");
+        await Db.KeyDeleteAsync(_keys.Generation);
+        ((string?)await Run(RedisScripts.GenerationCheck, [_keys.Generation], "third")).Should().Be("third", "after a loss the next look writes a new one");
+    }
+
+    private RedisKey[] RebuildKeys => [_keys.Lease(Id), _keys.Connection(Id), _keys.LeaseExpiries, _keys.Connections, _keys.Log(Id), _keys.Generation];
+
+    private async Task<(long Outcome, long Top)> Rebuild(string token, string generation, params RedisValue[] fields)
+    {
+        var answer = (RedisResult[])(await Run(RedisScripts.ConnectionRebuild, RebuildKeys, [token, 10_000, 60_000, Id, generation, .. fields]))!;
+        return ((long)answer[0], (long)answer[1]);
+    }
+
+    [Fact]
+    public async Task ConnectionRebuildPutsTheLeaseAndRecordBackTogetherAndNeverOverwrites()
+    {
+        await Db.StringSetAsync(_keys.Generation, Generation);
+        (await Rebuild(Token, "g-0", "owner", "node-a")).Should().Be((-2, 0), "Redis lost its data again since the node looked: nothing is written");
+        (await Db.KeyExistsAsync(_keys.Lease(Id))).Should().BeFalse();
+
+        (await Rebuild(Token, Generation, "owner", "node-a", "nick", "alice")).Should().Be((1, 0));
+        ((string?)await Db.StringGetAsync(_keys.Lease(Id))).Should().Be(Token, "the same token, so the owner's fenced appends go on");
+        (await Db.KeyTimeToLiveAsync(_keys.Lease(Id))).Should().BeGreaterThan(TimeSpan.FromSeconds(5));
+        (await Db.HashGetAsync(_keys.Connection(Id), "nick")).Should().Be((RedisValue)"alice");
+        (await Db.KeyTimeToLiveAsync(_keys.Connection(Id))).Should().BeGreaterThan(TimeSpan.FromSeconds(30));
+        (await Db.SetContainsAsync(_keys.Connections, Id)).Should().BeTrue();
+        (await Db.SortedSetScoreAsync(_keys.LeaseExpiries, Id)).Should().Be(0, "due at once: the next scan puts in the lease's real expiry");
+
+        await Db.HashSetAsync(_keys.Connection(Id), "nick", "alice_");
+        await Db.SortedSetAddAsync(_keys.LeaseExpiries, Id, 12345);
+        await Db.StreamAddAsync(_keys.Log(Id), [new("t", "x"), new("j", "{}")], "7-0");
+        (await Rebuild(Token, Generation, "owner", "node-a", "nick", "alice")).Should().Be((0, 7), "nothing was missing; the answer says where the stream ends");
+        (await Db.HashGetAsync(_keys.Connection(Id), "nick")).Should().Be((RedisValue)"alice_", "a record that exists is the newer one");
+        (await Db.SortedSetScoreAsync(_keys.LeaseExpiries, Id)).Should().Be(12345);
+
+        await Db.StringSetAsync(_keys.Lease(Id), "node-b:g2");
+        await Db.KeyDeleteAsync(_keys.Connection(Id));
+        (await Rebuild(Token, Generation, "owner", "node-a")).Should().Be((-1, 7), "node b holds the connection now");
+        (await Db.KeyExistsAsync(_keys.Connection(Id))).Should().BeFalse("no record is written beside another node's lease");
+    }
+
+    [Fact]
+    public async Task AConnectionRebuiltIsNoOrphanForTheTakeoverScan()
+    {
+        await Db.StringSetAsync(_keys.Generation, Generation);
+        await Rebuild(Token, Generation, "owner", "node-a");
+        var scan = (RedisResult[])(await Run(RedisScripts.TakeoverScan, [_keys.LeaseExpiries, _keys.Connections],
+            _keys.ConnectionKeyHead, RedisKeys.ConnectionKeySuffix(RedisKeys.LeasePart), RedisKeys.ConnectionKeySuffix(RedisKeys.ConnectionPart),
+            RedisKeys.ConnectionKeySuffix(RedisKeys.LogEndPart), "node-b:handover:", 100))!;
+        ((string[])scan[0]!).Should().BeEmpty("the record came back with its owner's lease");
+        (await Db.SortedSetScoreAsync(_keys.LeaseExpiries, Id)).Should().BeGreaterThan(0, "the scan put in the lease's real expiry");
+    }
+
+    [Fact]
+    public async Task SessionRebuildCreatesMergesTheConnectionsOfEveryNodeAndKeepsTheLongestLife()
+    {
+        var session = _keys.SessionByHash("s1");
+        RedisKey[] keys = [session, _keys.Sessions, _keys.SessionsFrom("10.0.0.1")];
+        ((long)await Run(RedisScripts.SessionRebuild, keys, 60_000, "10.0.0.1", "c1")).Should().Be(1);
+        (await Db.HashGetAsync(session, "address")).Should().Be((RedisValue)"10.0.0.1");
+        (await Db.HashGetAsync(session, "connections")).Should().Be((RedisValue)"c1");
+        (await Db.SortedSetScoreAsync(_keys.Sessions, session.ToString())).Should().NotBeNull("it counts as a live session");
+        (await Db.SortedSetScoreAsync(_keys.SessionsFrom("10.0.0.1"), session.ToString())).Should().NotBeNull();
+
+        ((long)await Run(RedisScripts.SessionRebuild, keys, 5_000, "10.0.0.1", "c2", "c1")).Should().Be(0, "another node's part of the same session");
+        (await Db.HashGetAsync(session, "connections")).Should().Be((RedisValue)"c1 c2");
+        (await Db.KeyTimeToLiveAsync(session)).Should().BeGreaterThan(TimeSpan.FromSeconds(30), "the longer life one node knew is kept");
+        ((long)await Run(RedisScripts.SessionRebuild, keys, 120_000, "10.0.0.1")).Should().Be(0);
+        (await Db.KeyTimeToLiveAsync(session)).Should().BeGreaterThan(TimeSpan.FromSeconds(90));
+
+        var unknown = _keys.SessionByHash("s2");
+        ((long)await Run(RedisScripts.SessionRebuild, [unknown, _keys.Sessions, _keys.SessionsFrom("")], 60_000, "", "c3")).Should().Be(1);
+        (await Db.KeyExistsAsync(_keys.SessionsFrom(""))).Should().BeFalse("a session whose address no node knows counts for no address");
+    }
+
+    [Fact]
+    public async Task KeyRingRestoreAddsOnlyTheKeysThatAreMissing()
+    {
+        await Db.ListRightPushAsync(_keys.DataProtectionKeys, "<key id=\"new\" />");
+        ((long)await Run(RedisScripts.KeyRingRestore, [_keys.DataProtectionKeys], "<key id=\"old\" />", "<key id=\"new\" />")).Should().Be(1);
+        (await Db.ListRangeAsync(_keys.DataProtectionKeys)).Select(v => (string?)v).Should().Equal("<key id=\"new\" />", "<key id=\"old\" />");
+    }
+
+    [Fact]
+    public async Task ConnectionRenewAnswersTheSessionsTimeToLive()
+    {
+        var session = _keys.SessionByHash("s1");
+        await Db.HashSetAsync(session, "address", "127.0.0.1");
+        await Db.KeyExpireAsync(session, TimeSpan.FromMinutes(7));
+        await Db.StringSetAsync(_keys.Lease(Id), Token);
+        var answer = (RedisResult[])(await Run(RedisScripts.ConnectionRenew, [_keys.Lease(Id), _keys.Connection(Id), session, _keys.Log(Id)],
+            Token, 10_000, 60_000, "node-a", 0, "state", "connected"))!;
+        ((long)answer[0]).Should().Be(1);
+        TimeSpan.FromMilliseconds((long)answer[2]).Should().BeCloseTo(TimeSpan.FromMinutes(7), TimeSpan.FromSeconds(30),
+            "what the owner would put the session back with if Redis lost its data");
+    }
+}
