@@ -22,6 +22,7 @@ internal sealed class ClusterMetrics
     private readonly Counter<long> _eventsLost;
     private readonly Counter<long> _eventsReappended;
     private readonly Counter<long> _leasesRefenced;
+    private readonly Counter<long> _rebuilt;
 
     public ClusterMetrics(IMeterFactory meterFactory)
     {
@@ -47,6 +48,8 @@ internal sealed class ClusterMetrics
             "ircstream.redis.events_reappended", "{event}", "Events appended again because Redis had lost them (a failover to a replica that had not received them).");
         _leasesRefenced = meter.CreateCounter<long>(
             "ircstream.lease.refenced", "{lease}", "Leases this node took again after they expired while Redis was away or slow, where no other node had written meanwhile.");
+        _rebuilt = meter.CreateCounter<long>(
+            "ircstream.redis.rebuilt", "{item}", "What this node put back into Redis from its memory after Redis lost its data (restarted without persistence, flushed), by kind (connection: a lease and record; session).");
     }
 
     public void RequestForwarded(bool answered) =>
@@ -82,4 +85,10 @@ internal sealed class ClusterMetrics
     }
 
     public void Refenced() => _leasesRefenced.Add(1);
+
+    public void Rebuilt(int connections, int sessions)
+    {
+        if (connections > 0) _rebuilt.Add(connections, new TagList { { "kind", "connection" } });
+        if (sessions > 0) _rebuilt.Add(sessions, new TagList { { "kind", "session" } });
+    }
 }

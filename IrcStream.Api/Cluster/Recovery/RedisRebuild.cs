@@ -40,6 +40,7 @@ internal sealed class RedisRebuild(
     RedisReach reach,
     IOptions<IrcStreamOptions> options,
     TimeProvider time,
+    ClusterMetrics metrics,
     ILogger<RedisRebuild> logger) : IRebuildWindow
 {
     private readonly SemaphoreSlim _one = new(1, 1);
@@ -100,6 +101,7 @@ internal sealed class RedisRebuild(
             var (connections, moved, complete, unrebuilt) = await ConnectionsAsync(current).ConfigureAwait(false);
             var sessions = await SessionsAsync().ConfigureAwait(false);
             if (complete) generation.Rebuilt(current);
+            metrics.Rebuilt(connections, sessions);
             RebuildLogMessages.Rebuilt(logger, node.Id, connections, sessions, keysBack, unrebuilt, moved, time.GetElapsedTime(started).TotalMilliseconds);
         }
         finally
