@@ -23,7 +23,7 @@ public sealed class HumanCheckOptions
 public static class HumanCheckDefaults
 {
     /// <summary>
-    /// 2^16 SHA-256 on average, aimed at 0.5–2 s in Chromium: the web client hashes 52,000–66,000 a second in headless
+    /// 2^16 SHA-256 on average, aimed at 0.5–2 s in Chromium: the web client hashed 41,000–66,000 a second in headless
     /// Chromium on the shared 2-core test machine, so 17 bits averaged 2.0–2.5 s and 16 bits half that
     /// (docs/BENCHMARKS.md, "Solving it in Chromium").
     /// </summary>

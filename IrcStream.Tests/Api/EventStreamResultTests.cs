@@ -40,9 +40,14 @@ public sealed class EventStreamResultTests
     [Fact]
     public async Task AStreamWhoseEventsCannotBeReadOnAfterItStartedEndsAndSaysSoOnce()
     {
+        var ct = TestContext.Current.CancellationToken;
         var (context, body, logs) = Context();
+        var redisGone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        await new EventStreamResult(OneEventThenRedisGone()).ExecuteAsync(context);
+        var streaming = new EventStreamResult(OneEventThen(redisGone.Task)).ExecuteAsync(context);
+        await body.Written.WaitAsync(TimeSpan.FromSeconds(10), ct);
+        redisGone.SetException(new RedisConnectionException(ConnectionFailureType.SocketClosed, CommandFlags.None, "Redis went away", null, CommandStatus.Sent));
+        await streaming.WaitAsync(TimeSpan.FromSeconds(10), ct);
 
         System.Text.Encoding.UTF8.GetString(body.ToArray()).Should().Contain("id: 1");
         logs.GetSnapshot().Should().ContainSingle().Which.Level.Should().Be(LogLevel.Warning);
@@ -104,21 +109,40 @@ public sealed class EventStreamResultTests
     }
 
     /// <summary>A context whose response counts as started once a byte of it is flushed, as Kestrel's does.</summary>
-    private static (DefaultHttpContext Context, MemoryStream Body, FakeLogCollector Logs) Context()
+    private static (DefaultHttpContext Context, SignallingStream Body, FakeLogCollector Logs) Context()
     {
         var services = new ServiceCollection().AddLogging(b => b.AddFakeLogging()).BuildServiceProvider();
         var context = new DefaultHttpContext { RequestServices = services };
-        var body = new MemoryStream();
+        var body = new SignallingStream();
         context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(body));
         context.Features.Set<IHttpResponseFeature>(new StartedOnceWritten(body));
         return (context, body, services.GetFakeLogCollector());
     }
 
-    private static async IAsyncEnumerable<StreamItem> OneEventThenRedisGone()
+    private static async IAsyncEnumerable<StreamItem> OneEventThen(Task failure)
     {
         yield return new StreamItem(new StoredEvent(1, EventTypes.Status, "{}"u8.ToArray()), null);
-        await Task.Yield();
-        throw new RedisConnectionException(ConnectionFailureType.SocketClosed, CommandFlags.None, "Redis went away", null, CommandStatus.Sent);
+        await failure;
+    }
+
+    /// <summary>A response body that says when the first bytes reached it.</summary>
+    private sealed class SignallingStream : MemoryStream
+    {
+        private readonly TaskCompletionSource _written = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Written => _written.Task;
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await base.WriteAsync(buffer, cancellationToken);
+            _written.TrySetResult();
+        }
+
+        public override async Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            await base.WriteAsync(buffer, offset, count, cancellationToken);
+            _written.TrySetResult();
+        }
     }
 
     private static async IAsyncEnumerable<StreamItem> RedisGone()

@@ -50,7 +50,7 @@ public sealed class GatewayLoadHarnessTests
         options.Transports.Should().Equal(Transport.Poll);
         options.Sessions.Should().Be(5000);
         options.Duration.Should().Be(3);
-        LoadOptions.Parse(["--scenario", "all"]).Scenarios.Should().Equal("baseline", "firehose", "slowreader", "fanin", "density", "busy", "welcome", "shared", "inspircd", "forward", "redis-idle");
+        LoadOptions.Parse(["--scenario", "all"]).Scenarios.Should().Equal("baseline", "firehose", "slowreader", "fanin", "density", "busy", "welcome", "shared", "inspircd", "forward", "redis-idle", "dnsbl", "admin");
         LoadOptions.Parse(["--scenario", "redis-idle", "--nodes", "2"]).Nodes.Should().Be(2);
         FluentActions.Invoking(() => LoadOptions.Parse(["--nodes", "9"])).Should().Throw<ArgumentException>().WithMessage("--nodes must be*");
         var burst = LoadOptions.Parse(["--scenario", "busy,slowreader", "--busy-traffic", "join", "--burst", "5000", "--burst-rate", "8000"]);

@@ -1,6 +1,7 @@
 using IrcStream.Api.Connections;
 using IrcStream.Domain.Connections;
 using IrcStream.Domain.Events;
+using IrcStream.Domain.Protocol;
 using StackExchange.Redis;
 
 namespace IrcStream.Api.Cluster;
@@ -92,11 +93,11 @@ internal sealed class ConnectionHandover(
         }
     }
 
-    /// <summary>The user's lines as the log reports them: how many, and which, so the user can send them again.</summary>
+    /// <summary>The user's lines as the log reports them: how many, and which (without the secrets they carry), so the user can send them again.</summary>
     internal static string NotSent(IReadOnlyList<string> lines)
     {
         const int MaxQuoted = 5;
-        var quoted = string.Join(" | ", lines.Take(MaxQuoted));
+        var quoted = string.Join(" | ", lines.Take(MaxQuoted).Select(SecretLines.Hide));
         var more = lines.Count > MaxQuoted ? $" and {lines.Count - MaxQuoted} more" : "";
         return $"{lines.Count} of your lines were not sent to the IRC server, because the gateway node holding this connection stopped: {quoted}{more}. " +
             "Send them again once the connection is registered.";

@@ -1,4 +1,5 @@
 using IrcStream.Api.Configuration;
+using IrcStream.Domain.Protocol;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -36,7 +37,8 @@ internal sealed class PendingLines(IConnectionMultiplexer redis, RedisKeys keys,
         for (var i = 0; i < lines.Count; i++)
         {
             args[2 + i * 2] = first + i;
-            args[3 + i * 2] = lines[i];
+            // Kept only to say which lines were not sent: a password or code they carry stays out of Redis.
+            args[3 + i * 2] = SecretLines.Hide(lines[i]);
         }
         await _db.ScriptEvaluateAsync(RedisScripts.LinesAdd, [keys.Lease(connectionId), keys.PendingLines(connectionId), keys.LinesWritten(connectionId)], args).ConfigureAwait(false);
     }

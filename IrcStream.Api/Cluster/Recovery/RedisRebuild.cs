@@ -194,8 +194,9 @@ internal interface IRebuildWindow
     bool InWindow { get; }
 
     /// <summary>
-    /// True when a cookie that names no session may name one being put back: inside <see cref="InWindow"/>, or Redis is
-    /// found to have lost its data just now (one look; the rebuild then starts).
+    /// True when a cookie that names no session, or a session that does not hold a connection, may be one being put
+    /// back: inside <see cref="InWindow"/>, or Redis is found to have lost its data just now (one look; the rebuild then
+    /// starts).
     /// </summary>
     Task<bool> MayBeRebuildingAsync();
 }

@@ -76,11 +76,14 @@ internal sealed class RedisSessionStore(
         public ValueTask<IReadOnlyList<string>> ConnectionIdsAsync(CancellationToken cancellationToken) =>
             ValueTask.FromResult<IReadOnlyList<string>>(_ids.ToArray());
 
-        public ValueTask<bool> HoldsAsync(string connectionId, CancellationToken cancellationToken) =>
-            // Right after Redis lost its data, the node holding the connection may not have put it back in the session yet.
-            _ids.Contains(connectionId) ? ValueTask.FromResult(true)
-            : store._rebuild?.InWindow == true ? throw new RedisRebuildingException()
-            : ValueTask.FromResult(false);
+        public async ValueTask<bool> HoldsAsync(string connectionId, CancellationToken cancellationToken)
+        {
+            if (_ids.Contains(connectionId)) return true;
+            // Right after Redis lost its data, another node may have put the session back before the node holding the
+            // connection put it in: looked at (one round trip) before this node's own heartbeat noticed the loss.
+            if (store._rebuild is { } rebuild && await rebuild.MayBeRebuildingAsync()) throw new RedisRebuildingException();
+            return false;
+        }
 
         public async ValueTask<SessionAddOutcome> TryAddAsync(string connectionId, int maxConnections, CancellationToken cancellationToken)
         {

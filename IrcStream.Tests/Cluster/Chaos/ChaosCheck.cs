@@ -154,9 +154,9 @@ internal sealed class ChaosCheck(bool historyFills = false)
         else
         {
             text.AppendLine(CultureInfo.InvariantCulture, $"lines: {linesSent} sent, {_linesRequired + _linesExcused} delivered while a connection of the session was in the channel, {_linesRequired} required, {_linesExcused} excused (delivered to a socket whose node had failed), {_linesRecorded} recorded");
+            text.AppendLine(CultureInfo.InvariantCulture, $"excused lines not recorded: {_lostAfterKill} after a SIGKILL, {_lostAfterTerm} after a SIGTERM");
+            text.AppendLine(CultureInfo.InvariantCulture, $"required lines not recorded that the takeover's RECONNECTING names (read by a node that died before storing them): {_linesSaidUnstored}");
         }
-        text.AppendLine(CultureInfo.InvariantCulture, $"excused lines not recorded: {_lostAfterKill} after a SIGKILL, {_lostAfterTerm} after a SIGTERM");
-        text.AppendLine(CultureInfo.InvariantCulture, $"required lines not recorded that the takeover's RECONNECTING names (read by a node that died before storing them): {_linesSaidUnstored}");
         text.AppendLine(CultureInfo.InvariantCulture, $"events: {_events} in the logs, each seen once by its reader; {_streams} streams opened by the readers");
         text.AppendLine(CultureInfo.InvariantCulture, $"in the logs: {_missing} required lines missing, {_doubled} doubled, {_outOfOrder} out of order");
         text.Append(CultureInfo.InvariantCulture, $"violations: {_violations.Count}");
