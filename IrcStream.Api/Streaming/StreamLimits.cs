@@ -77,8 +77,9 @@ internal sealed class StreamLimits(IOptions<IrcStreamOptions> options, AwayMarke
         {
             Add(_perConnection, connectionId, -1);
             Add(_perSession, session, -1);
+            // Inside the lock, so that once a count is seen to reach 0 the away clock is already running.
+            away.Closed(connectionId);
         }
-        away.Closed(connectionId);
     }
 
     private static void Add(Dictionary<string, int> counts, string key, int delta)

@@ -60,7 +60,8 @@ public sealed class RedisLogEndToEndTests(InspircdFixture irc)
 
         reader.Gaps.Should().BeEmpty("every event received during the outage was held and appended once Redis was back");
         reader.Numbers.Should().Equal(Enumerable.Range(1, lines));
-        reader.Refusals.Should().BePositive("requests that needed Redis while it was away were refused (503) or cut, and resumed");
+        // Whether a request met the 1 s outage (a 503 or a cut stream, then a resume) depends on timing: a stream that was
+        // waiting may simply wait it out, which is as good. What must hold either way is above.
     }
 
     /// <summary>Two nodes, a browser session used through both, and a connection owned by node 0 in a channel with a plain IRC client.</summary>

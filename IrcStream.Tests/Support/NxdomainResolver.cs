@@ -79,8 +79,9 @@ internal sealed class NxdomainResolver : IAsyncDisposable
             BinaryPrimitives.WriteUInt16BigEndian(answer.AsSpan(2),
                 (ushort)(ResponseFlag | (flags & OpcodeAndRecursionDesired) | RecursionAvailable | NameError));
             answer.AsSpan(6, 4).Clear();
-            await _socket.SendAsync(answer, query.RemoteEndPoint, _stop.Token).ConfigureAwait(false);
+            // Counted before it is sent: the server may finish the registration it waited on before this loop runs again.
             Interlocked.Increment(ref _answered);
+            await _socket.SendAsync(answer, query.RemoteEndPoint, _stop.Token).ConfigureAwait(false);
         }
     }
 }
