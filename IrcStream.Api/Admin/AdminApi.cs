@@ -33,9 +33,11 @@ public static class AdminApi
     public static IServiceCollection AddAdmin(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<IrcStreamOptions>, AdminOptionsValidator>();
+        // The connection list the state registers in either mode needs the closer, admin on or off (a container that
+        // validates on build, as in Development, refuses to start otherwise).
+        services.AddSingleton<AdminCloser>();
         if (!configuration.GetSection($"{IrcStreamOptions.SectionName}:Admin:Keys").GetChildren().Any()) return services;
         services.AddSingleton<AdminKeys>();
-        services.AddSingleton<AdminCloser>();
         services.AddSingleton<AddressBans>();
         services.AddSingleton<INewSessionGate>(sp => sp.GetRequiredService<AddressBans>());
         // The bans and the connection list are kept where the gateway's state is: State/StateSetup registers them.
