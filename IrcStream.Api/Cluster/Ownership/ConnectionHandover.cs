@@ -37,7 +37,7 @@ internal sealed class ConnectionHandover(
     ILogger<ConnectionHandover> logger)
 {
     /// <summary>What of the host's shutdown timeout a handover leaves to the rest of the stop: the streams' end, the other services.</summary>
-    public static readonly TimeSpan StopMargin = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan StopMargin = TimeSpan.FromSeconds(2);
 
     /// <summary>The least a handover is given, whatever the shutdown timeout: the time a stop always had to copy its logs.</summary>
     private static readonly TimeSpan MinBudget = TimeSpan.FromSeconds(1);
@@ -45,7 +45,7 @@ internal sealed class ConnectionHandover(
     private static readonly TimeSpan AskAgain = TimeSpan.FromMilliseconds(250);
 
     /// <summary>How long a stopping node may take to hand its connections over: the host's shutdown timeout less <see cref="StopMargin"/>.</summary>
-    public static TimeSpan Budget(HostOptions host) => host.ShutdownTimeout - StopMargin > MinBudget ? host.ShutdownTimeout - StopMargin : MinBudget;
+    private static TimeSpan Budget(HostOptions host) => host.ShutdownTimeout - StopMargin > MinBudget ? host.ShutdownTimeout - StopMargin : MinBudget;
 
     /// <summary>Hands what it can to other nodes; returns the connections it could not hand over, which the caller closes with QUIT.</summary>
     public async Task<IReadOnlyList<IIrcConnection>> HandOverAsync(IReadOnlyList<IIrcConnection> connections)
@@ -71,7 +71,7 @@ internal sealed class ConnectionHandover(
     /// </summary>
     private async Task<string[]> OtherLiveNodesAsync(long deadline)
     {
-        while (true)
+        for (var asked = 1; ; asked++)
         {
             try
             {
@@ -84,7 +84,7 @@ internal sealed class ConnectionHandover(
                     logger.LogWarning(ex, "Redis did not answer which nodes are alive before the shutdown timeout: the connections are closed instead of handed over");
                     return [];
                 }
-                logger.LogInformation("Redis did not answer which nodes are alive ({Error}); asking again before handing the connections over", ex.Message);
+                if (asked == 1) logger.LogInformation("Redis did not answer which nodes are alive ({Error}); asking again until it does, before handing the connections over", ex.Message);
                 await Task.Delay(AskAgain, time).ConfigureAwait(false);
             }
         }
