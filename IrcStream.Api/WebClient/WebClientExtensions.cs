@@ -19,12 +19,16 @@ public static class WebClientExtensions
         {
             var response = context.Response;
             response.Headers.XContentTypeOptions = "nosniff";
-            response.Headers["Referrer-Policy"] = "no-referrer";
-            // The policy governs documents and workers only (a script or stylesheet carries it for nothing): said once
-            // the answer's type is known, it is the ~230 bytes every other file of the client is spared.
+            // The policy and the referrer policy govern documents and workers only (a script, a stylesheet or an API
+            // answer carries them for nothing): said once the answer's type is known, they are the ~260 bytes every
+            // other response is spared.
             response.OnStarting(() =>
             {
-                if (TakesPolicy(context.Request.Path, response.ContentType)) response.Headers.ContentSecurityPolicy = policy;
+                if (TakesPolicy(context.Request.Path, response.ContentType))
+                {
+                    response.Headers.ContentSecurityPolicy = policy;
+                    response.Headers["Referrer-Policy"] = "no-referrer";
+                }
                 return Task.CompletedTask;
             });
             return next(context);

@@ -279,7 +279,7 @@ const connectDialog = new ConnectDialog({
   hasConnections: () => store.connections.size > 0,
   onConnected(info, body) {
     if (body.sasl?.account) local.setItem(`${ACCOUNT_KEY}${info.id}`, body.sasl.account);
-    const connection = addConnection({ ...info, saslAccount: body.sasl?.account });
+    const connection = storeConnection({ ...info, saslAccount: body.sasl?.account });
     if (body.channels?.length) focusOnJoin = { connectionId: connection.id, name: body.channels[0] };
     startFeed(connection);
     view.activate(serverBuffer(connection));
@@ -288,7 +288,7 @@ const connectDialog = new ConnectDialog({
 });
 
 /** The connection `info` (the gateway's connection object) in the model, with what the read store kept for it. */
-function addConnection(info) {
+function storeConnection(info) {
   store.act({ type: 'add', info, saved: readStore.load(info.id) });
   return store.connections.get(info.id);
 }
@@ -328,7 +328,7 @@ async function start() {
   }
   if (restoreTarget && !infos.some((info) => info.id === restoreTarget.connectionId)) restoreTarget = null;
   for (const info of infos) {
-    const connection = addConnection({ ...info, saslAccount: local.getItem(`${ACCOUNT_KEY}${info.id}`) ?? '' });
+    const connection = storeConnection({ ...info, saslAccount: local.getItem(`${ACCOUNT_KEY}${info.id}`) ?? '' });
     startFeed(connection);
   }
   if (link.present && joinOnExisting(link)) {
