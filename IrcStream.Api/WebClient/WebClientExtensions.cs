@@ -38,9 +38,10 @@ public static class WebClientExtensions
         // Precompressed at build and publish (gzip; brotli too when published), ETags, and "no-cache" on names
         // without a fingerprint, so a new client version is picked up on reload while an unchanged one costs a 304.
         app.MapStaticAssets();
-        // Files an operator adds to wwwroot after the build (a language table in js/lang/): served as they are, only
-        // where no mapped asset answers (the middleware leaves requests that have an endpoint alone).
-        app.UseStaticFiles();
+        // Files an operator adds to wwwroot after the build (a language table in js/lang/): served as they are
+        // (uncompressed), only where no mapped asset answers (the middleware leaves requests that have an endpoint
+        // alone); "no-cache" as for the others, so an edited table is picked up on reload.
+        app.UseStaticFiles(new StaticFileOptions { OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "no-cache" });
         app.MapGet("/api/config", GetConfig).WithName("GetWebClientConfig");
         return app;
     }

@@ -133,6 +133,10 @@ public sealed class WebClientLanguageTests(BrowserFixture browser, InspircdFixtu
         {
             var config = await http.GetFromJsonAsync<JsonElement>("/api/config", TestContext.Current.CancellationToken);
             config.GetProperty("languages").EnumerateArray().Select(l => l.GetString()).Should().Contain("eo");
+            using var table = await http.GetAsync("/js/lang/eo.js", TestContext.Current.CancellationToken);
+            table.StatusCode.Should().Be(System.Net.HttpStatusCode.OK, "a file the build's manifest does not know is served as it is");
+            table.Content.Headers.ContentType!.MediaType.Should().Be("text/javascript");
+            table.Headers.CacheControl!.NoCache.Should().BeTrue("an operator's edit to the table is picked up on reload");
         }
 
         var client = await OpenAsync(gateway, "?lang=eo", "en-US");
