@@ -127,6 +127,9 @@ public sealed class WebClientLanguageTests(BrowserFixture browser, InspircdFixtu
         {
             ["IrcStream:AllowedServers:0"] = Server,
             ["Logging:LogLevel:Default"] = "Warning",
+            // The test binaries hold the build's manifest, with which MapStaticAssets would also serve any file of the
+            // web root it does not know (a help while developing); a published gateway's manifest has no such help.
+            ["DisableStaticAssetNotFoundRuntimeFallback"] = "true",
         }, realEngine: true, asShipped: true, webRoot: webRoot.Folder);
         _disposables.Add(gateway);
         using (var http = new HttpClient { BaseAddress = gateway.BaseAddress })

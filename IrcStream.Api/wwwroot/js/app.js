@@ -24,9 +24,9 @@ const transport = new URLSearchParams(location.search).get('transport') === 'pol
 const readStore = new ReadStore();
 
 /**
- * The model's state and the one way it changes: the reducer (state.js), given the time. Each change it reports goes
- * to the listeners (the view, the wiring below) after the state is in place; the read state it asks to keep is
- * written to the read store (readstate.js).
+ * The model's state and the one way it changes: the reducer (state.js), given the time and the chosen language's
+ * words (i18n.js `t`). Each change it reports goes to the listeners (the view, the wiring below) after the state is
+ * in place; the read state it asks to keep is written to the read store (readstate.js).
  */
 class Store {
   constructor() {
@@ -44,12 +44,12 @@ class Store {
 
   /** A gateway event for connection `connectionId`. */
   apply(connectionId, event) {
-    this.commit(apply(this.state, connectionId, event, new Date()));
+    this.commit(apply(this.state, connectionId, event, new Date(), t));
   }
 
   /** Something the page did (state.js, `act`). */
   act(action) {
-    this.commit(act(this.state, { now: new Date(), ...action }));
+    this.commit(act(this.state, { now: new Date(), ...action }, t));
   }
 
   commit({ state, changes }) {
