@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using IrcStream.Api.Cluster;
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Connections;
+using IrcStream.Api.Http;
 using IrcStream.Domain.Connections;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -83,7 +84,7 @@ internal sealed class RedisAdminConnections(
             Content = JsonContent.Create(new CloseRequest(reason)),
         };
         request.Headers.TryAddWithoutValidation("Authorization", http.Request.Headers.Authorization.ToString());
-        request.Headers.Add(OwnerForwarding.Header, node.Id);
+        request.Headers.Add(ForwardedRequest.Header, node.Id);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         deadline.CancelAfter(options.Value.Redis.ForwardTimeout);
         try
