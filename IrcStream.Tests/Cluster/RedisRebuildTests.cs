@@ -101,6 +101,28 @@ public sealed class RedisRebuildTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheLinesTheOwnerAcceptedAndHasNotWrittenComeBackWithTheirSecretsHiddenSoALaterCrashStillReportsThem()
+    {
+        await using var a = StartNode();
+        using var browser = new Browser(a.BaseAddress);
+        var id = await ConnectAsync(browser);
+        var connection = a.Fakes![id];
+        string[] lines = ["PRIVMSG #c :one", "PRIVMSG NickServ :IDENTIFY hunter2", "PRIVMSG #c :three"];
+        using (var posted = await browser.Http.PostAsJsonAsync($"/api/connections/{id}/lines", new { lines }, Token))
+            posted.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        // The server has been sent the first line only; the others wait behind flood control.
+        connection.WrittenUpTo = 1;
+        string[] owed = ["PRIVMSG NickServ :IDENTIFY (hidden)", "PRIVMSG #c :three"];
+
+        await LoseDataAsync("flushed");
+        await WaitUntilAsync(async () => await Db.SortedSetLengthAsync(Keys.PendingLines(id)) > 0, "the unwritten lines back in Redis");
+
+        ((long?)await Db.StringGetAsync(Keys.LinesWritten(id))).Should().Be(1, "the mark is where the owner's socket is");
+        var report = await a.Services.GetRequiredService<PendingLines>().TakeAsync(id);
+        report.Should().Equal(owed, "a node taking over after a crash reports exactly the lines never written, with no secret in Redis");
+    }
+
+    [Fact]
     public async Task AReaderOnAnotherNodeGoesOnWithoutAGapAndNoNodeTakesTheConnectionOver()
     {
         await using var a = StartNode();

@@ -9,7 +9,8 @@ namespace IrcStream.Api.Cluster;
 /// Puts back into Redis, after it lost its data (restarted without persistence, flushed: <see cref="RedisGeneration"/>),
 /// what this node holds in memory, so browsers carry on and no IRC connection is reconnected: the Data Protection keys
 /// (<see cref="RememberedKeyRing"/>), the lease of every connection it owns (with the same token) together with its
-/// record (secrets encrypted again from the connection's own options) and its place in the takeover index, then the
+/// record (secrets encrypted again from the connection's own options), its place in the takeover index and the user's
+/// lines it accepted and has not written yet (<see cref="PendingLines.Restore"/>), then the
 /// sessions it knows (<see cref="ServedSessions"/>: those of its connections, and those it served lately) with their
 /// connections. The logs come back by themselves: the next renewal finds each stream ending before what this node had
 /// appended, and the log appends again, with the same seqs, everything its memory still holds
@@ -37,6 +38,7 @@ internal sealed class RedisRebuild(
     OwnedConnections owned,
     RedisEventLogs eventLogs,
     ConnectionSecrets secrets,
+    PendingLines pending,
     RedisReach reach,
     IOptions<IrcStreamOptions> options,
     TimeProvider time,
@@ -118,6 +120,7 @@ internal sealed class RedisRebuild(
         var sent = leases.Now();
         var leaseMs = (long)leases.Duration.TotalMilliseconds;
         var work = new List<(string Id, string Token, Task<RedisResult> Outcome)>();
+        var lines = new List<Task>();
         foreach (var (id, token) in leases.Held)
         {
             if (owned.Find(id) is not { } connection || directory.SessionOf(id) is not { } session) continue;
@@ -125,6 +128,8 @@ internal sealed class RedisRebuild(
             RedisValue[] args = [token, leaseMs, directory.RecordMilliseconds, id, current, .. record.SelectMany(e => new[] { (RedisValue)e.Name, e.Value })];
             work.Add((id, token, batch.ScriptEvaluateAsync(RedisScripts.ConnectionRebuild,
                 [keys.Lease(id), keys.Connection(id), keys.LeaseExpiries, keys.Connections, keys.Log(id), keys.Generation], args)));
+            // Behind the lease in the same batch: the lines it accepted and has not written, for the report after a later crash.
+            lines.AddRange(pending.Restore(batch, id, token, connection.Unwritten()));
         }
         batch.Execute();
         var (rebuilt, moved, complete, unrebuilt) = (0, 0, true, 0L);
@@ -149,6 +154,7 @@ internal sealed class RedisRebuild(
             if (top < log.ShippedSeq) unrebuilt += Math.Max(0, log.FirstRetainedSeq - 1 - top);
             log.StreamEndsAt(top);
         }
+        await Task.WhenAll(lines).ConfigureAwait(false);
         return (rebuilt, moved, complete, unrebuilt);
     }
 
