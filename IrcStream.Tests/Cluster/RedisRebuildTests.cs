@@ -49,6 +49,8 @@ public sealed class RedisRebuildTests : IAsyncLifetime
         ["IrcStream:EventBufferSize"] = "100",
         ["IrcStream:EventBufferBytes"] = "4096",
         ["IrcStream:Redis:LeaseTimeout"] = leaseTimeout,
+        ["IrcStream:Admin:Keys:0:Name"] = "alice",
+        ["IrcStream:Admin:Keys:0:Sha256"] = Admin.AdminApiTests.Sha256(Admin.AdminApiTests.Key),
     });
 
     private static readonly string Long = new('x', 400);
@@ -120,6 +122,30 @@ public sealed class RedisRebuildTests : IAsyncLifetime
         ((long?)await Db.StringGetAsync(Keys.LinesWritten(id))).Should().Be(1, "the mark is where the owner's socket is");
         var report = await a.Services.GetRequiredService<PendingLines>().TakeAsync(id);
         report.Should().Equal(owed, "a node taking over after a crash reports exactly the lines never written, with no secret in Redis");
+    }
+
+    [Fact]
+    public async Task TheAdminViewKeepsTheClientAddressAndCreationTimeOfARebuiltConnection()
+    {
+        await using var a = StartNode();
+        using var browser = new Browser(a.BaseAddress);
+        var id = await ConnectAsync(browser);
+        using var admin = Admin.AdminApiTests.Admin(a.BaseAddress);
+        var before = await ListedByAdminAsync(admin, id);
+        before.GetProperty("clientAddress").GetString().Should().NotBeNullOrEmpty();
+
+        await LoseDataAsync("restarted without persistence");
+        await WaitUntilAsync(async () => await Db.KeyExistsAsync(Keys.Connection(id)), "the record back in Redis");
+
+        var after = await ListedByAdminAsync(admin, id);
+        after.GetProperty("clientAddress").GetString().Should().Be(before.GetProperty("clientAddress").GetString());
+        after.GetProperty("created").GetDateTimeOffset().Should().Be(before.GetProperty("created").GetDateTimeOffset(), "the owner wrote back when the connection was opened, not when it was rebuilt");
+    }
+
+    private static async Task<JsonElement> ListedByAdminAsync(HttpClient admin, string id)
+    {
+        var listed = (await admin.GetFromJsonAsync<JsonElement[]>("/admin/connections", Token))!;
+        return listed.Should().ContainSingle(c => c.GetProperty("id").GetString() == id).Subject.Clone();
     }
 
     [Fact]

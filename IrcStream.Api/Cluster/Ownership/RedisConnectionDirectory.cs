@@ -47,6 +47,10 @@ internal sealed class RedisConnectionDirectory(
     // encrypted and written only when they change, not every heartbeat.
     private readonly ConcurrentDictionary<string, IReadOnlyList<ChannelKey>> _keysWritten = new(StringComparer.Ordinal);
 
+    // What the admin API noted as each connection opened (its client address and creation time), as record fields: put
+    // back with the record if Redis loses its data (RedisRebuild).
+    private readonly ConcurrentDictionary<string, HashEntry[]> _admitted = new(StringComparer.Ordinal);
+
     // A record outlives a silent owner by the session's idle timeout, then goes with it.
     private readonly long _recordMilliseconds = (long)(options.Value.SessionIdleTimeout + leases.Duration).TotalMilliseconds;
 
@@ -86,6 +90,17 @@ internal sealed class RedisConnectionDirectory(
     public async ValueTask SaslChangedAsync(string connectionId, SaslCredentials credentials) =>
         await _db.HashSetAsync(keys.Connection(connectionId), ConnectionRecord.Sasl(credentials, secrets)).ConfigureAwait(false);
 
+    /// <summary>The admin API notes who opened a connection this node has just opened: written into its record, and kept here to put back.</summary>
+    public async Task AdmittedAsync(string connectionId, string? clientAddress, DateTimeOffset created)
+    {
+        var fields = ConnectionRecord.Admitted(clientAddress, created);
+        _admitted[connectionId] = fields;
+        await _db.HashSetAsync(keys.Connection(connectionId), fields).ConfigureAwait(false);
+    }
+
+    /// <summary>The admin API's fields of a connection this node holds (<see cref="AdmittedAsync"/>, or read from the record it took over); empty when none were noted.</summary>
+    public HashEntry[] AdmissionOf(string connectionId) => _admitted.GetValueOrDefault(connectionId) ?? [];
+
     /// <summary>Takes the lease on a connection this node has just opened for <paramref name="session"/>, and writes its record, before it starts.</summary>
     public async ValueTask RegisterAsync(IIrcConnection connection, IBrowserSession session, CancellationToken cancellationToken)
     {
@@ -109,10 +124,11 @@ internal sealed class RedisConnectionDirectory(
     /// Takes in a connection this node has just claimed from another node (<see cref="ConnectionTakeover"/>) and
     /// opened, before it starts: from now on the heartbeat renews its lease and record.
     /// </summary>
-    public void Adopt(IIrcConnection connection, string sessionHash)
+    public void Adopt(IIrcConnection connection, string sessionHash, HashEntry[] admission)
     {
         var id = connection.Options.ConnectionId;
         _sessionOf[id] = sessionHash;
+        if (admission.Length > 0) _admitted[id] = admission;
         _keysWritten[id] = connection.ClientState.Keys;
     }
 
@@ -122,6 +138,7 @@ internal sealed class RedisConnectionDirectory(
         leases.LetGo(connectionId);
         _sessionOf.TryRemove(connectionId, out _);
         _keysWritten.TryRemove(connectionId, out _);
+        _admitted.TryRemove(connectionId, out _);
         eventLogs.LetGo(connectionId);
     }
 
@@ -175,6 +192,7 @@ internal sealed class RedisConnectionDirectory(
     {
         _sessionOf.TryRemove(connectionId, out _);
         _keysWritten.TryRemove(connectionId, out _);
+        _admitted.TryRemove(connectionId, out _);
         // The log's last events (CLOSED) and its end mark are written under the lease: delete it only after them,
         // and after the record, so no node finds a record without a lease and takes a closed connection over.
         await eventLogs.DrainAsync(connectionId).ConfigureAwait(false);

@@ -9,7 +9,8 @@ namespace IrcStream.Api.Cluster;
 /// Puts back into Redis, after it lost its data (restarted without persistence, flushed: <see cref="RedisGeneration"/>),
 /// what this node holds in memory, so browsers carry on and no IRC connection is reconnected: the Data Protection keys
 /// (<see cref="RememberedKeyRing"/>), the lease of every connection it owns (with the same token) together with its
-/// record (secrets encrypted again from the connection's own options), its place in the takeover index and the user's
+/// record (secrets encrypted again from the connection's own options, and the client address and creation time the admin
+/// API noted), its place in the takeover index and the user's
 /// lines it accepted and has not written yet (<see cref="PendingLines.Restore"/>), then the
 /// sessions it knows (<see cref="ServedSessions"/>: those of its connections, and those it served lately) with their
 /// connections. The logs come back by themselves: the next renewal finds each stream ending before what this node had
@@ -124,7 +125,7 @@ internal sealed class RedisRebuild(
         foreach (var (id, token) in leases.Held)
         {
             if (owned.Find(id) is not { } connection || directory.SessionOf(id) is not { } session) continue;
-            var record = ConnectionRecord.Opened(connection, session, node.Id, secrets);
+            HashEntry[] record = [.. ConnectionRecord.Opened(connection, session, node.Id, secrets), .. directory.AdmissionOf(id)];
             RedisValue[] args = [token, leaseMs, directory.RecordMilliseconds, id, current, .. record.SelectMany(e => new[] { (RedisValue)e.Name, e.Value })];
             work.Add((id, token, batch.ScriptEvaluateAsync(RedisScripts.ConnectionRebuild,
                 [keys.Lease(id), keys.Connection(id), keys.LeaseExpiries, keys.Connections, keys.Log(id), keys.Generation], args)));
