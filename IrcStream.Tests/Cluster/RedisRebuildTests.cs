@@ -142,6 +142,23 @@ public sealed class RedisRebuildTests : IAsyncLifetime
         after.GetProperty("created").GetDateTimeOffset().Should().Be(before.GetProperty("created").GetDateTimeOffset(), "the owner wrote back when the connection was opened, not when it was rebuilt");
     }
 
+    [Fact]
+    public async Task AnOperatorsBanComesBackAndHoldsMeanwhile()
+    {
+        await using var a = StartNode();
+        using var admin = Admin.AdminApiTests.Admin(a.BaseAddress);
+        using (var banned = await admin.PostAsJsonAsync("/admin/bans", new { address = "198.51.100.0/24", minutes = 30, reason = "spam run" }, Token))
+            banned.StatusCode.Should().Be(HttpStatusCode.Created);
+        var stored = await Db.HashGetAllAsync(Keys.Bans);
+
+        await LoseDataAsync("flushed");
+        await WaitUntilAsync(async () => await Db.HashLengthAsync(Keys.Bans) > 0, "the ban back in Redis");
+
+        (await Db.HashGetAllAsync(Keys.Bans)).Should().BeEquivalentTo(stored, "the ban comes back as it was made, with its end");
+        var listed = (await admin.GetFromJsonAsync<JsonElement[]>("/admin/bans", Token))!;
+        listed.Should().ContainSingle().Which.GetProperty("reason").GetString().Should().Be("spam run");
+    }
+
     private static async Task<JsonElement> ListedByAdminAsync(HttpClient admin, string id)
     {
         var listed = (await admin.GetFromJsonAsync<JsonElement[]>("/admin/connections", Token))!;

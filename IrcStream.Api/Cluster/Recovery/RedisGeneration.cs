@@ -41,6 +41,17 @@ internal sealed class RedisGeneration(IConnectionMultiplexer redis, RedisKeys ke
         }
     }
 
+    /// <summary>
+    /// Whether what was read together with <paramref name="marker"/> (the marker's value in the same batch) is the data
+    /// this node has been seeing, so the node may take it as the truth to remember: false after a loss until this node
+    /// rebuilt (<see cref="Rebuilt"/>), and for a read of a Redis whose marker is missing or new. Before its first look
+    /// the node remembers nothing, so anything is the truth.
+    /// </summary>
+    public bool IsCurrent(RedisValue marker)
+    {
+        lock (_gate) return _known is null || (!_lost && marker == _known);
+    }
+
     /// <summary>Everything this node holds is back in Redis for <paramref name="generation"/>; a newer loss is still one.</summary>
     public void Rebuilt(string generation)
     {

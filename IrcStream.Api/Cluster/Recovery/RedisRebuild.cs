@@ -13,7 +13,7 @@ namespace IrcStream.Api.Cluster;
 /// API noted), its place in the takeover index and the user's
 /// lines it accepted and has not written yet (<see cref="PendingLines.Restore"/>), then the
 /// sessions it knows (<see cref="ServedSessions"/>: those of its connections, and those it served lately) with their
-/// connections. The logs come back by themselves: the next renewal finds each stream ending before what this node had
+/// connections, and the operator bans as it last read or wrote them (<see cref="Admin.RedisBanStore.RestoreAsync"/>). The logs come back by themselves: the next renewal finds each stream ending before what this node had
 /// appended, and the log appends again, with the same seqs, everything its memory still holds
 /// (<see cref="RedisEventLog.StreamEndsAt"/>). What memory no longer holds (events older than the ring, or from before
 /// this node took the connection over) is not in the stream any more: a reader resuming before it gets a <c>gap</c>
@@ -34,6 +34,7 @@ internal sealed class RedisRebuild(
     RedisGeneration generation,
     ServedSessions served,
     RememberedKeyRing keyRing,
+    Admin.RedisBanStore bans,
     ConnectionLeases leases,
     RedisConnectionDirectory directory,
     OwnedConnections owned,
@@ -67,6 +68,7 @@ internal sealed class RedisRebuild(
     {
         served.PruneIfDue(() => directory.HeldSessions().Select(h => keys.SessionByHash(h)).ToHashSet());
         if (await generation.LostAsync().ConfigureAwait(false)) await RebuildAsync().ConfigureAwait(false);
+        else await bans.RefreshIfDueAsync().ConfigureAwait(false);
     }
 
     public async Task<bool> MayBeRebuildingAsync()
@@ -103,9 +105,10 @@ internal sealed class RedisRebuild(
             var keysBack = await keyRing.RestoreAsync().ConfigureAwait(false);
             var (connections, moved, complete, unrebuilt) = await ConnectionsAsync(current).ConfigureAwait(false);
             var sessions = await SessionsAsync().ConfigureAwait(false);
+            var bansBack = await bans.RestoreAsync().ConfigureAwait(false);
             if (complete) generation.Rebuilt(current);
             metrics.Rebuilt(connections, sessions);
-            RebuildLogMessages.Rebuilt(logger, node.Id, connections, sessions, keysBack, unrebuilt, moved, time.GetElapsedTime(started).TotalMilliseconds);
+            RebuildLogMessages.Rebuilt(logger, node.Id, connections, sessions, bansBack, keysBack, unrebuilt, moved, time.GetElapsedTime(started).TotalMilliseconds);
         }
         finally
         {
