@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using IrcStream.Api.Cluster;
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Connections;
+using IrcStream.Api.Http;
 using IrcStream.Domain.Connections;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -79,7 +80,7 @@ internal sealed class RedisAdminConnections(
             Content = JsonContent.Create(new CloseRequest(reason)),
         };
         request.Headers.TryAddWithoutValidation("Authorization", http.Request.Headers.Authorization.ToString());
-        request.Headers.Add(OwnerForwarding.Header, node.Id);
+        request.Headers.Add(ForwardedRequest.Header, node.Id);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         deadline.CancelAfter(options.Value.Redis.ForwardTimeout);
         try

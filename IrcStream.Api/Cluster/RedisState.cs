@@ -27,7 +27,7 @@ internal sealed class RedisState(
 {
     public ValueTask<SessionResolution> ResolveSessionAsync(HttpContext http, bool mayCreate) =>
         // A request another node forwarded belongs to a session that exists; if it has just expired, none is made for it.
-        sessions.ResolveAsync(SessionCookie.Read(http), ClientAddress.KeyOf(http), mayCreate && !OwnerForwarding.IsForwarded(http), http.RequestAborted);
+        sessions.ResolveAsync(SessionCookie.Read(http), ClientAddress.KeyOf(http), mayCreate && !ForwardedRequest.Is(http), http.RequestAborted);
 
     public int SessionCount => sessions.Count;
 
