@@ -13,9 +13,9 @@ namespace IrcStream.Api.Admin;
 /// <remarks>
 /// Each node remembers the list as it last read or wrote it, and the bans it saw lifted (until they would have ended),
 /// so that after Redis lost its data, or went back to an older copy, it can put the list back (<see cref="RestoreAsync"/>).
-/// A read is remembered only when Redis still holds the data this node has been seeing (the generation marker read in
-/// the same round trip, <see cref="RedisGeneration.IsCurrent"/>): an empty list read from a Redis that has just lost its
-/// data is not a list whose bans were all lifted. Meanwhile a read answers the bans in Redis together with those this
+/// A read is remembered only when Redis still holds the data this node has been seeing (the generation marker and count
+/// read in the same round trip, <see cref="RedisGeneration.IsCurrent"/>): an empty list read from a Redis that has just lost its
+/// data is not a list whose bans were all lifted, nor is an older copy's list one whose newer bans were lifted. Meanwhile a read answers the bans in Redis together with those this
 /// node remembers, so a banned address is not let in while the nodes put the list back. The heartbeat reads the list
 /// every <see cref="RefreshInterval"/>, so a node that serves no request knows of bans made and lifted elsewhere.
 /// </remarks>
@@ -53,9 +53,10 @@ internal sealed class RedisBanStore(IConnectionMultiplexer redis, RedisKeys keys
         var batch = _db.CreateBatch();
         var read = batch.HashGetAllAsync(_bans);
         var marker = batch.StringGetAsync(keys.Generation);
+        var clock = batch.StringGetAsync(keys.Clock);
         batch.Execute();
         var entries = await read.ConfigureAwait(false);
-        var current = generation.IsCurrent(await marker.ConfigureAwait(false));
+        var current = generation.IsCurrent(await marker.ConfigureAwait(false), await clock.ConfigureAwait(false));
         var bans = new Dictionary<string, Ban>(entries.Length, StringComparer.Ordinal);
         var ended = new List<RedisValue>();
         foreach (var entry in entries)

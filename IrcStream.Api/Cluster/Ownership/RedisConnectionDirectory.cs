@@ -51,6 +51,10 @@ internal sealed class RedisConnectionDirectory(
     // back with the record if Redis loses its data (RedisRebuild).
     private readonly ConcurrentDictionary<string, HashEntry[]> _admitted = new(StringComparer.Ordinal);
 
+    // The connections this node closed for good, until their records would have expired: an older copy of Redis may
+    // hold them again, and a record without a lease is one to take over (ForgetClosedAgainAsync).
+    private readonly ConcurrentDictionary<string, long> _closed = new(StringComparer.Ordinal);
+
     // A record outlives a silent owner by the session's idle timeout, then goes with it.
     private readonly long _recordMilliseconds = (long)(options.Value.SessionIdleTimeout + leases.Duration).TotalMilliseconds;
 
@@ -193,6 +197,7 @@ internal sealed class RedisConnectionDirectory(
         _sessionOf.TryRemove(connectionId, out _);
         _keysWritten.TryRemove(connectionId, out _);
         _admitted.TryRemove(connectionId, out _);
+        _closed[connectionId] = time.GetTimestamp() + (long)(_recordMilliseconds / 1000.0 * time.TimestampFrequency);
         // The log's last events (CLOSED) and its end mark are written under the lease: delete it only after them,
         // and after the record, so no node finds a record without a lease and takes a closed connection over.
         await eventLogs.DrainAsync(connectionId).ConfigureAwait(false);
@@ -203,6 +208,34 @@ internal sealed class RedisConnectionDirectory(
         batch.Execute();
         await Task.WhenAll(deleted, unlisted, unindexed).ConfigureAwait(false);
         await leases.DeleteAsync(connectionId).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// After Redis went back to an older copy of its data: deletes again what it holds of the connections this node
+    /// closed for good since (their records, lines and places in the connection set and the takeover index), so that no
+    /// node takes a closed connection over and reconnects it. Returns how many it found again.
+    /// </summary>
+    public async Task<int> ForgetClosedAgainAsync()
+    {
+        var now = time.GetTimestamp();
+        var batch = _db.CreateBatch();
+        var work = new List<Task<bool>>();
+        var done = new List<Task>();
+        foreach (var (id, until) in _closed)
+        {
+            if (until <= now)
+            {
+                _closed.TryRemove(new KeyValuePair<string, long>(id, until));
+                continue;
+            }
+            work.Add(batch.KeyDeleteAsync(keys.Connection(id)));
+            done.Add(batch.KeyDeleteAsync([keys.PendingLines(id), keys.LinesWritten(id)]));
+            done.Add(batch.SetRemoveAsync(keys.Connections, id));
+            done.Add(batch.SortedSetRemoveAsync(keys.LeaseExpiries, id));
+        }
+        batch.Execute();
+        await Task.WhenAll(done).ConfigureAwait(false);
+        return (await Task.WhenAll(work).ConfigureAwait(false)).Count(deleted => deleted);
     }
 
     /// <summary>
@@ -242,6 +275,13 @@ internal sealed class RedisConnectionDirectory(
                 if (result == -1 && (dataLost ??= await generation.LostAsync().ConfigureAwait(false)))
                 {
                     failed++;
+                    continue;
+                }
+                if (result == -3)
+                {
+                    // Its record is gone with its lease, or under it: Redis went back to an older copy of its data from
+                    // before this connection opened, with no look between to tell (RedisGeneration). The next beat rebuilds.
+                    generation.FoundMissing();
                     continue;
                 }
             }

@@ -47,6 +47,9 @@ internal sealed class RedisRebuild(
     ClusterMetrics metrics,
     ILogger<RedisRebuild> logger) : IRebuildWindow
 {
+    private const string Emptied = "Redis lost its data (restarted without persistence, or flushed)";
+    private const string WentBack = "Redis went back to an older copy of its data (restarted from an older snapshot, or a replica behind took over)";
+
     private readonly SemaphoreSlim _one = new(1, 1);
     private readonly TimeSpan _idle = options.Value.SessionIdleTimeout;
     private long _noticed = long.MinValue;
@@ -102,13 +105,17 @@ internal sealed class RedisRebuild(
             Interlocked.Exchange(ref _noticed, time.GetTimestamp());
             reach.DataLost();
             var started = time.GetTimestamp();
+            var wentBack = generation.WentBack;
+            // An older copy of Redis holds again the connections this node closed since: closed they stay.
+            var closedAgain = wentBack ? await directory.ForgetClosedAgainAsync().ConfigureAwait(false) : 0;
             var keysBack = await keyRing.RestoreAsync().ConfigureAwait(false);
             var (connections, moved, complete, unrebuilt) = await ConnectionsAsync(current).ConfigureAwait(false);
             var sessions = await SessionsAsync().ConfigureAwait(false);
             var bansBack = await bans.RestoreAsync().ConfigureAwait(false);
             if (complete) generation.Rebuilt(current);
             metrics.Rebuilt(connections, sessions);
-            RebuildLogMessages.Rebuilt(logger, node.Id, connections, sessions, bansBack, keysBack, unrebuilt, moved, time.GetElapsedTime(started).TotalMilliseconds);
+            RebuildLogMessages.Rebuilt(logger, wentBack ? WentBack : Emptied, node.Id, connections, sessions, bansBack, keysBack, unrebuilt, moved, closedAgain,
+                time.GetElapsedTime(started).TotalMilliseconds);
         }
         finally
         {
