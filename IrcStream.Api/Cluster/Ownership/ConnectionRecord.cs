@@ -79,6 +79,9 @@ internal sealed record ConnectionRecord
     public static HashEntry[] Admitted(string? clientAddress, DateTimeOffset created) =>
         [new(ClientAddressField, clientAddress ?? ""), new(CreatedField, created.ToUnixTimeMilliseconds())];
 
+    /// <summary>The admin API's fields as this record holds them (<see cref="Admitted"/>); empty when it has none.</summary>
+    public HashEntry[] Admission => Created is { } created ? Admitted(ClientAddress, created) : [];
+
     /// <summary>The record as read, or null when there is none (the hash was empty).</summary>
     public static ConnectionRecord? From(string connectionId, HashEntry[] entries) =>
         entries.Length == 0 ? null : new ConnectionRecord(connectionId, entries.ToDictionary(e => (string)e.Name!, e => (string?)e.Value));

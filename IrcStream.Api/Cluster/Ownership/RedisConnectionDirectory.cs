@@ -50,6 +50,14 @@ internal sealed class RedisConnectionDirectory(
     // The connections a stopping node is handing over: no longer its own to serve, their leases still its to keep until handed on.
     private readonly ConcurrentDictionary<string, bool> _leaving = new(StringComparer.Ordinal);
 
+    // What the admin API noted as each connection opened (its client address and creation time), as record fields: put
+    // back with the record if Redis loses its data (RedisRebuild).
+    private readonly ConcurrentDictionary<string, HashEntry[]> _admitted = new(StringComparer.Ordinal);
+
+    // The connections this node closed for good, until their records would have expired: an older copy of Redis may
+    // hold them again, and a record without a lease is one to take over (ForgetClosedAgainAsync).
+    private readonly ConcurrentDictionary<string, long> _closed = new(StringComparer.Ordinal);
+
     // A record outlives a silent owner by the session's idle timeout, then goes with it.
     private readonly long _recordMilliseconds = (long)(options.Value.SessionIdleTimeout + leases.Duration).TotalMilliseconds;
 
@@ -89,6 +97,17 @@ internal sealed class RedisConnectionDirectory(
     public async ValueTask SaslChangedAsync(string connectionId, SaslCredentials credentials) =>
         await _db.HashSetAsync(keys.Connection(connectionId), ConnectionRecord.Sasl(credentials, secrets)).ConfigureAwait(false);
 
+    /// <summary>The admin API notes who opened a connection this node has just opened: written into its record, and kept here to put back.</summary>
+    public async Task AdmittedAsync(string connectionId, string? clientAddress, DateTimeOffset created)
+    {
+        var fields = ConnectionRecord.Admitted(clientAddress, created);
+        _admitted[connectionId] = fields;
+        await _db.HashSetAsync(keys.Connection(connectionId), fields).ConfigureAwait(false);
+    }
+
+    /// <summary>The admin API's fields of a connection this node holds (<see cref="AdmittedAsync"/>, or read from the record it took over); empty when none were noted.</summary>
+    public HashEntry[] AdmissionOf(string connectionId) => _admitted.GetValueOrDefault(connectionId) ?? [];
+
     /// <summary>Takes the lease on a connection this node has just opened for <paramref name="session"/>, and writes its record, before it starts.</summary>
     public async ValueTask RegisterAsync(IIrcConnection connection, IBrowserSession session, CancellationToken cancellationToken)
     {
@@ -112,10 +131,11 @@ internal sealed class RedisConnectionDirectory(
     /// Takes in a connection this node has just claimed from another node (<see cref="ConnectionTakeover"/>) and
     /// opened, before it starts: from now on the heartbeat renews its lease and record.
     /// </summary>
-    public void Adopt(IIrcConnection connection, string sessionHash)
+    public void Adopt(IIrcConnection connection, string sessionHash, HashEntry[] admission)
     {
         var id = connection.Options.ConnectionId;
         _sessionOf[id] = sessionHash;
+        if (admission.Length > 0) _admitted[id] = admission;
         _keysWritten[id] = connection.ClientState.Keys;
     }
 
@@ -133,6 +153,7 @@ internal sealed class RedisConnectionDirectory(
         leases.LetGo(connectionId);
         _sessionOf.TryRemove(connectionId, out _);
         _keysWritten.TryRemove(connectionId, out _);
+        _admitted.TryRemove(connectionId, out _);
         eventLogs.LetGo(connectionId);
     }
 
@@ -186,6 +207,8 @@ internal sealed class RedisConnectionDirectory(
     {
         _sessionOf.TryRemove(connectionId, out _);
         _keysWritten.TryRemove(connectionId, out _);
+        _admitted.TryRemove(connectionId, out _);
+        _closed[connectionId] = time.GetTimestamp() + (long)(_recordMilliseconds / 1000.0 * time.TimestampFrequency);
         // The log's last events (CLOSED) and its end mark are written under the lease: delete it only after them,
         // and after the record, so no node finds a record without a lease and takes a closed connection over.
         await eventLogs.DrainAsync(connectionId).ConfigureAwait(false);
@@ -196,6 +219,34 @@ internal sealed class RedisConnectionDirectory(
         batch.Execute();
         await Task.WhenAll(deleted, unlisted, unindexed).ConfigureAwait(false);
         await leases.DeleteAsync(connectionId).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// After Redis went back to an older copy of its data: deletes again what it holds of the connections this node
+    /// closed for good since (their records, lines and places in the connection set and the takeover index), so that no
+    /// node takes a closed connection over and reconnects it. Returns how many it found again.
+    /// </summary>
+    public async Task<int> ForgetClosedAgainAsync()
+    {
+        var now = time.GetTimestamp();
+        var batch = _db.CreateBatch();
+        var work = new List<Task<bool>>();
+        var done = new List<Task>();
+        foreach (var (id, until) in _closed)
+        {
+            if (until <= now)
+            {
+                _closed.TryRemove(new KeyValuePair<string, long>(id, until));
+                continue;
+            }
+            work.Add(batch.KeyDeleteAsync(keys.Connection(id)));
+            done.Add(batch.KeyDeleteAsync([keys.PendingLines(id), keys.LinesWritten(id)]));
+            done.Add(batch.SetRemoveAsync(keys.Connections, id));
+            done.Add(batch.SortedSetRemoveAsync(keys.LeaseExpiries, id));
+        }
+        batch.Execute();
+        await Task.WhenAll(done).ConfigureAwait(false);
+        return (await Task.WhenAll(work).ConfigureAwait(false)).Count(deleted => deleted);
     }
 
     /// <summary>
@@ -243,6 +294,13 @@ internal sealed class RedisConnectionDirectory(
                 if (result == -1 && (dataLost ??= await generation.LostAsync().ConfigureAwait(false)))
                 {
                     failed++;
+                    continue;
+                }
+                if (result == -3)
+                {
+                    // Its record is gone with its lease, or under it: Redis went back to an older copy of its data from
+                    // before this connection opened, with no look between to tell (RedisGeneration). The next beat rebuilds.
+                    generation.FoundMissing();
                     continue;
                 }
             }
