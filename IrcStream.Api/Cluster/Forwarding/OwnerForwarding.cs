@@ -79,7 +79,7 @@ internal sealed class OwnerForwarding(
             using var response = await _http.SendAsync(request, deadline.Token).ConfigureAwait(false);
             var content = await response.Content.ReadAsByteArrayAsync(deadline.Token).ConfigureAwait(false);
             metrics.RequestForwarded(answered: true);
-            return new OwnerAnswer((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), content);
+            return new OwnerAnswer((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), response.Headers.RetryAfter?.ToString(), content);
         }
         catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !http.RequestAborted.IsCancellationRequested))
         {
@@ -116,13 +116,17 @@ internal sealed class OwnerForwarding(
             statusCode: StatusCodes.Status503ServiceUnavailable));
     }
 
-    /// <summary>The owner's status, content type and body, written as they are.</summary>
-    private sealed class OwnerAnswer(int status, string? contentType, byte[] body) : IResult
+    /// <summary>
+    /// The owner's status, content type, Retry-After and body, written as they are: a 503 of the owner's (it could not
+    /// confirm its hold, Redis failed it) says when to try again here too (a forwarded POST 503 had lost it in the fault test).
+    /// </summary>
+    private sealed class OwnerAnswer(int status, string? contentType, string? retryAfter, byte[] body) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {
             httpContext.Response.StatusCode = status;
             if (contentType is not null) httpContext.Response.ContentType = contentType;
+            if (retryAfter is not null) httpContext.Response.Headers.RetryAfter = retryAfter;
             return body.Length == 0 ? Task.CompletedTask : httpContext.Response.Body.WriteAsync(body).AsTask();
         }
     }

@@ -139,6 +139,9 @@ internal sealed record ConnectionRecord
         }
     }
 
+    /// <summary>What a stopping node's heartbeat rewrites of a connection it is handing over: only when it renewed (<see cref="RedisConnectionDirectory.Leaving"/>).</summary>
+    public static IEnumerable<RedisValue> Renewal(DateTimeOffset renewed) => [RenewedField, renewed.ToUnixTimeMilliseconds()];
+
     /// <summary>
     /// The field a stopping node writes as it hands the connection over: the newest seq it gave an event. Where the
     /// stream ends before it, the node could not store everything it received in time, and the next owner says so.

@@ -47,6 +47,9 @@ internal sealed class RedisConnectionDirectory(
     // encrypted and written only when they change, not every heartbeat.
     private readonly ConcurrentDictionary<string, IReadOnlyList<ChannelKey>> _keysWritten = new(StringComparer.Ordinal);
 
+    // The connections a stopping node is handing over: no longer its own to serve, their leases still its to keep until handed on.
+    private readonly ConcurrentDictionary<string, bool> _leaving = new(StringComparer.Ordinal);
+
     // What the admin API noted as each connection opened (its client address and creation time), as record fields: put
     // back with the record if Redis loses its data (RedisRebuild).
     private readonly ConcurrentDictionary<string, HashEntry[]> _admitted = new(StringComparer.Ordinal);
@@ -136,9 +139,17 @@ internal sealed class RedisConnectionDirectory(
         _keysWritten[id] = connection.ClientState.Keys;
     }
 
+    /// <summary>
+    /// The connection is being handed over as this node stops (<see cref="ConnectionHandover"/>): its socket is gone and
+    /// its record no longer changes, but the heartbeat keeps renewing its lease (taking it back after an outage, as for
+    /// any connection), so the log is copied to its end under this node's token before the lease is handed on.
+    /// </summary>
+    public void Leaving(string connectionId) => _leaving[connectionId] = true;
+
     /// <summary>Lets go, without a word to Redis, of a connection whose lease this node handed on or lost: it renews it no more and stops copying its log.</summary>
     public void LetGo(string connectionId)
     {
+        _leaving.TryRemove(connectionId, out _);
         leases.LetGo(connectionId);
         _sessionOf.TryRemove(connectionId, out _);
         _keysWritten.TryRemove(connectionId, out _);
@@ -245,17 +256,25 @@ internal sealed class RedisConnectionDirectory(
     public async Task<int> RenewAsync()
     {
         var batch = _db.CreateBatch();
-        var renewals = new List<(string Id, string Token, IReadOnlyList<ChannelKey> Keys, Task<RedisResult> Outcome)>();
+        var renewals = new List<(string Id, string Token, IReadOnlyList<ChannelKey>? Keys, Task<RedisResult> Outcome)>();
         var sent = leases.Now();
         var renewed = time.GetUtcNow();
         foreach (var (id, token) in leases.Held)
         {
-            if (owned.Find(id) is not { } connection || !_sessionOf.TryGetValue(id, out var session)) continue;
-            var client = connection.ClientState;
-            var keysChanged = !_keysWritten.TryGetValue(id, out var written) || !ReferenceEquals(written, client.Keys);
-            renewals.Add((id, token, client.Keys, batch.ScriptEvaluateAsync(RedisScripts.ConnectionRenew, [keys.Lease(id), keys.Connection(id), keys.SessionByHash(session), keys.Log(id)],
-                [token, (long)leases.Duration.TotalMilliseconds, _recordMilliseconds, node.Id, eventLogs.Find(id)?.MayHaveWritten ?? 0,
-                 .. ConnectionRecord.Heartbeat(connection, renewed, keysChanged, secrets)])));
+            if (!_sessionOf.TryGetValue(id, out var session)) continue;
+            IReadOnlyList<ChannelKey>? channelKeys = null;
+            IEnumerable<RedisValue> fields;
+            if (owned.Find(id) is { } connection)
+            {
+                channelKeys = connection.ClientState.Keys;
+                var keysChanged = !_keysWritten.TryGetValue(id, out var written) || !ReferenceEquals(written, channelKeys);
+                fields = ConnectionRecord.Heartbeat(connection, renewed, keysChanged, secrets);
+            }
+            // Its socket let go: the record keeps what the connection was (its channels to rejoin), only the lease is renewed.
+            else if (_leaving.ContainsKey(id)) fields = ConnectionRecord.Renewal(renewed);
+            else continue;
+            renewals.Add((id, token, channelKeys, batch.ScriptEvaluateAsync(RedisScripts.ConnectionRenew, [keys.Lease(id), keys.Connection(id), keys.SessionByHash(session), keys.Log(id)],
+                [token, (long)leases.Duration.TotalMilliseconds, _recordMilliseconds, node.Id, eventLogs.Find(id)?.MayHaveWritten ?? 0, .. fields])));
         }
         batch.Execute();
         var failed = 0;
@@ -300,7 +319,7 @@ internal sealed class RedisConnectionDirectory(
                     ClusterLogMessages.LeaseTakenAgain(logger, id, node.Id);
                 }
                 leases.Renewed(id, token, sent);
-                _keysWritten[id] = writtenKeys;
+                if (writtenKeys is not null) _keysWritten[id] = writtenKeys;
                 // A failed-over Redis may have lost the newest entries: the log appends them again from memory.
                 eventLogs.Find(id)?.StreamEndsAt(newest);
                 continue;
