@@ -63,6 +63,29 @@ public sealed class RedisEventStoreTests(RedisFixture fixture) : IAsyncLifetime
         (await store.AppendAsync("c1", Token, 0, Events(2))).Outcome.Should().Be(AppendOutcome.Appended);
     }
 
+    /// <summary>
+    /// What lets the owner send its batches without waiting for each answer: a batch sent behind one that wrote nothing
+    /// writes nothing either, even when the lease came back in between, because the stream does not hold the newest seq
+    /// the batch ahead of it was to write.
+    /// </summary>
+    [Fact]
+    public async Task ABatchSentBehindOneThatWroteNothingWritesNothingEither()
+    {
+        var store = Store(capacity: 10);
+        var db = _redis.GetDatabase();
+        var events = Events(4);
+
+        // Sent one after the other on one connection, no answer awaited: Redis runs them in that order.
+        var first = store.AppendAsync("c1", Token, 0, events[..2]);
+        var leaseBack = db.StringSetAsync(_keys.Lease("c1"), Token, TimeSpan.FromMinutes(1));
+        var second = store.AppendAsync("c1", Token, 2, events[2..]);
+
+        (await first).Outcome.Should().Be(AppendOutcome.LeaseVacant);
+        (await leaseBack).Should().BeTrue();
+        (await second).Should().Be(new AppendResult(AppendOutcome.Behind, 0), "the stream lacks seq 2, which the batch ahead was to write");
+        (await db.KeyExistsAsync(_keys.Log("c1"))).Should().BeFalse("events 3 and 4 never go in ahead of 1 and 2");
+    }
+
     [Fact]
     public async Task AStreamThatEndsBeforeWhatTheWriterAppendedIsAnsweredWithWhereItEnds()
     {
