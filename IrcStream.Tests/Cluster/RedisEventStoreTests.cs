@@ -198,6 +198,43 @@ public sealed class RedisEventStoreTests(RedisFixture fixture) : IAsyncLifetime
         behind.Woken.IsCompleted.Should().BeFalse("seq 3 is not after 5");
     }
 
+    /// <summary>
+    /// A stream on another node reads ahead of what it asked for (1024 at a time, the next read sent while these are
+    /// written out) and hands the events out as asked: each once, in order, no batch larger than asked, the gap first, and
+    /// the end only with the last.
+    /// </summary>
+    [Fact]
+    public async Task AStreamsCursorReadsAheadAndHandsOutEachEventOnceInOrderAsAsked()
+    {
+        var store = Store(capacity: 2400);
+        await HoldLease("c1", Token);
+        var events = Events(2600);
+        for (var from = 0; from < events.Length; from += 500)
+        {
+            var batch = events[from..Math.Min(events.Length, from + 500)];
+            var ending = from + 500 >= events.Length ? TimeSpan.FromMinutes(1) : (TimeSpan?)null;
+            (await store.AppendAsync("c1", Token, from, batch, ending)).Outcome.Should().Be(AppendOutcome.Appended);
+        }
+        await using var notifier = new RedisEventNotifier(_redis, _keys);
+        using var cursor = new RedisEventSources(store, notifier).Open("c1").OpenCursor(0);
+
+        var read = new List<StoredEvent>();
+        var completed = false;
+        while (!completed)
+        {
+            var batch = await cursor.ReadAsync(256);
+            batch.Events.Should().NotBeEmpty("the log is there to read until its end").And.HaveCountLessThanOrEqualTo(256);
+            read.AddRange(batch.Events);
+            completed = batch.Completed;
+        }
+
+        // Retention kept the newest 2400: the first 200 are one gap.
+        var gap = (GapEvent)read[0].Decode();
+        (gap.From, gap.To).Should().Be((1, 200));
+        read.Skip(1).Select(e => e.Seq).Should().Equal(Enumerable.Range(201, 2400).Select(i => (long)i));
+        read[^1].Json.ToArray().Should().Equal(events[^1].Json.ToArray());
+    }
+
     private RedisEventStore Store(int capacity) => new(_redis, _keys, capacity, TimeProvider.System, new ClusterMetrics(TestMeters.NewFactory()));
 
     private Task HoldLease(string connectionId, string token) =>
