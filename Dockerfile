@@ -7,6 +7,8 @@ WORKDIR /src
 COPY global.json IrcStream.sln Directory.Build.props Directory.Packages.props ./
 COPY IrcStream.Domain/IrcStream.Domain.csproj IrcStream.Domain/
 COPY IrcStream.Api/IrcStream.Api.csproj IrcStream.Api/
+# The web client's bundler, which the Api's project file imports (build/ClientBundle.targets).
+COPY build/ClientBundle.targets build/ClientBundler.cs build/
 RUN dotnet restore IrcStream.Api
 COPY IrcStream.Domain/ IrcStream.Domain/
 COPY IrcStream.Api/ IrcStream.Api/

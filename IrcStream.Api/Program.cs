@@ -10,6 +10,8 @@ using IrcStream.Api.Streaming;
 using IrcStream.Api.WebClient;
 
 var builder = WebApplication.CreateBuilder(args);
+// "Server: Kestrel" on every response tells a visitor nothing they need (and costs a phone's first load 16 bytes a file).
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
 builder.Services.AddIrcStreamOptions(builder.Configuration);
 builder.Services.AddGatewayState(builder.Configuration);

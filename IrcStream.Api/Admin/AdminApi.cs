@@ -100,7 +100,7 @@ public static class AdminApi
     {
         if (ReasonProblem(request?.Reason, required: false) is { } invalid) return invalid;
         var reason = string.IsNullOrWhiteSpace(request?.Reason) ? NoReason : request.Reason;
-        if (await connections.CloseAsync(id, reason, http, hereOnly: OwnerForwarding.IsForwarded(http)) is { } answer) return answer;
+        if (await connections.CloseAsync(id, reason, http, hereOnly: ForwardedRequest.Is(http)) is { } answer) return answer;
         AdminLogMessages.ConnectionClosed(Logger(http), KeyName(http), id, reason);
         return TypedResults.NoContent();
     }

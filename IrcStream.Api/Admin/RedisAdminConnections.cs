@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Net.Http.Json;
-using System.Runtime.CompilerServices;
 using IrcStream.Api.Cluster;
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Connections;
+using IrcStream.Api.Http;
 using IrcStream.Domain.Connections;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -22,19 +22,16 @@ internal sealed class RedisAdminConnections(
     RedisKeys keys,
     GatewayNode node,
     OwnedConnections owned,
+    RedisConnectionDirectory directory,
     AdminCloser closer,
     IOptions<IrcStreamOptions> options,
     ILogger<RedisAdminConnections> logger) : IAdminConnections, IDisposable
 {
     private readonly IDatabase _db = redis.GetDatabase();
     private readonly HttpClient _http = new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
-    private readonly ConditionalWeakTable<IIrcConnection, ConnectionFacts> _facts = [];
 
-    public async Task RecordAsync(IIrcConnection connection, ConnectionFacts facts)
-    {
-        _facts.AddOrUpdate(connection, facts);
-        await _db.HashSetAsync(keys.Connection(connection.Options.ConnectionId), ConnectionRecord.Admitted(facts.ClientAddress, facts.Created)).ConfigureAwait(false);
-    }
+    public Task RecordAsync(IIrcConnection connection, ConnectionFacts facts) =>
+        directory.AdmittedAsync(connection.Options.ConnectionId, facts.ClientAddress, facts.Created);
 
     public async Task<IReadOnlyList<AdminConnection>> ListAsync(CancellationToken cancellationToken)
     {
@@ -83,7 +80,7 @@ internal sealed class RedisAdminConnections(
             Content = JsonContent.Create(new CloseRequest(reason)),
         };
         request.Headers.TryAddWithoutValidation("Authorization", http.Request.Headers.Authorization.ToString());
-        request.Headers.Add(OwnerForwarding.Header, node.Id);
+        request.Headers.Add(ForwardedRequest.Header, node.Id);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
         deadline.CancelAfter(options.Value.Redis.ForwardTimeout);
         try

@@ -97,6 +97,12 @@ public sealed class RedisKeys(string prefix)
     /// </summary>
     public RedisKey Generation => $"{Prefix}:generation";
 
+    /// <summary>
+    /// A count every node's look at <see cref="Generation"/> moves on by one: lower than a node saw before, Redis went back
+    /// to an older copy of its data (restarted from an older snapshot), and the node rebuilds what it holds (<see cref="RedisGeneration"/>).
+    /// </summary>
+    public RedisKey Clock => $"{Prefix}:clock";
+
     /// <summary>What readiness writes (with a short expiry) to see that Redis takes writes.</summary>
     public RedisKey Health => $"{Prefix}:health";
 

@@ -27,7 +27,8 @@ public static class RedisSetup
         services.AddRedisEventLogs();
         services.AddRedisNodes();
         services.AddSingleton<IGatewayState, RedisState>();
-        services.AddSingleton<IBanStore, RedisBanStore>();
+        services.AddSingleton<RedisBanStore>();
+        services.AddSingleton<IBanStore>(sp => sp.GetRequiredService<RedisBanStore>());
         services.AddSingleton<IAdminConnections, RedisAdminConnections>();
         services.AddSingleton<IGuardStore, RedisGuardStore>();
         return services;

@@ -23,11 +23,12 @@ internal sealed class RedisState(
     ConnectionHandover handover,
     OwnedConnections owned,
     ConnectionOpener opener,
-    ConnectionCloser closer) : IGatewayState
+    ConnectionCloser closer,
+    IRebuildWindow rebuild) : IGatewayState
 {
     public ValueTask<SessionResolution> ResolveSessionAsync(HttpContext http, bool mayCreate) =>
         // A request another node forwarded belongs to a session that exists; if it has just expired, none is made for it.
-        sessions.ResolveAsync(SessionCookie.Read(http), ClientAddress.KeyOf(http), mayCreate && !OwnerForwarding.IsForwarded(http), http.RequestAborted);
+        sessions.ResolveAsync(SessionCookie.Read(http), ClientAddress.KeyOf(http), mayCreate && !ForwardedRequest.Is(http), http.RequestAborted);
 
     public int SessionCount => sessions.Count;
 
@@ -55,8 +56,14 @@ internal sealed class RedisState(
         return opened;
     }
 
-    public ValueTask<IReadOnlyList<ConnectionDto>> DescribeAsync(IReadOnlyList<string> connectionIds, CancellationToken cancellationToken) =>
-        directory.DescribeAsync(connectionIds, cancellationToken);
+    public async ValueTask<IReadOnlyList<ConnectionDto>> DescribeAsync(IReadOnlyList<string> connectionIds, CancellationToken cancellationToken)
+    {
+        var described = await directory.DescribeAsync(connectionIds, cancellationToken);
+        // A record gone from a Redis that lost its data since the session was read: its owner is putting it back, so
+        // "not found" would be untrue (a GET 404 in the fault test after a FLUSHALL, with ten sessions).
+        if (described.Count < connectionIds.Count && await rebuild.MayBeRebuildingAsync()) throw new RedisRebuildingException();
+        return described;
+    }
 
     public ValueTask<ConnectionPlace> LocateAsync(HttpContext http, string connectionId) => forwarding.LocateAsync(http, connectionId);
 

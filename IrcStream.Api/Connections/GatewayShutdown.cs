@@ -1,4 +1,5 @@
 using IrcStream.Api.State;
+using Microsoft.Extensions.Options;
 
 namespace IrcStream.Api.Connections;
 
@@ -13,12 +14,19 @@ internal sealed class GatewayShutdown(
     ConnectionCloser closer,
     IHostApplicationLifetime lifetime,
     IGatewayState state,
+    IOptions<HostOptions> host,
     ILogger<GatewayShutdown> logger) : IHostedService, IDisposable
 {
     /// <summary>The QUIT reason of the connections a stopping node closes.</summary>
     public const string Reason = "Gateway shutting down";
 
     internal static readonly TimeSpan CloseBudget = TimeSpan.FromSeconds(4);
+
+    /// <summary>
+    /// How long leaving may take: at least <see cref="CloseBudget"/>, at most the host's shutdown timeout less a second,
+    /// since a node handing its connections over copies first what it holds, waiting for a Redis that is slow or away.
+    /// </summary>
+    private TimeSpan LeaveBudget => host.Value.ShutdownTimeout - TimeSpan.FromSeconds(1) > CloseBudget ? host.Value.ShutdownTimeout - TimeSpan.FromSeconds(1) : CloseBudget;
     private readonly CancellationTokenSource _streamsEnd = new();
     private Task _closing = Task.CompletedTask;
     private CancellationTokenRegistration _registration;
@@ -50,12 +58,12 @@ internal sealed class GatewayShutdown(
         {
             var connections = owned.TakeAll();
             logger.LogInformation("Shutting down: leaving {Count} IRC connections", connections.Count);
-            await state.LeaveAsync(connections).WaitAsync(CloseBudget).ConfigureAwait(false);
+            await state.LeaveAsync(connections).WaitAsync(LeaveBudget).ConfigureAwait(false);
             await closer.WhenAllClosed().WaitAsync(CloseBudget).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
-            logger.LogWarning("Some IRC connections did not close within {Budget}", CloseBudget);
+            logger.LogWarning("Some IRC connections were not handed over or closed within {Budget} (the host's shutdown timeout less a second)", LeaveBudget + CloseBudget);
         }
         finally
         {

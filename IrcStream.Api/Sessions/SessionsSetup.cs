@@ -29,7 +29,7 @@ public static class SessionsSetup
                 resolution = await state.ResolveSessionAsync(http, mayCreate: true);
             }
             // Looking needs no session: answered as one that holds nothing (a forwarded request's session must exist).
-            if (resolution.Refusal == SessionRefusal.NotFound && !Cluster.OwnerForwarding.IsForwarded(http))
+            if (resolution.Refusal == SessionRefusal.NotFound && !ForwardedRequest.Is(http))
                 resolution = SessionResolution.Found(EmptySession.Instance);
             if (!resolution.Succeeded) return Refusal(resolution.Refusal, http);
             if (resolution.NewCookie is { } newCookie) SessionCookie.Set(http, newCookie);

@@ -19,12 +19,16 @@ public static class WebClientExtensions
         {
             var response = context.Response;
             response.Headers.XContentTypeOptions = "nosniff";
-            response.Headers["Referrer-Policy"] = "no-referrer";
-            // The policy governs documents and workers only (a script or stylesheet carries it for nothing): said once
-            // the answer's type is known, it is the ~230 bytes every other file of the client is spared.
+            // The policy and the referrer policy govern documents and workers only (a script, a stylesheet or an API
+            // answer carries them for nothing): said once the answer's type is known, they are the ~260 bytes every
+            // other response is spared.
             response.OnStarting(() =>
             {
-                if (TakesPolicy(context.Request.Path, response.ContentType)) response.Headers.ContentSecurityPolicy = policy;
+                if (TakesPolicy(context.Request.Path, response.ContentType))
+                {
+                    response.Headers.ContentSecurityPolicy = policy;
+                    response.Headers["Referrer-Policy"] = "no-referrer";
+                }
                 return Task.CompletedTask;
             });
             return next(context);
@@ -34,9 +38,10 @@ public static class WebClientExtensions
         // Precompressed at build and publish (gzip; brotli too when published), ETags, and "no-cache" on names
         // without a fingerprint, so a new client version is picked up on reload while an unchanged one costs a 304.
         app.MapStaticAssets();
-        // Files an operator adds to wwwroot after the build (a language table in js/lang/): served as they are, only
-        // where no mapped asset answers (the middleware leaves requests that have an endpoint alone).
-        app.UseStaticFiles();
+        // Files an operator adds to wwwroot after the build (a language table in js/lang/): served as they are
+        // (uncompressed), only where no mapped asset answers (the middleware leaves requests that have an endpoint
+        // alone); "no-cache" as for the others, so an edited table is picked up on reload.
+        app.UseStaticFiles(new StaticFileOptions { OnPrepareResponse = file => file.Context.Response.Headers.CacheControl = "no-cache" });
         app.MapGet("/api/config", GetConfig).WithName("GetWebClientConfig");
         return app;
     }

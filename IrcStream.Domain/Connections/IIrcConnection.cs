@@ -40,6 +40,12 @@ public interface IIrcConnection : IAsyncDisposable
     /// <summary>Validates every line, then queues all of them in order behind flood control, or none.</summary>
     SendResult Send(IReadOnlyList<string> lines);
 
+    /// <summary>
+    /// The user's lines accepted and not written yet, and the number of the last one written (<see cref="UnwrittenLines"/>):
+    /// what a gateway node puts back into the shared store's list of lines not sent, if the store lost it.
+    /// </summary>
+    UnwrittenLines Unwritten();
+
     /// <summary>Sends QUIT with <paramref name="reason"/>, waits briefly for the server, closes, emits CLOSED.</summary>
     ValueTask CloseAsync(string reason);
 

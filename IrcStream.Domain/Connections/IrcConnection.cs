@@ -160,6 +160,8 @@ public sealed class IrcConnection : IIrcConnection
         return SendResult.Ok(lines.Count) with { LastNumber = last };
     }
 
+    public UnwrittenLines Unwritten() => _socket?.Unwritten() ?? UnwrittenLines.None;
+
     /// <summary>A user's line as it goes out: a USER line gets the operator's templates (<see cref="IrcConnectionOptions.UserTemplate"/>).</summary>
     private OutgoingLine UserLine(string line, long number)
     {

@@ -33,7 +33,9 @@ internal sealed class IrcSocket : IPingWatched
     private long _pingSentAt;
     private bool _pingOutstanding;
     private readonly IConnectionOwnership? _ownership;
-    private string? _takenUnwritten;
+    /// <summary>A user line the writer took and holds at the write fence (a reference, so another thread reads it whole).</summary>
+    private volatile NumberedLine? _takenUnwritten;
+    private long _userWritten;
 
     // ownership: the node's hold on the connection (MayWrite false before a write ends the socket unwritten); none when the gateway runs alone.
     public IrcSocket(Stream stream, IrcClient client, ConnectionJournal journal, IrcEngineSettings settings, IConnectionOwnership? ownership = null)
@@ -48,6 +50,18 @@ internal sealed class IrcSocket : IPingWatched
 
     /// <summary>The user's lines still queued when the socket ended, never written; empty until <see cref="RunAsync"/> returns.</summary>
     public IReadOnlyList<string> Unsent { get; private set; } = [];
+
+    /// <summary>
+    /// The user's lines accepted and not written yet: the one the writer holds at the write fence, then those queued.
+    /// Lines the writer has taken and is writing at this instant are in neither, nor yet in <see cref="UnwrittenLines.WrittenUpTo"/>.
+    /// </summary>
+    public UnwrittenLines Unwritten()
+    {
+        var written = Volatile.Read(ref _userWritten);
+        var held = _takenUnwritten;
+        var queued = Outgoing.UserWaiting();
+        return new UnwrittenLines(written, held is null ? queued : [held, .. queued]);
+    }
 
     /// <summary>True while the socket is up: lines sent now will be written.</summary>
     public bool IsOpen => _open;
@@ -76,7 +90,7 @@ internal sealed class IrcSocket : IPingWatched
         }
         finally
         {
-            Unsent = _takenUnwritten is { } taken ? [taken, .. Outgoing.TakeUnsent()] : Outgoing.TakeUnsent();
+            Unsent = _takenUnwritten is { } taken ? [taken.Text, .. Outgoing.TakeUnsent()] : Outgoing.TakeUnsent();
         }
         // What was read before the end (the server's ERROR) went through the client as it was read.
         return (await first.ConfigureAwait(false)).After(_client.State);
@@ -149,7 +163,7 @@ internal sealed class IrcSocket : IPingWatched
                     // This gateway cannot tell now whether it may still speak for the user (its claim could not be
                     // confirmed lately): the line waits, unwritten, until it can, or until the connection is let go, when
                     // the cancellation ends the socket and the line is reported with those behind it as not sent.
-                    if (line.FromUser) _takenUnwritten = line.Text;
+                    if (line.FromUser) _takenUnwritten = new NumberedLine(line.Number, line.Text);
                     await IrcConnection.FenceOpenAsync(_ownership, _time, cancellationToken).ConfigureAwait(false);
                     _takenUnwritten = null;
                 }
@@ -164,7 +178,11 @@ internal sealed class IrcSocket : IPingWatched
                 await _stream.WriteAsync(batch.Bytes, cancellationToken).ConfigureAwait(false);
                 await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
                 _settings.Metrics.LinesWritten(batch.FromUser, batch.FromGateway);
-                if (batch.FromUser > 0) _ownership?.UserLinesWritten(batch.LastUserNumber);
+                if (batch.FromUser > 0)
+                {
+                    Volatile.Write(ref _userWritten, batch.LastUserNumber);
+                    _ownership?.UserLinesWritten(batch.LastUserNumber);
+                }
             }
         }
         catch (Exception failure) when (SocketEnd.Ends(failure, cancellationToken))

@@ -106,6 +106,12 @@ internal sealed class OutgoingQueue : IValueTaskSource
         }
     }
 
+    /// <summary>The user's lines waiting now, in order: a copy, the writer goes on taking them.</summary>
+    public NumberedLine[] UserWaiting()
+    {
+        lock (_gate) return _user?.Select(line => new NumberedLine(line.Number, line.Text)).ToArray() ?? [];
+    }
+
     /// <summary>Waits for the next line that may be written now: a priority line, or a user line flood control lets through.</summary>
     public async ValueTask<OutgoingLine> TakeAsync(CancellationToken cancellationToken)
     {

@@ -28,3 +28,15 @@ public sealed record SendResult(SendOutcome Outcome, int Queued = 0, string? Rea
 
     public static SendResult Ok(int queued) => new(SendOutcome.Queued, queued);
 }
+
+/// <summary>One of the user's lines, with the number the connection gave it as it was queued (<see cref="SendResult.LastNumber"/>).</summary>
+public sealed record NumberedLine(long Number, string Text);
+
+/// <summary>
+/// The user's lines a connection accepted and has not written yet, in order, and the number of the last user line its
+/// socket wrote (0: none yet, or no socket): what the connection's owner holds in memory of the lines it owes the server.
+/// </summary>
+public sealed record UnwrittenLines(long WrittenUpTo, IReadOnlyList<NumberedLine> Lines)
+{
+    public static readonly UnwrittenLines None = new(0, []);
+}

@@ -6,7 +6,7 @@ namespace IrcStream.Domain.Protocol;
 /// </summary>
 /// <remarks>
 /// Secrets: <c>PASS</c> and <c>AUTHENTICATE</c> (everything), <c>OPER name password</c>, <c>REGISTER account email password</c>
-/// (draft/account-registration: the last parameter), <c>VERIFY account code</c>, and what is said to NickServ
+/// (draft/account-registration: the last parameter), <c>VERIFY account code</c>, the channel keys of <c>JOIN channels keys</c>, and what is said to NickServ
 /// (<c>PRIVMSG NickServ :IDENTIFY ...</c>, <c>NS ...</c>, <c>NICKSERV ...</c>): everything after its first word.
 /// </remarks>
 public static class SecretLines
@@ -22,7 +22,7 @@ public static class SecretLines
         var first = command switch
         {
             "PASS" or "AUTHENTICATE" => 0,
-            "OPER" or "VERIFY" => 1,
+            "OPER" or "VERIFY" or "JOIN" => 1,
             "REGISTER" => p.Count - 1,
             "NS" or "NICKSERV" => 0,
             "PRIVMSG" or "NOTICE" when p.Count > 1 && IrcNames.Equal(p[0], "NickServ") => 1,

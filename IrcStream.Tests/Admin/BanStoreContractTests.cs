@@ -60,16 +60,65 @@ public sealed class RedisBanStoreTests : BanStoreContractTests, IAsyncLifetime
 
     public RedisBanStoreTests(RedisFixture redis) => _redis = redis;
 
+    private readonly RedisKeys _keys = new(RedisFixture.UniquePrefix("bans"));
+    private RedisGeneration? _generation;
+
     internal override IBanStore Store => _store!;
+
+    private IDatabase Db => _multiplexer!.GetDatabase();
 
     public async ValueTask InitializeAsync()
     {
         _multiplexer = await ConnectionMultiplexer.ConnectAsync(_redis.Server.Configuration);
-        _store = new RedisBanStore(_multiplexer, new RedisKeys(RedisFixture.UniquePrefix("bans")), Time);
+        _generation = new RedisGeneration(_multiplexer, _keys);
+        _store = new RedisBanStore(_multiplexer, _keys, _generation, Time);
     }
 
     public async ValueTask DisposeAsync()
     {
         if (_multiplexer is not null) await _multiplexer.DisposeAsync();
+    }
+
+    private Ban BanLasting(string id, TimeSpan lasting) => new(id, "198.51.100.0/24", "abuse", Time.GetUtcNow(), Time.GetUtcNow() + lasting, "alice");
+
+    [Fact]
+    public async Task AfterRedisLostItsDataTheNodePutsBackTheBansInForceItRemembersButNotThoseEndedOrLiftedOnAnyNode()
+    {
+        (await _generation!.LostAsync()).Should().BeFalse("the node's first look");
+        var otherNode = new RedisBanStore(_multiplexer!, _keys, new RedisGeneration(_multiplexer!, _keys), Time);
+        await _store!.AddAsync(BanLasting("ends", TimeSpan.FromMinutes(10)), Token);
+        await _store.AddAsync(BanLasting("lifted-here", TimeSpan.FromMinutes(60)), Token);
+        await _store.AddAsync(BanLasting("lifted-there", TimeSpan.FromMinutes(60)), Token);
+        await otherNode.AddAsync(BanLasting("made-there", TimeSpan.FromMinutes(60)), Token);
+        await _store.AddAsync(BanLasting("stays", TimeSpan.FromMinutes(60)), Token);
+        (await _store.RemoveAsync("lifted-here", Token)).Should().BeTrue();
+        (await otherNode.RemoveAsync("lifted-there", Token)).Should().BeTrue();
+        // This node learns of what other nodes did from its next read (a request's, or the heartbeat's).
+        (await _store.ListAsync(Token)).Select(b => b.Id).Should().BeEquivalentTo("made-there", "stays", "ends");
+
+        await Db.KeyDeleteAsync([_keys.Bans, _keys.Generation]);
+        Time.Advance(TimeSpan.FromMinutes(11));
+        (await _store.ListAsync(Token)).Select(b => b.Id).Should().BeEquivalentTo(["made-there", "stays"],
+            "until the list is back, the bans this node remembers still hold: an empty list from a Redis that lost its data is not a list of lifted bans");
+        (await _generation.LostAsync()).Should().BeTrue();
+
+        (await _store.RestoreAsync()).Should().Be(2);
+        (await Db.HashKeysAsync(_keys.Bans)).Select(k => (string)k!).Should().BeEquivalentTo(["made-there", "stays"]);
+        (await _store.RestoreAsync()).Should().Be(0, "a ban there is never written twice");
+    }
+
+    [Fact]
+    public async Task ABanLiftedHereThatAnOlderCopyOfRedisHoldsAgainIsLiftedAgain()
+    {
+        await _generation!.LostAsync();
+        var ban = BanLasting("lifted", TimeSpan.FromMinutes(60));
+        await _store!.AddAsync(ban, Token);
+        var json = await Db.HashGetAsync(_keys.Bans, "lifted");
+        (await _store.RemoveAsync("lifted", Token)).Should().BeTrue();
+        // Redis restarted from a snapshot taken before the lift.
+        await Db.HashSetAsync(_keys.Bans, "lifted", json);
+
+        (await _store.RestoreAsync()).Should().Be(0);
+        (await Db.HashExistsAsync(_keys.Bans, "lifted")).Should().BeFalse();
     }
 }

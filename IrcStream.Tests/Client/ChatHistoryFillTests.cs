@@ -25,6 +25,9 @@ public sealed class ChatHistoryFillTests
         "<< :srv 001 me :Welcome", "!! REGISTERED me",
     ];
 
+    /// <summary>The socket is lost and a new one opened: registration begins again.</summary>
+    private static readonly string[] Lost = ["-- lost", ">> CAP LS 302", ">> NICK me", ">> USER me 0 * me"];
+
     private static readonly string[] WithoutHistory =
     [
         "<< :srv CAP * LS :batch message-tags server-time",
@@ -33,6 +36,9 @@ public sealed class ChatHistoryFillTests
         ">> CAP END",
         "<< :srv 001 me :Welcome",
     ];
+
+    /// <summary>The socket is lost and the new one registers again on a server that offers chathistory.</summary>
+    private static readonly string[] LostAndBack = [.. Lost, .. WithHistory];
 
     private static readonly Dictionary<string, string[]> Conversations = new()
     {
@@ -44,7 +50,7 @@ public sealed class ChatHistoryFillTests
             "<< @msgid=a1;time=2026-12-04T10:00:01.000Z :x!u@h PRIVMSG #a :one",
             "<< @msgid=a2;time=2026-12-04T10:00:02.000Z :x!u@h PRIVMSG #a :two",
             "<< @msgid=b1;time=2026-12-04T10:00:03.000Z :x!u@h NOTICE #b :uno",
-            "-- lost", ">> CAP LS 302", ">> NICK me", ">> USER me 0 * me", .. WithHistory,
+            .. LostAndBack,
             ">> JOIN #a,#b",
             "<< :srv 005 me CHATHISTORY=100 :are supported",
             "<< :me!u@h JOIN #a",
@@ -69,7 +75,7 @@ public sealed class ChatHistoryFillTests
             "user: JOIN #a",
             "<< :me!u@h JOIN #a",
             "<< @msgid=a1 :x!u@h PRIVMSG #a :one",
-            "-- lost", ">> CAP LS 302", ">> NICK me", ">> USER me 0 * me", .. WithHistory,
+            .. LostAndBack,
             ">> JOIN #a",
             "<~ @msgid=a3 :x!u@h PRIVMSG #a :three, relayed before the JOIN reply",
             "<< :me!u@h JOIN #a",
@@ -85,7 +91,7 @@ public sealed class ChatHistoryFillTests
             "user: JOIN #a",
             "<< :me!u@h JOIN #a",
             "<< @msgid=a1 :x!u@h PRIVMSG #a :one",
-            "-- lost", ">> CAP LS 302", ">> NICK me", ">> USER me 0 * me", .. WithHistory,
+            .. LostAndBack,
             ">> JOIN #a",
             "<< :me!u@h JOIN #a",
             ">> CHATHISTORY AFTER #a msgid=a1 1000",
@@ -109,7 +115,7 @@ public sealed class ChatHistoryFillTests
             "user: JOIN #a",
             "<< :me!u@h JOIN #a",
             "<< @msgid=a1 :x!u@h PRIVMSG #a :one",
-            "-- lost", ">> CAP LS 302", ">> NICK me", ">> USER me 0 * me", .. WithHistory,
+            .. LostAndBack,
             ">> JOIN #a",
             "<< :me!u@h JOIN #a",
             ">> CHATHISTORY AFTER #a msgid=a1 1000",
@@ -129,7 +135,7 @@ public sealed class ChatHistoryFillTests
             "user: JOIN #a",
             "<< :me!u@h JOIN #a",
             "<< @msgid=a1 :x!u@h PRIVMSG #a :one",
-            "-- lost", ">> CAP LS 302", ">> NICK me", ">> USER me 0 * me",
+            .. Lost,
             $"<< :srv CAP * LS :{Caps} draft/event-playback",
             ">> CAP REQ :message-tags server-time batch draft/chathistory draft/event-playback",
             "<< :srv CAP me ACK :message-tags server-time batch draft/chathistory draft/event-playback",
@@ -153,7 +159,7 @@ public sealed class ChatHistoryFillTests
             "<< @msgid=a1 :x!u@h PRIVMSG #a :one",
             "<< @msgid=b1 :x!u@h PRIVMSG #b :uno",
             "<< :me!u@h PART #b",
-            "-- lost", ">> CAP LS 302", ">> NICK me", ">> USER me 0 * me", .. WithHistory,
+            .. LostAndBack,
             ">> JOIN #a,#quiet",
             "<< :me!u@h JOIN #quiet",
             "<< :me!u@h JOIN #a",
@@ -165,7 +171,7 @@ public sealed class ChatHistoryFillTests
             "user: JOIN #a",
             "<< :me!u@h JOIN #a",
             "<< @msgid=a1;time=2026-12-04T09:59:58.250Z :x!u@h PRIVMSG #a :one",
-            "-- lost", ">> CAP LS 302", ">> NICK me", ">> USER me 0 * me", .. WithHistory,
+            .. LostAndBack,
             ">> JOIN #a",
             "<< :srv 005 me CHATHISTORY=0 MSGREFTYPES=timestamp :are supported",
             "<< :me!u@h JOIN #a",
@@ -177,7 +183,7 @@ public sealed class ChatHistoryFillTests
             "user: JOIN #a",
             "<< :me!u@h JOIN #a",
             "<< @msgid=a1 :x!u@h PRIVMSG #a :one",
-            "-- lost", ">> CAP LS 302", ">> NICK me", ">> USER me 0 * me", .. WithoutHistory, "!! REGISTERED me",
+            .. Lost, .. WithoutHistory, "!! REGISTERED me",
             ">> JOIN #a",
             "<< :me!u@h JOIN #a",
         ],
@@ -214,7 +220,7 @@ public sealed class ChatHistoryFillTests
     {
         var script = new ClientScript(ClientScript.Options("me")).Play(
             [.. Registers, .. WithHistory, "user: JOIN #a", "<< :me!u@h JOIN #a", "<< @msgid=a0 :x!u@h PRIVMSG #a :zero",
-             "-- lost", ">> CAP LS 302", ">> NICK me", ">> USER me 0 * me", .. WithHistory, ">> JOIN #a",
+             .. LostAndBack, ">> JOIN #a",
              "<< :me!u@h JOIN #a", ">> CHATHISTORY AFTER #a msgid=a0 1000"]);
         var live = Enumerable.Range(1, IrcClient.MaxHeldLines).Select(i => $"@msgid=l{i} :x!u@h PRIVMSG #a :{i}").ToArray();
 
@@ -250,7 +256,7 @@ public sealed class ChatHistoryFillTests
         var script = new ClientScript(ClientScript.Options("me"), stored, takingOver: [new TargetMessage("#a", "a1", ClientScript.Now)]);
 
         script.Play([.. Registers, .. WithoutHistory, "!! REGISTERED me", ">> JOIN #a", $"!! ERROR {IrcClient.TakeoverWithoutHistory}"])
-            .Play("-- lost", ">> CAP LS 302", ">> NICK me", ">> USER me 0 * me")
+            .Play(Lost)
             .Play([.. WithoutHistory, "!! REGISTERED me", ">> JOIN #a"])
             .End();
     }

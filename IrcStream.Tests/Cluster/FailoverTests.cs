@@ -76,6 +76,60 @@ public sealed class FailoverTests(InspircdFixture irc)
         await WaitForRegisteredAgainLogAsync(nodes.B, id);
     }
 
+    /// <summary>
+    /// A node stopped (SIGTERM) while Redis is paused past what a stop used to wait for it (1 s for the log, 4 s in
+    /// all): it copies what it read and held before it hands the lease on, so the log has every line it received,
+    /// once, and the new owner's RECONNECTING says nothing is missing. Before, those lines died with the node.
+    /// </summary>
+    [Fact]
+    public async Task ANodeStoppedWhileRedisIsPausedCopiesEveryHeldLineBeforeHandingItsConnectionOver()
+    {
+        const int held = 10;
+        await using var scene = await InChannelOnAAsync("paused", leaseTimeout: null);
+        var (nodes, carol, channel, nick, id) = scene;
+        await carol.SendAsync($"PRIVMSG {channel} :before", Token);
+        await ReadLogUntilAsync(nodes.OnB, id, e => Text(e) == "before");
+        var received = await EventsReceivedAsync(nodes.OnA);
+
+        nodes.Redis.Freeze();
+        try
+        {
+            for (var i = 1; i <= held; i++) await carol.SendAsync($"PRIVMSG {channel} :held {i}", Token);
+            // Read by node A (its counter needs no Redis): in its memory only, since Redis takes nothing now.
+            var deadline = DateTime.UtcNow + Patience;
+            while (await EventsReceivedAsync(nodes.OnA) < received + held)
+            {
+                DateTime.UtcNow.Should().BeBefore(deadline, $"node A reads the {held} lines within {Patience}");
+                await Task.Delay(100, Token);
+            }
+            nodes.A.Terminate();
+            await WaitForOutputAsync(nodes.A, "Shutting down: leaving 1 IRC connections");
+            // The fault: Redis stays away longer than a stop used to wait for it. How long matters not, within the shutdown timeout.
+            await Task.Delay(TimeSpan.FromSeconds(6), Token);
+        }
+        finally
+        {
+            nodes.Redis.Thaw();
+        }
+
+        await carol.WaitForAsync(IrcWatcher.From("JOIN", nick), Patience, Token);
+        var log = await ReadLogUntilAsync(nodes.OnB, id, RegisteredAfterTakeover);
+        ShouldBeNumberedOneByOne(log);
+        log.Select(Text).Where(t => t is not null && t.StartsWith("held ", StringComparison.Ordinal))
+            .Should().Equal(Enumerable.Range(1, held).Select(i => $"held {i}"), $"every line node A read is in the log once:{Environment.NewLine}{Describe(log)}");
+        var reconnecting = log.Single(e => Status(e) == "RECONNECTING");
+        Detail(reconnecting).Should().Contain("handed it over").And.NotContain("had not stored yet", "node A stored everything it received");
+        (await nodes.A.WaitForExitAsync(Patience, Token)).Should().Be(0);
+    }
+
+    /// <summary>The IRC messages a node has received, from its /metrics (served without Redis).</summary>
+    private static async Task<long> EventsReceivedAsync(Browser node)
+    {
+        var scrape = await node.Http.GetStringAsync("/metrics", Token);
+        return scrape.Split('\n').Where(l => l.StartsWith("ircstream_events_received_total", StringComparison.Ordinal))
+            .Sum(l => long.Parse(l.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Fact]
     public async Task AFrozenNodeThatWakesAfterItsLeasePassedLetsItsSocketGoWithoutQuitAndAppendsNothing()
     {

@@ -125,20 +125,68 @@ public sealed class ForwardingTests(RedisFixture redis)
         var id = await onA.ConnectAsync(nick: "alice");
 
         // The owner stops, and a listener that never answers takes its announced address: a node stalled mid-request.
-        // It stops without handing the connection over (as a stalled node would not), so its lease stays.
-        var keys = a.Services.GetRequiredService<RedisKeys>();
-        var owner = a.Services.GetRequiredService<GatewayNode>().Id;
-        a.Services.GetRequiredService<OwnedConnections>().Take(id);
-        await a.StopAsync();
         using var stalled = new TcpListener(IPAddress.Loopback, 0);
         stalled.Start();
-        var multiplexer = b.Services.GetRequiredService<IConnectionMultiplexer>();
-        await multiplexer.GetDatabase().StringSetAsync(keys.Node(owner), $"http://127.0.0.1:{((IPEndPoint)stalled.LocalEndpoint).Port}", TimeSpan.FromMinutes(1));
+        await MoveOwnerAsync(a, b, id, $"http://127.0.0.1:{((IPEndPoint)stalled.LocalEndpoint).Port}");
 
         using var response = await onB.PostLinesAsync(id, "PRIVMSG #a :hello");
         var problem = await response.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
         response.Headers.RetryAfter.Should().NotBeNull();
         problem.GetProperty("detail").GetString().Should().Contain("did not answer within 0.3 s").And.Contain("send it again");
+    }
+
+    [Fact]
+    public async Task AnOwnersRetryAfterReachesTheBrowserThroughTheOtherNode()
+    {
+        var prefix = RedisFixture.UniquePrefix("retry");
+        await using var a = StartNode(prefix);
+        await using var b = StartNode(prefix);
+        var onA = a.NewBrowser();
+        using var onB = new Browser(b.BaseAddress, onA.Cookies);
+        var id = await onA.ConnectAsync(nick: "alice");
+
+        // The owner's answer while it cannot confirm its hold (or Redis failed it): 503 problem+json with a Retry-After.
+        using var owner = new HttpListener();
+        var url = $"http://127.0.0.1:{FreePort()}/";
+        owner.Prefixes.Add(url);
+        owner.Start();
+        await MoveOwnerAsync(a, b, id, url.TrimEnd('/'));
+        var answering = Task.Run(async () =>
+        {
+            var context = await owner.GetContextAsync();
+            context.Response.StatusCode = 503;
+            context.Response.ContentType = "application/problem+json";
+            context.Response.Headers["Retry-After"] = "7";
+            await context.Response.OutputStream.WriteAsync("{\"status\":503,\"title\":\"Temporarily unavailable\",\"detail\":\"Send it again in 7 seconds.\"}"u8.ToArray(), Token);
+            context.Response.Close();
+        }, Token);
+
+        using var response = await onB.PostLinesAsync(id, "PRIVMSG #a :hello");
+        await answering;
+        await response.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable);
+        response.Headers.RetryAfter.Should().NotBeNull("the owner's Retry-After is passed on with its status and body");
+        response.Headers.RetryAfter!.Delta.Should().Be(TimeSpan.FromSeconds(7));
+    }
+
+    /// <summary>
+    /// Node <paramref name="a"/> stops without handing connection <paramref name="id"/> over (its lease stays, as a
+    /// stalled node's would), and <paramref name="url"/> is announced as its address, which node <paramref name="b"/> forwards to.
+    /// </summary>
+    private static async Task MoveOwnerAsync(GatewayHost a, GatewayHost b, string id, string url)
+    {
+        var keys = a.Services.GetRequiredService<RedisKeys>();
+        var owner = a.Services.GetRequiredService<GatewayNode>().Id;
+        a.Services.GetRequiredService<OwnedConnections>().Take(id);
+        await a.StopAsync();
+        var multiplexer = b.Services.GetRequiredService<IConnectionMultiplexer>();
+        await multiplexer.GetDatabase().StringSetAsync(keys.Node(owner), url, TimeSpan.FromMinutes(1));
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     [Fact]

@@ -52,13 +52,17 @@ public sealed class RedisFaultTests(InspircdFixture irc)
     }
 
     /// <summary>
-    /// Asserted: no answer is a 500 (a read-only replica's error included). Measured, not asserted: reconnects and lines
-    /// lost, 0 in every run since the owner takes its lease back despite an append whose answer the killed primary lost,
-    /// and a node is asked before its connections are taken (docs/FAILOVER.md); still a node whose client cannot reach
-    /// the new primary for seconds while the other node can is cut off alone by design and lets its connections go.
+    /// The primary killed under Sentinel: every owner keeps its IRC sockets, takes its leases back on the new primary
+    /// (with the newest seq it gave an event, so an append whose answer the killed primary lost does not count as another
+    /// node's writing) and appends what it held or what the new primary lost; no node takes over a connection whose
+    /// owner answers that it holds it. So nothing is reconnected, lost or doubled, and the API answers 503 with
+    /// Retry-After as problem details while writes fail, never 500. One cause, and only that one, may move connections:
+    /// a node whose Redis client finds the new primary a lease later than the other node's is cut off alone by design
+    /// (docs/FAILOVER.md) and lets its connections go, which it logs; then the figures must still show no 500, no
+    /// doubled line and no 202 lost in silence, and the test says which node was cut off.
     /// </summary>
     [Fact]
-    public async Task ASentinelFailoverOfThePrimaryNeverAnswers500AndIsMeasured()
+    public async Task ASentinelFailoverOfThePrimaryLosesNoLineReconnectsNothingAndAnswers503NotA500()
     {
         await using var sentinels = await RedisSentinels.StartAsync(Token);
         var faults = new List<Fault>
@@ -67,21 +71,32 @@ public sealed class RedisFaultTests(InspircdFixture irc)
             {
                 var old = await sentinels.KillPrimaryAsync(ct);
                 await sentinels.WaitForNewPrimaryAsync(old, ct);
-            }, Harmless: false),
+            }, Harmless: true),
         };
 
-        await RunAsync(sentinels.Configuration, faults);
+        await RunAsync(sentinels.Configuration, faults, excuse: CutOffAlone);
     }
 
-    private async Task<IReadOnlyList<FaultFigures>> RunAsync(string configuration, IReadOnlyList<Fault> faults)
-    {
-        var (figures, report) = await FaultRun.RunAsync(irc.Server, configuration, sessionCount: Long ? 10 : 6, faults, Token);
+    /// <summary>What a node logs when it lets its connections go because it alone could not reach Redis (ClusterLogMessages.CutOffAlone).</summary>
+    private const string CutOffAlone = "it is cut off alone";
 
+    /// <param name="excuse">
+    /// A line of the nodes' log that names the one cause by which a harmless fault may still move connections (and lose
+    /// what the node that let them go had not stored): where the nodes logged it, only the answers, doubled lines and
+    /// silent 202s are held to nothing.
+    /// </param>
+    private async Task<IReadOnlyList<FaultFigures>> RunAsync(string configuration, IReadOnlyList<Fault> faults, string? excuse = null)
+    {
+        var (figures, report, nodeLog) = await FaultRun.RunAsync(irc.Server, configuration, sessionCount: Long ? 10 : 6, faults, Token);
+
+        var excusedBy = excuse is null ? null : nodeLog.Split('\n').FirstOrDefault(l => l.Contains(excuse, StringComparison.Ordinal))?.Trim();
+        var excused = excusedBy is not null;
+        if (excused) report += $"{Environment.NewLine}(by the one cause allowed to move connections: {excusedBy})";
         TestContext.Current.TestOutputHelper?.WriteLine(report);
         File.AppendAllText(Path.Combine(Path.GetTempPath(), "ircstream-faults-report.txt"),
             $"{DateTimeOffset.UtcNow:u} {TestContext.Current.Test?.TestDisplayName}{Environment.NewLine}{report}{Environment.NewLine}{Environment.NewLine}");
-        figures.Where(f => f.Harmless && !f.CostNothing).Should().BeEmpty(report);
-        figures.Where(f => f.Answers.Keys.Any(k => k.EndsWith(" 500", StringComparison.Ordinal))).Should().BeEmpty(report);
+        if (!excused) figures.Where(f => f.Harmless && !f.CostNothing).Should().BeEmpty(report);
+        figures.Where(f => !f.AnswersClear || f.LinesDoubled > 0 || f.AcceptedSilentlyLost > 0).Should().BeEmpty(report);
         return figures;
     }
 

@@ -49,6 +49,8 @@ public sealed class RedisRebuildTests : IAsyncLifetime
         ["IrcStream:EventBufferSize"] = "100",
         ["IrcStream:EventBufferBytes"] = "4096",
         ["IrcStream:Redis:LeaseTimeout"] = leaseTimeout,
+        ["IrcStream:Admin:Keys:0:Name"] = "alice",
+        ["IrcStream:Admin:Keys:0:Sha256"] = Admin.AdminApiTests.Sha256(Admin.AdminApiTests.Key),
     });
 
     private static readonly string Long = new('x', 400);
@@ -98,6 +100,124 @@ public sealed class RedisRebuildTests : IAsyncLifetime
         next.Seq.Should().Be(before[^1].GetProperty("seq").GetInt64() + 1, "no seq is given twice");
         await StoredAsync(log, next.Seq);
         (await browser.PollAsync(id, next.Seq - 1, 0)).Should().ContainSingle().Which.GetProperty("seq").GetInt64().Should().Be(next.Seq);
+    }
+
+    [Fact]
+    public async Task TheLinesTheOwnerAcceptedAndHasNotWrittenComeBackWithTheirSecretsHiddenSoALaterCrashStillReportsThem()
+    {
+        await using var a = StartNode();
+        using var browser = new Browser(a.BaseAddress);
+        var id = await ConnectAsync(browser);
+        var connection = a.Fakes![id];
+        string[] lines = ["PRIVMSG #c :one", "PRIVMSG NickServ :IDENTIFY hunter2", "PRIVMSG #c :three"];
+        using (var posted = await browser.Http.PostAsJsonAsync($"/api/connections/{id}/lines", new { lines }, Token))
+            posted.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        // The server has been sent the first line only; the others wait behind flood control.
+        connection.WrittenUpTo = 1;
+        string[] owed = ["PRIVMSG NickServ :IDENTIFY (hidden)", "PRIVMSG #c :three"];
+
+        await LoseDataAsync("flushed");
+        await WaitUntilAsync(async () => await Db.SortedSetLengthAsync(Keys.PendingLines(id)) > 0, "the unwritten lines back in Redis");
+
+        ((long?)await Db.StringGetAsync(Keys.LinesWritten(id))).Should().Be(1, "the mark is where the owner's socket is");
+        var report = await a.Services.GetRequiredService<PendingLines>().TakeAsync(id);
+        report.Should().Equal(owed, "a node taking over after a crash reports exactly the lines never written, with no secret in Redis");
+    }
+
+    [Fact]
+    public async Task TheAdminViewKeepsTheClientAddressAndCreationTimeOfARebuiltConnection()
+    {
+        await using var a = StartNode();
+        using var browser = new Browser(a.BaseAddress);
+        var id = await ConnectAsync(browser);
+        using var admin = Admin.AdminApiTests.Admin(a.BaseAddress);
+        var before = await ListedByAdminAsync(admin, id);
+        before.GetProperty("clientAddress").GetString().Should().NotBeNullOrEmpty();
+
+        await LoseDataAsync("restarted without persistence");
+        await WaitUntilAsync(async () => await Db.KeyExistsAsync(Keys.Connection(id)), "the record back in Redis");
+
+        var after = await ListedByAdminAsync(admin, id);
+        after.GetProperty("clientAddress").GetString().Should().Be(before.GetProperty("clientAddress").GetString());
+        after.GetProperty("created").GetDateTimeOffset().Should().Be(before.GetProperty("created").GetDateTimeOffset(), "the owner wrote back when the connection was opened, not when it was rebuilt");
+    }
+
+    [Fact]
+    public async Task AnOperatorsBanComesBackAndHoldsMeanwhile()
+    {
+        await using var a = StartNode();
+        using var admin = Admin.AdminApiTests.Admin(a.BaseAddress);
+        using (var banned = await admin.PostAsJsonAsync("/admin/bans", new { address = "198.51.100.0/24", minutes = 30, reason = "spam run" }, Token))
+            banned.StatusCode.Should().Be(HttpStatusCode.Created);
+        var stored = await Db.HashGetAllAsync(Keys.Bans);
+
+        await LoseDataAsync("flushed");
+        await WaitUntilAsync(async () => await Db.HashLengthAsync(Keys.Bans) > 0, "the ban back in Redis");
+
+        (await Db.HashGetAllAsync(Keys.Bans)).Should().BeEquivalentTo(stored, "the ban comes back as it was made, with its end");
+        var listed = (await admin.GetFromJsonAsync<JsonElement[]>("/admin/bans", Token))!;
+        listed.Should().ContainSingle().Which.GetProperty("reason").GetString().Should().Be("spam run");
+    }
+
+    private static async Task<JsonElement> ListedByAdminAsync(HttpClient admin, string id)
+    {
+        var listed = (await admin.GetFromJsonAsync<JsonElement[]>("/admin/connections", Token))!;
+        return listed.Should().ContainSingle(c => c.GetProperty("id").GetString() == id).Subject.Clone();
+    }
+
+    [Fact]
+    public async Task RedisRestartedFromAnOlderSnapshotIsFoundOutAndTheOwnerPutsBackWhatItLostAndDeletesWhatItHadClosed()
+    {
+        await using var a = StartNode();
+        using var browser = new Browser(a.BaseAddress);
+        using var admin = Admin.AdminApiTests.Admin(a.BaseAddress);
+        var first = await ConnectAsync(browser);
+        var closed = await ConnectAsync(browser);
+        var firstConnection = a.Fakes![first];
+        var firstLog = (RedisEventLog)firstConnection.Events;
+        for (var n = 1; n <= 3; n++) firstConnection.Receive($":bob!b@h PRIVMSG #c :before the snapshot {n}");
+        await StoredAsync(firstLog, firstLog.LastSeq);
+        await WaitUntilAsync(async () => await Db.KeyExistsAsync(Keys.Generation), "the node's first look at the generation");
+        // The snapshot a Redis with RDB persistence comes back with after a crash (the fixture saves none by itself).
+        RedisKey witness = $"{_prefix}:test-witness";
+        await Db.StringSetAsync(witness, "in the snapshot");
+        await Db.ExecuteAsync("SAVE");
+        await Db.StringSetAsync(witness, "after the snapshot");
+        var clockAtSnapshot = (long)await Db.StringGetAsync(Keys.Clock);
+
+        // What happens after the snapshot, and is lost with it.
+        var second = await ConnectAsync(browser);
+        using (var deleted = await browser.Http.DeleteAsync($"/api/connections/{closed}", Token))
+            deleted.StatusCode.Should().Be(HttpStatusCode.NoContent);
+        for (var n = 1; n <= 3; n++) firstConnection.Receive($":bob!b@h PRIVMSG #c :after the snapshot {n}");
+        await StoredAsync(firstLog, firstLog.LastSeq);
+        using (var banned = await admin.PostAsJsonAsync("/admin/bans", new { address = "198.51.100.0/24", minutes = 30, reason = "made after the snapshot" }, Token))
+            banned.StatusCode.Should().Be(HttpStatusCode.Created);
+        var secondToken = (string?)await Db.StringGetAsync(Keys.Lease(second));
+        await WaitUntilAsync(async () => (long)await Db.StringGetAsync(Keys.Clock) > clockAtSnapshot + 1, "a look at the generation after the snapshot");
+        var before = await browser.PollAsync(first, 0, 0);
+
+        await Redis.RestartAsync(Token);
+        ((string?)await Db.StringGetAsync(witness)).Should().Be("in the snapshot", "Redis came back from the older snapshot");
+
+        await WaitUntilAsync(async () => await Db.KeyExistsAsync(Keys.Connection(second)), "the connection opened after the snapshot put back");
+        ((string?)await Db.StringGetAsync(Keys.Lease(second))).Should().Be(secondToken, "with its owner's lease and token");
+        (await ListedAgainAsync(browser, second)).GetProperty("id").GetString().Should().Be(second);
+        using (var listed = await browser.Http.GetAsync("/api/connections", Token))
+        {
+            var ids = (await listed.Content.ReadFromJsonAsync<JsonElement[]>(Token))!.Select(c => c.GetProperty("id").GetString());
+            ids.Should().BeEquivalentTo([first, second], "the session lists what it held, and not the connection closed after the snapshot");
+        }
+        (await Db.KeyExistsAsync(Keys.Connection(closed))).Should().BeFalse("a connection closed after the snapshot stays closed: no node takes it over");
+        (await Db.SetContainsAsync(Keys.Connections, closed)).Should().BeFalse();
+        await WaitUntilAsync(async () => await Db.HashLengthAsync(Keys.Bans) == 1, "the ban made after the snapshot put back");
+
+        await StoredAsync(firstLog, firstLog.LastSeq);
+        await WaitUntilAsync(async () => (await browser.PollAsync(first, 0, 0)).Length == before.Length, "the log's lost tail appended again");
+        (await browser.PollAsync(first, 0, 0)).Select(e => e.GetRawText()).Should().Equal(before.Select(e => e.GetRawText()),
+            "the events the older copy lacked are appended again, with their seqs, and no gap");
+        a.Fakes[second].WasLetGo.Should().BeFalse("the owner kept the connection the older copy did not know");
+        firstConnection.WasLetGo.Should().BeFalse();
     }
 
     [Fact]

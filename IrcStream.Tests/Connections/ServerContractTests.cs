@@ -70,9 +70,8 @@ public abstract class ServerContractTests
     public async Task ReceivesOtherClientsMessagesInTheChannelAndInPrivate()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (connection, bob, channel) = await InChannelWithBobAsync("rx", ct);
-        await using var _ = connection;
-        await using var __ = bob;
+        await using var room = await InChannelWithBobAsync("rx", ct);
+        var (connection, bob, channel) = room;
 
         await bob.SendAsync($"PRIVMSG {channel} :hello channel", ct);
         await bob.SendAsync($"PRIVMSG {connection.CurrentNick} :hello you", ct);
@@ -89,9 +88,8 @@ public abstract class ServerContractTests
     public async Task RecordsItsOwnMessageOnceWhetherTheServerEchoesItOrNot()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (connection, bob, channel) = await InChannelWithBobAsync("own", ct);
-        await using var _ = connection;
-        await using var __ = bob;
+        await using var room = await InChannelWithBobAsync("own", ct);
+        var (connection, bob, channel) = room;
 
         connection.Send([$"PRIVMSG {channel} :hello bob", "PING :sync"]).Outcome.Should().Be(SendOutcome.Queued);
 
@@ -110,9 +108,8 @@ public abstract class ServerContractTests
     public async Task FollowsItsOwnNickChange()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (connection, bob, channel) = await InChannelWithBobAsync("nick", ct);
-        await using var _ = connection;
-        await using var __ = bob;
+        await using var room = await InChannelWithBobAsync("nick", ct);
+        var (connection, bob, channel) = room;
         var newNick = RawIrcClient.UniqueNick("renamed");
 
         connection.Send([$"NICK {newNick}"]).Outcome.Should().Be(SendOutcome.Queued);
@@ -128,9 +125,8 @@ public abstract class ServerContractTests
     public async Task RecordsTopicsItSetsAndTheTopicOfAChannelItJoins()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (connection, bob, channel) = await InChannelWithBobAsync("topic", ct);
-        await using var _ = connection;
-        await using var __ = bob;
+        await using var room = await InChannelWithBobAsync("topic", ct);
+        var (connection, bob, channel) = room;
         var other = "#" + RawIrcClient.UniqueNick("topic");
         await bob.SendAsync($"JOIN {other}", ct);
         await bob.WaitForAsync(m => m.Command == "366" && m.Params[1] == other, Timeout, ct);
@@ -149,9 +145,8 @@ public abstract class ServerContractTests
     public async Task RecordsTheWhoisAnswer()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (connection, bob, _) = await InChannelWithBobAsync("whois", ct);
-        await using var _c = connection;
-        await using var _b = bob;
+        await using var room = await InChannelWithBobAsync("whois", ct);
+        var (connection, bob, _) = room;
 
         connection.Send([$"WHOIS {bob.Nick}"]).Outcome.Should().Be(SendOutcome.Queued);
 
@@ -186,9 +181,8 @@ public abstract class ServerContractTests
     public async Task RecordsChannelModeChanges()
     {
         var ct = TestContext.Current.CancellationToken;
-        var (connection, bob, channel) = await InChannelWithBobAsync("mode", ct);
-        await using var _ = connection;
-        await using var __ = bob;
+        await using var room = await InChannelWithBobAsync("mode", ct);
+        var (connection, bob, channel) = room;
 
         var before = connection.Events.LastSeq;
         connection.Send([$"MODE {channel} +m", $"MODE {channel} +v {bob.Nick}"]).Outcome.Should().Be(SendOutcome.Queued);
@@ -267,16 +261,37 @@ public abstract class ServerContractTests
     }
 
     /// <summary>A started connection in a new channel it created (so it is operator there), with bob joined too.</summary>
-    private async Task<(IrcConnection Connection, RawIrcClient Bob, string Channel)> InChannelWithBobAsync(string prefix, CancellationToken ct)
+    /// <summary>The gateway's connection in a new channel, with a raw client, bob, who joined it after.</summary>
+    private async Task<RoomWithBob> InChannelWithBobAsync(string prefix, CancellationToken ct)
     {
         var channel = "#" + RawIrcClient.UniqueNick(prefix);
         var connection = Start(RawIrcClient.UniqueNick(prefix), channels: [channel]);
-        await connection.Events.WaitForMessageAsync(m => m.Command == "366", "the own JOIN", Timeout, ct);
-        var bob = await RawIrcClient.ConnectAsync(Server.Host, Server.Port, RawIrcClient.UniqueNick("bob"), ct);
-        await bob.SendAsync($"JOIN {channel}", ct);
-        await bob.WaitForAsync(m => m.Command == "366", Timeout, ct);
-        await connection.Events.WaitForMessageAsync(m => m.Command == "JOIN" && IrcSource.Parse(m.Source!).Nick == bob.Nick, "bob's JOIN", Timeout, ct);
-        return (connection, bob, channel);
+        RawIrcClient? bob = null;
+        try
+        {
+            await connection.Events.WaitForMessageAsync(m => m.Command == "366", "the own JOIN", Timeout, ct);
+            bob = await RawIrcClient.ConnectAsync(Server.Host, Server.Port, RawIrcClient.UniqueNick("bob"), ct);
+            await bob.SendAsync($"JOIN {channel}", ct);
+            await bob.WaitForAsync(m => m.Command == "366", Timeout, ct);
+            var bobNick = bob.Nick;
+            await connection.Events.WaitForMessageAsync(m => m.Command == "JOIN" && IrcSource.Parse(m.Source!).Nick == bobNick, "bob's JOIN", Timeout, ct);
+            return new RoomWithBob(connection, bob, channel);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            if (bob is not null) await bob.DisposeAsync();
+            throw;
+        }
+    }
+
+    private sealed record RoomWithBob(IrcConnection Connection, RawIrcClient Bob, string Channel) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Connection.DisposeAsync();
+            await Bob.DisposeAsync();
+        }
     }
 
     private IrcConnection Start(string nick, IReadOnlyList<string>? channels = null)

@@ -15,6 +15,9 @@ public sealed class SecretLinesTests
     [InlineData("privmsg nickserv :identify hunter2", "PRIVMSG nickserv :identify (hidden)")]
     [InlineData("NS IDENTIFY hunter2", "NS :IDENTIFY (hidden)")]
     [InlineData("NICKSERV :REGISTER hunter2 me@example.test", "NICKSERV :REGISTER (hidden)")]
+    [InlineData("JOIN #c key", "JOIN #c (hidden)")]
+    [InlineData("join #a,#b,#c k1,k2", "JOIN #a,#b,#c (hidden)")]
+    [InlineData("JOIN #c :key with space", "JOIN #c (hidden)")]
     public void ASecretIsLeftOut(string line, string hidden) => SecretLines.Hide(line).Should().Be(hidden);
 
     [Theory]
@@ -22,7 +25,9 @@ public sealed class SecretLinesTests
     [InlineData("PRIVMSG alice :IDENTIFY hunter2")]
     [InlineData("REGISTER")]
     [InlineData("VERIFY alice")]
-    [InlineData("JOIN #c key")]
+    [InlineData("JOIN #c")]
+    [InlineData("JOIN #a,#b")]
+    [InlineData("JOIN 0")]
     [InlineData("PRIVMSG NickServ :HELP")]
     public void AnyOtherLineStaysAsItIs(string line) => SecretLines.Hide(line).Should().Be(line);
 }

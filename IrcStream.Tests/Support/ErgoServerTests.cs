@@ -71,39 +71,12 @@ public sealed class ErgoServerTests(ErgoFixture fixture)
     }
 
     [Fact]
-    public async Task WebircFromLoopbackIsBelievedAndAWrongPasswordIsRefused()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        await using var viaGateway = await RawIrcClient.ConnectAsync(_server.Host, _server.Port, new RawIrcClientOptions
-        {
-            Nick = RawIrcClient.UniqueNick("web"),
-            LinesBeforeRegistration = [$"WEBIRC {_server.WebircPassword} ircstream somehost.example 192.0.2.10"],
-        }, ct);
-        await viaGateway.SendAsync($"WHOIS {viaGateway.Nick}", ct);
-        var whoisHost = await viaGateway.WaitForAsync(m => m.Command == "311", Timeout, ct);
-        whoisHost.Params[3].Should().BeOneOf("somehost.example", "192.0.2.10");
-
-        var wrong = () => RawIrcClient.ConnectAsync(_server.Host, _server.Port, new RawIrcClientOptions
-        {
-            Nick = RawIrcClient.UniqueNick("bad"),
-            LinesBeforeRegistration = ["WEBIRC not-the-password ircstream somehost.example 192.0.2.10"],
-        }, ct);
-        await wrong.Should().ThrowAsync<InvalidOperationException>();
-    }
+    public Task WebircFromLoopbackIsBelievedAndAWrongPasswordIsRefused() =>
+        ServerFixtureChecks.WebircIsBelievedAndAWrongPasswordRefusedAsync(_server, _server.WebircPassword, TestContext.Current.CancellationToken);
 
     [Fact]
-    public async Task TheOperatorMayKillAClient()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        await using var oper = await RawIrcClient.ConnectAsync(_server.Host, _server.Port, RawIrcClient.UniqueNick("oper"), ct);
-        await using var victim = await RawIrcClient.ConnectAsync(_server.Host, _server.Port, RawIrcClient.UniqueNick("victim"), ct);
-
-        await oper.SendAsync($"OPER {ErgoServer.OperName} {_server.OperPassword}", ct);
-        await oper.WaitForAsync(m => m.Command == "381", Timeout, ct);
-        await oper.SendAsync($"KILL {victim.Nick} :test", ct);
-
-        await victim.Closed.WaitAsync(Timeout, ct);
-    }
+    public Task TheOperatorMayKillAClient() =>
+        ServerFixtureChecks.OperatorMayKillAClientAsync(_server, ErgoServer.OperName, _server.OperPassword, TestContext.Current.CancellationToken);
 
     [Fact]
     public async Task RegisterCreatesAnAccountThatSaslPlainLogsInto()
@@ -151,29 +124,6 @@ public sealed class ErgoServerTests(ErgoFixture fixture)
     }
 
     [Fact]
-    public async Task RestartDropsClientsAndServesNewOnesOnTheSamePortAndDisposeCleansUp()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        var server = await ErgoServer.StartAsync(cancellationToken: ct);
-        var (port, oldPid, directory) = (server.Port, server.ProcessId!.Value, server.Directory);
-        try
-        {
-            await using var before = await RawIrcClient.ConnectAsync(server.Host, server.Port, "before", ct);
-
-            await server.RestartAsync(ct);
-
-            await before.Closed.WaitAsync(Timeout, ct);
-            server.Port.Should().Be(port);
-            InspircdServerTests.IsRunning(oldPid).Should().BeFalse();
-            await using var after = await RawIrcClient.ConnectAsync(server.Host, server.Port, "after", ct);
-            after.Nick.Should().Be("after");
-        }
-        finally
-        {
-            var pid = server.ProcessId!.Value;
-            await server.DisposeAsync();
-            InspircdServerTests.IsRunning(pid).Should().BeFalse();
-            Directory.Exists(directory).Should().BeFalse();
-        }
-    }
+    public async Task RestartDropsClientsAndServesNewOnesOnTheSamePortAndDisposeCleansUp() =>
+        await ServerFixtureChecks.RestartKeepsThePortAndDisposeCleansUpAsync(await ErgoServer.StartAsync(cancellationToken: TestContext.Current.CancellationToken), TestContext.Current.CancellationToken);
 }

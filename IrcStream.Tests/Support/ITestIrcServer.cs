@@ -7,6 +7,12 @@ public interface ITestIrcServer : IAsyncDisposable
 
     int Port { get; }
 
+    /// <summary>The server's process while it runs; null once stopped.</summary>
+    int? ProcessId { get; }
+
+    /// <summary>The temporary folder with its configuration, deleted when the server is disposed.</summary>
+    string Directory { get; }
+
     /// <summary>Kills the server by pid and starts it again on the same port with the same config.</summary>
     Task RestartAsync(CancellationToken cancellationToken = default);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using IrcStream.Domain.Protocol;
 
 namespace IrcStream.Tests.Support;
@@ -135,28 +134,13 @@ public sealed class InspircdServerTests(InspircdFixture fixture)
             await second.DisposeAsync();
         }
 
-        foreach (var pid in pids) IsRunning(pid).Should().BeFalse($"process {pid} was killed");
+        foreach (var pid in pids) ServerFixtureChecks.IsRunning(pid).Should().BeFalse($"process {pid} was killed");
         foreach (var directory in directories) Directory.Exists(directory).Should().BeFalse();
     }
 
     [Fact]
-    public async Task RestartDropsClientsAndServesNewOnesOnTheSamePort()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        await using var server = await InspircdServer.StartAsync(ct);
-        var port = server.Port;
-        var oldPid = server.ProcessId!.Value;
-        await using var before = await RawIrcClient.ConnectAsync(server.Host, server.Port, "before", ct);
-
-        await server.RestartAsync(ct);
-
-        await before.Closed.WaitAsync(Timeout, ct);
-        server.Port.Should().Be(port);
-        server.ProcessId.Should().NotBe(oldPid);
-        IsRunning(oldPid).Should().BeFalse();
-        await using var after = await RawIrcClient.ConnectAsync(server.Host, server.Port, "after", ct);
-        after.Nick.Should().Be("after");
-    }
+    public async Task RestartDropsClientsAndServesNewOnesOnTheSamePortAndDisposeCleansUp() =>
+        await ServerFixtureChecks.RestartKeepsThePortAndDisposeCleansUpAsync(await InspircdServer.StartAsync(TestContext.Current.CancellationToken), TestContext.Current.CancellationToken);
 
     [Fact]
     public async Task StopMakesThePortRefuseConnections()
@@ -177,17 +161,4 @@ public sealed class InspircdServerTests(InspircdFixture fixture)
         message.Command == "JOIN" && message.Source is not null
         && IrcSource.Parse(message.Source).Nick == nick
         && string.Equals(message.Params[0], channel, StringComparison.OrdinalIgnoreCase);
-
-    internal static bool IsRunning(int pid)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-    }
 }

@@ -12,14 +12,8 @@ public sealed class NgircdServerTests(NgircdFixture fixture)
     public async Task TwoClientsTalkInAChannelAndInPrivate()
     {
         var ct = TestContext.Current.CancellationToken;
-        var channel = "#" + RawIrcClient.UniqueNick("chan");
-        await using var alice = await RawIrcClient.ConnectAsync(_server.Host, _server.Port, RawIrcClient.UniqueNick("alice"), ct);
-        await using var bob = await RawIrcClient.ConnectAsync(_server.Host, _server.Port, RawIrcClient.UniqueNick("bob"), ct);
-
-        await alice.SendAsync($"JOIN {channel}", ct);
-        await alice.WaitForAsync(m => m.Command == "JOIN" && IrcSource.Parse(m.Source!).Nick == alice.Nick, Timeout, ct);
-        await bob.SendAsync($"JOIN {channel}", ct);
-        await alice.WaitForAsync(m => m.Command == "JOIN" && IrcSource.Parse(m.Source!).Nick == bob.Nick, Timeout, ct);
+        await using var pair = await ServerFixtureChecks.JoinTwoClientsAsync(_server, ct);
+        var (alice, bob, channel) = (pair.Alice, pair.Bob, pair.Channel);
 
         await alice.SendAsync($"PRIVMSG {channel} :hi bob", ct);
         await bob.SendAsync($"PRIVMSG {alice.Nick} :hi alice", ct);
@@ -44,34 +38,6 @@ public sealed class NgircdServerTests(NgircdFixture fixture)
     }
 
     [Fact]
-    public async Task RestartDropsClientsAndServesNewOnesOnTheSamePort()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        await using var server = await NgircdServer.StartAsync(ct);
-        var port = server.Port;
-        var oldPid = server.ProcessId!.Value;
-        await using var before = await RawIrcClient.ConnectAsync(server.Host, server.Port, "before", ct);
-
-        await server.RestartAsync(ct);
-
-        await before.Closed.WaitAsync(Timeout, ct);
-        server.Port.Should().Be(port);
-        InspircdServerTests.IsRunning(oldPid).Should().BeFalse();
-        await using var after = await RawIrcClient.ConnectAsync(server.Host, server.Port, "after", ct);
-        after.Nick.Should().Be("after");
-    }
-
-    [Fact]
-    public async Task DisposeKillsTheProcessAndDeletesTheConfig()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        var server = await NgircdServer.StartAsync(ct);
-        var pid = server.ProcessId!.Value;
-        var directory = server.Directory;
-
-        await server.DisposeAsync();
-
-        InspircdServerTests.IsRunning(pid).Should().BeFalse();
-        Directory.Exists(directory).Should().BeFalse();
-    }
+    public async Task RestartDropsClientsAndServesNewOnesOnTheSamePortAndDisposeCleansUp() =>
+        await ServerFixtureChecks.RestartKeepsThePortAndDisposeCleansUpAsync(await NgircdServer.StartAsync(TestContext.Current.CancellationToken), TestContext.Current.CancellationToken);
 }

@@ -37,7 +37,10 @@ public sealed class RedisServer : IAsyncDisposable
         return new RedisServer(host);
     }
 
-    /// <summary>Kills the server by pid and starts it again on the same port: empty, unless started persistent.</summary>
+    /// <summary>
+    /// Kills the server by pid and starts it again on the same port: empty, unless started persistent, or a <c>SAVE</c>
+    /// wrote a snapshot (then it comes back as the snapshot had it, as a Redis with RDB persistence does after a crash).
+    /// </summary>
     public Task RestartAsync(CancellationToken cancellationToken = default) => _host.RestartAsync(cancellationToken);
 
     /// <summary>

@@ -19,7 +19,7 @@ public sealed class WebClientServingTests(BrowserFixture browser, StaticGatewayF
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         response.Content.Headers.ContentType!.MediaType.Should().Be("text/html");
         var html = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        html.Should().Contain("<script type=\"module\" src=\"/js/app.js\"></script>");
+        html.Should().Contain("<script type=\"module\" src=\"/js/bundle.js\"></script>");
         var csp = response.Headers.GetValues("Content-Security-Policy").Single();
         foreach (var directive in new[]
                  {
@@ -39,7 +39,7 @@ public sealed class WebClientServingTests(BrowserFixture browser, StaticGatewayF
         using var http = new HttpClient { BaseAddress = gateway.Host.BaseAddress };
         foreach (var path in new[]
                  {
-                     "/js/app.js", "/js/api.js", "/js/events.js", "/js/state.js", "/js/irc.js", "/js/irc-format.js", "/js/irc-split.js",
+                     "/js/bundle.js", "/js/app.js", "/js/api.js", "/js/events.js", "/js/state.js", "/js/irc.js", "/js/irc-format.js", "/js/irc-split.js",
                      "/js/commands.js", "/js/ui.js", "/js/log.js", "/js/sidebar.js", "/js/nicklist.js", "/js/connect.js", "/js/input.js",
                      "/js/settings.js", "/css/app.css",
                  })
@@ -51,28 +51,49 @@ public sealed class WebClientServingTests(BrowserFixture browser, StaticGatewayF
     }
 
     [Fact]
-    public async Task ThePagePreloadsExactlyTheModulesItsScriptImports()
+    public async Task ThePageLoadsOneBundleThatHoldsEveryModuleItsEntryImports()
     {
         using var http = new HttpClient { BaseAddress = gateway.Host.BaseAddress };
         var html = await http.GetStringAsync("/", TestContext.Current.CancellationToken);
-        var preloaded = Regex.Matches(html, "<link rel=\"modulepreload\" href=\"([^\"]+)\">").Select(m => m.Groups[1].Value).ToList();
+        Regex.Matches(html, "<script[^>]*src=\"([^\"]+)\"").Select(m => m.Groups[1].Value).Should().Equal(["/js/bundle.js"], "one request brings the whole client");
+        html.Should().NotContain("modulepreload", "nothing else is loaded before the page can run");
 
-        // Every module reached from app.js by static imports (what the browser fetches before the page can run).
-        var imported = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Queue<string>(["/js/app.js"]);
-        while (pending.TryDequeue(out var path))
+        // Every module reached from app.js by static imports, as the browser would fetch them without the bundle.
+        var imported = new List<string>(["app.js"]);
+        var pending = new Queue<string>(["app.js"]);
+        while (pending.TryDequeue(out var module))
         {
-            var source = await http.GetStringAsync(path, TestContext.Current.CancellationToken);
-            var folder = path[..(path.LastIndexOf('/') + 1)];
+            var source = await http.GetStringAsync("/js/" + module, TestContext.Current.CancellationToken);
+            var folder = module.Contains('/', StringComparison.Ordinal) ? module[..(module.LastIndexOf('/') + 1)] : "";
             foreach (Match import in Regex.Matches(source, @"^import\s[^;]*?from\s+'\./([\w/-]+\.js)';", RegexOptions.Multiline))
             {
-                var module = $"{folder}{import.Groups[1].Value}";
-                if (imported.Add(module)) pending.Enqueue(module);
+                var target = folder + import.Groups[1].Value;
+                if (!imported.Contains(target)) { imported.Add(target); pending.Enqueue(target); }
             }
         }
+        var bundle = await http.GetStringAsync("/js/bundle.js", TestContext.Current.CancellationToken);
+        var bundled = Regex.Matches(bundle, @"^// ([\w/-]+\.js)$", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToList();
+        bundled.Should().BeEquivalentTo(imported, "the bundle holds each module the entry reaches, once");
+        bundled.Last().Should().Be("app.js", "a module runs after the modules it imports, the entry last");
+        bundle.Should().NotMatchRegex(@"(?m)^\s*import\s*[{\w]", "the modules' imports are resolved inside the bundle");
+        bundle.Should().NotMatchRegex(@"(?m)^export\s", "the bundle is the page's script, not a library");
+    }
 
-        preloaded.Should().OnlyHaveUniqueItems();
-        preloaded.Should().BeEquivalentTo(imported, "a module that is not preloaded costs a round trip per level of imports, one preloaded and not imported is loaded for nothing");
+    [Fact]
+    public async Task StaticFilesCarryOnlyTheHeadersTheyNeed()
+    {
+        using var http = new HttpClient { BaseAddress = gateway.Host.BaseAddress };
+        using var script = await http.GetAsync("/js/bundle.js", TestContext.Current.CancellationToken);
+        script.StatusCode.Should().Be(HttpStatusCode.OK);
+        script.Headers.GetValues("X-Content-Type-Options").Single().Should().Be("nosniff");
+        script.Headers.Contains("Content-Security-Policy").Should().BeFalse("the policy governs documents and workers only");
+        script.Headers.Contains("Referrer-Policy").Should().BeFalse("a script makes no navigation a referrer could leak from");
+        script.Headers.Contains("Server").Should().BeFalse();
+        script.Headers.ETag.Should().NotBeNull("an unchanged bundle costs a 304 on reload");
+
+        using var page = await http.GetAsync("/", TestContext.Current.CancellationToken);
+        page.Headers.GetValues("Referrer-Policy").Single().Should().Be("no-referrer", "links followed inside the chat tell the other site nothing");
+        page.Headers.Contains("Server").Should().BeFalse();
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using IrcStream.Api.Configuration;
 using IrcStream.Api.Connections;
+using IrcStream.Api.Http;
 using IrcStream.Api.Sessions;
 using IrcStream.Api.State;
 using Microsoft.AspNetCore.Http.Json;
@@ -13,7 +14,7 @@ namespace IrcStream.Api.Cluster;
 /// Sends a request about a connection another node owns (POST lines, DELETE) to that node, and answers with exactly
 /// what it answered. The owner is the node whose token is in the connection's lease, reached at the address it
 /// announces; the forwarded request carries the user's cookie (so the owner finds the same session) and
-/// <see cref="Header"/> (so the owner answers it itself and never makes a new session for it). If the owner does not
+/// <see cref="ForwardedRequest.Header"/> (so the owner answers it itself and never makes a new session for it). If the owner does not
 /// answer within <c>IrcStream:Redis:ForwardTimeout</c>, the answer is 503 with a retry hint; a connection whose lease
 /// nobody holds is answered here, as a closed one.
 /// </summary>
@@ -28,13 +29,8 @@ internal sealed class OwnerForwarding(
     ILogger<OwnerForwarding> logger,
     IRebuildWindow? rebuild = null) : IDisposable
 {
-    /// <summary>Marks a request forwarded by another node (its id): answered where it arrives, never forwarded again.</summary>
-    public const string Header = "X-IrcStream-Forwarded-By";
-
     private readonly HttpClient _http = new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
     private readonly TimeSpan _timeout = options.Value.Redis.ForwardTimeout;
-
-    public static bool IsForwarded(HttpContext http) => http.Request.Headers.ContainsKey(Header);
 
     /// <summary>
     /// Where the request is answered: here (this node holds the connection, or the request was forwarded to it
@@ -43,7 +39,7 @@ internal sealed class OwnerForwarding(
     public async ValueTask<ConnectionPlace> LocateAsync(HttpContext http, string connectionId)
     {
         if (owned.Find(connectionId) is { } connection) return ConnectionPlace.Here(connection);
-        if (IsForwarded(http) || !await http.GetSession().HoldsAsync(connectionId, http.RequestAborted).ConfigureAwait(false)) return ConnectionPlace.Nowhere;
+        if (ForwardedRequest.Is(http) || !await http.GetSession().HoldsAsync(connectionId, http.RequestAborted).ConfigureAwait(false)) return ConnectionPlace.Nowhere;
         // One round trip for who owns it and where that node is.
         var found = await redis.GetDatabase().ScriptEvaluateAsync(RedisScripts.OwnerFind, [keys.Lease(connectionId)], [keys.NodePrefix]).ConfigureAwait(false);
         if (found.IsNull)
@@ -68,7 +64,7 @@ internal sealed class OwnerForwarding(
         if (url is null) return Unreachable(connectionId, "it is not announcing an address");
         using var request = new HttpRequestMessage(new HttpMethod(http.Request.Method), url + http.Request.Path + http.Request.QueryString);
         request.Headers.Host = http.Request.Host.Value;
-        request.Headers.Add(Header, node.Id);
+        request.Headers.Add(ForwardedRequest.Header, node.Id);
         if (SessionCookie.Read(http) is { } cookie) request.Headers.Add("Cookie", $"{SessionCookie.Name}={cookie}");
         // The body as it was bound here: a body that does not bind was answered here already, as the owner would.
         if (body is not null) request.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), json.Value.SerializerOptions))
@@ -83,7 +79,7 @@ internal sealed class OwnerForwarding(
             using var response = await _http.SendAsync(request, deadline.Token).ConfigureAwait(false);
             var content = await response.Content.ReadAsByteArrayAsync(deadline.Token).ConfigureAwait(false);
             metrics.RequestForwarded(answered: true);
-            return new OwnerAnswer((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), content);
+            return new OwnerAnswer((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), response.Headers.RetryAfter?.ToString(), content);
         }
         catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !http.RequestAborted.IsCancellationRequested))
         {
@@ -120,13 +116,17 @@ internal sealed class OwnerForwarding(
             statusCode: StatusCodes.Status503ServiceUnavailable));
     }
 
-    /// <summary>The owner's status, content type and body, written as they are.</summary>
-    private sealed class OwnerAnswer(int status, string? contentType, byte[] body) : IResult
+    /// <summary>
+    /// The owner's status, content type, Retry-After and body, written as they are: a 503 of the owner's (it could not
+    /// confirm its hold, Redis failed it) says when to try again here too (a forwarded POST 503 had lost it in the fault test).
+    /// </summary>
+    private sealed class OwnerAnswer(int status, string? contentType, string? retryAfter, byte[] body) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {
             httpContext.Response.StatusCode = status;
             if (contentType is not null) httpContext.Response.ContentType = contentType;
+            if (retryAfter is not null) httpContext.Response.Headers.RetryAfter = retryAfter;
             return body.Length == 0 ? Task.CompletedTask : httpContext.Response.Body.WriteAsync(body).AsTask();
         }
     }

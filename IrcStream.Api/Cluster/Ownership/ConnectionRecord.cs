@@ -79,6 +79,9 @@ internal sealed record ConnectionRecord
     public static HashEntry[] Admitted(string? clientAddress, DateTimeOffset created) =>
         [new(ClientAddressField, clientAddress ?? ""), new(CreatedField, created.ToUnixTimeMilliseconds())];
 
+    /// <summary>The admin API's fields as this record holds them (<see cref="Admitted"/>); empty when it has none.</summary>
+    public HashEntry[] Admission => Created is { } created ? Admitted(ClientAddress, created) : [];
+
     /// <summary>The record as read, or null when there is none (the hash was empty).</summary>
     public static ConnectionRecord? From(string connectionId, HashEntry[] entries) =>
         entries.Length == 0 ? null : new ConnectionRecord(connectionId, entries.ToDictionary(e => (string)e.Name!, e => (string?)e.Value));
@@ -135,6 +138,9 @@ internal sealed record ConnectionRecord
             yield return ProtectKeys(connection.ClientState.Keys, secrets);
         }
     }
+
+    /// <summary>What a stopping node's heartbeat rewrites of a connection it is handing over: only when it renewed (<see cref="RedisConnectionDirectory.Leaving"/>).</summary>
+    public static IEnumerable<RedisValue> Renewal(DateTimeOffset renewed) => [RenewedField, renewed.ToUnixTimeMilliseconds()];
 
     /// <summary>
     /// The field a stopping node writes as it hands the connection over: the newest seq it gave an event. Where the

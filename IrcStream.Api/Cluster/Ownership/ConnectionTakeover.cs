@@ -205,7 +205,7 @@ internal sealed class ConnectionTakeover(
             // read: beyond the stream's end, it could not store everything in time, and that is said as well.
             var unstored = StoredAll(reason, record, lastSeq) ? "" : $" Whatever node {previous} received after event {lastSeq} and had not stored yet is not in this log.";
             connection.CarryOn(tail.Events);
-            directory.Adopt(connection, session);
+            directory.Adopt(connection, session, record.Admission);
             // What this node would put the session back with if Redis lost its data (its life comes with the renewals).
             served.Lives(keys.SessionByHash(session), TimeSpan.Zero, address);
             log.Append(new StatusEvent(IrcStatus.Reconnecting, Reconnecting(previous, why) + unstored, time.GetUtcNow()));

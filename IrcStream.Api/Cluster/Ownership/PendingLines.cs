@@ -1,4 +1,5 @@
 using IrcStream.Api.Configuration;
+using IrcStream.Domain.Connections;
 using IrcStream.Domain.Protocol;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -30,17 +31,31 @@ internal sealed class PendingLines(IConnectionMultiplexer redis, RedisKeys keys,
     public async Task AddAsync(string connectionId, long lastNumber, IReadOnlyList<string> lines)
     {
         if (leases.TokenOf(connectionId) is not { } token || lines.Count == 0) return;
-        var args = new RedisValue[2 + lines.Count * 2];
-        args[0] = token;
-        args[1] = _ttlMilliseconds;
         var first = lastNumber - lines.Count + 1;
-        for (var i = 0; i < lines.Count; i++)
-        {
-            args[2 + i * 2] = first + i;
+        await Add(_db, connectionId, token, lines.Select((line, i) => new NumberedLine(first + i, line))).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Puts back, after Redis lost its data or went back to an older copy (<see cref="RedisRebuild"/>), what the owner
+    /// holds in memory: the written mark moves up to <see cref="UnwrittenLines.WrittenUpTo"/> (never down: a mark the
+    /// writer moved meanwhile stays), the lines at or below it go, and the lines still unwritten are kept again, fenced
+    /// by <paramref name="token"/>. Queued on <paramref name="target"/> (a batch) after the lease is back.
+    /// </summary>
+    public Task[] Restore(IDatabaseAsync target, string connectionId, string token, UnwrittenLines unwritten) =>
+    [
+        target.ScriptEvaluateAsync(RedisScripts.LinesWritten, [keys.PendingLines(connectionId), keys.LinesWritten(connectionId)], [unwritten.WrittenUpTo, _ttlMilliseconds]),
+        unwritten.Lines.Count == 0 ? Task.CompletedTask : Add(target, connectionId, token, unwritten.Lines),
+    ];
+
+    private Task<RedisResult> Add(IDatabaseAsync target, string connectionId, string token, IEnumerable<NumberedLine> lines)
+    {
+        RedisValue[] args =
+        [
+            token, _ttlMilliseconds,
             // Kept only to say which lines were not sent: a password or code they carry stays out of Redis.
-            args[3 + i * 2] = SecretLines.Hide(lines[i]);
-        }
-        await _db.ScriptEvaluateAsync(RedisScripts.LinesAdd, [keys.Lease(connectionId), keys.PendingLines(connectionId), keys.LinesWritten(connectionId)], args).ConfigureAwait(false);
+            .. lines.SelectMany(line => new RedisValue[] { line.Number, SecretLines.Hide(line.Text) }),
+        ];
+        return target.ScriptEvaluateAsync(RedisScripts.LinesAdd, [keys.Lease(connectionId), keys.PendingLines(connectionId), keys.LinesWritten(connectionId)], args);
     }
 
     /// <summary>Lines up to <paramref name="number"/> reached the server (called on the writer loop: it does not wait).</summary>

@@ -47,6 +47,17 @@ internal sealed class RedisConnectionDirectory(
     // encrypted and written only when they change, not every heartbeat.
     private readonly ConcurrentDictionary<string, IReadOnlyList<ChannelKey>> _keysWritten = new(StringComparer.Ordinal);
 
+    // The connections a stopping node is handing over: no longer its own to serve, their leases still its to keep until handed on.
+    private readonly ConcurrentDictionary<string, bool> _leaving = new(StringComparer.Ordinal);
+
+    // What the admin API noted as each connection opened (its client address and creation time), as record fields: put
+    // back with the record if Redis loses its data (RedisRebuild).
+    private readonly ConcurrentDictionary<string, HashEntry[]> _admitted = new(StringComparer.Ordinal);
+
+    // The connections this node closed for good, until their records would have expired: an older copy of Redis may
+    // hold them again, and a record without a lease is one to take over (ForgetClosedAgainAsync).
+    private readonly ConcurrentDictionary<string, long> _closed = new(StringComparer.Ordinal);
+
     // A record outlives a silent owner by the session's idle timeout, then goes with it.
     private readonly long _recordMilliseconds = (long)(options.Value.SessionIdleTimeout + leases.Duration).TotalMilliseconds;
 
@@ -86,6 +97,17 @@ internal sealed class RedisConnectionDirectory(
     public async ValueTask SaslChangedAsync(string connectionId, SaslCredentials credentials) =>
         await _db.HashSetAsync(keys.Connection(connectionId), ConnectionRecord.Sasl(credentials, secrets)).ConfigureAwait(false);
 
+    /// <summary>The admin API notes who opened a connection this node has just opened: written into its record, and kept here to put back.</summary>
+    public async Task AdmittedAsync(string connectionId, string? clientAddress, DateTimeOffset created)
+    {
+        var fields = ConnectionRecord.Admitted(clientAddress, created);
+        _admitted[connectionId] = fields;
+        await _db.HashSetAsync(keys.Connection(connectionId), fields).ConfigureAwait(false);
+    }
+
+    /// <summary>The admin API's fields of a connection this node holds (<see cref="AdmittedAsync"/>, or read from the record it took over); empty when none were noted.</summary>
+    public HashEntry[] AdmissionOf(string connectionId) => _admitted.GetValueOrDefault(connectionId) ?? [];
+
     /// <summary>Takes the lease on a connection this node has just opened for <paramref name="session"/>, and writes its record, before it starts.</summary>
     public async ValueTask RegisterAsync(IIrcConnection connection, IBrowserSession session, CancellationToken cancellationToken)
     {
@@ -109,19 +131,29 @@ internal sealed class RedisConnectionDirectory(
     /// Takes in a connection this node has just claimed from another node (<see cref="ConnectionTakeover"/>) and
     /// opened, before it starts: from now on the heartbeat renews its lease and record.
     /// </summary>
-    public void Adopt(IIrcConnection connection, string sessionHash)
+    public void Adopt(IIrcConnection connection, string sessionHash, HashEntry[] admission)
     {
         var id = connection.Options.ConnectionId;
         _sessionOf[id] = sessionHash;
+        if (admission.Length > 0) _admitted[id] = admission;
         _keysWritten[id] = connection.ClientState.Keys;
     }
+
+    /// <summary>
+    /// The connection is being handed over as this node stops (<see cref="ConnectionHandover"/>): its socket is gone and
+    /// its record no longer changes, but the heartbeat keeps renewing its lease (taking it back after an outage, as for
+    /// any connection), so the log is copied to its end under this node's token before the lease is handed on.
+    /// </summary>
+    public void Leaving(string connectionId) => _leaving[connectionId] = true;
 
     /// <summary>Lets go, without a word to Redis, of a connection whose lease this node handed on or lost: it renews it no more and stops copying its log.</summary>
     public void LetGo(string connectionId)
     {
+        _leaving.TryRemove(connectionId, out _);
         leases.LetGo(connectionId);
         _sessionOf.TryRemove(connectionId, out _);
         _keysWritten.TryRemove(connectionId, out _);
+        _admitted.TryRemove(connectionId, out _);
         eventLogs.LetGo(connectionId);
     }
 
@@ -175,6 +207,8 @@ internal sealed class RedisConnectionDirectory(
     {
         _sessionOf.TryRemove(connectionId, out _);
         _keysWritten.TryRemove(connectionId, out _);
+        _admitted.TryRemove(connectionId, out _);
+        _closed[connectionId] = time.GetTimestamp() + (long)(_recordMilliseconds / 1000.0 * time.TimestampFrequency);
         // The log's last events (CLOSED) and its end mark are written under the lease: delete it only after them,
         // and after the record, so no node finds a record without a lease and takes a closed connection over.
         await eventLogs.DrainAsync(connectionId).ConfigureAwait(false);
@@ -188,23 +222,59 @@ internal sealed class RedisConnectionDirectory(
     }
 
     /// <summary>
+    /// After Redis went back to an older copy of its data: deletes again what it holds of the connections this node
+    /// closed for good since (their records, lines and places in the connection set and the takeover index), so that no
+    /// node takes a closed connection over and reconnects it. Returns how many it found again.
+    /// </summary>
+    public async Task<int> ForgetClosedAgainAsync()
+    {
+        var now = time.GetTimestamp();
+        var batch = _db.CreateBatch();
+        var work = new List<Task<bool>>();
+        var done = new List<Task>();
+        foreach (var (id, until) in _closed)
+        {
+            if (until <= now)
+            {
+                _closed.TryRemove(new KeyValuePair<string, long>(id, until));
+                continue;
+            }
+            work.Add(batch.KeyDeleteAsync(keys.Connection(id)));
+            done.Add(batch.KeyDeleteAsync([keys.PendingLines(id), keys.LinesWritten(id)]));
+            done.Add(batch.SetRemoveAsync(keys.Connections, id));
+            done.Add(batch.SortedSetRemoveAsync(keys.LeaseExpiries, id));
+        }
+        batch.Execute();
+        await Task.WhenAll(done).ConfigureAwait(false);
+        return (await Task.WhenAll(work).ConfigureAwait(false)).Count(deleted => deleted);
+    }
+
+    /// <summary>
     /// One heartbeat: renews the lease and the record of every connection this node owns, closes (with QUIT) those
     /// whose session has expired, and lets go (without QUIT) of those whose lease is gone. Returns how many renewals failed.
     /// </summary>
     public async Task<int> RenewAsync()
     {
         var batch = _db.CreateBatch();
-        var renewals = new List<(string Id, string Token, IReadOnlyList<ChannelKey> Keys, Task<RedisResult> Outcome)>();
+        var renewals = new List<(string Id, string Token, IReadOnlyList<ChannelKey>? Keys, Task<RedisResult> Outcome)>();
         var sent = leases.Now();
         var renewed = time.GetUtcNow();
         foreach (var (id, token) in leases.Held)
         {
-            if (owned.Find(id) is not { } connection || !_sessionOf.TryGetValue(id, out var session)) continue;
-            var client = connection.ClientState;
-            var keysChanged = !_keysWritten.TryGetValue(id, out var written) || !ReferenceEquals(written, client.Keys);
-            renewals.Add((id, token, client.Keys, batch.ScriptEvaluateAsync(RedisScripts.ConnectionRenew, [keys.Lease(id), keys.Connection(id), keys.SessionByHash(session), keys.Log(id)],
-                [token, (long)leases.Duration.TotalMilliseconds, _recordMilliseconds, node.Id, eventLogs.Find(id)?.MayHaveWritten ?? 0,
-                 .. ConnectionRecord.Heartbeat(connection, renewed, keysChanged, secrets)])));
+            if (!_sessionOf.TryGetValue(id, out var session)) continue;
+            IReadOnlyList<ChannelKey>? channelKeys = null;
+            IEnumerable<RedisValue> fields;
+            if (owned.Find(id) is { } connection)
+            {
+                channelKeys = connection.ClientState.Keys;
+                var keysChanged = !_keysWritten.TryGetValue(id, out var written) || !ReferenceEquals(written, channelKeys);
+                fields = ConnectionRecord.Heartbeat(connection, renewed, keysChanged, secrets);
+            }
+            // Its socket let go: the record keeps what the connection was (its channels to rejoin), only the lease is renewed.
+            else if (_leaving.ContainsKey(id)) fields = ConnectionRecord.Renewal(renewed);
+            else continue;
+            renewals.Add((id, token, channelKeys, batch.ScriptEvaluateAsync(RedisScripts.ConnectionRenew, [keys.Lease(id), keys.Connection(id), keys.SessionByHash(session), keys.Log(id)],
+                [token, (long)leases.Duration.TotalMilliseconds, _recordMilliseconds, node.Id, eventLogs.Find(id)?.MayHaveWritten ?? 0, .. fields])));
         }
         batch.Execute();
         var failed = 0;
@@ -226,6 +296,13 @@ internal sealed class RedisConnectionDirectory(
                     failed++;
                     continue;
                 }
+                if (result == -3)
+                {
+                    // Its record is gone with its lease, or under it: Redis went back to an older copy of its data from
+                    // before this connection opened, with no look between to tell (RedisGeneration). The next beat rebuilds.
+                    generation.FoundMissing();
+                    continue;
+                }
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
@@ -242,7 +319,7 @@ internal sealed class RedisConnectionDirectory(
                     ClusterLogMessages.LeaseTakenAgain(logger, id, node.Id);
                 }
                 leases.Renewed(id, token, sent);
-                _keysWritten[id] = writtenKeys;
+                if (writtenKeys is not null) _keysWritten[id] = writtenKeys;
                 // A failed-over Redis may have lost the newest entries: the log appends them again from memory.
                 eventLogs.Find(id)?.StreamEndsAt(newest);
                 continue;

@@ -9,9 +9,11 @@ namespace IrcStream.Api.Cluster;
 /// Puts back into Redis, after it lost its data (restarted without persistence, flushed: <see cref="RedisGeneration"/>),
 /// what this node holds in memory, so browsers carry on and no IRC connection is reconnected: the Data Protection keys
 /// (<see cref="RememberedKeyRing"/>), the lease of every connection it owns (with the same token) together with its
-/// record (secrets encrypted again from the connection's own options) and its place in the takeover index, then the
+/// record (secrets encrypted again from the connection's own options, and the client address and creation time the admin
+/// API noted), its place in the takeover index and the user's
+/// lines it accepted and has not written yet (<see cref="PendingLines.Restore"/>), then the
 /// sessions it knows (<see cref="ServedSessions"/>: those of its connections, and those it served lately) with their
-/// connections. The logs come back by themselves: the next renewal finds each stream ending before what this node had
+/// connections, and the operator bans as it last read or wrote them (<see cref="Admin.RedisBanStore.RestoreAsync"/>). The logs come back by themselves: the next renewal finds each stream ending before what this node had
 /// appended, and the log appends again, with the same seqs, everything its memory still holds
 /// (<see cref="RedisEventLog.StreamEndsAt"/>). What memory no longer holds (events older than the ring, or from before
 /// this node took the connection over) is not in the stream any more: a reader resuming before it gets a <c>gap</c>
@@ -32,17 +34,22 @@ internal sealed class RedisRebuild(
     RedisGeneration generation,
     ServedSessions served,
     RememberedKeyRing keyRing,
+    Admin.RedisBanStore bans,
     ConnectionLeases leases,
     RedisConnectionDirectory directory,
     OwnedConnections owned,
     RedisEventLogs eventLogs,
     ConnectionSecrets secrets,
+    PendingLines pending,
     RedisReach reach,
     IOptions<IrcStreamOptions> options,
     TimeProvider time,
     ClusterMetrics metrics,
     ILogger<RedisRebuild> logger) : IRebuildWindow
 {
+    private const string Emptied = "Redis lost its data (restarted without persistence, or flushed)";
+    private const string WentBack = "Redis went back to an older copy of its data (restarted from an older snapshot, or a replica behind took over)";
+
     private readonly SemaphoreSlim _one = new(1, 1);
     private readonly TimeSpan _idle = options.Value.SessionIdleTimeout;
     private long _noticed = long.MinValue;
@@ -64,6 +71,7 @@ internal sealed class RedisRebuild(
     {
         served.PruneIfDue(() => directory.HeldSessions().Select(h => keys.SessionByHash(h)).ToHashSet());
         if (await generation.LostAsync().ConfigureAwait(false)) await RebuildAsync().ConfigureAwait(false);
+        else await bans.RefreshIfDueAsync().ConfigureAwait(false);
     }
 
     public async Task<bool> MayBeRebuildingAsync()
@@ -97,12 +105,17 @@ internal sealed class RedisRebuild(
             Interlocked.Exchange(ref _noticed, time.GetTimestamp());
             reach.DataLost();
             var started = time.GetTimestamp();
+            var wentBack = generation.WentBack;
+            // An older copy of Redis holds again the connections this node closed since: closed they stay.
+            var closedAgain = wentBack ? await directory.ForgetClosedAgainAsync().ConfigureAwait(false) : 0;
             var keysBack = await keyRing.RestoreAsync().ConfigureAwait(false);
             var (connections, moved, complete, unrebuilt) = await ConnectionsAsync(current).ConfigureAwait(false);
             var sessions = await SessionsAsync().ConfigureAwait(false);
+            var bansBack = await bans.RestoreAsync().ConfigureAwait(false);
             if (complete) generation.Rebuilt(current);
             metrics.Rebuilt(connections, sessions);
-            RebuildLogMessages.Rebuilt(logger, node.Id, connections, sessions, keysBack, unrebuilt, moved, time.GetElapsedTime(started).TotalMilliseconds);
+            RebuildLogMessages.Rebuilt(logger, wentBack ? WentBack : Emptied, node.Id, connections, sessions, bansBack, keysBack, unrebuilt, moved, closedAgain,
+                time.GetElapsedTime(started).TotalMilliseconds);
         }
         finally
         {
@@ -118,13 +131,16 @@ internal sealed class RedisRebuild(
         var sent = leases.Now();
         var leaseMs = (long)leases.Duration.TotalMilliseconds;
         var work = new List<(string Id, string Token, Task<RedisResult> Outcome)>();
+        var lines = new List<Task>();
         foreach (var (id, token) in leases.Held)
         {
             if (owned.Find(id) is not { } connection || directory.SessionOf(id) is not { } session) continue;
-            var record = ConnectionRecord.Opened(connection, session, node.Id, secrets);
+            HashEntry[] record = [.. ConnectionRecord.Opened(connection, session, node.Id, secrets), .. directory.AdmissionOf(id)];
             RedisValue[] args = [token, leaseMs, directory.RecordMilliseconds, id, current, .. record.SelectMany(e => new[] { (RedisValue)e.Name, e.Value })];
             work.Add((id, token, batch.ScriptEvaluateAsync(RedisScripts.ConnectionRebuild,
                 [keys.Lease(id), keys.Connection(id), keys.LeaseExpiries, keys.Connections, keys.Log(id), keys.Generation], args)));
+            // Behind the lease in the same batch: the lines it accepted and has not written, for the report after a later crash.
+            lines.AddRange(pending.Restore(batch, id, token, connection.Unwritten()));
         }
         batch.Execute();
         var (rebuilt, moved, complete, unrebuilt) = (0, 0, true, 0L);
@@ -149,6 +165,7 @@ internal sealed class RedisRebuild(
             if (top < log.ShippedSeq) unrebuilt += Math.Max(0, log.FirstRetainedSeq - 1 - top);
             log.StreamEndsAt(top);
         }
+        await Task.WhenAll(lines).ConfigureAwait(false);
         return (rebuilt, moved, complete, unrebuilt);
     }
 

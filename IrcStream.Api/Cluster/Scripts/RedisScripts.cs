@@ -29,6 +29,7 @@ internal static class RedisScripts
     public static readonly string ConnectionRebuild = Load("connection-rebuild");
     public static readonly string SessionRebuild = Load("session-rebuild");
     public static readonly string KeyRingRestore = Load("key-ring-restore");
+    public static readonly string BansRestore = Load("bans-restore");
 
     private static string Load(string name)
     {

@@ -15,7 +15,8 @@
 -- ARGV[6..] field, value pairs of the whole record
 -- Returns {outcome, the stream's newest seq}: outcome 1 something was missing and is back; 0 nothing was missing;
 -- -1 another token holds the lease (the connection moved: nothing written); -2 the generation is not ARGV[5] (Redis
--- lost its data again meanwhile: nothing written, the owner rebuilds for the new one). What exists is never overwritten.
+-- lost its data again meanwhile: nothing written, the owner rebuilds for the new one). A lease held is never overwritten;
+-- the record of a connection whose lease is the owner's is.
 if redis.call('GET', KEYS[6]) ~= ARGV[5] then return {-2, 0} end
 local top = 0
 local newest = redis.call('XREVRANGE', KEYS[5], '+', '-', 'COUNT', 1)
@@ -27,11 +28,11 @@ if not lease then
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
   rebuilt = 1
 end
-if redis.call('EXISTS', KEYS[2]) == 0 then
-  redis.call('HSET', KEYS[2], unpack(ARGV, 6))
-  redis.call('PEXPIRE', KEYS[2], ARGV[3])
-  rebuilt = 1
-end
+if redis.call('EXISTS', KEYS[2]) == 0 then rebuilt = 1 end
+-- Written whole even where it exists: the owner's memory is the newest word on its connection, and a record from an
+-- older copy of Redis may name an earlier owner, lack a newer nick, keys or SASL, or the admin view's fields.
+redis.call('HSET', KEYS[2], unpack(ARGV, 6))
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
 redis.call('SADD', KEYS[4], ARGV[4])
 -- Due at once: the next takeover round finds the lease held and puts in its real expiry.
 redis.call('ZADD', KEYS[3], 'NX', 0, ARGV[4])

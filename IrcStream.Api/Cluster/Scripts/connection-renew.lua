@@ -11,7 +11,8 @@
 -- ARGV[5] seq      the newest seq the owner may have appended to the stream (every seq it gave an event: an append
 --                  whose answer was lost may have landed)
 -- ARGV[6..] field, value pairs to write into the record
--- Returns {outcome, the stream's newest seq, and, renewed, the session's time to live in ms}: outcome -1 the lease is not the owner's any more (nothing written); 0 the
+-- Returns {outcome, the stream's newest seq, and, renewed, the session's time to live in ms}: outcome -1 the lease is not the owner's any more (nothing written); -3 the
+-- record is gone (Redis lost data: the owner rebuilds, RedisGeneration.FoundMissing; nothing written); 0 the
 -- session has expired (lease renewed, record untouched); 1 renewed; 2 taken back and renewed. The newest seq lets the
 -- owner see that a failed-over Redis lost entries it had appended (then it appends them again); the session's time to
 -- live is what the owner would put the session back with if Redis lost its data (RedisRebuild).
@@ -22,6 +23,9 @@ local lease = redis.call('GET', KEYS[1])
 local top = 0
 local newest = redis.call('XREVRANGE', KEYS[4], '+', '-', 'COUNT', 1)
 if #newest > 0 then top = tonumber(string.match(newest[1][1], '^(%d+)')) end
+-- The record gone while the lease is this owner's or nobody's: only Redis losing data does that (a record goes with
+-- its owner's delete, or after its session, which this script would have found gone), so nothing is written.
+if (not lease or lease == ARGV[1]) and redis.call('EXISTS', KEYS[2]) == 0 then return {-3, top} end
 local result = 1
 if lease == ARGV[1] then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])

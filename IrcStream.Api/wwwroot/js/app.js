@@ -24,9 +24,9 @@ const transport = new URLSearchParams(location.search).get('transport') === 'pol
 const readStore = new ReadStore();
 
 /**
- * The model's state and the one way it changes: the reducer (state.js), given the time. Each change it reports goes
- * to the listeners (the view, the wiring below) after the state is in place; the read state it asks to keep is
- * written to the read store (readstate.js).
+ * The model's state and the one way it changes: the reducer (state.js), given the time and the chosen language's
+ * words (i18n.js `t`). Each change it reports goes to the listeners (the view, the wiring below) after the state is
+ * in place; the read state it asks to keep is written to the read store (readstate.js).
  */
 class Store {
   constructor() {
@@ -44,12 +44,12 @@ class Store {
 
   /** A gateway event for connection `connectionId`. */
   apply(connectionId, event) {
-    this.commit(apply(this.state, connectionId, event, new Date()));
+    this.commit(apply(this.state, connectionId, event, new Date(), t));
   }
 
   /** Something the page did (state.js, `act`). */
   act(action) {
-    this.commit(act(this.state, { now: new Date(), ...action }));
+    this.commit(act(this.state, { now: new Date(), ...action }, t));
   }
 
   commit({ state, changes }) {
@@ -279,7 +279,7 @@ const connectDialog = new ConnectDialog({
   hasConnections: () => store.connections.size > 0,
   onConnected(info, body) {
     if (body.sasl?.account) local.setItem(`${ACCOUNT_KEY}${info.id}`, body.sasl.account);
-    const connection = addConnection({ ...info, saslAccount: body.sasl?.account });
+    const connection = storeConnection({ ...info, saslAccount: body.sasl?.account });
     if (body.channels?.length) focusOnJoin = { connectionId: connection.id, name: body.channels[0] };
     startFeed(connection);
     view.activate(serverBuffer(connection));
@@ -288,7 +288,7 @@ const connectDialog = new ConnectDialog({
 });
 
 /** The connection `info` (the gateway's connection object) in the model, with what the read store kept for it. */
-function addConnection(info) {
+function storeConnection(info) {
   store.act({ type: 'add', info, saved: readStore.load(info.id) });
   return store.connections.get(info.id);
 }
@@ -328,7 +328,7 @@ async function start() {
   }
   if (restoreTarget && !infos.some((info) => info.id === restoreTarget.connectionId)) restoreTarget = null;
   for (const info of infos) {
-    const connection = addConnection({ ...info, saslAccount: local.getItem(`${ACCOUNT_KEY}${info.id}`) ?? '' });
+    const connection = storeConnection({ ...info, saslAccount: local.getItem(`${ACCOUNT_KEY}${info.id}`) ?? '' });
     startFeed(connection);
   }
   if (link.present && joinOnExisting(link)) {

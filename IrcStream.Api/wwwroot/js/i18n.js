@@ -4,18 +4,29 @@
 
 import EN from './lang/en.js';
 
-let table = EN;
-let language = 'en';
-let plurals = new Intl.PluralRules('en');
-
 /**
- * The text of `key` in the chosen language, `{name}` replaced by `params.name`. A text that depends on a number is
- * an object by plural category ({ one, other, ... }) and is picked by `params.count`.
+ * A translator for one table: `(key, params)` gives the text of `key` (English where the table lacks it), `{name}`
+ * replaced by `params.name`. A text that depends on a number is an object by plural category ({ one, other, ... })
+ * and is picked by `params.count` under the plural rules of `language`. Pure: the model (state.js) is given one.
  */
+export function translator(table, language) {
+  const plurals = new Intl.PluralRules(language);
+  return (key, params = {}) => {
+    let text = table[key] ?? EN[key] ?? key;
+    if (typeof text === 'object') text = text[plurals.select(Number(params.count ?? 0))] ?? text.other;
+    return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+  };
+}
+
+/** The English translator: the model's words when it is given none. */
+export const english = translator(EN, 'en');
+
+let language = 'en';
+let current = english;
+
+/** The text of `key` in the chosen language (see `translator`). */
 export function t(key, params = {}) {
-  let text = table[key] ?? EN[key] ?? key;
-  if (typeof text === 'object') text = text[plurals.select(Number(params.count ?? 0))] ?? text.other;
-  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+  return current(key, params);
 }
 
 /** The chosen language's code (for Intl and the page's `lang`). */
@@ -41,14 +52,13 @@ export function pickLanguage(wanted, available) {
 export async function useLanguage(code) {
   if (code !== 'en' && /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(code)) {
     try {
-      table = (await import(`./lang/${code}.js`)).default;
+      current = translator((await import(`./lang/${code}.js`)).default, code);
       language = code;
     } catch {
-      table = EN;
+      current = english;
       language = 'en';
     }
   }
-  plurals = new Intl.PluralRules(language);
   document.documentElement.lang = language;
   translatePage(document);
 }

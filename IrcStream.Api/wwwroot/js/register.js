@@ -5,6 +5,7 @@
 
 import { api, ProblemError } from './api.js';
 import { t } from './i18n.js';
+import { sourceNick } from './irc.js';
 import { fold, isChannel, isMe, serverBuffer } from './state.js';
 
 export const REGISTRATION_CAP = 'draft/account-registration';
@@ -149,10 +150,6 @@ function settle(standing, command, answer) {
   const { resolve } = standing.waiter;
   standing.waiter = null;
   resolve(answer);
-}
-
-function sourceNick(source) {
-  return (source ?? '').split('!')[0];
 }
 
 /** FAIL codes of REGISTER and VERIFY (draft/account-registration) the text tables word (register.*). */

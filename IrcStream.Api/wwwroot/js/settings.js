@@ -3,20 +3,18 @@
 
 import { t } from './i18n.js';
 
-const $ = (id) => document.getElementById(id);
-
 function showNotifyHint(permission) {
-  const hint = $('notify-hint');
+  const hint = document.getElementById('notify-hint');
   hint.textContent = permission === 'denied' ? t('settings.denied') : permission === 'unsupported' ? t('settings.unsupported') : '';
   hint.hidden = !hint.textContent;
 }
 
 /** Wires the Settings button and dialog to `notifier`. */
 export function setUpSettings(notifier) {
-  const dialog = $('settings-dialog');
-  const notifyBox = $('setting-notify');
-  const soundBox = $('setting-sound');
-  $('open-settings').addEventListener('click', () => {
+  const dialog = document.getElementById('settings-dialog');
+  const notifyBox = document.getElementById('setting-notify');
+  const soundBox = document.getElementById('setting-sound');
+  document.getElementById('open-settings').addEventListener('click', () => {
     notifyBox.checked = notifier.settings.notify && notifier.permission === 'granted';
     soundBox.checked = notifier.settings.sound;
     showNotifyHint(notifier.permission);

@@ -7,7 +7,7 @@
 
 import { applyIsupport, caseFold, defaultIsupport, isChannelName, isUserSource, parseCtcp, sourceNick } from './irc.js';
 import { stripFormatting } from './irc-format.js';
-import { t } from './i18n.js';
+import { english } from './i18n.js';
 import { JOIN_REFUSALS, explainNumeric, explainServerError, plainToTlsPort, standardReply } from './replies.js';
 
 /** Lines kept per buffer; older ones are dropped from the view (the gateway keeps its own replay window). */
@@ -55,7 +55,7 @@ const NOT_ERRORS = new Set(['422']);
  * server names; `text` the server's own words.
  */
 const ERROR_TEXT = new Set(['401', '403', '404', '405', '421', '432', '433', '437', '441', '442', '443', '471', '473', '474', '475', '477', '482']);
-const errorText = (command, subject, text) => t(`error.${command}`, { subject, text });
+const errorText = (change, command, subject, text) => change.t(`error.${command}`, { subject, text });
 
 /**
  * Connection-level chatter that the person has no use for; TAGMSG carries only tags (typing notifications,
@@ -157,8 +157,10 @@ function copyOf(value) {
  * the change writes to it, so the state it was made from stays as it was and what it did not touch is shared.
  */
 class Change {
-  constructor(state, connection, { seq = connection.lastSeq, replaying = false, now } = {}) {
+  constructor(state, connection, { seq = connection.lastSeq, replaying = false, now, t = english } = {}) {
     this.nextLineId = state.nextLineId;
+    /** The words of the lines it writes: the translator it was given (i18n.js), English by default. */
+    this.t = t;
     this.c = { ...connection, buffers: new Map(connection.buffers) };
     this.seq = seq;
     this.replaying = replaying;
@@ -304,12 +306,12 @@ function rekey(change) {
 /**
  * Applies one gateway event to connection `connectionId`. Events at or below the last seq applied are ignored, so a
  * replayed or resent event never shows twice: then `applied` is false and the state is the same object. `now` is
- * the time for an event without one.
+ * the time for an event without one; `t` words the lines it writes (i18n.js `translator`; English when not given).
  */
-export function apply(state, connectionId, event, now) {
+export function apply(state, connectionId, event, now, t = english) {
   const connection = state.connections.get(connectionId);
   if (!connection || typeof event?.seq !== 'number' || event.seq <= connection.lastSeq) return { state, changes: [], applied: false };
-  const change = new Change(state, connection, { seq: event.seq, replaying: event.seq <= connection.historySeq, now });
+  const change = new Change(state, connection, { seq: event.seq, replaying: event.seq <= connection.historySeq, now, t });
   change.c.lastSeq = event.seq;
   const time = event.time ? new Date(event.time) : now;
   switch (event.type) {
@@ -338,12 +340,12 @@ function applyStatus(change, event, time) {
   }
   // REGISTERED carries the nick the server confirmed (a bare nick; anything else is not taken as one).
   if (event.status === 'REGISTERED' && /^[^\s!@]+$/.test(event.detail ?? '')) confirmNick(change, event.detail, time);
-  const words = STATUS_WORDS.has(event.status) ? t(`status.${event.status}`) : event.status;
+  const words = STATUS_WORDS.has(event.status) ? change.t(`status.${event.status}`) : event.status;
   const text = event.detail ? `${words}: ${event.detail}` : words;
   const kind = event.status === 'ERROR' || event.status === 'CONNECT_TIMEOUT' ? 'error' : 'status';
   addLine(change, change.server, { time, kind, text });
   // Said once: a server that waits for TLS drops every plain attempt the same way.
-  const wantsTls = lostBeforeWelcome && !change.c.toldWantsTls ? plainToTlsPort(change.c.server, change.c.tls) : null;
+  const wantsTls = lostBeforeWelcome && !change.c.toldWantsTls ? plainToTlsPort(change.t, change.c.server, change.c.tls) : null;
   if (wantsTls) {
     change.c.toldWantsTls = true;
     addLine(change, change.server, { time, kind: 'error', text: wantsTls });
@@ -358,8 +360,8 @@ function applyStatus(change, event, time) {
 function applyGap(change, event, time) {
   const count = typeof event.from === 'number' && typeof event.to === 'number' ? event.to - event.from + 1 : 0;
   const text = count > 0
-    ? t('irc.gap', { count })
-    : t('irc.gapUnknown');
+    ? change.t('irc.gap', { count })
+    : change.t('irc.gapUnknown');
   for (const buffer of change.buffers()) addLine(change, buffer, { time, kind: 'gap', text });
   // The nick lists may have missed joins and parts: the caller asks the server for these channels' NAMES again.
   const channels = [...change.c.buffers.values()].filter((b) => b.kind === 'channel' && b.joined).map((b) => b.name);
@@ -396,7 +398,7 @@ function applyMessage(change, event, time) {
         change.note('joined', buffer);
       }
       change.own(buffer, 'users').set(fold(c, nick), { nick, modes: '' });
-      addLine(change, buffer, { time, kind: 'join', nick, text: t('irc.joined', { nick, channel: buffer.name }) });
+      addLine(change, buffer, { time, kind: 'join', nick, text: change.t('irc.joined', { nick, channel: buffer.name }) });
       change.note('users', buffer);
       return;
     }
@@ -408,9 +410,9 @@ function applyMessage(change, event, time) {
       if (isMe(c, nick)) {
         buffer.joined = false;
         clearUsers(change, buffer);
-        addLine(change, buffer, { time, kind: 'part', nick, text: t('irc.youLeft', { channel: buffer.name, reason }) });
+        addLine(change, buffer, { time, kind: 'part', nick, text: change.t('irc.youLeft', { channel: buffer.name, reason }) });
       } else {
-        addLine(change, buffer, { time, kind: 'part', nick, text: t('irc.left', { nick, reason }) });
+        addLine(change, buffer, { time, kind: 'part', nick, text: change.t('irc.left', { nick, reason }) });
       }
       change.note('users', buffer);
       return;
@@ -422,7 +424,7 @@ function applyMessage(change, event, time) {
         const inChannel = buffer.kind === 'channel' && buffer.users.has(key);
         if (inChannel) change.own(buffer, 'users').delete(key);
         if (inChannel || (buffer.kind === 'query' && buffer.key === key)) {
-          addLine(change, buffer, { time, kind: 'quit', nick, text: t('irc.quit', { nick, reason }) });
+          addLine(change, buffer, { time, kind: 'quit', nick, text: change.t('irc.quit', { nick, reason }) });
           if (inChannel) change.note('users', buffer);
         }
       }
@@ -437,9 +439,9 @@ function applyMessage(change, event, time) {
       if (isMe(c, victim)) {
         buffer.joined = false;
         clearUsers(change, buffer);
-        countUnread(change, buffer, addLine(change, buffer, { time, kind: 'kick', nick, text: t('irc.kickedYou', { nick, channel: buffer.name, reason }), highlight: true }));
+        countUnread(change, buffer, addLine(change, buffer, { time, kind: 'kick', nick, text: change.t('irc.kickedYou', { nick, channel: buffer.name, reason }), highlight: true }));
       } else {
-        addLine(change, buffer, { time, kind: 'kick-other', nick, text: t('irc.kicked', { nick, victim, reason }) });
+        addLine(change, buffer, { time, kind: 'kick-other', nick, text: change.t('irc.kicked', { nick, victim, reason }) });
       }
       change.note('users', buffer);
       return;
@@ -464,7 +466,7 @@ function applyMessage(change, event, time) {
         }
         const isQuery = buffer.kind === 'query' && buffer.key === oldKey;
         if (user || isQuery || (wasMe && buffer.kind === 'server')) {
-          const text = wasMe ? t('irc.youAreNow', { nick: newNick }) : t('irc.isNow', { nick, newNick });
+          const text = wasMe ? change.t('irc.youAreNow', { nick: newNick }) : change.t('irc.isNow', { nick, newNick });
           addLine(change, buffer, { time, kind: 'nick', nick, text });
         }
         if (isQuery && !bufferNamed(c, newNick)) {
@@ -484,9 +486,9 @@ function applyMessage(change, event, time) {
         const buffer = change.named(target);
         if (!buffer) return;
         applyChannelModes(change, buffer, params.slice(1));
-        addLine(change, buffer, { time, kind: 'mode', nick, text: t('irc.setsMode', { nick: nick || event.source, change: modes }) });
+        addLine(change, buffer, { time, kind: 'mode', nick, text: change.t('irc.setsMode', { nick: nick || event.source, change: modes }) });
       } else {
-        addLine(change, change.server, { time, kind: 'mode', nick, text: t('irc.modeOn', { change: modes, target }) });
+        addLine(change, change.server, { time, kind: 'mode', nick, text: change.t('irc.modeOn', { change: modes, target }) });
       }
       return;
     }
@@ -496,21 +498,21 @@ function applyMessage(change, event, time) {
       buffer.topic = last;
       buffer.topicSetBy = nick;
       change.note('topic', buffer);
-      addLine(change, buffer, { time, kind: 'topic', nick, text: t('irc.topicChanged', { nick, topic: last }) });
+      addLine(change, buffer, { time, kind: 'topic', nick, text: change.t('irc.topicChanged', { nick, topic: last }) });
       return;
     }
     case 'INVITE': {
       const channel = params[1] ?? '';
-      addLine(change, activeBuffer(change), { time, kind: 'notice', nick, text: t('irc.invites', { nick, channel }), highlight: true });
+      addLine(change, activeBuffer(change), { time, kind: 'notice', nick, text: change.t('irc.invites', { nick, channel }), highlight: true });
       return;
     }
     case 'ERROR':
-      addLine(change, change.server, { time, kind: 'error', text: explainServerError(last, change.c.tls) });
+      addLine(change, change.server, { time, kind: 'error', text: explainServerError(change.t, last, change.c.tls) });
       return;
     case 'FAIL':
     case 'WARN':
     case 'NOTE': {
-      const reply = standardReply(command, params);
+      const reply = standardReply(change.t, command, params);
       addLine(change, command === 'FAIL' ? errorBuffer(change, '') : change.server, { time, ...reply });
       return;
     }
@@ -550,7 +552,7 @@ function applyText(change, command, event, nick, params, time) {
       text = ctcp.text;
     } else {
       // A CTCP request or reply (VERSION, PING) is about the client, not a conversation: none is opened for it.
-      const words = t(command === 'NOTICE' ? 'irc.ctcpReply' : 'irc.ctcpRequest', { command: ctcp.command, text: ctcp.text ? ` ${ctcp.text}` : '', nick });
+      const words = change.t(command === 'NOTICE' ? 'irc.ctcpReply' : 'irc.ctcpRequest', { command: ctcp.command, text: ctcp.text ? ` ${ctcp.text}` : '', nick });
       addLine(change, change.server, { time, kind: 'info', nick, text: words });
       return;
     }
@@ -599,7 +601,7 @@ function confirmNick(change, nick, time) {
     change.note('state');
   }
   if (before && fold(c, before) !== fold(c, nick)) {
-    addLine(change, change.server, { time, kind: 'status', text: t('irc.nickNotAvailable', { nick, wanted: before }) });
+    addLine(change, change.server, { time, kind: 'status', text: change.t('irc.nickNotAvailable', { nick, wanted: before }) });
   }
 }
 
@@ -643,7 +645,7 @@ function applyWhois(change, command, params, time) {
     case '369': {
       whois.delete(key);
       if (!card.user) {
-        addLine(change, errorBuffer(change, ''), { time, kind: 'server', text: t('whois.none', { nick }) });
+        addLine(change, errorBuffer(change, ''), { time, kind: 'server', text: change.t('whois.none', { nick }) });
         return;
       }
       addLine(change, whoisBuffer(change, nick), { time, kind: 'whois', text: `${nick} (${card.user}@${card.host})`, whois: card });
@@ -706,7 +708,7 @@ function applyNumeric(change, command, params, time) {
       const buffer = ensureBuffer(change, params[1], 'channel');
       buffer.topic = last;
       change.note('topic', buffer);
-      addLine(change, buffer, { time, kind: 'topic', text: t('irc.topic', { topic: last }) });
+      addLine(change, buffer, { time, kind: 'topic', text: change.t('irc.topic', { topic: last }) });
       return;
     }
     case '333': {
@@ -759,17 +761,17 @@ function applyNumeric(change, command, params, time) {
   const words = rest.length > 1 ? `${rest.slice(0, -1).join(' ')} ${last}` : last;
   if (isError) {
     const subject = rest.length > 1 ? rest[0] : '';
-    const explained = explainNumeric(command, subject, last, c.saslAccount);
+    const explained = explainNumeric(change.t, command, subject, last, c.saslAccount);
     if (JOIN_REFUSALS.has(command) && isChannel(c, subject)) {
       // Said in the channel's own buffer, opened for it: that is where the person looks for the channel.
       const buffer = ensureBuffer(change, subject, 'channel');
-      addLine(change, buffer, { time, kind: 'error', text: explained ?? (ERROR_TEXT.has(command) ? errorText(command, subject, last) : words) });
+      addLine(change, buffer, { time, kind: 'error', text: explained ?? (ERROR_TEXT.has(command) ? errorText(change, command, subject, last) : words) });
       change.note('refused', buffer);
       return;
     }
     // While registering, the gateway itself answers a refused nick: the server's own words, no advice.
     const registered = c.state === 'connected';
-    const plain = explained ?? (registered && ERROR_TEXT.has(command) && subject ? errorText(command, subject, last) : words);
+    const plain = explained ?? (registered && ERROR_TEXT.has(command) && subject ? errorText(change, command, subject, last) : words);
     addLine(change, errorBuffer(change, subject), { time, kind: 'error', text: plain });
     return;
   }
@@ -794,9 +796,10 @@ function applyNumeric(change, command, params, time) {
  * - `transport`: how its events arrive (`transport`: 'sse', 'poll', 'retrying', 'ended');
  * - `active`: the buffer `key` is on screen (INVITE and WHOIS replies go there);
  * - `input`: the person sent something from buffer `key` (error replies that answer it go there).
- * Returns `{ state, changes }`; nothing changed leaves the same state object and no changes.
+ * Returns `{ state, changes }`; nothing changed leaves the same state object and no changes. `t` words the lines it
+ * writes, as for `apply`.
  */
-export function act(state, action) {
+export function act(state, action, t = english) {
   if (action.type === 'add') return addConnection(state, action.info, action.saved);
   const connection = state.connections.get(action.connectionId);
   if (!connection) return { state, changes: [] };
@@ -805,7 +808,7 @@ export function act(state, action) {
     connections.delete(connection.id);
     return { state: { ...state, connections }, changes: [{ what: 'connections', connectionId: connection.id }] };
   }
-  const change = new Change(state, connection, { now: action.now });
+  const change = new Change(state, connection, { now: action.now, t });
   const c = change.c;
   switch (action.type) {
     case 'line': {
@@ -845,7 +848,7 @@ export function act(state, action) {
     case 'gone':
       if (c.state === 'closed') return { state, changes: [] };
       setState(change, 'closed');
-      addLine(change, change.server, { time: action.now, kind: 'error', text: t('gateway.gone') });
+      addLine(change, change.server, { time: action.now, kind: 'error', text: change.t('gateway.gone') });
       for (const buffer of change.buffers()) clearUsers(change, buffer);
       change.note('buffers');
       break;

@@ -14,6 +14,7 @@ public sealed class FakeIrcConnection(IrcConnectionOptions options, IEventLog ev
     private readonly ConcurrentQueue<string> _sent = new();
     private readonly TaskCompletionSource<string> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _sendGate = new();
+    private readonly List<NumberedLine> _numbered = [];
 
     public IrcConnectionOptions Options { get; private set; } = options;
 
@@ -63,9 +64,22 @@ public sealed class FakeIrcConnection(IrcConnectionOptions options, IEventLog ev
         lock (_sendGate)
         {
             if (_sent.Count + lines.Count > QueueCapacity) return new SendResult(SendOutcome.QueueFull);
-            foreach (var line in lines) _sent.Enqueue(line);
+            foreach (var line in lines)
+            {
+                _sent.Enqueue(line);
+                _numbered.Add(new NumberedLine(_numbered.Count + 1, line));
+            }
+            // Numbered as the engine numbers them, so the gateway keeps them in the shared store until written.
+            return SendResult.Ok(lines.Count) with { LastNumber = _numbered.Count };
         }
-        return SendResult.Ok(lines.Count);
+    }
+
+    /// <summary>The number of the last user line the test says the server has been sent; the lines after it are unwritten.</summary>
+    public long WrittenUpTo { get; set; }
+
+    public UnwrittenLines Unwritten()
+    {
+        lock (_sendGate) return new UnwrittenLines(WrittenUpTo, [.. _numbered.Where(l => l.Number > WrittenUpTo)]);
     }
 
     public ValueTask CloseAsync(string reason)

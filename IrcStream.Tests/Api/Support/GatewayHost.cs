@@ -57,8 +57,9 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <param name="services">Registrations after the gateway's own (a replacement service, an <c>IStartupFilter</c> in front of the pipeline).</param>
     /// <param name="asShipped">True to leave out the test defaults, so the gateway runs with appsettings.json and <paramref name="settings"/> only.</param>
     /// <param name="environment">The host environment; Production unless a test is about another.</param>
+    /// <param name="webRoot">A folder laid out as a published gateway's wwwroot (<see cref="DeployedWebRoot"/>), served instead of the build's files.</param>
     public static GatewayHost Start(IDictionary<string, string?>? settings = null, bool realEngine = false, int? eventBufferSize = null,
-        Action<IServiceCollection>? services = null, bool asShipped = false, string? environment = null)
+        Action<IServiceCollection>? services = null, bool asShipped = false, string? environment = null, string? webRoot = null)
     {
         var fakes = realEngine ? null : new FakeIrcConnectionFactory();
         var all = asShipped ? [] : new Dictionary<string, string?>(TestDefaults);
@@ -70,8 +71,10 @@ public sealed class GatewayHost : IAsyncDisposable
             // WebApplicationFactory's own default is Development.
             web.UseEnvironment(environment ?? Environments.Production);
             web.ConfigureAppConfiguration(config => config.AddInMemoryCollection(all));
-            // The build's compressed copies of wwwroot (obj/.../compressed), as `dotnet run` and a published gateway have them.
-            web.UseStaticWebAssets();
+            // The build's compressed copies of wwwroot (obj/.../compressed), as `dotnet run` and a published gateway have
+            // them; or a published gateway's own folder.
+            if (webRoot is null) web.UseStaticWebAssets();
+            else web.UseWebRoot(webRoot);
             // Also as host settings: Program reads some (IrcStream:Redis:Configuration) while it registers services,
             // before the app configuration above is applied.
             foreach (var (key, value) in all) web.UseSetting(key, value);

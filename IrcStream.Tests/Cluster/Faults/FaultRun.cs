@@ -31,7 +31,10 @@ internal sealed record FaultFigures(string Name, bool Harmless)
     public TimeSpan Recovery { get; set; }
     public SortedDictionary<string, int> Answers { get; } = new(StringComparer.Ordinal);
 
-    public bool CostNothing => Reconnects == 0 && LinesLost == 0 && LinesNotInLog == 0 && LinesDoubled == 0 && AcceptedSilentlyLost == 0 && !Answers.Keys.Any(k => k.EndsWith(" 500", StringComparison.Ordinal));
+    public bool CostNothing => Reconnects == 0 && LinesLost == 0 && LinesNotInLog == 0 && LinesDoubled == 0 && AcceptedSilentlyLost == 0 && AnswersClear;
+
+    /// <summary>No answer was a 500, and every 503 of the API said when to try again, as problem details.</summary>
+    public bool AnswersClear => !Answers.Keys.Any(k => k.EndsWith(" 500", StringComparison.Ordinal) || k.Contains(FaultRun.Unclear503, StringComparison.Ordinal));
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"{Name}: IRC reconnects {Reconnects}; lines delivered {LinesDelivered}, lost {LinesLost} (not in the log {LinesNotInLog}), doubled {LinesDoubled}, not delivered (no socket) {LinesWithoutSocket}; " +
@@ -48,11 +51,15 @@ internal sealed record FaultFigures(string Name, bool Harmless)
 /// </summary>
 internal static class FaultRun
 {
+    /// <summary>What an API 503 without Retry-After or without problem details is counted as (after its method).</summary>
+    public const string Unclear503 = "503 without Retry-After or problem details";
+
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan WritePeriod = TimeSpan.FromMilliseconds(200);
     private const string SayPrefix = "say ";
 
-    public static async Task<(IReadOnlyList<FaultFigures> Figures, string Report)> RunAsync(
+    /// <returns>The figures per fault, the report, and what the nodes logged (to tell a cause from the figures).</returns>
+    public static async Task<(IReadOnlyList<FaultFigures> Figures, string Report, string NodeLog)> RunAsync(
         InspircdServer irc, string redisConfiguration, int sessionCount, IReadOnlyList<Fault> faults, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
@@ -106,12 +113,13 @@ internal static class FaultRun
             foreach (var session in sessions) logs[session] = await session.ReadLogAsync(cluster, cancellationToken);
             var figures = windows.Select(w => Count(w, sessions, received, writer.Nick, logs, answers, said)).ToList();
             // What the nodes logged, for the figures that are not what they should be.
-            await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), $"ircstream-faults-nodes-{faults[0].Name.Replace(' ', '-')}.txt"), cluster.Output(), cancellationToken);
+            var nodeLog = cluster.Output();
+            await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), $"ircstream-faults-nodes-{faults[0].Name.Replace(' ', '-')}.txt"), nodeLog, cancellationToken);
             var report = new StringBuilder()
                 .AppendLine(CultureInfo.InvariantCulture, $"faults: 2 nodes, {sessionCount} sessions, LeaseTimeout {ChaosCluster.LeaseTimeout.TotalSeconds:0.#} s, {writer.Rounds} lines into every channel, {clock.Elapsed.TotalSeconds:0} s")
                 .AppendJoin(Environment.NewLine, figures)
                 .ToString();
-            return (figures, report);
+            return (figures, report, nodeLog);
         }
         catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)
         {
@@ -199,11 +207,11 @@ internal static class FaultRun
                 if (cluster.Pick() is not { } node) continue;
                 var text = $"{SayPrefix}{++number}";
                 var at = DateTimeOffset.UtcNow;
-                var status = await StatusAsync(() => session.Http.PostAsJsonAsync(new Uri(node, $"/api/connections/{session.Id}/lines"), new { lines = new[] { $"PRIVMSG {session.Channel} :{text}" } }, cancellationToken));
+                var status = await StatusAsync(() => session.Http.PostAsJsonAsync(new Uri(node, $"/api/connections/{session.Id}/lines"), new { lines = new[] { $"PRIVMSG {session.Channel} :{text}" } }, cancellationToken), api: true);
                 answers.Enqueue((at, $"POST {status}"));
-                if (status == 202) said.Enqueue((at, session, text));
+                if (status == "202") said.Enqueue((at, session, text));
                 if (cluster.Pick() is not { } other) continue;
-                answers.Enqueue((DateTimeOffset.UtcNow, $"GET {await StatusAsync(() => session.Http.GetAsync(new Uri(other, $"/api/connections/{session.Id}"), cancellationToken))}"));
+                answers.Enqueue((DateTimeOffset.UtcNow, $"GET {await StatusAsync(() => session.Http.GetAsync(new Uri(other, $"/api/connections/{session.Id}"), cancellationToken), api: true)}"));
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -230,17 +238,23 @@ internal static class FaultRun
         }
     }
 
-    /// <summary>The answer's status, or 0 when none came (refused, timed out).</summary>
-    private static async Task<int> StatusAsync(Func<Task<HttpResponseMessage>> send)
+    /// <summary>
+    /// The answer's status, or 0 when none came (refused, timed out); with <paramref name="api"/>, a 503 that does not
+    /// say when to try again (Retry-After) in problem details is counted apart (<see cref="Unclear503"/>).
+    /// </summary>
+    private static async Task<string> StatusAsync(Func<Task<HttpResponseMessage>> send, bool api = false)
     {
         try
         {
             using var response = await send();
-            return (int)response.StatusCode;
+            var status = (int)response.StatusCode;
+            if (api && status == 503 && (response.Headers.RetryAfter is null || response.Content.Headers.ContentType?.MediaType != "application/problem+json"))
+                return Unclear503;
+            return status.ToString(CultureInfo.InvariantCulture);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
-            return 0;
+            return "0";
         }
     }
 

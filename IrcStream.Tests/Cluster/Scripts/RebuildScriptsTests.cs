@@ -29,14 +29,65 @@ public sealed class RebuildScriptsTests(RedisFixture fixture) : IAsyncLifetime
 
     private Task<RedisResult> Run(string script, RedisKey[] keys, params RedisValue[] args) => Db.ScriptEvaluateAsync(script, keys, args);
 
-    [Fact]
-    public async Task GenerationCheckWritesACandidateOnlyWhereNoneIsAndAnswersWhatIsThere()
+    private async Task<(string Marker, long Clock)> Look(string candidate)
     {
-        ((string?)await Run(RedisScripts.GenerationCheck, [_keys.Generation], "first")).Should().Be("first");
-        ((string?)await Run(RedisScripts.GenerationCheck, [_keys.Generation], "second")).Should().Be("first", "a marker is written once");
+        var answer = (RedisResult[])(await Run(RedisScripts.GenerationCheck, [_keys.Generation, _keys.Clock], candidate))!;
+        return ((string)answer[0]!, (long)answer[1]);
+    }
+
+    [Fact]
+    public async Task GenerationCheckWritesACandidateOnlyWhereNoneIsAndMovesTheCountOnAtEveryLook()
+    {
+        (await Look("first")).Should().Be(("first", 1));
+        (await Look("second")).Should().Be(("first", 2), "a marker is written once; every look moves the count on");
         (await Db.KeyTimeToLiveAsync(_keys.Generation)).Should().BeNull("the marker never expires");
-        await Db.KeyDeleteAsync(_keys.Generation);
-        ((string?)await Run(RedisScripts.GenerationCheck, [_keys.Generation], "third")).Should().Be("third", "after a loss the next look writes a new one");
+        (await Db.KeyTimeToLiveAsync(_keys.Clock)).Should().BeNull("nor does the count");
+        await Db.KeyDeleteAsync([_keys.Generation, _keys.Clock]);
+        (await Look("third")).Should().Be(("third", 1), "after a loss the next look writes a new one");
+    }
+
+    [Fact]
+    public async Task TheGenerationTellsAnEmptyRedisAndOneGoneBackToAnOlderCopyAndWhatReadMayBeRemembered()
+    {
+        var generation = new RedisGeneration(_redis!, _keys);
+        (await generation.LostAsync()).Should().BeFalse("the first look is never a loss");
+        (await generation.LostAsync()).Should().BeFalse();
+        generation.IsCurrent(await Db.StringGetAsync(_keys.Generation), await Db.StringGetAsync(_keys.Clock)).Should().BeTrue();
+
+        // An older snapshot: the same marker, the count where it was two looks ago.
+        await Db.StringSetAsync(_keys.Clock, 1);
+        generation.IsCurrent(await Db.StringGetAsync(_keys.Generation), await Db.StringGetAsync(_keys.Clock)).Should().BeFalse(
+            "what an older copy holds is not remembered as the truth");
+        (await generation.LostAsync()).Should().BeTrue("the count went back");
+        generation.WentBack.Should().BeTrue();
+        (await generation.LostAsync()).Should().BeTrue("a loss stays one until the node rebuilt");
+        generation.Rebuilt(generation.Known!);
+        (await generation.LostAsync()).Should().BeFalse();
+
+        generation.FoundMissing();
+        (await generation.LostAsync()).Should().BeTrue("a record of its own gone with its lease");
+        generation.Rebuilt(generation.Known!);
+
+        await Db.KeyDeleteAsync([_keys.Generation, _keys.Clock]);
+        generation.IsCurrent(await Db.StringGetAsync(_keys.Generation), await Db.StringGetAsync(_keys.Clock)).Should().BeFalse();
+        (await generation.LostAsync()).Should().BeTrue("an empty Redis");
+        generation.WentBack.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task ConnectionRenewWritesNothingWhereTheRecordIsGoneUnderTheOwnersLeaseOrNone()
+    {
+        var session = _keys.SessionByHash("s1");
+        await Db.HashSetAsync(session, "address", "127.0.0.1");
+        RedisKey[] keys = [_keys.Lease(Id), _keys.Connection(Id), session, _keys.Log(Id)];
+        RedisValue[] args = [Token, 10_000, 60_000, "node-a", 0, "state", "connected"];
+        ((long)((RedisResult[])(await Run(RedisScripts.ConnectionRenew, keys, args))!)[0]).Should().Be(-3, "no lease and no record: Redis lost them");
+        (await Db.KeyExistsAsync(_keys.Lease(Id))).Should().BeFalse("the lease is not taken back for a record that is gone");
+        await Db.StringSetAsync(_keys.Lease(Id), Token);
+        ((long)((RedisResult[])(await Run(RedisScripts.ConnectionRenew, keys, args))!)[0]).Should().Be(-3, "the owner's lease, and no record");
+        (await Db.KeyExistsAsync(_keys.Connection(Id))).Should().BeFalse("no record of a heartbeat's fields alone is written");
+        await Db.StringSetAsync(_keys.Lease(Id), "node-b:g2");
+        ((long)((RedisResult[])(await Run(RedisScripts.ConnectionRenew, keys, args))!)[0]).Should().Be(-1, "another node's lease: the connection moved");
     }
 
     private RedisKey[] RebuildKeys => [_keys.Lease(Id), _keys.Connection(Id), _keys.LeaseExpiries, _keys.Connections, _keys.Log(Id), _keys.Generation];
@@ -48,7 +99,7 @@ public sealed class RebuildScriptsTests(RedisFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ConnectionRebuildPutsTheLeaseAndRecordBackTogetherAndNeverOverwrites()
+    public async Task ConnectionRebuildPutsTheLeaseAndRecordBackTogetherAndNeverOverwritesAnotherNodesLease()
     {
         await Db.StringSetAsync(_keys.Generation, Generation);
         (await Rebuild(Token, "g-0", "owner", "node-a")).Should().Be((-2, 0), "Redis lost its data again since the node looked: nothing is written");
@@ -65,8 +116,11 @@ public sealed class RebuildScriptsTests(RedisFixture fixture) : IAsyncLifetime
         await Db.HashSetAsync(_keys.Connection(Id), "nick", "alice_");
         await Db.SortedSetAddAsync(_keys.LeaseExpiries, Id, 12345);
         await Db.StreamAddAsync(_keys.Log(Id), [new("t", "x"), new("j", "{}")], "7-0");
+        await Db.HashSetAsync(_keys.Connection(Id), "owner", "node-c");
         (await Rebuild(Token, Generation, "owner", "node-a", "nick", "alice")).Should().Be((0, 7), "nothing was missing; the answer says where the stream ends");
-        (await Db.HashGetAsync(_keys.Connection(Id), "nick")).Should().Be((RedisValue)"alice_", "a record that exists is the newer one");
+        (await Db.HashGetAsync(_keys.Connection(Id), "nick")).Should().Be((RedisValue)"alice",
+            "the owner's word replaces a record an older copy of Redis held");
+        (await Db.HashGetAsync(_keys.Connection(Id), "owner")).Should().Be((RedisValue)"node-a");
         (await Db.SortedSetScoreAsync(_keys.LeaseExpiries, Id)).Should().Be(12345);
 
         await Db.StringSetAsync(_keys.Lease(Id), "node-b:g2");
@@ -124,6 +178,7 @@ public sealed class RebuildScriptsTests(RedisFixture fixture) : IAsyncLifetime
         await Db.HashSetAsync(session, "address", "127.0.0.1");
         await Db.KeyExpireAsync(session, TimeSpan.FromMinutes(7));
         await Db.StringSetAsync(_keys.Lease(Id), Token);
+        await Db.HashSetAsync(_keys.Connection(Id), "owner", "node-a");
         var answer = (RedisResult[])(await Run(RedisScripts.ConnectionRenew, [_keys.Lease(Id), _keys.Connection(Id), session, _keys.Log(Id)],
             Token, 10_000, 60_000, "node-a", 0, "state", "connected"))!;
         ((long)answer[0]).Should().Be(1);

@@ -135,13 +135,15 @@ public sealed class RedisScriptsTests(RedisFixture fixture) : IAsyncLifetime
         var session = _keys.SessionByHash("s1");
         RedisKey[] keys = [_keys.Lease(Id), _keys.Connection(Id), session, _keys.Log(Id)];
         RedisValue[] args = ["a:1", 10_000, 60_000, "a", 0, "state", "connected", "nick", "alice"];
-        (await Renew(keys, args)).Should().Be(-1, "nobody holds the lease, and no record names this node");
+        (await Renew(keys, args)).Should().Be(-3, "no lease and no record: only Redis losing data does that");
         (await Db.KeyExistsAsync(_keys.Connection(Id))).Should().BeFalse();
+        await Db.HashSetAsync(_keys.Connection(Id), "owner", "b");
+        (await Renew(keys, args)).Should().Be(-1, "nobody holds the lease, and the record names another node");
 
         await Db.StringSetAsync(_keys.Lease(Id), "a:1", TimeSpan.FromSeconds(1));
         (await Renew(keys, args)).Should().Be(0, "the session has expired");
         (await Db.KeyTimeToLiveAsync(_keys.Lease(Id))).Should().BeGreaterThan(TimeSpan.FromSeconds(5), "the lease is renewed even so");
-        (await Db.KeyExistsAsync(_keys.Connection(Id))).Should().BeFalse();
+        (await Db.HashExistsAsync(_keys.Connection(Id), "nick")).Should().BeFalse("the record is not written for a session that has expired");
 
         await Db.HashSetAsync(session, "address", "127.0.0.1");
         (await Renew(keys, args)).Should().Be(1);

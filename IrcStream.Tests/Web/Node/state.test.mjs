@@ -4,7 +4,9 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { act, apply, initialState } from '../../../IrcStream.Api/wwwroot/js/state.js';
+import { english, t, translator, useLanguage } from '../../../IrcStream.Api/wwwroot/js/i18n.js';
+import DE from '../../../IrcStream.Api/wwwroot/js/lang/de.js';
+import { act, apply, initialState, serverBuffer } from '../../../IrcStream.Api/wwwroot/js/state.js';
 import { NOW, Session } from './session.mjs';
 
 describe('the reducer is pure', () => {
@@ -28,6 +30,27 @@ describe('the reducer is pure', () => {
       assert.notEqual(state, before);
       assert.deepEqual(before, copy, `${step} changed its input`);
     }
+  });
+
+  test('the lines it writes are in the language it is given, whatever the page chose, English when it is given none', async () => {
+    const session = new Session().registered();
+    const join = { seq: 500, type: 'message', time: '2026-12-07T17:00:00Z', tags: {}, source: 'carol!c@h', command: 'JOIN', params: ['#chan'] };
+    const german = translator(DE, 'de');
+    const lastLine = ({ state }) => state.connections.get('c1').buffers.get('#chan').lines.at(-1).text;
+    assert.equal(lastLine(apply(session.state, 'c1', join, NOW, german)), 'carol hat #chan betreten');
+    assert.equal(lastLine(apply(session.state, 'c1', join, NOW)), 'carol joined #chan');
+    assert.equal(lastLine(apply(session.state, 'c1', join, NOW, english)), 'carol joined #chan');
+    const gone = act(session.state, { type: 'gone', connectionId: 'c1', now: NOW }, german);
+    assert.equal(serverBuffer(gone.state.connections.get('c1')).lines.at(-1).text, DE['gateway.gone']);
+    // The page's chosen language (i18n.js's own state) does not reach a reducer that is not given it.
+    globalThis.document = { documentElement: {}, querySelectorAll: () => [] };
+    try {
+      await useLanguage('de').catch(() => {});
+      assert.equal(lastLine(apply(session.state, 'c1', join, NOW)), 'carol joined #chan');
+    } finally {
+      delete globalThis.document;
+    }
+    assert.equal(t('page.send'), 'Senden', 'the page itself speaks German now');
   });
 
   test('what a change did not touch is shared with the state before', () => {
