@@ -1,6 +1,7 @@
 using IrcStream.Api.Cluster;
 using IrcStream.Domain.Events;
 using IrcStream.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 
 namespace IrcStream.Tests.Cluster;
@@ -136,6 +137,63 @@ public sealed class RedisEventLogTests(RedisFixture fixture)
         read.Events.Select(e => e.Seq).Should().Equal(1, 2, 3, 4, 5, 6);
         read.Events.Select(e => e.Json.ToArray()).Should().BeEquivalentTo(appended.Select(e => e.Json.ToArray()), o => o.WithStrictOrdering(), "the same events under the same seqs");
         read.Completed.Should().BeTrue();
+    }
+
+    /// <summary>
+    /// The flush sends several batches before the first is answered. When the fence refuses the first (the lease expired
+    /// while Redis was away), those sent behind it write nothing either, and all go again, once and in order, when the
+    /// lease is back. Its retries wait on a clock that stands still until the test moves it, so the calls counted before
+    /// that are the batches sent without waiting for an answer.
+    /// </summary>
+    [Fact]
+    public async Task BatchesGoBeforeTheFirstIsAnsweredAndThoseTheFenceRefusedGoAgainOnceInOrder()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await RedisServer.StartAsync(ct);
+        // Admin: INFO counts the scripts Redis ran.
+        await using var redis = await ConnectionMultiplexer.ConnectAsync($"{server.Configuration},allowAdmin=true");
+        var db = redis.GetDatabase();
+        var keys = new RedisKeys("in-flight");
+        var store = new RedisEventStore(redis, keys, capacity: 5000, TimeProvider.System, new ClusterMetrics(TestMeters.NewFactory()));
+        var time = new FakeTimeProvider(Now);
+        string? token = null;
+        var log = new RedisEventLog("c1", store, new EventLogLimits { MaxEvents = store.Capacity }, () => token, time);
+
+        // No token yet: the flush waits with the first event, and the others pile up behind it.
+        for (var i = 1; i <= 2048; i++) log.Append(Status(i));
+        token = Token;
+        time.Advance(TimeSpan.FromMilliseconds(100));
+
+        // Nobody holds the lease in Redis: every batch is refused.
+        var deadline = DateTime.UtcNow + Patience;
+        while (await ScriptCallsAsync(redis) < 4)
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, "four batches (the first event, then three of 512) go to Redis without waiting for the first answer");
+            await Task.Delay(20, ct);
+        }
+        log.ShippedSeq.Should().Be(0);
+        (await db.KeyExistsAsync(keys.Log("c1"))).Should().BeFalse("no batch behind a refused one writes");
+
+        await db.StringSetAsync(keys.Lease("c1"), Token);
+        deadline = DateTime.UtcNow + Patience;
+        while (log.ShippedSeq < 2048)
+        {
+            DateTime.UtcNow.Should().BeBefore(deadline, $"the log reaches Redis once the lease is back (it is at {log.ShippedSeq})");
+            time.Advance(TimeSpan.FromSeconds(2));
+            await Task.Delay(20, ct);
+        }
+        var read = await store.ReadAfterAsync("c1", 0, 5000);
+        read.Events.Select(e => e.Seq).Should().Equal(Enumerable.Range(1, 2048).Select(i => (long)i));
+        (await db.StreamLengthAsync(keys.Log("c1"))).Should().Be(2048);
+    }
+
+    /// <summary>Scripts Redis has run since it started (<c>EVAL</c> and <c>EVALSHA</c>, from <c>INFO commandstats</c>).</summary>
+    private static async Task<long> ScriptCallsAsync(ConnectionMultiplexer redis)
+    {
+        var stats = await redis.GetServer(redis.GetEndPoints()[0]).InfoAsync("commandstats");
+        return stats.SelectMany(group => group)
+            .Where(stat => stat.Key is "cmdstat_eval" or "cmdstat_evalsha")
+            .Sum(stat => long.Parse(stat.Value.Split(',')[0]["calls=".Length..], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>The log of connection c1 under <see cref="Token"/> (held on the lease), in a key space of its own.</summary>

@@ -63,6 +63,29 @@ public sealed class RedisEventStoreTests(RedisFixture fixture) : IAsyncLifetime
         (await store.AppendAsync("c1", Token, 0, Events(2))).Outcome.Should().Be(AppendOutcome.Appended);
     }
 
+    /// <summary>
+    /// What lets the owner send its batches without waiting for each answer: a batch sent behind one that wrote nothing
+    /// writes nothing either, even when the lease came back in between, because the stream does not hold the newest seq
+    /// the batch ahead of it was to write.
+    /// </summary>
+    [Fact]
+    public async Task ABatchSentBehindOneThatWroteNothingWritesNothingEither()
+    {
+        var store = Store(capacity: 10);
+        var db = _redis.GetDatabase();
+        var events = Events(4);
+
+        // Sent one after the other on one connection, no answer awaited: Redis runs them in that order.
+        var first = store.AppendAsync("c1", Token, 0, events[..2]);
+        var leaseBack = db.StringSetAsync(_keys.Lease("c1"), Token, TimeSpan.FromMinutes(1));
+        var second = store.AppendAsync("c1", Token, 2, events[2..]);
+
+        (await first).Outcome.Should().Be(AppendOutcome.LeaseVacant);
+        (await leaseBack).Should().BeTrue();
+        (await second).Should().Be(new AppendResult(AppendOutcome.Behind, 0), "the stream lacks seq 2, which the batch ahead was to write");
+        (await db.KeyExistsAsync(_keys.Log("c1"))).Should().BeFalse("events 3 and 4 never go in ahead of 1 and 2");
+    }
+
     [Fact]
     public async Task AStreamThatEndsBeforeWhatTheWriterAppendedIsAnsweredWithWhereItEnds()
     {
@@ -173,6 +196,43 @@ public sealed class RedisEventStoreTests(RedisFixture fixture) : IAsyncLifetime
         await store.AppendAsync("c1", Token, 0, Events(3));
         await atTwo.Woken.WaitAsync(TimeSpan.FromSeconds(10), ct);
         behind.Woken.IsCompleted.Should().BeFalse("seq 3 is not after 5");
+    }
+
+    /// <summary>
+    /// A stream on another node reads ahead of what it asked for (1024 at a time, the next read sent while these are
+    /// written out) and hands the events out as asked: each once, in order, no batch larger than asked, the gap first, and
+    /// the end only with the last.
+    /// </summary>
+    [Fact]
+    public async Task AStreamsCursorReadsAheadAndHandsOutEachEventOnceInOrderAsAsked()
+    {
+        var store = Store(capacity: 2400);
+        await HoldLease("c1", Token);
+        var events = Events(2600);
+        for (var from = 0; from < events.Length; from += 500)
+        {
+            var batch = events[from..Math.Min(events.Length, from + 500)];
+            var ending = from + 500 >= events.Length ? TimeSpan.FromMinutes(1) : (TimeSpan?)null;
+            (await store.AppendAsync("c1", Token, from, batch, ending)).Outcome.Should().Be(AppendOutcome.Appended);
+        }
+        await using var notifier = new RedisEventNotifier(_redis, _keys);
+        using var cursor = new RedisEventSources(store, notifier).Open("c1").OpenCursor(0);
+
+        var read = new List<StoredEvent>();
+        var completed = false;
+        while (!completed)
+        {
+            var batch = await cursor.ReadAsync(256);
+            batch.Events.Should().NotBeEmpty("the log is there to read until its end").And.HaveCountLessThanOrEqualTo(256);
+            read.AddRange(batch.Events);
+            completed = batch.Completed;
+        }
+
+        // Retention kept the newest 2400: the first 200 are one gap.
+        var gap = (GapEvent)read[0].Decode();
+        (gap.From, gap.To).Should().Be((1, 200));
+        read.Skip(1).Select(e => e.Seq).Should().Equal(Enumerable.Range(201, 2400).Select(i => (long)i));
+        read[^1].Json.ToArray().Should().Equal(events[^1].Json.ToArray());
     }
 
     private RedisEventStore Store(int capacity) => new(_redis, _keys, capacity, TimeProvider.System, new ClusterMetrics(TestMeters.NewFactory()));

@@ -203,11 +203,17 @@ public sealed class RedisRebuildTests : IAsyncLifetime
         await WaitUntilAsync(async () => await Db.KeyExistsAsync(Keys.Connection(second)), "the connection opened after the snapshot put back");
         ((string?)await Db.StringGetAsync(Keys.Lease(second))).Should().Be(secondToken, "with its owner's lease and token");
         (await ListedAgainAsync(browser, second)).GetProperty("id").GetString().Should().Be(second);
-        using (var listed = await browser.Http.GetAsync("/api/connections", Token))
+        string?[] ids = [];
+        await WaitUntilAsync(async () =>
         {
-            var ids = (await listed.Content.ReadFromJsonAsync<JsonElement[]>(Token))!.Select(c => c.GetProperty("id").GetString());
-            ids.Should().BeEquivalentTo([first, second], "the session lists what it held, and not the connection closed after the snapshot");
-        }
+            using var listed = await browser.Http.GetAsync("/api/connections", Token);
+            var body = await listed.Content.ReadAsStringAsync(Token);
+            listed.StatusCode.Should().BeOneOf([HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable], body);
+            if (listed.StatusCode != HttpStatusCode.OK) return false;
+            ids = [.. JsonDocument.Parse(body).RootElement.EnumerateArray().Select(c => c.GetProperty("id").GetString())];
+            return true;
+        }, "the session's connections listed");
+        ids.Should().BeEquivalentTo([first, second], "the session lists what it held, and not the connection closed after the snapshot");
         (await Db.KeyExistsAsync(Keys.Connection(closed))).Should().BeFalse("a connection closed after the snapshot stays closed: no node takes it over");
         (await Db.SetContainsAsync(Keys.Connections, closed)).Should().BeFalse();
         await WaitUntilAsync(async () => await Db.HashLengthAsync(Keys.Bans) == 1, "the ban made after the snapshot put back");
@@ -218,6 +224,44 @@ public sealed class RedisRebuildTests : IAsyncLifetime
             "the events the older copy lacked are appended again, with their seqs, and no gap");
         a.Fakes[second].WasLetGo.Should().BeFalse("the owner kept the connection the older copy did not know");
         firstConnection.WasLetGo.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task AConnectionHandedOverAfterTheSnapshotStaysWithItsNewOwnerWhoseRecordAndLeaseComeBack()
+    {
+        await using var a = StartNode();
+        await using var b = StartNode();
+        using var onB = new Browser(b.BaseAddress);
+        using var onA = new Browser(a.BaseAddress, onB.Cookies);
+        var id = await ConnectAsync(onA);
+        var log = (RedisEventLog)a.Fakes![id].Events;
+        await StoredAsync(log, log.LastSeq);
+        await WaitUntilAsync(async () => await Db.KeyExistsAsync(Keys.Generation), "the nodes' first look at the generation");
+        var staleLease = await Db.KeyTimeToLiveAsync(Keys.Lease(id)) ?? TimeSpan.Zero;
+        await Db.ExecuteAsync("SAVE");
+        var saved = DateTime.UtcNow;
+        var clockAtSnapshot = (long)await Db.StringGetAsync(Keys.Clock);
+
+        // Node A stops and hands the connection to node B: the snapshot still names A as its owner.
+        await a.StopAsync();
+        await WaitUntilAsync(async () => ConnectionRecord.From(id, await Db.HashGetAllAsync(Keys.Connection(id)))?.Owner == b.Services.GetRequiredService<GatewayNode>().Id,
+            "node B holding the connection");
+        var token = (string?)await Db.StringGetAsync(Keys.Lease(id));
+        var moved = b.Fakes![id];
+        var written = moved.Receive(":bob!b@h PRIVMSG #c :on node B");
+        await StoredAsync((RedisEventLog)moved.Events, written.Seq);
+        await WaitUntilAsync(async () => (long)await Db.StringGetAsync(Keys.Clock) > clockAtSnapshot + 2, "node B's looks at the generation after the snapshot");
+        // A's lease in the snapshot has run out by the time Redis loads it (its expiry is a time, not a span).
+        await WaitUntilAsync(() => Task.FromResult(DateTime.UtcNow > saved + staleLease), "A's lease in the snapshot past its expiry");
+
+        await Redis.RestartAsync(Token);
+
+        await WaitUntilAsync(async () => ConnectionRecord.From(id, await Db.HashGetAllAsync(Keys.Connection(id)))?.Owner == b.Services.GetRequiredService<GatewayNode>().Id,
+            "the record naming node B again");
+        ((string?)await Db.StringGetAsync(Keys.Lease(id))).Should().Be(token, "node B's lease, with its token");
+        await WaitUntilAsync(async () => (await onB.PollAsync(id, written.Seq - 1, 0)).Length > 0, "node B's event appended again");
+        moved.WasLetGo.Should().BeFalse("node B keeps the connection the older copy says node A holds");
+        b.Fakes.Created.Should().ContainSingle("nobody took the connection over again");
     }
 
     [Fact]

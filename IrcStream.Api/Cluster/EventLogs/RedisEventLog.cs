@@ -14,7 +14,10 @@ namespace IrcStream.Api.Cluster;
 /// </summary>
 /// <remarks>
 /// Appends are fenced by the lease token (<see cref="RedisEventStore.AppendAsync"/>): once the lease holds another
-/// token the flush stops for good and <see cref="LeaseLost"/> is set. After <see cref="Complete"/> the last flush
+/// token the flush stops for good and <see cref="LeaseLost"/> is set. Up to <see cref="MaxInFlight"/> batches are on
+/// their way at once, each sent before the one ahead of it is answered; each tells the script the newest seq the one
+/// ahead of it writes, so a batch whose predecessor wrote nothing (fenced, or lost to a dropped connection) writes nothing
+/// either, and <see cref="ShippedSeq"/> moves only as answers come back in order. After <see cref="Complete"/> the last flush
 /// marks the stream ended (readers on every node end there) and lets its keys expire after <see cref="EndRetention"/>.
 /// </remarks>
 internal sealed class RedisEventLog : IEventLog
@@ -23,6 +26,9 @@ internal sealed class RedisEventLog : IEventLog
     public static readonly TimeSpan EndRetention = TimeSpan.FromMinutes(5);
 
     private const int MaxBatch = 512;
+
+    /// <summary>How many batches may be on their way to Redis at once: the next goes before the one ahead of it is answered.</summary>
+    private const int MaxInFlight = 4;
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(2);
 
@@ -37,6 +43,8 @@ internal sealed class RedisEventLog : IEventLog
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource _shippedMoved = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _shipped;
+    // The newest seq in the stream as the last answer (or the renewal) said: where the next batch's predecessor ends.
+    private long _top;
     private bool _endShipped;
     private bool _flushing;
     private volatile bool _leaseLost;
@@ -62,6 +70,7 @@ internal sealed class RedisEventLog : IEventLog
         _memory = new EventLog(limits, time, lastSeq);
         _unshipped = _memory.OpenCursor(lastSeq);
         _shipped = lastSeq;
+        _top = lastSeq;
     }
 
     public string ConnectionId => _connectionId;
@@ -181,6 +190,7 @@ internal sealed class RedisEventLog : IEventLog
         _unshipped.Dispose();
         _unshipped = _memory.OpenCursor(newest);
         _shipped = newest;
+        _top = newest;
     }
 
     /// <summary>The events memory keeps after <paramref name="after"/> (<see cref="EventLog.ReadAfter"/>), for the owner's own readers (<see cref="OwnerEventSource"/>).</summary>
@@ -209,9 +219,9 @@ internal sealed class RedisEventLog : IEventLog
     private async Task FlushAsync()
     {
         var retryDelay = FirstRetryDelay;
-        // A batch taken from the hold stays here until Redis has it: the reader has moved past it already.
-        IReadOnlyList<StoredEvent>? batch = null;
-        var ending = false;
+        // Taken from the hold and not yet known to be in Redis, oldest first: the hold's reader has moved past them.
+        // Those sent form a prefix; a failure puts them all back to be sent again, in order.
+        var batches = new List<Batch>(MaxInFlight);
         while (true)
         {
             lock (_gate)
@@ -222,37 +232,32 @@ internal sealed class RedisEventLog : IEventLog
                     _unshipped.Dispose();
                     return;
                 }
-                if (batch is null && NothingToShip())
+                if (batches.Count == 0 && NothingToShip())
                 {
                     _flushing = false;
                     return;
                 }
             }
-            if (batch is null)
-            {
-                // Completion read before the events: Complete follows the last append, so the end mark never precedes an event.
-                var completed = _memory.IsCompleted;
-                batch = _unshipped.Read(MaxBatch);
-                ending = completed && _unshipped.Position >= _memory.LastSeq;
-            }
+            TakeBatches(batches);
 
-            if (_leaseToken() is not { } token)
+            if (_leaseToken() is { } token) Send(batches, token);
+            else if (batches[0].Answer is null)
             {
                 await Task.Delay(retryDelay, _time).ConfigureAwait(false);
                 retryDelay = Next(retryDelay);
                 continue;
             }
 
-            var events = batch.Where(e => e.Type != EventTypes.Gap).ToArray();
+            var head = batches[0];
             AppendResult result;
             try
             {
-                result = events.Length == 0 && !ending
-                    ? new AppendResult(AppendOutcome.Appended, 0) // only a gap: the hold let those seqs go, skip them
-                    : await _store.AppendAsync(_connectionId, token, ShippedSeq, events, ending ? EndRetention : null).ConfigureAwait(false);
+                result = await head.Answer!.ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
+                // The later batches may have landed or not: all go again, and the script skips what the stream holds.
+                await Unsend(batches).ConfigureAwait(false);
                 _store.Metrics.AppendFailed();
                 _onFailure?.Invoke(this, ex);
                 await Task.Delay(retryDelay, _time).ConfigureAwait(false);
@@ -262,57 +267,135 @@ internal sealed class RedisEventLog : IEventLog
             catch (Exception ex)
             {
                 // Not Redis trouble (the node is shutting down, or a bug): stop copying rather than spin.
+                await Unsend(batches).ConfigureAwait(false);
                 _onFailure?.Invoke(this, ex);
                 lock (_gate) _flushing = false;
                 Drain();
                 return;
             }
-            var outcome = result.Outcome;
-            if (outcome == AppendOutcome.LeaseVacant)
+
+            if (result.Outcome == AppendOutcome.Appended)
             {
-                // The lease expired while Redis was away: held, not dropped, until this node's renewal takes it again
-                // (or finds another node's token: then LetGo ends this flush).
-                await Task.Delay(retryDelay, _time).ConfigureAwait(false);
-                retryDelay = Next(retryDelay);
-                continue;
-            }
-            retryDelay = FirstRetryDelay;
-            if (outcome == AppendOutcome.Behind)
-            {
-                // The stream lost its newest entries (a failover to a replica that had not received them): append again
-                // from where it ends, with the same seqs, from the memory that still holds them.
-                lock (_gate) RewindTo(result.Top);
-                batch = null;
+                retryDelay = FirstRetryDelay;
+                batches.RemoveAt(0);
+                Shipped(head, result.Top);
+                if (head.Ending)
+                {
+                    _unshipped.Dispose();
+                    Drain();
+                }
                 continue;
             }
 
-            if (outcome == AppendOutcome.LeaseLost)
+            // Each batch sent after this one found the same lease, or the stream short of this one's events: none wrote
+            // anything. They are all sent again (or given up) as this one is.
+            await Unsend(batches).ConfigureAwait(false);
+            switch (result.Outcome)
             {
-                lock (_gate)
-                {
-                    _leaseLost = true;
-                    _flushing = false;
-                }
-                _unshipped.Dispose();
-                Drain();
-                return;
-            }
-            // The hold hands a gap first when it let the next seqs go: those never reach Redis.
-            lock (_gate)
-            {
-                // The gap's seq is the last one let go; the flush is the only writer of _shipped.
-                if (batch.Count > 0 && batch[0].Type == EventTypes.Gap) _store.Metrics.Lost(batch[0].Seq - _shipped);
-                if (batch.Count > 0) _shipped = Math.Max(_shipped, batch[^1].Seq);
-                if (ending) _endShipped = true;
-            }
-            SignalShipped();
-            batch = null;
-            if (ending)
-            {
-                _unshipped.Dispose();
-                Drain();
+                case AppendOutcome.LeaseVacant:
+                    // The lease expired while Redis was away: held, not dropped, until this node's renewal takes it again
+                    // (or finds another node's token: then LetGo ends this flush).
+                    await Task.Delay(retryDelay, _time).ConfigureAwait(false);
+                    retryDelay = Next(retryDelay);
+                    break;
+                case AppendOutcome.Behind:
+                    // The stream lost its newest entries (a failover to a replica that had not received them): append
+                    // again from where it ends, with the same seqs, from the memory that still holds them.
+                    retryDelay = FirstRetryDelay;
+                    lock (_gate) RewindTo(result.Top);
+                    batches.Clear();
+                    break;
+                default:
+                    lock (_gate)
+                    {
+                        _leaseLost = true;
+                        _flushing = false;
+                    }
+                    _unshipped.Dispose();
+                    Drain();
+                    return;
             }
         }
+    }
+
+    /// <summary>Takes batches from the hold until <see cref="MaxInFlight"/> are on their way, the hold is empty, or the end is taken.</summary>
+    private void TakeBatches(List<Batch> batches)
+    {
+        while (batches.Count < MaxInFlight && (batches.Count == 0 || !batches[^1].Ending))
+        {
+            // Completion read before the events: Complete follows the last append, so the end mark never precedes an event.
+            var completed = _memory.IsCompleted;
+            if (_unshipped.Position >= _memory.LastSeq && (!completed || _endShipped)) return;
+            var events = _unshipped.Read(MaxBatch);
+            batches.Add(new Batch(events, completed && _unshipped.Position >= _memory.LastSeq));
+        }
+    }
+
+    /// <summary>
+    /// Sends each batch not on its way yet, behind those that are, without waiting for their answers: the multiplexer
+    /// keeps one connection's order, and each batch tells the script the newest seq the one before it appends, so a batch
+    /// whose predecessor wrote nothing writes nothing either (<see cref="AppendOutcome.Behind"/>, or the same fence).
+    /// </summary>
+    private void Send(List<Batch> batches, string token)
+    {
+        var top = _top;
+        foreach (var batch in batches)
+        {
+            batch.Answer ??= Append(batch, token, top);
+            top = Math.Max(top, batch.NewestEvent);
+        }
+    }
+
+    private Task<AppendResult> Append(Batch batch, string token, long appended)
+    {
+        // The hold hands a gap first when it let the next seqs go: those never reach Redis.
+        var events = batch.Events.Count > 0 && batch.Events[0].Type == EventTypes.Gap ? batch.Events.Skip(1).ToArray() : batch.Events;
+        return events.Count == 0 && !batch.Ending
+            ? Task.FromResult(new AppendResult(AppendOutcome.Appended, appended)) // only a gap: skip those seqs
+            : _store.AppendAsync(_connectionId, token, appended, events, batch.Ending ? EndRetention : null);
+    }
+
+    /// <summary>Waits for every answer still to come, whatever it is, and marks every batch to be sent again.</summary>
+    private static async Task Unsend(List<Batch> batches)
+    {
+        foreach (var batch in batches)
+        {
+            if (batch.Answer is { } answer)
+            {
+                await Task.WhenAny(answer).ConfigureAwait(false);
+                _ = answer.Exception; // observed: the batch goes again, or copying stops
+            }
+            batch.Answer = null;
+        }
+    }
+
+    /// <summary>Redis has <paramref name="batch"/>, and its stream ends at <paramref name="top"/>.</summary>
+    private void Shipped(Batch batch, long top)
+    {
+        var events = batch.Events;
+        lock (_gate)
+        {
+            // The gap's seq is the last one let go; the flush is the only writer of _shipped.
+            if (events.Count > 0 && events[0].Type == EventTypes.Gap) _store.Metrics.Lost(events[0].Seq - _shipped);
+            if (events.Count > 0) _shipped = Math.Max(_shipped, events[^1].Seq);
+            _top = top;
+            if (batch.Ending) _endShipped = true;
+        }
+        SignalShipped();
+    }
+
+    /// <summary>Events taken from the hold to append in one script, and the answer of their last sending (null while not sent).</summary>
+    private sealed class Batch(IReadOnlyList<StoredEvent> events, bool ending)
+    {
+        public IReadOnlyList<StoredEvent> Events => events;
+
+        /// <summary>True for the last batch of a completed log: it also sets the end mark.</summary>
+        public bool Ending => ending;
+
+        /// <summary>The newest seq this batch writes to the stream (0 for a batch of only a gap).</summary>
+        public long NewestEvent => events.Count > 0 && events[^1].Type != EventTypes.Gap ? events[^1].Seq : 0;
+
+        public Task<AppendResult>? Answer { get; set; }
     }
 
     private static TimeSpan Next(TimeSpan delay) => TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));

@@ -1,4 +1,5 @@
 using IrcStream.Api.Streaming;
+using IrcStream.Domain.Events;
 
 namespace IrcStream.Api.Cluster;
 
@@ -33,20 +34,46 @@ internal sealed class RedisEventSources(RedisEventStore store, RedisEventNotifie
         }
     }
 
-    /// <summary>A stream's position; Redis keeps what retention keeps, nothing is held for a reader.</summary>
+    /// <summary>
+    /// A stream's position; Redis keeps what retention keeps, nothing is held for a reader but the read under way. A
+    /// read asks Redis for up to <see cref="ReadAhead"/> events and hands them out as the stream asks; after a full one
+    /// the next is sent at once, while the stream writes these out. A reader behind the stream then waits for Redis
+    /// once per <see cref="ReadAhead"/> events rather than once per batch the stream takes, and on Redis's one thread
+    /// each of its reads waits behind the owner's appends: the fewer, the faster it catches up.
+    /// </summary>
     private sealed class Cursor(string connectionId, RedisEventStore store, long after) : IEventCursor
     {
+        private const int ReadAhead = 1024;
+
         private long _position = Math.Max(0, after);
+        private IReadOnlyList<StoredEvent> _read = [];
+        private int _handedOut;
+        private bool _readCompleted;
+        private Task<EventBatch>? _ahead;
 
         public async ValueTask<EventBatch> ReadAsync(int max)
         {
-            var batch = await store.ReadAfterAsync(connectionId, _position, max).ConfigureAwait(false);
-            if (batch.Events.Count > 0) _position = batch.Events[^1].Seq;
-            return batch;
+            if (_handedOut == _read.Count)
+            {
+                var batch = await (_ahead ?? store.ReadAfterAsync(connectionId, _position, ReadAhead)).ConfigureAwait(false);
+                _ahead = batch.Events.Count == ReadAhead && !batch.Completed
+                    ? store.ReadAfterAsync(connectionId, batch.Events[^1].Seq, ReadAhead)
+                    : null;
+                (_read, _handedOut, _readCompleted) = (batch.Events, 0, batch.Completed);
+            }
+            var count = Math.Min(max, _read.Count - _handedOut);
+            IReadOnlyList<StoredEvent> events = count == _read.Count ? _read : _read.Skip(_handedOut).Take(count).ToArray();
+            _handedOut += count;
+            if (count > 0) _position = events[^1].Seq;
+            return new EventBatch(events, _readCompleted && _handedOut == _read.Count);
         }
 
         public void Dispose()
         {
+            // A read ahead nobody will take: its failure (Redis away) is no one's to report.
+            _ahead?.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            _ahead = null;
         }
     }
 }

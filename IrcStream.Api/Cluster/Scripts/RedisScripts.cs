@@ -8,7 +8,6 @@ namespace IrcStream.Api.Cluster;
 internal static class RedisScripts
 {
     public static readonly string EventAppend = Load("event-append");
-    public static readonly string EventRead = Load("event-read");
     public static readonly string LeaseClaim = Load("lease-claim");
     public static readonly string LeaseHandOver = Load("lease-hand-over");
     public static readonly string LeaseDelete = Load("lease-delete");

@@ -70,20 +70,6 @@ public sealed class RedisScriptsTests(RedisFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task EventReadReturnsTheEntriesFromTheFirstIdAndTheEndMark()
-    {
-        for (var seq = 1; seq <= 4; seq++) await Db.StreamAddAsync(_keys.Log(Id), [new("t", "x"), new("j", "{}")], $"{seq}-0");
-        var result = (RedisResult[])(await Run(RedisScripts.EventRead, [_keys.Log(Id), _keys.LogEnd(Id)], "2-0", 2))!;
-        ((RedisResult[])result[0]!).Select(e => (string)((RedisResult[])e!)[0]!).Should().Equal("2-0", "3-0");
-        result[1].IsNull.Should().BeTrue("the log goes on");
-
-        await Db.StringSetAsync(_keys.LogEnd(Id), 4);
-        result = (RedisResult[])(await Run(RedisScripts.EventRead, [_keys.Log(Id), _keys.LogEnd(Id)], "5-0", 10))!;
-        ((RedisResult[])result[0]!).Should().BeEmpty();
-        ((long)result[1]).Should().Be(4);
-    }
-
-    [Fact]
     public async Task LeaseClaimTakesOnlyAFreeOrHandedLeaseOfALiveRecord()
     {
         RedisKey[] keys = [_keys.Lease(Id), _keys.Connection(Id), _keys.LogEnd(Id)];
