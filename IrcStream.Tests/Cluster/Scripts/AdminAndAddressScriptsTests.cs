@@ -6,26 +6,13 @@ namespace IrcStream.Tests.Cluster.Scripts;
 
 /// <summary>The Lua scripts of the admin API and the shared per-address limits, each run by itself against a real redis-server.</summary>
 [Collection("Redis")]
-public sealed class AdminAndAddressScriptsTests(RedisFixture fixture) : IAsyncLifetime
+public sealed class AdminAndAddressScriptsTests(RedisFixture fixture) : ScriptTests(fixture, "address-scripts")
 {
-    private readonly RedisKeys _keys = new(RedisFixture.UniquePrefix("address-scripts"));
-    private ConnectionMultiplexer? _redis;
-
-    private IDatabase Db => _redis!.GetDatabase();
-
-    public async ValueTask InitializeAsync() => _redis = await ConnectionMultiplexer.ConnectAsync(fixture.Server.Configuration);
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_redis is not null) await _redis.DisposeAsync();
-    }
-
-    private Task<RedisResult> Run(string script, RedisKey[] keys, params RedisValue[] args) => Db.ScriptEvaluateAsync(script, keys, args);
 
     [Fact]
     public async Task AddressRateAllowsTheLimitPerWindowAndSaysWhenTheWindowEnds()
     {
-        RedisKey[] keys = [_keys.ConnectionsFrom("2001:db8::/64")];
+        RedisKey[] keys = [Keys.ConnectionsFrom("2001:db8::/64")];
         for (var i = 0; i < 2; i++) ((int)(await Run(RedisScripts.AddressRate, keys, 2, 60_000))[0]).Should().Be(1);
         var refused = await Run(RedisScripts.AddressRate, keys, 2, 60_000);
         ((int)refused[0]).Should().Be(0);
@@ -36,7 +23,7 @@ public sealed class AdminAndAddressScriptsTests(RedisFixture fixture) : IAsyncLi
     [Fact]
     public async Task AddressStreamsTakeHoldsAtMostTheBoundAndDropsExpiredSlots()
     {
-        RedisKey[] keys = [_keys.StreamsFrom("198.51.100.7")];
+        RedisKey[] keys = [Keys.StreamsFrom("198.51.100.7")];
         ((int)await Run(RedisScripts.AddressStreamsTake, keys, 2, "a:1", 60_000)).Should().Be(1);
         ((int)await Run(RedisScripts.AddressStreamsTake, keys, 2, "b:1", 60_000)).Should().Be(1);
         ((int)await Run(RedisScripts.AddressStreamsTake, keys, 2, "a:2", 60_000)).Should().Be(0);
@@ -49,7 +36,7 @@ public sealed class AdminAndAddressScriptsTests(RedisFixture fixture) : IAsyncLi
     [Fact]
     public async Task AddressStreamsRenewMovesTheExpiryAndPutsBackAnExpiredSlot()
     {
-        RedisKey[] keys = [_keys.StreamsFrom("198.51.100.8")];
+        RedisKey[] keys = [Keys.StreamsFrom("198.51.100.8")];
         await Run(RedisScripts.AddressStreamsTake, keys, 5, "a:1", 1_000);
         ((int)await Run(RedisScripts.AddressStreamsRenew, keys, "a:1", 60_000)).Should().Be(1);
         (await Db.SortedSetScoreAsync(keys[0], "a:1")).Should().BeGreaterThan(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() + 30_000);
@@ -60,15 +47,15 @@ public sealed class AdminAndAddressScriptsTests(RedisFixture fixture) : IAsyncLi
     [Fact]
     public async Task SessionEndDeletesTheSessionAndItsCountsAndAnswersItsConnections()
     {
-        var session = _keys.SessionByHash("abc");
+        var session = Keys.SessionByHash("abc");
         await Db.HashSetAsync(session, [new("address", "198.51.100.7"), new("connections", "c1 c2")]);
-        await Db.SortedSetAddAsync(_keys.Sessions, session.ToString(), 1);
-        await Db.SortedSetAddAsync(_keys.SessionsFrom("198.51.100.7"), session.ToString(), 1);
+        await Db.SortedSetAddAsync(Keys.Sessions, session.ToString(), 1);
+        await Db.SortedSetAddAsync(Keys.SessionsFrom("198.51.100.7"), session.ToString(), 1);
 
-        ((string?)await Run(RedisScripts.SessionEnd, [session, _keys.Sessions], _keys.SessionsFromPrefix)).Should().Be("c1 c2");
+        ((string?)await Run(RedisScripts.SessionEnd, [session, Keys.Sessions], Keys.SessionsFromPrefix)).Should().Be("c1 c2");
         (await Db.KeyExistsAsync(session)).Should().BeFalse();
-        (await Db.SortedSetLengthAsync(_keys.Sessions)).Should().Be(0);
-        (await Db.SortedSetLengthAsync(_keys.SessionsFrom("198.51.100.7"))).Should().Be(0);
-        (await Run(RedisScripts.SessionEnd, [session, _keys.Sessions], _keys.SessionsFromPrefix)).IsNull.Should().BeTrue("there is no such session any more");
+        (await Db.SortedSetLengthAsync(Keys.Sessions)).Should().Be(0);
+        (await Db.SortedSetLengthAsync(Keys.SessionsFrom("198.51.100.7"))).Should().Be(0);
+        (await Run(RedisScripts.SessionEnd, [session, Keys.Sessions], Keys.SessionsFromPrefix)).IsNull.Should().BeTrue("there is no such session any more");
     }
 }

@@ -9,28 +9,14 @@ namespace IrcStream.Tests.Cluster.Scripts;
 /// and arguments its contract names: what it returns, and what it writes or leaves alone.
 /// </summary>
 [Collection("Redis")]
-public sealed class RedisScriptsTests(RedisFixture fixture) : IAsyncLifetime
+public sealed class RedisScriptsTests(RedisFixture fixture) : ScriptTests(fixture, "scripts")
 {
     private const string Id = "c1";
     private const string Token = "node-a:g1";
 
-    private readonly RedisKeys _keys = new(RedisFixture.UniquePrefix("scripts"));
-    private ConnectionMultiplexer? _redis;
-
-    private IDatabase Db => _redis!.GetDatabase();
-
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync() => _redis = await ConnectionMultiplexer.ConnectAsync(fixture.Server.Configuration);
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_redis is not null) await _redis.DisposeAsync();
-    }
-
-    private Task<RedisResult> Run(string script, RedisKey[] keys, params RedisValue[] args) => Db.ScriptEvaluateAsync(script, keys, args);
-
-    private RedisKey[] AppendKeys => [_keys.Log(Id), _keys.Lease(Id), _keys.LogEnd(Id)];
+    private RedisKey[] AppendKeys => [Keys.Log(Id), Keys.Lease(Id), Keys.LogEnd(Id)];
 
     private static RedisValue[] AppendArgs(string token, int capacity, string channel, long endMs, long appended, params (long Seq, string Type, string Json)[] events) =>
         [token, capacity, channel, Id, endMs, appended, .. events.SelectMany(e => new RedisValue[] { e.Seq, e.Type, e.Json })];
@@ -45,85 +31,85 @@ public sealed class RedisScriptsTests(RedisFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task EventAppendWritesOnlyUnderTheLeaseSkipsSeqsItHasTrimsAndPublishes()
     {
-        var channel = _keys.Events.ToString();
+        var channel = Keys.Events.ToString();
         var published = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await _redis!.GetSubscriber().SubscribeAsync(_keys.Events, (_, message) => published.TrySetResult(message!));
+        await Redis.GetSubscriber().SubscribeAsync(Keys.Events, (_, message) => published.TrySetResult(message!));
 
         (await Append(AppendArgs(Token, 3, channel, 0, 0, (1, "a", "{}")))).Outcome.Should().Be(-2, "nobody holds the lease");
-        await Db.StringSetAsync(_keys.Lease(Id), "node-b:g2");
+        await Db.StringSetAsync(Keys.Lease(Id), "node-b:g2");
         (await Append(AppendArgs(Token, 3, channel, 0, 0, (1, "a", "{}")))).Outcome.Should().Be(-1, "another node holds the lease");
-        (await Db.KeyExistsAsync(_keys.Log(Id))).Should().BeFalse();
+        (await Db.KeyExistsAsync(Keys.Log(Id))).Should().BeFalse();
 
-        await Db.StringSetAsync(_keys.Lease(Id), Token);
+        await Db.StringSetAsync(Keys.Lease(Id), Token);
         (await Append(AppendArgs(Token, 3, channel, 0, 0, (1, "a", "{\"n\":1}"), (2, "b", "{\"n\":2}")))).Should().Be((0, 2));
         (await published.Task.WaitAsync(TimeSpan.FromSeconds(10), Cancel)).Should().Be($"{Id} 2");
         // A retried batch adds nothing twice; the stream keeps the newest 3 seqs.
         (await Append(AppendArgs(Token, 3, channel, 0, 1, (2, "b", "{\"n\":2}"), (3, "c", "{}"), (4, "d", "{}")))).Should().Be((0, 4));
-        var entries = await Db.StreamRangeAsync(_keys.Log(Id));
+        var entries = await Db.StreamRangeAsync(Keys.Log(Id));
         entries.Select(e => (string)e.Id!).Should().Equal("2-0", "3-0", "4-0");
         entries[0]["t"].Should().Be((RedisValue)"b");
         (await Append(AppendArgs(Token, 3, channel, 0, 6, (7, "g", "{}")))).Should().Be((-3, 4), "the stream ends before 6, which the writer had appended");
 
         (await Append(AppendArgs(Token, 3, channel, 60_000, 4, (5, "closed", "{}")))).Should().Be((0, 5));
-        ((long)await Db.StringGetAsync(_keys.LogEnd(Id))).Should().Be(5, "the end mark says where the log ends");
-        (await Db.KeyTimeToLiveAsync(_keys.Log(Id))).Should().NotBeNull("an ended log expires");
+        ((long)await Db.StringGetAsync(Keys.LogEnd(Id))).Should().Be(5, "the end mark says where the log ends");
+        (await Db.KeyTimeToLiveAsync(Keys.Log(Id))).Should().NotBeNull("an ended log expires");
     }
 
     [Fact]
     public async Task LeaseClaimTakesOnlyAFreeOrHandedLeaseOfALiveRecord()
     {
-        RedisKey[] keys = [_keys.Lease(Id), _keys.Connection(Id), _keys.LogEnd(Id)];
+        RedisKey[] keys = [Keys.Lease(Id), Keys.Connection(Id), Keys.LogEnd(Id)];
         ((int)await Run(RedisScripts.LeaseClaim, keys, "b:1", 10_000, "")).Should().Be(-1, "there is no record");
-        await Db.HashSetAsync(_keys.Connection(Id), "server", "irc:6667");
-        await Db.StringSetAsync(_keys.Lease(Id), "a:1");
+        await Db.HashSetAsync(Keys.Connection(Id), "server", "irc:6667");
+        await Db.StringSetAsync(Keys.Lease(Id), "a:1");
         ((int)await Run(RedisScripts.LeaseClaim, keys, "b:1", 10_000, "")).Should().Be(0, "node a holds it");
         ((int)await Run(RedisScripts.LeaseClaim, keys, "b:1", 10_000, "b:handover:x")).Should().Be(0, "it was not handed to b");
 
-        await Db.StringSetAsync(_keys.Lease(Id), "b:handover:x");
+        await Db.StringSetAsync(Keys.Lease(Id), "b:handover:x");
         ((int)await Run(RedisScripts.LeaseClaim, keys, "b:2", 10_000, "b:handover:x")).Should().Be(1);
-        ((string?)await Db.StringGetAsync(_keys.Lease(Id))).Should().Be("b:2");
-        (await Db.KeyTimeToLiveAsync(_keys.Lease(Id))).Should().BeCloseTo(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5));
+        ((string?)await Db.StringGetAsync(Keys.Lease(Id))).Should().Be("b:2");
+        (await Db.KeyTimeToLiveAsync(Keys.Lease(Id))).Should().BeCloseTo(TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(5));
 
-        await Db.KeyDeleteAsync(_keys.Lease(Id));
+        await Db.KeyDeleteAsync(Keys.Lease(Id));
         ((int)await Run(RedisScripts.LeaseClaim, keys, "c:1", 10_000, "")).Should().Be(1, "nobody held it");
-        await Db.KeyDeleteAsync(_keys.Lease(Id));
-        await Db.StringSetAsync(_keys.LogEnd(Id), 9);
+        await Db.KeyDeleteAsync(Keys.Lease(Id));
+        await Db.StringSetAsync(Keys.LogEnd(Id), 9);
         ((int)await Run(RedisScripts.LeaseClaim, keys, "c:2", 10_000, "")).Should().Be(-1, "the log has ended: closed for good");
-        (await Db.KeyExistsAsync(_keys.Lease(Id))).Should().BeFalse();
+        (await Db.KeyExistsAsync(Keys.Lease(Id))).Should().BeFalse();
     }
 
     [Fact]
     public async Task LeaseHandOverReplacesOnlyTheGiversTokenAndMarksTheConnectionDue()
     {
-        RedisKey[] keys = [_keys.Lease(Id), _keys.LeaseExpiries];
-        await Db.StringSetAsync(_keys.Lease(Id), "a:1");
-        await Db.SortedSetAddAsync(_keys.LeaseExpiries, Id, 12345);
+        RedisKey[] keys = [Keys.Lease(Id), Keys.LeaseExpiries];
+        await Db.StringSetAsync(Keys.Lease(Id), "a:1");
+        await Db.SortedSetAddAsync(Keys.LeaseExpiries, Id, 12345);
         ((int)await Run(RedisScripts.LeaseHandOver, keys, "a:other", "b:handover:g", 10_000, Id)).Should().Be(0);
-        ((string?)await Db.StringGetAsync(_keys.Lease(Id))).Should().Be("a:1");
-        (await Db.SortedSetScoreAsync(_keys.LeaseExpiries, Id)).Should().Be(12345);
+        ((string?)await Db.StringGetAsync(Keys.Lease(Id))).Should().Be("a:1");
+        (await Db.SortedSetScoreAsync(Keys.LeaseExpiries, Id)).Should().Be(12345);
 
         ((int)await Run(RedisScripts.LeaseHandOver, keys, "a:1", "b:handover:g", 10_000, Id)).Should().Be(1);
-        ((string?)await Db.StringGetAsync(_keys.Lease(Id))).Should().Be("b:handover:g");
-        (await Db.KeyTimeToLiveAsync(_keys.Lease(Id))).Should().NotBeNull("an unclaimed handover expires");
-        (await Db.SortedSetScoreAsync(_keys.LeaseExpiries, Id)).Should().Be(0);
+        ((string?)await Db.StringGetAsync(Keys.Lease(Id))).Should().Be("b:handover:g");
+        (await Db.KeyTimeToLiveAsync(Keys.Lease(Id))).Should().NotBeNull("an unclaimed handover expires");
+        (await Db.SortedSetScoreAsync(Keys.LeaseExpiries, Id)).Should().Be(0);
     }
 
     [Fact]
     public async Task LeaseDeleteRemovesOnlyTheHoldersLeaseAndIndexesNothingNew()
     {
-        RedisKey[] keys = [_keys.Lease(Id), _keys.LeaseExpiries];
-        await Db.StringSetAsync(_keys.Lease(Id), "a:1");
+        RedisKey[] keys = [Keys.Lease(Id), Keys.LeaseExpiries];
+        await Db.StringSetAsync(Keys.Lease(Id), "a:1");
         ((int)await Run(RedisScripts.LeaseDelete, keys, "b:1", Id)).Should().Be(0);
-        (await Db.KeyExistsAsync(_keys.Lease(Id))).Should().BeTrue();
+        (await Db.KeyExistsAsync(Keys.Lease(Id))).Should().BeTrue();
 
         ((int)await Run(RedisScripts.LeaseDelete, keys, "a:1", Id)).Should().Be(1);
-        (await Db.KeyExistsAsync(_keys.Lease(Id))).Should().BeFalse();
-        (await Db.SortedSetScoreAsync(_keys.LeaseExpiries, Id)).Should().BeNull("a connection not indexed is not indexed by a delete");
+        (await Db.KeyExistsAsync(Keys.Lease(Id))).Should().BeFalse();
+        (await Db.SortedSetScoreAsync(Keys.LeaseExpiries, Id)).Should().BeNull("a connection not indexed is not indexed by a delete");
 
-        await Db.StringSetAsync(_keys.Lease(Id), "a:2");
-        await Db.SortedSetAddAsync(_keys.LeaseExpiries, Id, 999);
+        await Db.StringSetAsync(Keys.Lease(Id), "a:2");
+        await Db.SortedSetAddAsync(Keys.LeaseExpiries, Id, 999);
         ((int)await Run(RedisScripts.LeaseDelete, keys, "a:2", Id)).Should().Be(1);
-        (await Db.SortedSetScoreAsync(_keys.LeaseExpiries, Id)).Should().Be(0, "an indexed one is due at once");
+        (await Db.SortedSetScoreAsync(Keys.LeaseExpiries, Id)).Should().Be(0, "an indexed one is due at once");
     }
 
     /// <summary>The renewal's outcome (the stream's newest seq, which it also answers, is checked where it matters).</summary>
@@ -132,52 +118,52 @@ public sealed class RedisScriptsTests(RedisFixture fixture) : IAsyncLifetime
     [Fact]
     public async Task ConnectionRenewRenewsTheLeaseAndWritesTheFieldsWhileTheSessionLives()
     {
-        var session = _keys.SessionByHash("s1");
-        RedisKey[] keys = [_keys.Lease(Id), _keys.Connection(Id), session, _keys.Log(Id)];
+        var session = Keys.SessionByHash("s1");
+        RedisKey[] keys = [Keys.Lease(Id), Keys.Connection(Id), session, Keys.Log(Id)];
         RedisValue[] args = ["a:1", 10_000, 60_000, "a", 0, "state", "connected", "nick", "alice"];
         (await Renew(keys, args)).Should().Be(-3, "no lease and no record: only Redis losing data does that");
-        (await Db.KeyExistsAsync(_keys.Connection(Id))).Should().BeFalse();
-        await Db.HashSetAsync(_keys.Connection(Id), "owner", "b");
+        (await Db.KeyExistsAsync(Keys.Connection(Id))).Should().BeFalse();
+        await Db.HashSetAsync(Keys.Connection(Id), "owner", "b");
         (await Renew(keys, args)).Should().Be(-1, "nobody holds the lease, and the record names another node");
 
-        await Db.StringSetAsync(_keys.Lease(Id), "a:1", TimeSpan.FromSeconds(1));
+        await Db.StringSetAsync(Keys.Lease(Id), "a:1", TimeSpan.FromSeconds(1));
         (await Renew(keys, args)).Should().Be(0, "the session has expired");
-        (await Db.KeyTimeToLiveAsync(_keys.Lease(Id))).Should().BeGreaterThan(TimeSpan.FromSeconds(5), "the lease is renewed even so");
-        (await Db.HashExistsAsync(_keys.Connection(Id), "nick")).Should().BeFalse("the record is not written for a session that has expired");
+        (await Db.KeyTimeToLiveAsync(Keys.Lease(Id))).Should().BeGreaterThan(TimeSpan.FromSeconds(5), "the lease is renewed even so");
+        (await Db.HashExistsAsync(Keys.Connection(Id), "nick")).Should().BeFalse("the record is not written for a session that has expired");
 
         await Db.HashSetAsync(session, "address", "127.0.0.1");
         (await Renew(keys, args)).Should().Be(1);
-        (await Db.HashGetAsync(_keys.Connection(Id), "nick")).Should().Be((RedisValue)"alice");
-        (await Db.HashGetAsync(_keys.Connection(Id), "state")).Should().Be((RedisValue)"connected");
-        (await Db.KeyTimeToLiveAsync(_keys.Connection(Id))).Should().BeGreaterThan(TimeSpan.FromSeconds(30));
+        (await Db.HashGetAsync(Keys.Connection(Id), "nick")).Should().Be((RedisValue)"alice");
+        (await Db.HashGetAsync(Keys.Connection(Id), "state")).Should().Be((RedisValue)"connected");
+        (await Db.KeyTimeToLiveAsync(Keys.Connection(Id))).Should().BeGreaterThan(TimeSpan.FromSeconds(30));
     }
 
     [Fact]
     public async Task ConnectionRenewTakesAnExpiredLeaseBackOnlyWhereNoOtherNodeWroteMeanwhile()
     {
-        var session = _keys.SessionByHash("s1");
+        var session = Keys.SessionByHash("s1");
         await Db.HashSetAsync(session, "address", "127.0.0.1");
-        await Db.HashSetAsync(_keys.Connection(Id), "owner", "a");
-        for (var seq = 1; seq <= 3; seq++) await Db.StreamAddAsync(_keys.Log(Id), [new("t", "x"), new("j", "{}")], $"{seq}-0");
-        RedisKey[] keys = [_keys.Lease(Id), _keys.Connection(Id), session, _keys.Log(Id)];
+        await Db.HashSetAsync(Keys.Connection(Id), "owner", "a");
+        for (var seq = 1; seq <= 3; seq++) await Db.StreamAddAsync(Keys.Log(Id), [new("t", "x"), new("j", "{}")], $"{seq}-0");
+        RedisKey[] keys = [Keys.Lease(Id), Keys.Connection(Id), session, Keys.Log(Id)];
 
         // The lease expired while Redis was away; node a appended up to 3, and nobody after it.
         (await Renew(keys, "a:1", 10_000, 60_000, "a", 3, "state", "connected")).Should().Be(2);
-        ((string?)await Db.StringGetAsync(_keys.Lease(Id))).Should().Be("a:1", "the same token: the owner's held appends go on under it");
+        ((string?)await Db.StringGetAsync(Keys.Lease(Id))).Should().Be("a:1", "the same token: the owner's held appends go on under it");
         ((long)((RedisResult[])(await Run(RedisScripts.ConnectionRenew, keys, "a:1", 10_000, 60_000, "a", 5, "state", "connected")))![1]).Should().Be(3,
             "the renewal says where the stream ends, so an owner that appended up to 5 sees that Redis lost 4 and 5");
-        (await Db.KeyTimeToLiveAsync(_keys.Lease(Id))).Should().BeGreaterThan(TimeSpan.FromSeconds(5));
+        (await Db.KeyTimeToLiveAsync(Keys.Lease(Id))).Should().BeGreaterThan(TimeSpan.FromSeconds(5));
 
-        await Db.KeyDeleteAsync(_keys.Lease(Id));
+        await Db.KeyDeleteAsync(Keys.Lease(Id));
         (await Renew(keys, "a:1", 10_000, 60_000, "a", 2, "state", "connected")).Should().Be(-1,
             "the log goes on past what node a appended: another node wrote there");
-        await Db.HashSetAsync(_keys.Connection(Id), "owner", "b");
+        await Db.HashSetAsync(Keys.Connection(Id), "owner", "b");
         (await Renew(keys, "a:1", 10_000, 60_000, "a", 3, "state", "connected")).Should().Be(-1,
             "the record names another owner");
-        await Db.StringSetAsync(_keys.Lease(Id), "b:2");
+        await Db.StringSetAsync(Keys.Lease(Id), "b:2");
         (await Renew(keys, "a:1", 10_000, 60_000, "a", 3, "state", "connected")).Should().Be(-1, "node b holds it");
-        (await Db.KeyExistsAsync(_keys.Lease(Id))).Should().BeTrue();
-        ((string?)await Db.StringGetAsync(_keys.Lease(Id))).Should().Be("b:2");
+        (await Db.KeyExistsAsync(Keys.Lease(Id))).Should().BeTrue();
+        ((string?)await Db.StringGetAsync(Keys.Lease(Id))).Should().Be("b:2");
     }
 
     [Fact]
@@ -185,119 +171,119 @@ public sealed class RedisScriptsTests(RedisFixture fixture) : IAsyncLifetime
     {
         foreach (var id in new[] { "orphan", "held", "handed" })
         {
-            await Db.HashSetAsync(_keys.Connection(id), "server", "irc:6667");
-            await Db.SortedSetAddAsync(_keys.LeaseExpiries, id, 0);
+            await Db.HashSetAsync(Keys.Connection(id), "server", "irc:6667");
+            await Db.SortedSetAddAsync(Keys.LeaseExpiries, id, 0);
         }
-        await Db.StringSetAsync(_keys.Lease("held"), "other:1", TimeSpan.FromMinutes(1));
-        await Db.StringSetAsync(_keys.Lease("handed"), "me:handover:g");
-        var result = (RedisResult[])(await Run(RedisScripts.TakeoverScan, [_keys.LeaseExpiries, _keys.Connections],
-            _keys.ConnectionKeyHead, RedisKeys.ConnectionKeySuffix(RedisKeys.LeasePart), RedisKeys.ConnectionKeySuffix(RedisKeys.ConnectionPart),
+        await Db.StringSetAsync(Keys.Lease("held"), "other:1", TimeSpan.FromMinutes(1));
+        await Db.StringSetAsync(Keys.Lease("handed"), "me:handover:g");
+        var result = (RedisResult[])(await Run(RedisScripts.TakeoverScan, [Keys.LeaseExpiries, Keys.Connections],
+            Keys.ConnectionKeyHead, RedisKeys.ConnectionKeySuffix(RedisKeys.LeasePart), RedisKeys.ConnectionKeySuffix(RedisKeys.ConnectionPart),
             RedisKeys.ConnectionKeySuffix(RedisKeys.LogEndPart), "me:handover:", 100))!;
         ((string[])result[0]!).Should().Equal("orphan");
         ((string[])result[1]!).Should().Equal("handed");
         ((string[])result[2]!).Should().Equal("me:handover:g");
-        (await Db.SortedSetScoreAsync(_keys.LeaseExpiries, "held")).Should().BeGreaterThan(0, "a held lease is scored with its real expiry");
+        (await Db.SortedSetScoreAsync(Keys.LeaseExpiries, "held")).Should().BeGreaterThan(0, "a held lease is scored with its real expiry");
     }
 
     [Fact]
     public async Task OwnerFindNamesTheLeaseHoldersNodeAndItsAddress()
     {
-        (await Run(RedisScripts.OwnerFind, [_keys.Lease(Id)], _keys.NodePrefix)).IsNull.Should().BeTrue("nobody holds the lease");
-        await Db.StringSetAsync(_keys.Lease(Id), "node-b:g1");
-        var found = (RedisResult[])(await Run(RedisScripts.OwnerFind, [_keys.Lease(Id)], _keys.NodePrefix))!;
+        (await Run(RedisScripts.OwnerFind, [Keys.Lease(Id)], Keys.NodePrefix)).IsNull.Should().BeTrue("nobody holds the lease");
+        await Db.StringSetAsync(Keys.Lease(Id), "node-b:g1");
+        var found = (RedisResult[])(await Run(RedisScripts.OwnerFind, [Keys.Lease(Id)], Keys.NodePrefix))!;
         ((string?)found[0]).Should().Be("node-b");
         found[1].IsNull.Should().BeTrue("node b announces no address");
 
-        await Db.StringSetAsync(_keys.Node("node-b"), "http://b:8080");
-        found = (RedisResult[])(await Run(RedisScripts.OwnerFind, [_keys.Lease(Id)], _keys.NodePrefix))!;
+        await Db.StringSetAsync(Keys.Node("node-b"), "http://b:8080");
+        found = (RedisResult[])(await Run(RedisScripts.OwnerFind, [Keys.Lease(Id)], Keys.NodePrefix))!;
         ((string?)found[1]).Should().Be("http://b:8080");
     }
 
     [Fact]
     public async Task LinesAddKeepsLinesAboveTheWrittenMarkOnlyUnderTheLease()
     {
-        RedisKey[] keys = [_keys.Lease(Id), _keys.PendingLines(Id), _keys.LinesWritten(Id)];
+        RedisKey[] keys = [Keys.Lease(Id), Keys.PendingLines(Id), Keys.LinesWritten(Id)];
         ((int)await Run(RedisScripts.LinesAdd, keys, Token, 60_000, 1, "PRIVMSG #a :1")).Should().Be(0);
-        (await Db.KeyExistsAsync(_keys.PendingLines(Id))).Should().BeFalse();
+        (await Db.KeyExistsAsync(Keys.PendingLines(Id))).Should().BeFalse();
 
-        await Db.StringSetAsync(_keys.Lease(Id), Token);
-        await Db.StringSetAsync(_keys.LinesWritten(Id), 2);
+        await Db.StringSetAsync(Keys.Lease(Id), Token);
+        await Db.StringSetAsync(Keys.LinesWritten(Id), 2);
         ((int)await Run(RedisScripts.LinesAdd, keys, Token, 60_000, 2, "PRIVMSG #a :2", 3, "PRIVMSG #a :3")).Should().Be(1);
-        (await Db.SortedSetRangeByRankAsync(_keys.PendingLines(Id))).Select(v => (string)v!).Should().Equal("3 PRIVMSG #a :3");
-        (await Db.KeyTimeToLiveAsync(_keys.PendingLines(Id))).Should().NotBeNull();
+        (await Db.SortedSetRangeByRankAsync(Keys.PendingLines(Id))).Select(v => (string)v!).Should().Equal("3 PRIVMSG #a :3");
+        (await Db.KeyTimeToLiveAsync(Keys.PendingLines(Id))).Should().NotBeNull();
     }
 
     [Fact]
     public async Task LinesWrittenMovesTheMarkUpOnlyAndDropsWhatWasWritten()
     {
-        RedisKey[] keys = [_keys.PendingLines(Id), _keys.LinesWritten(Id)];
-        await Db.SortedSetAddAsync(_keys.PendingLines(Id), [new("1 a", 1), new("2 b", 2), new("3 c", 3)]);
+        RedisKey[] keys = [Keys.PendingLines(Id), Keys.LinesWritten(Id)];
+        await Db.SortedSetAddAsync(Keys.PendingLines(Id), [new("1 a", 1), new("2 b", 2), new("3 c", 3)]);
         await Run(RedisScripts.LinesWritten, keys, 2, 60_000);
-        ((long)await Db.StringGetAsync(_keys.LinesWritten(Id))).Should().Be(2);
-        (await Db.SortedSetRangeByRankAsync(_keys.PendingLines(Id))).Select(v => (string)v!).Should().Equal("3 c");
+        ((long)await Db.StringGetAsync(Keys.LinesWritten(Id))).Should().Be(2);
+        (await Db.SortedSetRangeByRankAsync(Keys.PendingLines(Id))).Select(v => (string)v!).Should().Equal("3 c");
 
         await Run(RedisScripts.LinesWritten, keys, 1, 60_000);
-        ((long)await Db.StringGetAsync(_keys.LinesWritten(Id))).Should().Be(2, "a late report does not move the mark back");
+        ((long)await Db.StringGetAsync(Keys.LinesWritten(Id))).Should().Be(2, "a late report does not move the mark back");
     }
 
     [Fact]
     public async Task LinesTakeReturnsTheLinesAboveTheMarkInOrderAndDeletesBoth()
     {
-        RedisKey[] keys = [_keys.PendingLines(Id), _keys.LinesWritten(Id)];
-        await Db.SortedSetAddAsync(_keys.PendingLines(Id), [new("4 d", 4), new("2 b", 2), new("3 c", 3)]);
-        await Db.StringSetAsync(_keys.LinesWritten(Id), 2);
+        RedisKey[] keys = [Keys.PendingLines(Id), Keys.LinesWritten(Id)];
+        await Db.SortedSetAddAsync(Keys.PendingLines(Id), [new("4 d", 4), new("2 b", 2), new("3 c", 3)]);
+        await Db.StringSetAsync(Keys.LinesWritten(Id), 2);
         ((string[])(await Run(RedisScripts.LinesTake, keys))!).Should().Equal("3 c", "4 d");
-        (await Db.KeyExistsAsync(_keys.PendingLines(Id))).Should().BeFalse();
-        (await Db.KeyExistsAsync(_keys.LinesWritten(Id))).Should().BeFalse();
+        (await Db.KeyExistsAsync(Keys.PendingLines(Id))).Should().BeFalse();
+        (await Db.KeyExistsAsync(Keys.LinesWritten(Id))).Should().BeFalse();
     }
 
     [Fact]
     public async Task SessionCreateCountsLiveSessionsGatewayWideAndPerAddress()
     {
-        RedisKey[] Keys(string hash, string address) => [_keys.SessionByHash(hash), _keys.Sessions, _keys.SessionsFrom(address)];
-        ((int)await Run(RedisScripts.SessionCreate, Keys("s1", "10.0.0.1"), 60_000, 2, 1, "10.0.0.1")).Should().Be(0);
-        (await Db.HashGetAsync(_keys.SessionByHash("s1"), "address")).Should().Be((RedisValue)"10.0.0.1");
-        (await Db.KeyTimeToLiveAsync(_keys.SessionByHash("s1"))).Should().NotBeNull();
-        ((int)await Run(RedisScripts.SessionCreate, Keys("s2", "10.0.0.1"), 60_000, 2, 1, "10.0.0.1")).Should().Be(2, "the address is full");
-        ((int)await Run(RedisScripts.SessionCreate, Keys("s3", "10.0.0.2"), 60_000, 2, 1, "10.0.0.2")).Should().Be(0);
-        ((int)await Run(RedisScripts.SessionCreate, Keys("s4", "10.0.0.3"), 60_000, 2, 1, "10.0.0.3")).Should().Be(1, "the gateway is full");
-        (await Db.KeyExistsAsync(_keys.SessionByHash("s4"))).Should().BeFalse();
+        RedisKey[] CreateKeys(string hash, string address) => [Keys.SessionByHash(hash), Keys.Sessions, Keys.SessionsFrom(address)];
+        ((int)await Run(RedisScripts.SessionCreate, CreateKeys("s1", "10.0.0.1"), 60_000, 2, 1, "10.0.0.1")).Should().Be(0);
+        (await Db.HashGetAsync(Keys.SessionByHash("s1"), "address")).Should().Be((RedisValue)"10.0.0.1");
+        (await Db.KeyTimeToLiveAsync(Keys.SessionByHash("s1"))).Should().NotBeNull();
+        ((int)await Run(RedisScripts.SessionCreate, CreateKeys("s2", "10.0.0.1"), 60_000, 2, 1, "10.0.0.1")).Should().Be(2, "the address is full");
+        ((int)await Run(RedisScripts.SessionCreate, CreateKeys("s3", "10.0.0.2"), 60_000, 2, 1, "10.0.0.2")).Should().Be(0);
+        ((int)await Run(RedisScripts.SessionCreate, CreateKeys("s4", "10.0.0.3"), 60_000, 2, 1, "10.0.0.3")).Should().Be(1, "the gateway is full");
+        (await Db.KeyExistsAsync(Keys.SessionByHash("s4"))).Should().BeFalse();
     }
 
     [Fact]
     public async Task SessionTouchRenewsALiveSessionAndAnswersItsAddressAndConnections()
     {
-        RedisKey[] keys = [_keys.SessionByHash("s1"), _keys.Sessions];
-        (await Run(RedisScripts.SessionTouch, keys, 60_000, _keys.SessionsFromPrefix)).IsNull.Should().BeTrue("there is no such session");
+        RedisKey[] keys = [Keys.SessionByHash("s1"), Keys.Sessions];
+        (await Run(RedisScripts.SessionTouch, keys, 60_000, Keys.SessionsFromPrefix)).IsNull.Should().BeTrue("there is no such session");
 
-        await Db.HashSetAsync(_keys.SessionByHash("s1"), [new("address", "10.0.0.1"), new("connections", "c1 c2")]);
-        var found = (string[])(await Run(RedisScripts.SessionTouch, keys, 60_000, _keys.SessionsFromPrefix))!;
+        await Db.HashSetAsync(Keys.SessionByHash("s1"), [new("address", "10.0.0.1"), new("connections", "c1 c2")]);
+        var found = (string[])(await Run(RedisScripts.SessionTouch, keys, 60_000, Keys.SessionsFromPrefix))!;
         found.Should().Equal("10.0.0.1", "c1 c2");
-        (await Db.KeyTimeToLiveAsync(_keys.SessionByHash("s1"))).Should().NotBeNull();
-        (await Db.SortedSetScoreAsync(_keys.Sessions, (string)_keys.SessionByHash("s1")!)).Should().NotBeNull();
-        (await Db.SortedSetScoreAsync(_keys.SessionsFrom("10.0.0.1"), (string)_keys.SessionByHash("s1")!)).Should().NotBeNull();
+        (await Db.KeyTimeToLiveAsync(Keys.SessionByHash("s1"))).Should().NotBeNull();
+        (await Db.SortedSetScoreAsync(Keys.Sessions, (string)Keys.SessionByHash("s1")!)).Should().NotBeNull();
+        (await Db.SortedSetScoreAsync(Keys.SessionsFrom("10.0.0.1"), (string)Keys.SessionByHash("s1")!)).Should().NotBeNull();
     }
 
     [Fact]
     public async Task SessionAddConnectionAddsWithinTheLimitToALiveSession()
     {
-        RedisKey[] keys = [_keys.SessionByHash("s1")];
+        RedisKey[] keys = [Keys.SessionByHash("s1")];
         ((int)await Run(RedisScripts.SessionAddConnection, keys, "c1", 2)).Should().Be(2, "the session has expired");
-        await Db.HashSetAsync(_keys.SessionByHash("s1"), [new("address", "10.0.0.1"), new("connections", "")]);
+        await Db.HashSetAsync(Keys.SessionByHash("s1"), [new("address", "10.0.0.1"), new("connections", "")]);
         ((int)await Run(RedisScripts.SessionAddConnection, keys, "c1", 2)).Should().Be(0);
         ((int)await Run(RedisScripts.SessionAddConnection, keys, "c2", 2)).Should().Be(0);
         ((int)await Run(RedisScripts.SessionAddConnection, keys, "c3", 2)).Should().Be(1, "the session is full");
-        (await Db.HashGetAsync(_keys.SessionByHash("s1"), "connections")).Should().Be((RedisValue)"c1 c2");
+        (await Db.HashGetAsync(Keys.SessionByHash("s1"), "connections")).Should().Be((RedisValue)"c1 c2");
     }
 
     [Fact]
     public async Task SessionRemoveConnectionRemovesOnlyAnIdTheSessionHolds()
     {
-        RedisKey[] keys = [_keys.SessionByHash("s1")];
+        RedisKey[] keys = [Keys.SessionByHash("s1")];
         ((int)await Run(RedisScripts.SessionRemoveConnection, keys, "c1")).Should().Be(0, "the session has expired");
-        await Db.HashSetAsync(_keys.SessionByHash("s1"), [new("address", "10.0.0.1"), new("connections", "c1 c2 c3")]);
+        await Db.HashSetAsync(Keys.SessionByHash("s1"), [new("address", "10.0.0.1"), new("connections", "c1 c2 c3")]);
         ((int)await Run(RedisScripts.SessionRemoveConnection, keys, "c9")).Should().Be(0);
         ((int)await Run(RedisScripts.SessionRemoveConnection, keys, "c2")).Should().Be(1);
-        (await Db.HashGetAsync(_keys.SessionByHash("s1"), "connections")).Should().Be((RedisValue)"c1 c3");
+        (await Db.HashGetAsync(Keys.SessionByHash("s1"), "connections")).Should().Be((RedisValue)"c1 c3");
     }
 }
